@@ -1,0 +1,106 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    func(*Config)
+		wantErr string
+	}{
+		{name: "defaults", want: func(c *Config) {}},
+		{
+			name: "flags",
+			args: []string{"-addr", ":9999", "-sandbox-client-id", "me", "-sandbox-client-secret", "s3", "-sandbox-token-ttl", "2s", "-sandbox-json", "reject", "-log-format", "json", "-log-level", "debug"},
+			want: func(c *Config) {
+				c.Addr, c.SandboxClientID, c.SandboxClientSecret = ":9999", "me", "s3"
+				c.SandboxTokenTTL, c.SandboxRejectJSON = 2*time.Second, true
+				c.LogFormat, c.LogLevel = "json", slog.LevelDebug
+			},
+		},
+		{
+			name: "environment",
+			env:  map[string]string{"OCTOPLAY_ADDR": ":7000", "OCTOPLAY_SANDBOX_JSON": "reject", "OCTOPLAY_SANDBOX_TOKEN_TTL": "60s", "OCTOPLAY_LOG_LEVEL": "warn", "OCTOPLAY_SANDBOX_CLIENT_SECRET": "from-env"},
+			want: func(c *Config) {
+				c.Addr, c.SandboxRejectJSON, c.SandboxTokenTTL, c.LogLevel, c.SandboxClientSecret = ":7000", true, time.Minute, slog.LevelWarn, "from-env"
+			},
+		},
+		{
+			name: "flag beats environment",
+			args: []string{"-addr", ":1"},
+			env:  map[string]string{"OCTOPLAY_ADDR": ":2"},
+			want: func(c *Config) { c.Addr = ":1" },
+		},
+		{name: "bad sandbox-json", args: []string{"-sandbox-json", "maybe"}, wantErr: `-sandbox-json must be accept or reject, not "maybe"`},
+		{name: "bad log format", args: []string{"-log-format", "xml"}, wantErr: `-log-format must be text or json, not "xml"`},
+		{name: "bad log level", args: []string{"-log-level", "loud"}, wantErr: "-log-level"},
+		{name: "fractional ttl", args: []string{"-sandbox-token-ttl", "1500ms"}, wantErr: "whole number of seconds"},
+		{name: "zero ttl", args: []string{"-sandbox-token-ttl", "0s"}, wantErr: "at least 1s"},
+		{name: "bad ttl in env", env: map[string]string{"OCTOPLAY_SANDBOX_TOKEN_TTL": "soon"}, wantErr: "OCTOPLAY_SANDBOX_TOKEN_TTL"},
+		{name: "empty secret", args: []string{"-sandbox-client-secret", ""}, wantErr: "must not be empty"},
+		{name: "unknown flag", args: []string{"-nope"}, wantErr: "flag provided but not defined: -nope"},
+		{name: "stray argument", args: []string{"serve"}, wantErr: `unexpected argument "serve"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseConfig(append([]string{"octoplay"}, tt.args...), func(k string) string { return tt.env[k] }, io.Discard)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				assert.True(t, strings.HasPrefix(err.Error(), "parse config: "), err.Error())
+				return
+			}
+			require.NoError(t, err)
+			want := Config{
+				Addr:                "127.0.0.1:8080",
+				SandboxClientID:     "octoplay-demo",
+				SandboxClientSecret: "octoplay-demo-secret",
+				SandboxTokenTTL:     1440 * time.Second,
+				LogFormat:           "text",
+				LogLevel:            slog.LevelInfo,
+			}
+			tt.want(&want)
+			assert.Equal(t, want, got)
+		})
+	}
+}
+
+func TestHelpListsEveryFlagWithItsVariable(t *testing.T) {
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"octoplay", "-h"}, func(string) string { return "" }, io.Discard, &stderr, standInAssets())
+	require.NoError(t, err, "-h is not a failure")
+	_, err = parseConfig([]string{"octoplay", "-h"}, func(string) string { return "" }, io.Discard)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	for _, name := range []string{"addr", "sandbox-client-id", "sandbox-client-secret", "sandbox-token-ttl", "sandbox-json", "log-format", "log-level"} {
+		assert.Contains(t, stderr.String(), "-"+name+" ")
+		assert.Contains(t, stderr.String(), envName(name))
+	}
+	assert.Contains(t, stderr.String(), "OCTOPLAY_SANDBOX_TOKEN_TTL")
+}
+
+func TestShellQuote(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{in: "client_id=octoplay-demo", want: `"client_id=octoplay-demo"`},
+		{in: "client_secret=a$b", want: `'client_secret=a$b'`},
+		{in: "it's", want: `'it'\''s'`},
+		{in: "x`y`", want: "'x`y`'"},
+		{in: `a"b`, want: `'a"b'`},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, shellQuote(tt.in), tt.in)
+	}
+}

@@ -1,0 +1,139 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"octoplay/web"
+)
+
+// standInAssets stand in for the built web assets where a test only needs
+// the server's behaviour, not a wasm that runs.
+func standInAssets() fstest.MapFS {
+	return fstest.MapFS{
+		"app.wasm":           {Data: []byte("\x00asm\x01\x00\x00\x00stand-in")},
+		"styles.css":         {Data: []byte("body{}")},
+		"icons/icon-192.png": {Data: []byte("png")},
+		"icons/icon-512.png": {Data: []byte("png")},
+		"icons/icon.svg":     {Data: []byte("<svg/>")},
+		"embed.go":           {Data: []byte("package web")},
+	}
+}
+
+// requireBuiltWasm skips a test that needs the real wasm when it was not
+// built, except in CI, where skipping would hide a broken build.
+func requireBuiltWasm(t *testing.T) {
+	t.Helper()
+	if _, err := fs.Stat(web.Assets, "app.wasm"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("web/app.wasm is not built (CI must run make test): %v", err)
+		}
+		t.Skip("web/app.wasm is not built: run make test")
+	}
+}
+
+// freeAddr finds a loopback port that is free now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}
+
+// syncBuffer is a bytes.Buffer that the server and the test may share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// testServer is a running server and what it printed.
+type testServer struct {
+	URL    string
+	Stdout *syncBuffer
+	Stderr *syncBuffer
+	stop   context.CancelFunc
+	done   chan error
+}
+
+// startServer runs the real server on a free loopback port with the given
+// assets and flags, waits for /healthz, and stops it when the test ends.
+func startServer(t *testing.T, assets fs.FS, env map[string]string, args ...string) *testServer {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &testServer{
+		URL:    "http://" + addr,
+		Stdout: &syncBuffer{},
+		Stderr: &syncBuffer{},
+		stop:   cancel,
+		done:   make(chan error, 1),
+	}
+	getenv := func(k string) string { return env[k] }
+	argv := append([]string{"octoplay", "-addr", addr}, args...)
+	go func() { s.done <- run(ctx, argv, getenv, s.Stdout, s.Stderr, assets) }()
+	t.Cleanup(func() { require.NoError(t, s.Stop()) })
+	waitHealthy(t, s.URL, s.done)
+	return s
+}
+
+// Stop shuts the server down and returns what run returned.
+func (s *testServer) Stop() error {
+	s.stop()
+	select {
+	case err, ok := <-s.done:
+		if !ok {
+			return nil
+		}
+		close(s.done)
+		return err
+	case <-time.After(40 * time.Second):
+		return context.DeadlineExceeded
+	}
+}
+
+// waitHealthy polls /healthz until it answers 200, the server exits, or
+// ten seconds pass.
+func waitHealthy(t *testing.T, base string, exited <-chan error) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			t.Fatalf("server exited before it was healthy: %v", err)
+		default:
+		}
+		res, err := http.Get(base + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("server at %s not healthy after 10s", base)
+}

@@ -1,0 +1,92 @@
+//go:build !js
+
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"octoplay/app/ui"
+)
+
+// swFetchListener is the part of go-app's service worker that answers every
+// fetch from its cache; patchServiceWorker replaces it.
+const swFetchListener = `self.addEventListener("fetch", (event) => {
+  event.respondWith(fetchWithCache(event.request));
+});`
+
+// swFetchPassBy lets the network have what the cache must never hold or
+// answer: anything but GET (the sealed relay POSTs), the relay's own paths
+// (key configurations must be fresh) and the sandbox (answers carry tokens).
+const swFetchPassBy = `self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" ||
+      url.origin !== self.location.origin ||
+      url.pathname === "/relay" || url.pathname.startsWith("/relay/") ||
+      url.pathname.startsWith("/sandbox/")) {
+    return;
+  }
+  event.respondWith(fetchWithCache(event.request));
+});`
+
+// patchServiceWorker returns go-app's service worker with swFetchPassBy in
+// place of its fetch listener. It fails, rather than serve a worker that
+// caches secrets, if go-app's template no longer has the listener it knows.
+func patchServiceWorker(template string) (string, error) {
+	if strings.Count(template, swFetchListener) != 1 {
+		return "", errors.New("patch service worker: go-app's fetch listener not found; review swFetchPassBy against the new template")
+	}
+	return strings.Replace(template, swFetchListener, swFetchPassBy, 1), nil
+}
+
+// wasmVersion derives go-app's Version from the wasm itself: a new build is
+// an update for every visitor, a restart of the same build is not.
+func wasmVersion(assets fs.FS) (string, error) {
+	wasm, err := fs.ReadFile(assets, "app.wasm")
+	if err != nil {
+		return "", fmt.Errorf("wasm version: %w (build it with make wasm)", err)
+	}
+	sum := sha256.Sum256(wasm)
+	return hex.EncodeToString(sum[:10]), nil
+}
+
+// newPageHandler configures go-app's handler for the playground page. Every
+// URL it puts in the page is local: no icon, font or script from elsewhere.
+func newPageHandler(assets fs.FS) (*app.Handler, error) {
+	version, err := wasmVersion(assets)
+	if err != nil {
+		return nil, fmt.Errorf("page handler: %w", err)
+	}
+	worker, err := patchServiceWorker(app.DefaultAppWorkerJS)
+	if err != nil {
+		return nil, fmt.Errorf("page handler: %w", err)
+	}
+	return &app.Handler{
+		Name:        "OctoTable token playground",
+		ShortName:   "Octoplay",
+		Title:       ui.Title,
+		Description: "Get an OAuth 2.0 access token for the OctoTable API and call the API with it, step by step.",
+		Icon: app.Icon{
+			Default:  "/web/icons/icon-192.png",
+			Large:    "/web/icons/icon-512.png",
+			Maskable: "/web/icons/icon-512.png",
+			SVG:      "/web/icons/icon.svg",
+		},
+		Image:           "/web/icons/icon-512.png",
+		BackgroundColor: "#1f4e79",
+		ThemeColor:      "#1f4e79",
+		LoadingLabel:    "Loading the playground: {progress}%",
+		Styles:          []string{"/web/styles.css"},
+		// A resolver that is not an http.Handler: go-app then serves no
+		// file itself (our handleStatic does) and resolves /web/x to /web/x.
+		Resources:             app.RemoteBucket(""),
+		Version:               version,
+		ServiceWorkerTemplate: worker,
+	}, nil
+}

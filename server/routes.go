@@ -1,0 +1,24 @@
+//go:build !js
+
+package server
+
+import (
+	"io/fs"
+	"net/http"
+)
+
+// addRoutes is the server's whole surface.
+func addRoutes(mux *http.ServeMux, page http.Handler, assets fs.FS, sandbox http.Handler) {
+	mux.Handle("GET /healthz", handleHealthz())
+
+	// go-app would fetch these through the request's Host header: never let it.
+	mux.Handle("GET /robots.txt", handleRobots())
+	mux.Handle("GET /sitemap.xml", http.NotFoundHandler())
+	mux.Handle("GET /ads.txt", http.NotFoundHandler())
+
+	mux.Handle("GET /web/", handleStatic(assets))
+	mux.Handle("/sandbox/", http.StripPrefix("/sandbox", sandbox))
+
+	// The page, go-app's scripts, manifest and service worker.
+	mux.Handle("GET /", page)
+}

@@ -1,0 +1,146 @@
+//go:build !js
+
+// Package server is Octoplay's native side: it serves the playground page
+// and its assets, and hosts the OctoTable sandbox under /sandbox/.
+package server
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+	"unicode"
+
+	"octoplay/server/sandbox"
+	"octoplay/web"
+)
+
+// shutdownGrace is how long in-flight requests get to finish after SIGINT
+// or SIGTERM.
+const shutdownGrace = 30 * time.Second
+
+// Main runs the server with the process's arguments and environment and
+// returns the exit code.
+func Main() int {
+	if err := Run(context.Background(), os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// Run serves until ctx is done or the process gets SIGINT or SIGTERM, then
+// lets in-flight requests finish and returns nil.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return run(ctx, args, getenv, stdout, stderr, web.Assets)
+}
+
+// run is Run with the web assets as a parameter, so tests can serve a
+// stand-in wasm.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, assets fs.FS) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	logger := newLogger(cfg, stderr)
+	sb, err := sandbox.New(sandbox.Config{
+		Clients:    map[string]string{cfg.SandboxClientID: cfg.SandboxClientSecret},
+		TokenTTL:   cfg.SandboxTokenTTL,
+		RejectJSON: cfg.SandboxRejectJSON,
+	})
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	handler, err := NewServer(logger, assets, sb)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	printBanner(stdout, cfg, baseURL(ln.Addr()))
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("run: %w", err)
+	case <-ctx.Done():
+	}
+
+	logger.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("run: shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// baseURL is the URL a person on this machine opens: an unspecified listen
+// address (":8080", "0.0.0.0:8080") is reachable as localhost.
+func baseURL(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || tcp.IP.IsUnspecified() {
+		_, port, _ := net.SplitHostPort(addr.String())
+		return "http://localhost:" + port
+	}
+	return "http://" + tcp.String()
+}
+
+// printBanner tells the person who ran `make run` where to go and what to
+// type. The sandbox's demo credentials are public by design.
+func printBanner(w io.Writer, cfg Config, base string) {
+	fmt.Fprintf(w, "OctoTable token playground: %s/\n", base)
+	fmt.Fprintf(w, "sandbox client id: %s\n", cfg.SandboxClientID)
+	fmt.Fprintf(w, "sandbox client secret: %s\n", cfg.SandboxClientSecret)
+	fmt.Fprintf(w, "property id: %s\n", sandbox.PropertyID)
+	fmt.Fprintf(w, "Step 1 with curl:\n  %s\n", step1Curl(base, cfg))
+}
+
+// step1Curl is the quickstart's Step 1 against this server's sandbox, in
+// the quickstart's own style.
+func step1Curl(base string, cfg Config) string {
+	return fmt.Sprintf(`curl --location %s --data-urlencode "grant_type=client_credentials" --data-urlencode %s --data-urlencode %s`,
+		shellQuote(base+"/sandbox/octotable-auth/api/v2/oauth2/token"),
+		shellQuote("client_id="+cfg.SandboxClientID),
+		shellQuote("client_secret="+cfg.SandboxClientSecret))
+}
+
+// shellQuote quotes s for a POSIX shell: in double quotes, as the
+// quickstart writes it, when nothing in s is special there; else in single
+// quotes, which take everything literally.
+func shellQuote(s string) string {
+	if !strings.ContainsAny(s, "\"$`\\!'") && !strings.ContainsFunc(s, unicode.IsControl) {
+		return `"` + s + `"`
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

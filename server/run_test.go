@@ -1,0 +1,141 @@
+package server
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The banner's curl line is the quickstart's Step 1; run it as printed.
+func TestBannerCurlWorksAsPrinted(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("curl is missing: .ci/run installs it")
+		}
+		t.Skip("curl is not installed")
+	}
+	s := startServer(t, standInAssets(), nil, "-sandbox-client-secret", "it's a $ecret")
+	out := s.Stdout.String()
+	assert.Contains(t, out, "OctoTable token playground: "+s.URL+"/\n")
+	assert.Contains(t, out, "sandbox client id: octoplay-demo\n")
+	assert.Contains(t, out, "sandbox client secret: it's a $ecret\n")
+	assert.Regexp(t, `(?m)^property id: \S+$`, out)
+
+	line := regexp.MustCompile(`(?m)^  (curl .*)$`).FindStringSubmatch(out)
+	require.NotNil(t, line, "banner has no curl line:\n%s", out)
+	got, err := exec.Command("bash", "-c", line[1]).Output()
+	require.NoError(t, err, line[1])
+	var token struct {
+		AccessToken string `json:"access_token"`
+		TokenType   string `json:"token_type"`
+		Type        string `json:"type"`
+		ExpiresIn   int    `json:"expires_in"`
+	}
+	require.NoError(t, json.Unmarshal(got, &token), string(got))
+	assert.NotEmpty(t, token.AccessToken)
+	assert.Equal(t, "Bearer", token.Type)
+	assert.Equal(t, 1440, token.ExpiresIn)
+}
+
+// The built binary carries its assets (it runs from an empty directory),
+// and SIGTERM lets a request still uploading its body finish, then exits 0.
+func TestBinaryDrainsOnSIGTERM(t *testing.T) {
+	requireBuiltWasm(t)
+	bin := filepath.Join(t.TempDir(), "octoplay")
+	build := exec.Command("go", "build", "-o", bin, "..")
+	build.Stderr = os.Stderr
+	require.NoError(t, build.Run())
+
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "-addr", addr)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "OCTOPLAY_LOG_LEVEL=debug")
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	exited := make(chan error, 1)
+	go func() {
+		io.Copy(io.Discard, bufio.NewReader(stdout))
+		exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	base := "http://" + addr
+	waitHealthy(t, base, exited)
+
+	res, err := http.Get(base + "/web/app.wasm")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode, "the wasm is embedded")
+
+	// A token request whose body arrives in two halves, SIGTERM between them.
+	body := "grant_type=client_credentials&client_id=octoplay-demo&client_secret=octoplay-demo-secret"
+	pr, pw := io.Pipe()
+	req, err := http.NewRequest(http.MethodPost, base+"/sandbox/octotable-auth/api/v2/oauth2/token", pr)
+	require.NoError(t, err)
+	req.ContentLength = int64(len(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	answered := make(chan *http.Response, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Errorf("slow request: %v", err)
+			close(answered)
+			return
+		}
+		answered <- res
+	}()
+	_, err = io.WriteString(pw, body[:20])
+	require.NoError(t, err)
+	time.Sleep(300 * time.Millisecond) // let the server read the headers
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	waitFor(t, func() bool { return strings.Contains(stderr.String(), "shutting down") }, "the server saw SIGTERM")
+	select {
+	case err := <-exited:
+		t.Fatalf("exited with a request in flight: %v", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+
+	_, err = io.WriteString(pw, body[20:])
+	require.NoError(t, err)
+	require.NoError(t, pw.Close())
+	res = <-answered
+	require.NotNil(t, res)
+	got, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode, string(got))
+	assert.Contains(t, string(got), `"access_token"`)
+
+	select {
+	case err := <-exited:
+		assert.NoError(t, err, "exit status 0 after draining\n%s", stderr.String())
+	case <-time.After(20 * time.Second):
+		t.Fatal("server did not exit after draining")
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal(fmt.Sprintf("timed out waiting until %s", what))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -1,0 +1,47 @@
+//go:build !js
+
+package server
+
+import (
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+)
+
+// handleStatic serves the embedded web assets under /web/. Go sources that
+// live beside them are not assets.
+func handleStatic(assets fs.FS) http.Handler {
+	files := http.StripPrefix("/web", http.FileServerFS(assets))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if path.Ext(r.URL.Path) == ".go" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	})
+}
+
+// robotsTXT keeps crawlers off the relay and the sandbox; the page itself
+// may be indexed.
+const robotsTXT = "User-agent: *\nDisallow: /relay\nDisallow: /sandbox/\n"
+
+// handleRobots answers /robots.txt itself: go-app's own handler would fetch
+// it from "http://" + the request's Host header and cache the first answer
+// forever, so a forged Host could poison it.
+func handleRobots() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte(robotsTXT))
+	})
+}
+
+// handleHealthz tells a load balancer or a test that the server is up.
+func handleHealthz() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write([]byte(`{"status":"ok"}` + "\n"))
+	})
+}
