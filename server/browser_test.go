@@ -9,9 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,8 +34,8 @@ func chromiumPath(t *testing.T) string {
 	return path
 }
 
-// browserMessages collects what a page reports: console errors, uncaught
-// exceptions, log entries and CSP violations.
+// browserMessages collects what a page reports as wrong: console errors,
+// uncaught exceptions and error entries of the browser log.
 type browserMessages struct {
 	mu     sync.Mutex
 	errors []string
@@ -61,10 +59,10 @@ const cspRecorder = `window.__csp = [];
 document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.violatedDirective + " " + e.blockedURI));`
 
 // newBrowser starts a headless Chromium with a fresh profile, with the
-// flags this machine's closed network needs, and listens to its messages.
+// flags this machine's closed network needs, and listens to its console.
 func newBrowser(t *testing.T) (context.Context, *browserMessages) {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -77,54 +75,42 @@ func newBrowser(t *testing.T) (context.Context, *browserMessages) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.WindowSize(1280, 900),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 
 	msgs := &browserMessages{}
-	chromedp.ListenTarget(ctx, func(ev any) {
-		switch ev := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeAssert {
-				msgs.add("console." + string(ev.Type) + ": " + consoleText(ev.Args))
+	console := chromedp.Console(ctx)
+	go func() {
+		for m, err := range console {
+			if err != nil {
+				return
 			}
-		case *runtime.EventExceptionThrown:
-			msgs.add("exception: " + ev.ExceptionDetails.Error())
-		case *log.EventEntryAdded:
-			if ev.Entry.Level == log.LevelError {
-				msgs.add("log " + string(ev.Entry.Source) + ": " + ev.Entry.Text + " " + ev.Entry.URL)
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
+				msgs.add(m.String())
 			}
 		}
-	})
-	require.NoError(t, chromedp.Run(ctx,
-		log.Enable(),
-		runtime.Enable(),
-		chromedp.ActionFunc(func(ctx context.Context) error {
-			_, err := page.AddScriptToEvaluateOnNewDocument(cspRecorder).Do(ctx)
-			return err
-		}),
-	))
+	}()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspRecorder})
+		return err
+	})))
 	return ctx, msgs
-}
-
-func consoleText(args []*runtime.RemoteObject) string {
-	var parts []string
-	for _, a := range args {
-		if a.Value != nil {
-			parts = append(parts, string(a.Value))
-		} else {
-			parts = append(parts, a.Description)
-		}
-	}
-	return strings.Join(parts, " ")
 }
 
 // waitMounted waits until the wasm runs: the prerendered page is visible,
 // and clickable, before that.
-func waitMounted() chromedp.Action {
-	return chromedp.WaitVisible(`main[data-mounted="true"]`, chromedp.ByQuery)
+func waitMounted() chromedp.Action[chromedp.Void] {
+	return chromedp.WaitVisible(`main[data-mounted="true"]`)
+}
+
+// run runs one action and fails the test if it fails.
+func runAction[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	require.NoError(t, err)
+	return v
 }
 
 func TestBrowserLoadsAndMounts(t *testing.T) {
@@ -132,39 +118,28 @@ func TestBrowserLoadsAndMounts(t *testing.T) {
 	s := startServer(t, web.Assets, nil)
 	ctx, msgs := newBrowser(t)
 
-	var title, heading string
-	var violations []string
-	var nodes []*cdp.Node
-	require.NoError(t, chromedp.Run(ctx,
-		chromedp.Navigate(s.URL+"/"),
-		waitMounted(),
-		chromedp.Title(&title),
-		chromedp.Text("h1", &heading, chromedp.ByQuery),
-		chromedp.Nodes("#step1, #step2", &nodes, chromedp.ByQueryAll),
-		// Let the service worker install and late errors arrive.
-		chromedp.Sleep(500*time.Millisecond),
-		chromedp.Evaluate(`window.__csp`, &violations),
-	))
-	assert.Equal(t, "OctoTable token playground", title)
-	assert.Equal(t, "OctoTable token playground", heading)
-	assert.Len(t, nodes, 2, "Step 1 and Step 2 are outlined")
-	assert.Empty(t, violations, "CSP violations")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/"), waitMounted()))
+	assert.Equal(t, "OctoTable token playground", runAction(t, ctx, chromedp.Title()))
+	assert.Equal(t, "OctoTable token playground", runAction(t, ctx, chromedp.Text("h1")))
+	assert.Len(t, runAction(t, ctx, chromedp.Nodes("#step1, #step2")), 2, "Step 1 and Step 2 are outlined")
+	// Let the service worker install and late messages arrive.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Sleep(500*time.Millisecond)))
+	assert.Empty(t, runAction(t, ctx, chromedp.Evaluate[[]string](`window.__csp`)), "CSP violations")
 	assert.Empty(t, msgs.all(), "console errors")
 }
 
-// The recorder itself must see a violation, or an empty list proves nothing.
-func TestBrowserCSPRecorderSeesViolations(t *testing.T) {
+// The recorders must see a violation and an error, or empty lists prove nothing.
+func TestBrowserRecordersSeeViolations(t *testing.T) {
 	requireBuiltWasm(t)
 	s := startServer(t, web.Assets, nil)
-	ctx, _ := newBrowser(t)
-	var violations []string
-	require.NoError(t, chromedp.Run(ctx,
+	ctx, msgs := newBrowser(t)
+	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Navigate(s.URL+"/"),
 		waitMounted(),
-		chromedp.Evaluate(`(() => { const d = document.createElement("div"); d.setAttribute("style", "color:red"); document.body.appendChild(d); })()`, nil),
-		chromedp.Poll(`window.__csp.length > 0`, nil, chromedp.WithPollingTimeout(5*time.Second)),
-		chromedp.Evaluate(`window.__csp`, &violations),
+		chromedp.Evaluate[chromedp.Void](`(() => { const d = document.createElement("div"); d.setAttribute("style", "color:red"); document.body.appendChild(d); console.error("recorded"); })()`),
 	))
+	violations := runAction(t, ctx, chromedp.Poll[[]string](`window.__csp.length > 0 && window.__csp`, chromedp.WithPollingTimeout(5*time.Second)))
 	require.NotEmpty(t, violations)
 	assert.Contains(t, violations[0], "style-src")
+	waitFor(t, func() bool { return strings.Contains(strings.Join(msgs.all(), "\n"), "recorded") }, "the console error is recorded")
 }

@@ -19,6 +19,7 @@ func addRoutes(mux *http.ServeMux, page http.Handler, assets fs.FS, sandbox http
 	mux.Handle("GET /web/", handleStatic(assets))
 	mux.Handle("/sandbox/", http.StripPrefix("/sandbox", sandbox))
 
-	// The page, go-app's scripts, manifest and service worker.
-	mux.Handle("GET /", page)
+	// The page, go-app's scripts, manifest and service worker. "GET /" would
+	// conflict with "/sandbox/", which takes every method.
+	mux.Handle("/", readOnly(page))
 }

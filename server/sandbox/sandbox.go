@@ -1,0 +1,190 @@
+// Package sandbox is a faithful, embedded OctoTable: the token endpoint of
+// OctoTable's API quickstart and a small read-only API behind it, served from
+// memory, so that the playground works offline and without an account.
+//
+// The token endpoint implements the OAuth 2.0 client credentials grant
+// (RFC 6749 §4.4, https://www.rfc-editor.org/rfc/rfc6749#section-4.4), with
+// client authentication in the request body or with HTTP Basic (RFC 6749
+// §2.3.1, https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1), and answers
+// as RFC 6749 §5 says (https://www.rfc-editor.org/rfc/rfc6749#section-5).
+// The API takes the tokens it issued as Bearer tokens and reports a missing,
+// malformed, unknown or expired one as RFC 6750 §3 says
+// (https://www.rfc-editor.org/rfc/rfc6750#section-3), with bodies in
+// OctoTable's error envelope.
+//
+// A Sandbox is an http.Handler for the paths OctoTable has
+// (/octotable-auth/api/v2/oauth2/token, /api/v2/, /octotable-pms/api/v2/...);
+// a server mounts it under a prefix with http.StripPrefix. It knows nothing
+// of the server around it and never logs.
+package sandbox
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+)
+
+// The documented demo client, which a server configures when it is given no
+// other. It is public on purpose: the sandbox guards nothing real.
+const (
+	DemoClientID     = "octoplay-demo"
+	DemoClientSecret = "octoplay-demo-secret"
+)
+
+// PropertyID is the id of the sandbox's one property, which the resources
+// under /octotable-pms/api/v2/ require in the Property header.
+const PropertyID = "1001"
+
+// defaultTokenTTL is the lifetime the quickstart's example answer shows.
+const defaultTokenTTL = 1440 * time.Second
+
+// ErrInvalidConfig is wrapped by every error New returns.
+var ErrInvalidConfig = errors.New("sandbox: invalid config")
+
+// Config configures a Sandbox.
+type Config struct {
+	// Clients maps client ids to client secrets; it needs at least one
+	// client, and neither ids nor secrets may be empty.
+	Clients map[string]string
+	// TokenTTL is the lifetime of an access token, at least one second;
+	// zero means 1440 seconds, as in the quickstart.
+	TokenTTL time.Duration
+	// RejectJSON makes the token endpoint answer JSON bodies with 415 and a
+	// description that names form encoding, as some deployments reportedly
+	// do; false accepts both encodings.
+	RejectJSON bool
+	// Now tells the time; nil means time.Now. Tests pass a fake clock.
+	Now func() time.Time
+}
+
+// Sandbox is the embedded OctoTable. It is safe for concurrent use.
+type Sandbox struct {
+	// clients holds the SHA-256 of each client's secret, so that secrets are
+	// compared in constant time whatever their lengths.
+	clients    map[string][sha256.Size]byte
+	ttl        time.Duration
+	rejectJSON bool
+	now        func() time.Time
+	tokens     *tokenStore
+	failures   *failureLimiter
+	mux        *http.ServeMux
+}
+
+// New checks cfg and returns a Sandbox that serves it.
+func New(cfg Config) (*Sandbox, error) {
+	if len(cfg.Clients) == 0 {
+		return nil, fmt.Errorf("%w: Clients is empty, give at least one client", ErrInvalidConfig)
+	}
+	clients := make(map[string][sha256.Size]byte, len(cfg.Clients))
+	for id, secret := range cfg.Clients {
+		if id == "" {
+			return nil, fmt.Errorf("%w: a client id is empty", ErrInvalidConfig)
+		}
+		if secret == "" {
+			return nil, fmt.Errorf("%w: client %q has an empty secret", ErrInvalidConfig, id)
+		}
+		clients[id] = sha256.Sum256([]byte(secret))
+	}
+	ttl := cfg.TokenTTL
+	if ttl == 0 {
+		ttl = defaultTokenTTL
+	}
+	if ttl < time.Second {
+		// expires_in is in whole seconds (RFC 6749 §5.1): less would read 0.
+		return nil, fmt.Errorf("%w: TokenTTL %v is shorter than one second", ErrInvalidConfig, cfg.TokenTTL)
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Sandbox{
+		clients:    clients,
+		ttl:        ttl,
+		rejectJSON: cfg.RejectJSON,
+		now:        now,
+		tokens:     newTokenStore(),
+		failures:   newFailureLimiter(),
+	}
+	s.mux = s.routes()
+	return s, nil
+}
+
+// ServeHTTP answers one request to the sandbox.
+func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// ServeMux would redirect an unclean path to its clean form, but behind
+	// http.StripPrefix that Location would leave the mount point: answer 404.
+	if !isCleanPath(r.URL.Path) {
+		notFound().write(w)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// routes lists the whole surface of the sandbox.
+func (s *Sandbox) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /octotable-auth/api/v2/oauth2/token", s.handleToken)
+	// The quickstart calls /api/v2/; without its own pattern /api/v2 would
+	// get ServeMux's redirect, whose Location leaves the mount point.
+	mux.Handle("GET /api/v2/{$}", s.protected(false, s.apiRoot))
+	mux.Handle("GET /api/v2", s.protected(false, s.apiRoot))
+	mux.Handle("GET /octotable-pms/api/v2/rooms", s.protected(true, listRooms))
+	mux.Handle("GET /octotable-pms/api/v2/rooms/{id}", s.protected(true, getRoom))
+	mux.Handle("GET /octotable-pms/api/v2/services", s.protected(true, listServices))
+	mux.Handle("GET /octotable-pms/api/v2/reservations", s.protected(true, listReservations))
+	mux.HandleFunc("/", s.handleUnrouted)
+	return mux
+}
+
+// routeMethods are the methods the routes use, with the Allow header (RFC
+// 9110 §10.2.1) and the kind of error body a wrong method gets on them.
+var routeMethods = []struct {
+	method string
+	allow  string
+	oauth  bool
+}{
+	{http.MethodPost, "POST", true},
+	{http.MethodGet, "GET, HEAD", false},
+}
+
+// handleUnrouted answers what no route took. The catch-all pattern also
+// takes a known path with a wrong method (ServeMux answers 405 itself only
+// when no pattern matches at all, and then in text/plain), so ask the mux
+// whether the path exists for another method and answer 405 in the format
+// of that endpoint.
+func (s *Sandbox) handleUnrouted(w http.ResponseWriter, r *http.Request) {
+	for _, rm := range routeMethods {
+		probe := r.WithContext(r.Context())
+		probe.Method = rm.method
+		if _, pattern := s.mux.Handler(probe); pattern == "/" {
+			continue
+		}
+		if rm.oauth {
+			tokenFailure(http.StatusMethodNotAllowed, "invalid_request",
+				"the token endpoint accepts only POST (RFC 6749 section 3.2)").
+				withHeader("Allow", rm.allow).write(w)
+			return
+		}
+		apiFailure(http.StatusMethodNotAllowed, codeMethodNotAllowed, "this endpoint accepts only GET").
+			withHeader("Allow", rm.allow).write(w)
+		return
+	}
+	notFound().write(w)
+}
+
+// isCleanPath reports whether p is what ServeMux would serve without a
+// redirect: rooted, with no empty, "." or ".." segments.
+func isCleanPath(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean == p
+}
