@@ -5,7 +5,7 @@ GO       ?= go
 CHROMIUM ?= /usr/lib/chromium/chromium
 ARGS     ?=
 
-.PHONY: all wasm build run test vet browser clean
+.PHONY: all wasm build run test vet test-deps clean
 
 all: build
 
@@ -24,19 +24,23 @@ vet: wasm
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./internal/... .
 
-# Debian's Chromium for the browser tests, installed when this machine lets
-# us (root with apt-get); otherwise the browser tests say what is missing.
-browser:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
+# What the tests run besides Go: Debian's Chromium for the browser tests and
+# curl for the README's examples, installed when this machine lets us (root
+# with apt-get); otherwise the tests that need them say what is missing.
+test-deps:
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "installing Debian's chromium for the browser tests"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+			echo "installing$$missing for the tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 		else \
-			echo "no Chromium at $(CHROMIUM): install Debian's chromium package to run the browser tests"; \
+			echo "missing$$missing: install them to run every test"; \
 		fi; \
 	fi
 
-test: browser vet
+test: test-deps vet
 	OCTOPLAY_CHROMIUM=$(CHROMIUM) $(GO) test -count=1 ./...
 
 clean:

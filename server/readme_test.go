@@ -1,0 +1,84 @@
+package server
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// readmeShellBlocks are the ```sh blocks of the README, in order.
+func readmeShellBlocks(t *testing.T) []string {
+	t.Helper()
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	var blocks []string
+	for _, m := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(string(readme), -1) {
+		blocks = append(blocks, m[1])
+	}
+	return blocks
+}
+
+// The README's curl examples work as written, against a server where the
+// README says it is; only the port is this test's own.
+func TestREADMECurlExamples(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("curl is missing: .ci/run installs it")
+		}
+		t.Skip("curl is not installed")
+	}
+	s := startServer(t, standInAssets(), nil)
+	var examples []string
+	for _, b := range readmeShellBlocks(t) {
+		if strings.Contains(b, "curl ") {
+			examples = append(examples, strings.ReplaceAll(b, "http://127.0.0.1:8080", s.URL))
+		}
+	}
+	require.Len(t, examples, 5, "three ways to get a token, Step 2, the resources")
+
+	sh := func(script, token string) string {
+		cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
+		cmd.Env = append(os.Environ(), "OCTOTABLE_TOKEN="+token)
+		out, err := cmd.Output()
+		require.NoError(t, err, script)
+		return string(out)
+	}
+	var token string
+	for i, ex := range examples[:3] {
+		var got struct {
+			AccessToken string `json:"access_token"`
+			Type        string `json:"type"`
+			ExpiresIn   int    `json:"expires_in"`
+		}
+		out := sh(ex, "")
+		require.NoError(t, json.Unmarshal([]byte(out), &got), "example %d: %s", i, out)
+		assert.Equal(t, "Bearer", got.Type)
+		assert.Equal(t, 1440, got.ExpiresIn)
+		require.NotEmpty(t, got.AccessToken)
+		token = got.AccessToken
+	}
+
+	out := sh(examples[3], token)
+	assert.Contains(t, out, `"client_id":"octoplay-demo"`)
+	assert.Contains(t, out, `"success":true`)
+
+	out = sh(examples[4], token)
+	var lines []string // one JSON document per curl, each ending in a newline
+	for _, l := range strings.Split(out, "\n") {
+		if l != "" {
+			lines = append(lines, l)
+		}
+	}
+	require.Len(t, lines, 4, out)
+	for _, l := range lines {
+		assert.True(t, strings.HasPrefix(l, `{"success":true,"data":`), l)
+	}
+	assert.Contains(t, lines[1], `"id":201`)
+	assert.Equal(t, 2, strings.Count(lines[3], `"guest_name"`), "limit=2")
+}
