@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -29,6 +30,19 @@ type Config struct {
 
 	LogFormat string // "text" or "json"
 	LogLevel  slog.Level
+
+	// PublicURL is where browsers reach this server; the sandbox
+	// environment's URLs are under it. Empty means the listening address.
+	PublicURL  string
+	OctoTable  bool   // relay to the real OctoTable too
+	ConfigFile string // JSON file with more environments and profiles
+
+	RelayKeys         string        // current keys, comma-separated; empty makes new ones
+	RelayPreviousKeys string        // keys still opened, not published, during RelayKeyGrace
+	RelayKeyGrace     time.Duration // how long previous keys are still opened
+	RelayRate         float64       // sealed requests per second per client address
+	RelayBurst        int           // and the burst above that rate
+	NewRelayKey       bool          // print a new key pair for OCTOPLAY_RELAY_KEY and exit
 }
 
 // envName is the environment variable that stands in for a flag.
@@ -54,6 +68,15 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&sandboxJSON, "sandbox-json", "accept", "`accept` or `reject` JSON token requests in the sandbox (reject answers 415, as some deployments do)")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: `text` or `json`")
 	fs.StringVar(&logLevel, "log-level", "info", "log level: `debug`, info, warn or error")
+	fs.StringVar(&cfg.PublicURL, "public-url", "", "`URL` where browsers reach this server (default http:// and the listening address)")
+	fs.BoolVar(&cfg.OctoTable, "octotable", false, "relay to the real OctoTable API (api.octotable.com) too")
+	fs.StringVar(&cfg.ConfigFile, "config", "", "JSON `file` with more environments and credential profiles")
+	fs.StringVar(&cfg.RelayKeys, "relay-key", "", "relay `keys`, comma-separated, as -new-relay-key prints them (default: new keys at every start)")
+	fs.StringVar(&cfg.RelayPreviousKeys, "relay-previous-key", "", "`keys` of before a rotation: still opened, no longer published, during -relay-key-grace")
+	fs.DurationVar(&cfg.RelayKeyGrace, "relay-key-grace", time.Hour, "how long -relay-previous-key keys are still opened")
+	fs.Float64Var(&cfg.RelayRate, "relay-rate", 5, "sealed requests per second allowed per client address")
+	fs.IntVar(&cfg.RelayBurst, "relay-burst", 20, "requests a client address may send at once above -relay-rate")
+	fs.BoolVar(&cfg.NewRelayKey, "new-relay-key", false, "print a new key pair for -relay-key / OCTOPLAY_RELAY_KEY and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: %s [flags]\n\nServes the OctoTable token playground and its sandbox.\nEvery flag can also be set with the environment variable named beside it.\n\n", fs.Name())
 		fs.VisitAll(func(f *flag.Flag) {
@@ -98,6 +121,18 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	if cfg.SandboxTokenTTL < time.Second || cfg.SandboxTokenTTL%time.Second != 0 {
 		return Config{}, fmt.Errorf("parse config: -sandbox-token-ttl must be a whole number of seconds, at least 1s, not %s", cfg.SandboxTokenTTL)
+	}
+	if cfg.PublicURL != "" {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return Config{}, fmt.Errorf("parse config: -public-url must be an http or https URL such as https://playground.example.com, not %q", cfg.PublicURL)
+		}
+	}
+	if cfg.RelayRate <= 0 || cfg.RelayBurst < 1 {
+		return Config{}, errors.New("parse config: -relay-rate must be above 0 and -relay-burst at least 1")
+	}
+	if cfg.RelayKeyGrace < 0 {
+		return Config{}, errors.New("parse config: -relay-key-grace must not be negative")
 	}
 	if cfg.SandboxClientID == "" || cfg.SandboxClientSecret == "" {
 		return Config{}, errors.New("parse config: -sandbox-client-id and -sandbox-client-secret must not be empty")

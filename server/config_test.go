@@ -45,6 +45,23 @@ func TestParseConfig(t *testing.T) {
 			env:  map[string]string{"OCTOPLAY_ADDR": ":2"},
 			want: func(c *Config) { c.Addr = ":1" },
 		},
+		{
+			name: "relay flags",
+			args: []string{"-public-url", "https://play.example.com", "-octotable", "-config", "envs.json", "-relay-key", "k1", "-relay-previous-key", "k0", "-relay-key-grace", "10m", "-relay-rate", "2.5", "-relay-burst", "4"},
+			want: func(c *Config) {
+				c.PublicURL, c.OctoTable, c.ConfigFile = "https://play.example.com", true, "envs.json"
+				c.RelayKeys, c.RelayPreviousKeys, c.RelayKeyGrace = "k1", "k0", 10*time.Minute
+				c.RelayRate, c.RelayBurst = 2.5, 4
+			},
+		},
+		{
+			name: "relay key from the environment",
+			env:  map[string]string{"OCTOPLAY_RELAY_KEY": "k1", "OCTOPLAY_OCTOTABLE": "true"},
+			want: func(c *Config) { c.RelayKeys, c.OctoTable = "k1", true },
+		},
+		{name: "public url without scheme", args: []string{"-public-url", "play.example.com"}, wantErr: "-public-url must be an http or https URL"},
+		{name: "public url with userinfo", args: []string{"-public-url", "https://me:pw@play.example.com"}, wantErr: "-public-url must be"},
+		{name: "zero rate", args: []string{"-relay-rate", "0"}, wantErr: "-relay-rate must be above 0"},
 		{name: "bad sandbox-json", args: []string{"-sandbox-json", "maybe"}, wantErr: `-sandbox-json must be accept or reject, not "maybe"`},
 		{name: "bad log format", args: []string{"-log-format", "xml"}, wantErr: `-log-format must be text or json, not "xml"`},
 		{name: "bad log level", args: []string{"-log-level", "loud"}, wantErr: "-log-level"},
@@ -72,6 +89,9 @@ func TestParseConfig(t *testing.T) {
 				SandboxTokenTTL:     1440 * time.Second,
 				LogFormat:           "text",
 				LogLevel:            slog.LevelInfo,
+				RelayKeyGrace:       time.Hour,
+				RelayRate:           5,
+				RelayBurst:          20,
 			}
 			tt.want(&want)
 			assert.Equal(t, want, got)

@@ -21,6 +21,7 @@ import (
 	"time"
 	"unicode"
 
+	"octoplay/server/relay"
 	"octoplay/server/sandbox"
 	"octoplay/web"
 )
@@ -55,6 +56,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	if cfg.NewRelayKey {
+		return printNewRelayKeys(stdout)
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -67,12 +71,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	handler, err := NewServer(logger, assets, sb)
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-
-	ln, err := net.Listen("tcp", cfg.Addr)
+	defer ln.Close()
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = baseURL(ln.Addr())
+	}
+	rl, err := newRelay(cfg, logger, sb, getenv)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	handler, err := NewServer(logger, assets, sb, rl)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -103,6 +114,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// newRelay builds the gateway from the configuration.
+func newRelay(cfg Config, logger *slog.Logger, sb http.Handler, getenv func(string) string) (*relay.Relay, error) {
+	gw, err := relayGateway(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	envs, err := environments(cfg, sb, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return relay.New(relay.Config{
+		Logger:        logger,
+		Gateway:       gw,
+		Environments:  envs,
+		RatePerSecond: cfg.RelayRate,
+		RateBurst:     cfg.RelayBurst,
+	})
 }
 
 // baseURL is the URL a person on this machine opens: an unspecified listen

@@ -130,7 +130,7 @@ func TestVersionIsTheWasmHash(t *testing.T) {
 func TestMissingWasmIsAClearError(t *testing.T) {
 	assets := standInAssets()
 	delete(assets, "app.wasm")
-	_, err := NewServer(newLogger(Config{}, io.Discard), assets, http.NotFoundHandler())
+	_, err := NewServer(newLogger(Config{}, io.Discard), assets, http.NotFoundHandler(), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "make wasm")
 }

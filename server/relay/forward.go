@@ -1,0 +1,93 @@
+package relay
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+
+	"octoplay/internal/bhttp"
+)
+
+// hopByHop are the fields that describe one connection (RFC 9110 §7.6.1)
+// and so never cross the gateway, with the ones that speak for the browser
+// or the gateway rather than the sender: the gateway chooses Host from the
+// target, and the sender has no cookies to give OctoTable.
+var hopByHop = map[string]bool{
+	"connection": true, "keep-alive": true, "proxy-connection": true,
+	"proxy-authenticate": true, "proxy-authorization": true, "te": true,
+	"trailer": true, "transfer-encoding": true, "upgrade": true,
+	"host": true, "cookie": true, "forwarded": true, "x-real-ip": true,
+	"content-length": true, "date": true, "via": true,
+}
+
+func dropField(name string, connectionListed map[string]bool) bool {
+	name = strings.ToLower(name)
+	return hopByHop[name] || connectionListed[name] || strings.HasPrefix(name, "x-forwarded-") || strings.HasPrefix(name, "octoplay-")
+}
+
+// connectionListed is the set of fields a Connection header names, which
+// are hop-by-hop too.
+func connectionListed(values []string) map[string]bool {
+	listed := map[string]bool{}
+	for _, v := range values {
+		for _, name := range strings.Split(v, ",") {
+			listed[strings.ToLower(strings.TrimSpace(name))] = true
+		}
+	}
+	return listed
+}
+
+// upstreamRequest is the opened request as it goes to the target.
+func upstreamRequest(ctx context.Context, t *target, in *bhttp.Request) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, in.Method, t.url.String(), bytes.NewReader(in.Body))
+	if err != nil {
+		return nil, fmt.Errorf("upstream request: %w", err)
+	}
+	listed := connectionListed(in.Header.Values("connection"))
+	for _, f := range in.Header {
+		if !dropField(f.Name, listed) {
+			req.Header.Add(f.Name, f.Value)
+		}
+	}
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", "Octoplay-relay")
+	}
+	req.ContentLength = int64(len(in.Body))
+	if len(in.Body) == 0 {
+		req.Body = http.NoBody
+	}
+	return req, nil
+}
+
+// errUpstreamTooLarge is what readUpstream says of an answer over the cap.
+var errUpstreamTooLarge = errors.New("upstream answer too large")
+
+// readUpstream reads the upstream's answer, whatever its status, into the
+// message that goes back sealed. Redirects arrive here as they came.
+func readUpstream(res *http.Response, maxBody int64) (*bhttp.Response, error) {
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("read upstream: %w", err)
+	}
+	if int64(len(body)) > maxBody {
+		return nil, fmt.Errorf("read upstream: %w: more than %d bytes", errUpstreamTooLarge, maxBody)
+	}
+	out := &bhttp.Response{Status: res.StatusCode, Body: body}
+	listed := connectionListed(res.Header.Values("Connection"))
+	for _, name := range slices.Sorted(maps.Keys(res.Header)) {
+		if dropField(name, listed) && !strings.EqualFold(name, "date") {
+			continue
+		}
+		for _, v := range res.Header[name] {
+			out.Header.Add(strings.ToLower(name), v)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,122 @@
+package relay
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/url"
+
+	"octoplay/internal/bhttp"
+)
+
+// Headers of the sealed request that speak to the gateway; neither goes
+// upstream.
+const (
+	// HeaderProfile names a server-held credential profile for a token request.
+	HeaderProfile = "octoplay-profile"
+	// HeaderClientAuth says how the gateway adds a profile's credentials:
+	// "body" (the default) or "basic" (RFC 6749 §2.3.1).
+	HeaderClientAuth = "octoplay-client-auth"
+)
+
+var errProfile = errors.New("profile")
+
+// applyProfile adds the credentials of the profile a token request names,
+// in the body or as HTTP Basic, as the request chose. A request that names
+// a profile must carry no credentials of its own: the gateway never has to
+// choose between two secrets.
+func applyProfile(t *target, req *bhttp.Request) (string, error) {
+	name, style := req.Header.Get(HeaderProfile), req.Header.Get(HeaderClientAuth)
+	req.Header.Del(HeaderProfile)
+	req.Header.Del(HeaderClientAuth)
+	if name == "" {
+		return "", nil
+	}
+	if t.kind != tokenTarget {
+		return "", fmt.Errorf("%w: a profile applies to the token request only", errProfile)
+	}
+	creds, ok := t.env.Profiles[name]
+	if !ok {
+		return "", fmt.Errorf("%w: environment %s has no profile %q", errProfile, t.env.Name, name)
+	}
+	if req.Header.Get("authorization") != "" {
+		return "", fmt.Errorf("%w: the request names profile %q and also carries an Authorization header", errProfile, name)
+	}
+	form, isJSON, err := tokenParams(req)
+	if err != nil {
+		return "", err
+	}
+	if _, has := form["client_secret"]; has {
+		return "", fmt.Errorf("%w: the request names profile %q and also carries a client_secret", errProfile, name)
+	}
+	switch style {
+	case "basic":
+		// RFC 6749 §2.3.1: form-encode id and secret, then base64.
+		pair := url.QueryEscape(creds.ClientID) + ":" + url.QueryEscape(creds.ClientSecret)
+		req.Header.Set("authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(pair)))
+		delete(form, "client_id")
+	case "", "body":
+		form["client_id"] = creds.ClientID
+		form["client_secret"] = creds.ClientSecret
+	default:
+		return "", fmt.Errorf("%w: %s must be body or basic, not %q", errProfile, HeaderClientAuth, style)
+	}
+	return name, setTokenParams(req, form, isJSON)
+}
+
+// tokenParams reads a token request's body as form or JSON parameters.
+func tokenParams(req *bhttp.Request) (map[string]any, bool, error) {
+	mt, _, err := mime.ParseMediaType(req.Header.Get("content-type"))
+	if err != nil && len(req.Body) > 0 {
+		return nil, false, fmt.Errorf("%w: the token request's Content-Type is not a media type", errProfile)
+	}
+	params := map[string]any{}
+	switch {
+	case len(req.Body) == 0:
+		return params, mt == "application/json", nil
+	case mt == "application/json":
+		if err := json.Unmarshal(req.Body, &params); err != nil {
+			return nil, false, fmt.Errorf("%w: the token request's JSON body is not an object", errProfile)
+		}
+		return params, true, nil
+	case mt == "application/x-www-form-urlencoded":
+		values, err := url.ParseQuery(string(req.Body))
+		if err != nil {
+			return nil, false, fmt.Errorf("%w: the token request's form body is not valid form encoding", errProfile)
+		}
+		for k, v := range values {
+			if len(v) != 1 {
+				return nil, false, fmt.Errorf("%w: parameter %q is repeated", errProfile, k)
+			}
+			params[k] = v[0]
+		}
+		return params, false, nil
+	default:
+		return nil, false, fmt.Errorf("%w: the token request's body must be form or JSON, not %q", errProfile, mt)
+	}
+}
+
+func setTokenParams(req *bhttp.Request, params map[string]any, isJSON bool) error {
+	if isJSON {
+		b, err := json.Marshal(params)
+		if err != nil {
+			return fmt.Errorf("%w: encode JSON body: %v", errProfile, err)
+		}
+		req.Body = b
+		req.Header.Set("content-type", "application/json")
+		return nil
+	}
+	values := url.Values{}
+	for k, v := range params {
+		s, ok := v.(string)
+		if !ok {
+			return fmt.Errorf("%w: parameter %q is not a string", errProfile, k)
+		}
+		values.Set(k, s)
+	}
+	req.Body = []byte(values.Encode())
+	req.Header.Set("content-type", "application/x-www-form-urlencoded")
+	return nil
+}

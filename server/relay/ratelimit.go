@@ -1,0 +1,85 @@
+package relay
+
+import (
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// clientLimiter keeps one token bucket per client address, in bounded
+// memory: idle buckets are dropped when the map is full.
+type clientLimiter struct {
+	mu      sync.Mutex
+	every   rate.Limit
+	burst   int
+	clients map[string]*clientBucket
+	limit   int
+}
+
+type clientBucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+// maxTrackedClients bounds the limiter's memory.
+const maxTrackedClients = 10000
+
+func newClientLimiter(perSecond float64, burst int) *clientLimiter {
+	return &clientLimiter{every: rate.Limit(perSecond), burst: burst, clients: make(map[string]*clientBucket), limit: maxTrackedClients}
+}
+
+// allow says whether the client at r.RemoteAddr may go on, and if not, in
+// how many whole seconds it may try again.
+func (l *clientLimiter) allow(r *http.Request, now time.Time) (bool, int) {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.clients[host]
+	if !ok {
+		if len(l.clients) >= l.limit {
+			l.dropIdle(now)
+		}
+		b = &clientBucket{lim: rate.NewLimiter(l.every, l.burst)}
+		l.clients[host] = b
+	}
+	b.seen = now
+	res := b.lim.ReserveN(now, 1)
+	if delay := res.DelayFrom(now); delay > 0 {
+		res.CancelAt(now)
+		return false, int(delay/time.Second) + 1
+	}
+	return true, 0
+}
+
+// dropIdle forgets buckets that have refilled: they hold no state worth
+// keeping. If none has, it forgets them all rather than grow.
+func (l *clientLimiter) dropIdle(now time.Time) {
+	full := time.Duration(float64(l.burst)/float64(l.every)*float64(time.Second)) + time.Second
+	for k, b := range l.clients {
+		if now.Sub(b.seen) > full {
+			delete(l.clients, k)
+		}
+	}
+	if len(l.clients) >= l.limit {
+		clear(l.clients)
+	}
+}
+
+// rateLimited answers 429 with Retry-After for clients over their rate.
+func rateLimited(l *clientLimiter, now func() time.Time, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ok, retry := l.allow(r, now()); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(retry))
+			writeProblem(w, newProblem(problemRateLimited, http.StatusTooManyRequests, "too many requests from this client; try again in "+strconv.Itoa(retry)+" s"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,310 @@
+package relay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"octoplay/internal/bhttp"
+	"octoplay/internal/ohttp"
+)
+
+// maxSealedRequest bounds what POST /relay reads: a token request or an API
+// call is a few KiB; the slack is for X-Wing's 1120-byte enc and the AEAD tag.
+const maxSealedRequest = 256 << 10
+
+// innerLimits bound every length in an opened request.
+var innerLimits = bhttp.Limits{
+	MaxMessageSize:      maxSealedRequest,
+	MaxControlDataSize:  8 << 10,
+	MaxFieldSectionSize: 32 << 10,
+	MaxFields:           64,
+	MaxBodySize:         128 << 10,
+	MaxInformational:    0,
+}
+
+// Config is what a Relay needs.
+type Config struct {
+	Logger       *slog.Logger
+	Gateway      *ohttp.Gateway
+	Environments []*Environment
+	// DialControl vets each outbound connection's address after DNS
+	// resolution; nil means the guard that refuses loopback, private and
+	// special-purpose addresses. Tests with upstreams on loopback pass their own.
+	DialControl func(network, address string, c syscall.RawConn) error
+	// Timeouts for the outbound client; zero means the defaults.
+	Timeouts Timeouts
+	// RatePerSecond and RateBurst limit each client address; zero means
+	// 5 per second with bursts of 20.
+	RatePerSecond float64
+	RateBurst     int
+	// Now tells the time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Relay is the gateway's state: keys, environments, the replay cache, the
+// per-client limiter and the outbound client.
+type Relay struct {
+	log      *slog.Logger
+	gateway  *ohttp.Gateway
+	envs     []*Environment
+	client   *http.Client
+	replays  *replayCache
+	limiter  *clientLimiter
+	now      func() time.Time
+	timeouts Timeouts
+}
+
+// New checks cfg and returns a Relay.
+func New(cfg Config) (*Relay, error) {
+	if cfg.Gateway == nil || cfg.Logger == nil {
+		return nil, errors.New("relay: new: Gateway and Logger are required")
+	}
+	if len(cfg.Environments) == 0 {
+		return nil, errors.New("relay: new: no environment")
+	}
+	seen := map[string]bool{}
+	for _, e := range cfg.Environments {
+		if seen[e.Name] {
+			return nil, fmt.Errorf("relay: new: environment %s is defined twice", e.Name)
+		}
+		seen[e.Name] = true
+	}
+	r := &Relay{
+		log: cfg.Logger, gateway: cfg.Gateway, envs: cfg.Environments,
+		replays: newReplayCache(100000), now: cfg.Now, timeouts: cfg.Timeouts.withDefaults(),
+	}
+	control := cfg.DialControl
+	if control == nil {
+		control = guardDial
+	}
+	r.client = newOutboundClient(control, r.timeouts)
+	if r.now == nil {
+		r.now = time.Now
+	}
+	rps, burst := cfg.RatePerSecond, cfg.RateBurst
+	if rps == 0 {
+		rps, burst = 5, 20
+	}
+	r.limiter = newClientLimiter(rps, burst)
+	return r, nil
+}
+
+// HandleKeys serves the key configurations (RFC 9458 §3.2).
+func (r *Relay) HandleKeys() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", ohttp.MediaTypeKeys)
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(r.gateway.KeyConfigs())
+	})
+}
+
+// HandleEnvironments lists the environments the relay reaches, without a
+// secret: the browser builds its requests from these URLs.
+func (r *Relay) HandleEnvironments() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		infos := make([]EnvironmentInfo, 0, len(r.envs))
+		for _, e := range r.envs {
+			infos = append(infos, e.Info())
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		json.NewEncoder(w).Encode(infos)
+	})
+}
+
+// HandleRelay is POST /relay: a sealed request in, a sealed answer out.
+// Cross-site POSTs are refused and each client address is rate limited.
+func (r *Relay) HandleRelay() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeProblem(w, newProblem(problemCrossOrigin, http.StatusForbidden, "cross-origin requests to the relay are refused"))
+	}))
+	return cop.Handler(rateLimited(r.limiter, r.now, http.HandlerFunc(r.serveRelay)))
+}
+
+func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if ct := req.Header.Get("Content-Type"); ct != ohttp.MediaTypeRequest {
+		writeProblem(w, newProblem(problemMediaType, http.StatusUnsupportedMediaType, "POST /relay takes "+ohttp.MediaTypeRequest))
+		return
+	}
+	sealed, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxSealedRequest))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writeProblem(w, newProblem(problemBadEncapsulation, http.StatusRequestEntityTooLarge, fmt.Sprintf("a sealed request is at most %d bytes", maxSealedRequest)))
+			return
+		}
+		writeProblem(w, newProblem(problemBadEncapsulation, http.StatusBadRequest, "reading the sealed request failed"))
+		return
+	}
+	opened, err := r.gateway.OpenRequest(sealed)
+	if err != nil {
+		writeProblem(w, openProblem(err))
+		return
+	}
+	start := r.now()
+	answer, rec := r.relayOpened(req.Context(), opened)
+	out, err := opened.SealResponse(answer)
+	if err != nil {
+		// Sealing a message we built cannot fail but for a broken RNG.
+		r.log.Error("relay: seal response", "err", err)
+		writeProblem(w, newProblem(problemBusy, http.StatusServiceUnavailable, "the gateway could not seal its answer"))
+		return
+	}
+	w.Header().Set("Content-Type", ohttp.MediaTypeResponse)
+	w.Write(out)
+	rec.log(r.log, opened.KeyID, r.now().Sub(start))
+}
+
+// openProblem maps why a request could not be opened to RFC 9458 §5.3's
+// answers: a key problem (§6.4) tells the client to fetch the keys again.
+func openProblem(err error) Problem {
+	switch {
+	case errors.Is(err, ohttp.ErrUnknownKey), errors.Is(err, ohttp.ErrUnsupportedSuite):
+		return newProblem(problemKey, http.StatusBadRequest, "the key configuration is not one this gateway holds: fetch /relay/keys again")
+	case errors.Is(err, ohttp.ErrDecrypt):
+		return newProblem(problemBadEncapsulation, http.StatusBadRequest, "the sealed request could not be opened")
+	default:
+		return newProblem(problemBadEncapsulation, http.StatusBadRequest, "the sealed request is malformed")
+	}
+}
+
+// relayRecord is what the log line of a relayed request says.
+type relayRecord struct {
+	env, method, path string
+	status            int
+	problem           string
+}
+
+func (rec relayRecord) log(l *slog.Logger, keyID uint8, d time.Duration) {
+	attrs := []any{"env", rec.env, "method", rec.method, "target", rec.path, "status", rec.status, "duration", d, "key_id", keyID}
+	if rec.problem != "" {
+		attrs = append(attrs, "problem", rec.problem)
+	}
+	l.Info("relay", attrs...)
+}
+
+// relayOpened does everything after opening: decode, check the Date and
+// replay, check the target, add a profile's credentials, forward, and
+// encode the answer. Every failure is a sealed problem.
+func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([]byte, relayRecord) {
+	rec := relayRecord{}
+	fail := func(p Problem, extra ...bhttp.Field) ([]byte, relayRecord) {
+		rec.status, rec.problem = p.Status, p.Type
+		return sealedProblem(p, extra...), rec
+	}
+	switch r.replays.check(opened.Enc, r.now()) {
+	case replaySeen:
+		return fail(newProblem(problemReplay, http.StatusBadRequest, "this sealed request was already relayed"))
+	case replayFull:
+		return fail(newProblem(problemBusy, http.StatusServiceUnavailable, "the gateway is too busy to check for replays; try again"))
+	}
+	in, err := bhttp.UnmarshalRequest(opened.Request, innerLimits)
+	if err != nil {
+		return fail(newProblem(problemBadRequest, http.StatusBadRequest, "the inner request is not valid binary HTTP: "+err.Error()))
+	}
+	rec.method, rec.path = in.Method, pathOnly(in.Path)
+	now := r.now()
+	date, err := http.ParseTime(in.Header.Get("date"))
+	if err != nil {
+		return fail(newProblem(problemStale, http.StatusBadRequest, "the inner request needs a Date header (RFC 9110 §6.6.1)"),
+			bhttp.Field{Name: "date", Value: now.UTC().Format(http.TimeFormat)})
+	}
+	if skew := now.Sub(date); skew > replayWindow || skew < -replayWindow {
+		// RFC 9458 §6.5: give the gateway's time so the client can correct.
+		return fail(newProblem(problemStale, http.StatusBadRequest, fmt.Sprintf("the inner request's Date is %s from the gateway's clock; at most %s is allowed", skew.Round(time.Second).Abs(), replayWindow)),
+			bhttp.Field{Name: "date", Value: now.UTC().Format(http.TimeFormat)})
+	}
+	t, err := allowTarget(r.envs, in.Method, in.Scheme, in.Authority, in.Path)
+	if err != nil {
+		return fail(newProblem(problemNotAllowed, http.StatusForbidden, err.Error()))
+	}
+	rec.env = t.env.Name
+	if _, err := applyProfile(t, in); err != nil {
+		return fail(newProblem(problemProfile, http.StatusBadRequest, err.Error()))
+	}
+	answer, p := r.forward(ctx, t, in)
+	if p != nil {
+		return fail(*p)
+	}
+	rec.status = answer.Status
+	out, err := answer.MarshalBinary()
+	if err != nil {
+		return fail(newProblem(problemUnreachable, http.StatusBadGateway, "the upstream's answer cannot be encoded: "+err.Error()))
+	}
+	return out, rec
+}
+
+// forward sends the checked request and reads the answer, mapping
+// transport failures to the problems the UI explains.
+func (r *Relay) forward(ctx context.Context, t *target, in *bhttp.Request) (*bhttp.Response, *Problem) {
+	ctx, cancel := context.WithTimeout(ctx, r.timeouts.Overall)
+	defer cancel()
+	req, err := upstreamRequest(ctx, t, in)
+	if err != nil {
+		p := newProblem(problemBadRequest, http.StatusBadRequest, err.Error())
+		return nil, &p
+	}
+	transport := t.env.Transport
+	if transport == nil {
+		transport = r.client.Transport
+	}
+	client := &http.Client{Transport: transport, CheckRedirect: r.client.CheckRedirect, Timeout: r.timeouts.Overall}
+	res, err := client.Do(req)
+	if err != nil {
+		p := transportProblem(err, r.timeouts.Overall)
+		return nil, &p
+	}
+	answer, err := readUpstream(res, maxUpstreamBody)
+	if err != nil {
+		p := transportProblem(err, r.timeouts.Overall)
+		return nil, &p
+	}
+	return answer, nil
+}
+
+// transportProblem says what went wrong on the way to the upstream without
+// repeating the URL (Go's errors quote it, and a query may hold anything).
+func transportProblem(err error, limit time.Duration) Problem {
+	var netErr net.Error
+	switch {
+	case errors.Is(err, errUpstreamTooLarge):
+		return newProblem(problemTooLarge, http.StatusBadGateway, fmt.Sprintf("the upstream's answer is larger than %d bytes", maxUpstreamBody))
+	case errors.Is(err, errDialRefused):
+		return newProblem(problemNotAllowed, http.StatusForbidden, "the target's address is not allowed (loopback, private or special-purpose)")
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return newProblem(problemTimeout, http.StatusGatewayTimeout, fmt.Sprintf("the upstream did not answer within %s", limit))
+	default:
+		return newProblem(problemUnreachable, http.StatusBadGateway, "the upstream could not be reached or broke the connection")
+	}
+}
+
+// sealedProblem is a problem as the binary HTTP answer that goes back sealed.
+func sealedProblem(p Problem, extra ...bhttp.Field) []byte {
+	res := &bhttp.Response{Status: p.Status, Body: p.encode()}
+	res.Header.Set("content-type", "application/problem+json")
+	res.Header.Set("octoplay-problem", p.Type)
+	for _, f := range extra {
+		res.Header.Add(f.Name, f.Value)
+	}
+	b, _ := res.MarshalBinary()
+	return b
+}
+
+func pathOnly(p string) string {
+	for i := 0; i < len(p); i++ {
+		if p[i] == '?' {
+			return p[:i]
+		}
+	}
+	return p
+}

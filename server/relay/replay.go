@@ -1,0 +1,55 @@
+package relay
+
+import (
+	"sync"
+	"time"
+)
+
+// replayWindow is how far a sealed request's Date may be from the
+// gateway's clock (RFC 9458 §6.5). An enc seen within twice that is refused:
+// a request older than the window is refused for its Date anyway.
+const replayWindow = 60 * time.Second
+
+// replayCache remembers the enc of every request opened within the window,
+// in bounded memory: full of live entries, it refuses new requests rather
+// than forget one and let its replay through.
+type replayCache struct {
+	mu    sync.Mutex
+	seen  map[string]time.Time // enc -> when it may be forgotten
+	limit int
+}
+
+func newReplayCache(limit int) *replayCache {
+	return &replayCache{seen: make(map[string]time.Time), limit: limit}
+}
+
+// errReplayBusy is returned when the cache is full of live entries.
+type replayResult int
+
+const (
+	replayFresh replayResult = iota
+	replaySeen
+	replayFull
+)
+
+// check records enc at now and says whether it was fresh.
+func (c *replayCache) check(enc []byte, now time.Time) replayResult {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := string(enc)
+	if until, ok := c.seen[key]; ok && now.Before(until) {
+		return replaySeen
+	}
+	if len(c.seen) >= c.limit {
+		for k, until := range c.seen {
+			if !now.Before(until) {
+				delete(c.seen, k)
+			}
+		}
+		if len(c.seen) >= c.limit {
+			return replayFull
+		}
+	}
+	c.seen[key] = now.Add(2 * replayWindow)
+	return replayFresh
+}
