@@ -76,7 +76,8 @@ type testServer struct {
 	Stdout *syncBuffer
 	Stderr *syncBuffer
 	stop   context.CancelFunc
-	done   chan error
+	done   chan struct{} // closed when run returns, with err set
+	err    error
 }
 
 // startServer runs the real server on a free loopback port with the given
@@ -90,13 +91,18 @@ func startServer(t *testing.T, assets fs.FS, env map[string]string, args ...stri
 		Stdout: &syncBuffer{},
 		Stderr: &syncBuffer{},
 		stop:   cancel,
-		done:   make(chan error, 1),
+		done:   make(chan struct{}),
 	}
 	getenv := func(k string) string { return env[k] }
 	argv := append([]string{"octoplay", "-addr", addr}, args...)
-	go func() { s.done <- run(ctx, argv, getenv, s.Stdout, s.Stderr, assets) }()
+	go func() {
+		s.err = run(ctx, argv, getenv, s.Stdout, s.Stderr, assets)
+		close(s.done)
+	}()
 	t.Cleanup(func() { require.NoError(t, s.Stop()) })
-	waitHealthy(t, s.URL, s.done)
+	exited := make(chan error, 1)
+	go func() { <-s.done; exited <- s.err }()
+	waitHealthy(t, s.URL, exited)
 	return s
 }
 
@@ -104,12 +110,8 @@ func startServer(t *testing.T, assets fs.FS, env map[string]string, args ...stri
 func (s *testServer) Stop() error {
 	s.stop()
 	select {
-	case err, ok := <-s.done:
-		if !ok {
-			return nil
-		}
-		close(s.done)
-		return err
+	case <-s.done:
+		return s.err
 	case <-time.After(40 * time.Second):
 		return context.DeadlineExceeded
 	}

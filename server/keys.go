@@ -72,7 +72,7 @@ func relayGateway(cfg Config, logger *slog.Logger) (*ohttp.Gateway, error) {
 	}
 	gw, err := ohttp.NewGateway(append(current, previous...)...)
 	if err != nil {
-		return nil, fmt.Errorf("relay gateway: %w", err)
+		return nil, fmt.Errorf("relay gateway: %w (current and previous keys need distinct key ids: make another pair with -new-relay-key)", err)
 	}
 	for _, k := range previous {
 		gw.RetireKey(k.KeyID())

@@ -27,7 +27,14 @@ func newRelayClient(t *testing.T, base string) *ohttp.Client {
 	res, body := get(t, base+"/relay/keys", nil)
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	require.Equal(t, ohttp.MediaTypeKeys, res.Header.Get("Content-Type"))
-	configs, err := ohttp.ParseKeyConfigs([]byte(body))
+	return relayClientWithKeys(t, body, base)
+}
+
+// relayClientWithKeys seals to the given key configurations and sends to
+// the relay at base.
+func relayClientWithKeys(t *testing.T, keys, base string) *ohttp.Client {
+	t.Helper()
+	configs, err := ohttp.ParseKeyConfigs([]byte(keys))
 	require.NoError(t, err)
 	c, err := ohttp.NewClient(configs, func(ctx context.Context, sealed []byte) ([]byte, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/relay", bytes.NewReader(sealed))
