@@ -43,6 +43,10 @@ type Config struct {
 	RelayRate         float64       // sealed requests per second per client address
 	RelayBurst        int           // and the burst above that rate
 	NewRelayKey       bool          // print a new key pair for OCTOPLAY_RELAY_KEY and exit
+
+	// FrameAncestors are the origins allowed to embed the playground in a
+	// frame (CSP frame-ancestors); none when empty.
+	FrameAncestors []string
 }
 
 // envName is the environment variable that stands in for a flag.
@@ -58,6 +62,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		cfg         Config
 		sandboxJSON string
 		logLevel    string
+		frameFrom   string
 	)
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -76,6 +81,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.DurationVar(&cfg.RelayKeyGrace, "relay-key-grace", time.Hour, "how long -relay-previous-key keys are still opened")
 	fs.Float64Var(&cfg.RelayRate, "relay-rate", 5, "sealed requests per second allowed per client address")
 	fs.IntVar(&cfg.RelayBurst, "relay-burst", 20, "requests a client address may send at once above -relay-rate")
+	fs.StringVar(&frameFrom, "frame-ancestors", "", "`origins` allowed to embed the playground in a frame, space- or comma-separated, such as https://docs.octotable.com (default none)")
 	fs.BoolVar(&cfg.NewRelayKey, "new-relay-key", false, "print a new key pair for -relay-key / OCTOPLAY_RELAY_KEY and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: %s [flags]\n\nServes the OctoTable token playground and its sandbox.\nEvery flag can also be set with the environment variable named beside it.\n\n", fs.Name())
@@ -128,6 +134,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 			return Config{}, fmt.Errorf("parse config: -public-url must be an http or https URL such as https://playground.example.com, not %q", cfg.PublicURL)
 		}
 	}
+	for _, o := range strings.FieldsFunc(frameFrom, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if !isOrigin(o) {
+			return Config{}, fmt.Errorf("parse config: -frame-ancestors: %q is not an origin such as https://docs.example.com", o)
+		}
+		cfg.FrameAncestors = append(cfg.FrameAncestors, o)
+	}
 	if cfg.RelayRate <= 0 || cfg.RelayBurst < 1 {
 		return Config{}, errors.New("parse config: -relay-rate must be above 0 and -relay-burst at least 1")
 	}
@@ -138,6 +150,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		return Config{}, errors.New("parse config: -sandbox-client-id and -sandbox-client-secret must not be empty")
 	}
 	return cfg, nil
+}
+
+// isOrigin accepts scheme://host[:port] and nothing more: a path, a
+// wildcard or a quote would change what the CSP directive means.
+func isOrigin(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" &&
+		u.Path == "" && u.RawQuery == "" && u.Fragment == "" && u.User == nil && !strings.ContainsAny(u.Host, "*'; ")
 }
 
 // newLogger makes the server's logger. Nothing logs a body, a query value

@@ -9,17 +9,26 @@ import (
 	"time"
 )
 
-// contentSecurityPolicy is the tightest policy the page works under: go-app
-// needs 'wasm-unsafe-eval' to compile the wasm, and nothing inline.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; " +
+// basePolicy is the tightest policy the page works under: go-app needs
+// 'wasm-unsafe-eval' to compile the wasm, and nothing inline.
+const basePolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; " +
 	"style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; " +
-	"manifest-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+	"manifest-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors "
+
+// contentSecurityPolicy is basePolicy with the origins that may frame the
+// playground (the docs that embed it); none by default.
+func contentSecurityPolicy(frameAncestors []string) string {
+	if len(frameAncestors) == 0 {
+		return basePolicy + "'none'"
+	}
+	return basePolicy + strings.Join(frameAncestors, " ")
+}
 
 // securityHeaders sets the headers every response carries, errors included.
-func securityHeaders(next http.Handler) http.Handler {
+func securityHeaders(csp string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		if r.URL.Path == "/relay" || strings.HasPrefix(r.URL.Path, "/relay/") {

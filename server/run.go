@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	handler, err := NewServer(logger, assets, sb, rl)
+	handler, err := NewServer(logger, cfg, assets, sb, rl)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}

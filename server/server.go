@@ -14,12 +14,12 @@ import (
 // NewServer builds the server's handler: the playground page and its
 // assets, the sealed relay, the sandbox under /sandbox/, and /healthz, all
 // behind the security headers and the request log.
-func NewServer(logger *slog.Logger, assets fs.FS, sandbox http.Handler, rl *relay.Relay) (http.Handler, error) {
+func NewServer(logger *slog.Logger, cfg Config, assets fs.FS, sandbox http.Handler, rl *relay.Relay) (http.Handler, error) {
 	page, err := newPageHandler(assets)
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
 	mux := http.NewServeMux()
 	addRoutes(mux, page, assets, sandbox, rl)
-	return logRequests(logger)(securityHeaders(mux)), nil
+	return logRequests(logger)(securityHeaders(contentSecurityPolicy(cfg.FrameAncestors), mux)), nil
 }

@@ -1,0 +1,121 @@
+package quickstart
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"octoplay/internal/bhttp"
+)
+
+// APIRequest is Step 2: a call with the token as a Bearer credential
+// (RFC 6750 §2.1).
+type APIRequest struct {
+	Env    Environment
+	Method string
+	// Path is as OctoTable's docs write it ("/api/v2/"); the environment
+	// supplies the origin.
+	Path     string
+	Property string // the Property header, for the resources that need it
+	Token    string
+}
+
+// apiMethods are the methods Step 2 offers; the relay allows the same.
+var apiMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
+
+// APIMethods lists the methods Step 2 offers.
+func APIMethods() []string { return append([]string(nil), apiMethods...) }
+
+// URL is the request's absolute URL.
+func (r APIRequest) URL() (*url.URL, error) {
+	path := strings.TrimSpace(r.Path)
+	origin := r.Env.Origin()
+	switch {
+	case origin == "":
+		return nil, errors.New("choose an environment")
+	case path == "":
+		return nil, errors.New("enter the path, such as /api/v2/")
+	case !strings.HasPrefix(path, "/"):
+		return nil, fmt.Errorf("the path must start with /, as in /api/v2/")
+	case strings.ContainsAny(path, " \t\r\n#"):
+		return nil, fmt.Errorf("the path must not contain spaces or #")
+	}
+	u, err := url.Parse(origin + path)
+	if err != nil {
+		return nil, fmt.Errorf("the path is not a valid URL path: %w", err)
+	}
+	// url.Parse escapes the path but keeps the query as typed; a request
+	// target is ASCII only (RFC 9112 §3.2), so encode the rest as UTF-8.
+	u.RawQuery = escapeNonASCII(u.RawQuery)
+	return u, nil
+}
+
+func escapeNonASCII(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// Check says what is missing before the request can go.
+func (r APIRequest) Check() error {
+	if r.Token == "" {
+		return errors.New("get a token in Step 1 first")
+	}
+	found := false
+	for _, m := range apiMethods {
+		found = found || m == r.Method
+	}
+	if !found {
+		return fmt.Errorf("choose a method: %s", strings.Join(apiMethods, ", "))
+	}
+	if _, err := r.URL(); err != nil {
+		return err
+	}
+	if strings.ContainsFunc(strings.TrimSpace(r.Property), unicode.IsControl) {
+		return errors.New("the Property header must be on one line, without control characters")
+	}
+	return nil
+}
+
+func (r APIRequest) header(token string) bhttp.Fields {
+	var h bhttp.Fields
+	h.Add("accept", "application/json")
+	h.Add("authorization", "Bearer "+token)
+	if p := strings.TrimSpace(r.Property); p != "" {
+		h.Add("property", p)
+	}
+	return h
+}
+
+// Build is the request as it goes upstream, dated now.
+func (r APIRequest) Build(now time.Time) (*bhttp.Request, error) {
+	if err := r.Check(); err != nil {
+		return nil, err
+	}
+	u, _ := r.URL()
+	req, err := newRequest(r.Method, u.String(), now)
+	if err != nil {
+		return nil, err
+	}
+	req.Header = append(r.header(r.Token), req.Header...)
+	return req, nil
+}
+
+// Preview is the request as HTTP/1.1 text with the token masked.
+func (r APIRequest) Preview() string {
+	u, err := r.URL()
+	if err != nil {
+		return ""
+	}
+	return httpText(r.Method, u, r.header(Masked), nil)
+}

@@ -1,0 +1,105 @@
+// Package quickstart is the plain logic of the playground: the OctoTable
+// quickstart's two requests (RFC 6749 §4.4 client credentials grant, then
+// an RFC 6750 Bearer call), how they look on the wire with secrets masked,
+// what their answers mean, and what to do when they fail. It has no
+// syscall/js, so `go test` covers it.
+package quickstart
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Environment is one entry of the relay's GET /relay/environments.
+type Environment struct {
+	Name     string   `json:"name"`
+	Title    string   `json:"title"`
+	TokenURL string   `json:"token_url"`
+	APIBases []string `json:"api_bases"`
+	// Profiles are server-held credentials by name; empty when none.
+	Profiles []string `json:"profiles"`
+}
+
+// tokenPath is where OctoTable's token endpoint sits under an
+// environment's origin: the quickstart's base URL plus /oauth2/token.
+const tokenPath = "/octotable-auth/api/v2/oauth2/token"
+
+// ParseEnvironments reads the relay's list of environments.
+func ParseEnvironments(b []byte) ([]Environment, error) {
+	var envs []Environment
+	if err := json.Unmarshal(b, &envs); err != nil {
+		return nil, fmt.Errorf("quickstart: environments: %w", err)
+	}
+	if len(envs) == 0 {
+		return nil, fmt.Errorf("quickstart: environments: the relay lists none")
+	}
+	for i, e := range envs {
+		if e.Name == "" {
+			return nil, fmt.Errorf("quickstart: environments: entry %d has no name", i)
+		}
+		if _, ok := absoluteURL(e.TokenURL); !ok {
+			return nil, fmt.Errorf("quickstart: environments: %q has no usable token URL", e.Name)
+		}
+	}
+	return envs, nil
+}
+
+// absoluteURL parses an http(s) URL with a host: the only kind the relay
+// forwards to (url.Parse alone takes "" or "api.octotable.com").
+func absoluteURL(raw string) (*url.URL, bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, false
+	}
+	return u, true
+}
+
+// Origin is what the environment puts in front of a path as OctoTable's
+// docs write it: "https://api.octotable.com", or this server's
+// "http://127.0.0.1:8080/sandbox" for the sandbox; "" when the token URL
+// is not absolute.
+func (e Environment) Origin() string {
+	u, ok := absoluteURL(e.TokenURL)
+	if !ok {
+		return ""
+	}
+	if o, ok := strings.CutSuffix(e.TokenURL, tokenPath); ok {
+		return o
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// HasProfile says whether the environment holds credentials named p.
+func (e Environment) HasProfile(p string) bool {
+	return slices.Contains(e.Profiles, p)
+}
+
+// Preset is a Step 2 request OctoTable's docs describe.
+type Preset struct {
+	Label    string
+	Method   string
+	Path     string
+	Property bool // needs the Property header
+}
+
+// pmsBase is where OctoTable's property resources sit under the origin.
+const pmsBase = "/octotable-pms/api/v2/"
+
+// Presets are the Step 2 requests an environment offers: the quickstart's
+// own, then the read-only property resources when the environment lists
+// their base under its origin (a preset's path goes after Origin, so a base
+// elsewhere would give requests the relay refuses).
+func (e Environment) Presets() []Preset {
+	presets := []Preset{{Label: "API root (the quickstart's Step 2)", Method: "GET", Path: "/api/v2/"}}
+	if o := e.Origin(); o != "" && slices.Contains(e.APIBases, o+pmsBase) {
+		presets = append(presets,
+			Preset{Label: "Rooms", Method: "GET", Path: pmsBase + "rooms", Property: true},
+			Preset{Label: "Services", Method: "GET", Path: pmsBase + "services", Property: true},
+			Preset{Label: "Reservations from a date", Method: "GET", Path: pmsBase + "reservations?limit=5&start_date=2026-04-01", Property: true},
+		)
+	}
+	return presets
+}

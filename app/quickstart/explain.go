@@ -1,0 +1,239 @@
+package quickstart
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Fix is a one-click remedy the UI can offer beside an explanation.
+type Fix string
+
+const (
+	FixNone         Fix = ""
+	FixUseForm      Fix = "use-form"      // switch the body encoding to form
+	FixOtherAuth    Fix = "other-auth"    // try the other client authentication style
+	FixNewToken     Fix = "new-token"     // go back to Step 1 for a new token
+	FixReloadKeys   Fix = "reload-keys"   // fetch the relay's keys again
+	FixCheckRequest Fix = "check-request" // nothing to click: the request needs a change
+)
+
+// Explanation is what went wrong, in words a partner at their desk can act on.
+type Explanation struct {
+	Title string
+	Text  string
+	Fix   Fix
+}
+
+// oauthError is RFC 6749 §5.2's error answer.
+type oauthError struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+	URI         string `json:"error_uri"`
+}
+
+// octotableError is OctoTable's error envelope.
+type octotableError struct {
+	Success *bool `json:"success"`
+	Error   struct {
+		Code      string `json:"code"`
+		Message   string `json:"message"`
+		ClassName string `json:"class_name"`
+	} `json:"error"`
+}
+
+// relayProblem is the relay's own RFC 9457 problem, sealed or not.
+type relayProblem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+}
+
+// problemPrefix marks the relay's own problem types.
+const problemPrefix = "urn:octoplay:problem:"
+
+// ExplainRelay explains an answer the relay wrote itself, sealed or not;
+// nil when the answer came from the upstream.
+func ExplainRelay(a Answer) *Explanation {
+	var p relayProblem
+	if !isProblem(a.Header.Get("content-type")) || json.Unmarshal(a.Body, &p) != nil {
+		return nil
+	}
+	switch {
+	case p.Type == "https://iana.org/assignments/http-problem-types#ohttp-key":
+		return &Explanation{"The relay's keys changed", "The server was restarted or rotated its keys. Reload the page to fetch the new keys, then try again.", FixReloadKeys}
+	case !strings.HasPrefix(p.Type, problemPrefix):
+		return nil
+	}
+	switch strings.TrimPrefix(p.Type, problemPrefix) {
+	case "target-not-allowed":
+		return &Explanation{"The relay refused this target", "The relay only forwards to the environment's token URL and API bases." + sentence(p.Detail) + " Use a path under the environment's API, such as /api/v2/.", FixCheckRequest}
+	case "upstream-unreachable":
+		return &Explanation{"OctoTable could not be reached", "The relay could not connect to the environment, or the connection broke. Check the environment is up and try again in a moment.", FixNone}
+	case "upstream-timeout":
+		return &Explanation{"OctoTable took too long", "The relay gave up waiting for the answer." + sentence(p.Detail) + " Try again; if it keeps happening, the environment is slow or down.", FixNone}
+	case "upstream-too-large":
+		return &Explanation{"The answer was too large", "The relay only brings back answers up to 1 MiB. Ask for less, for example with a smaller limit.", FixCheckRequest}
+	case "rate-limited":
+		return &Explanation{"Too many requests to the relay", "Wait " + retryAfter(a) + " and try again.", FixNone}
+	case "stale-date":
+		return &Explanation{"Your clock is off", "The relay refuses requests whose date is more than a minute from its own, so that a captured request cannot be replayed. Check this device's clock.", FixNone}
+	case "profile":
+		return &Explanation{"The server profile could not be used", "The relay could not add the profile's credentials." + sentence(strings.TrimPrefix(p.Detail, "profile: ")), FixCheckRequest}
+	default:
+		return &Explanation{"The relay could not pass the request on", strings.TrimSpace(sentence(p.Title) + sentence(p.Detail)), FixNone}
+	}
+}
+
+// ExplainToken explains a failed Step 1 answer; nil for a success.
+func ExplainToken(a Answer, r TokenRequest) *Explanation {
+	if a.Status >= 200 && a.Status < 300 {
+		return nil
+	}
+	if e := ExplainRelay(a); e != nil {
+		return e
+	}
+	var oe oauthError
+	json.Unmarshal(a.Body, &oe)
+	switch {
+	// Before the §5.2 codes: a server that refuses JSON may still say
+	// invalid_request (the sandbox does), and the fix is the encoding.
+	case a.Status == 415 && r.Encoding == EncodingJSON:
+		return &Explanation{"415: this server does not take JSON here", "Some OctoTable deployments only accept the token request form-encoded, as in the quickstart's curl example. Switch the body encoding to form.", FixUseForm}
+	case oe.Error == "invalid_client":
+		other, check := "HTTP Basic", "Check the client id and the secret for typos or spaces, and that they belong to this environment."
+		if r.Auth == AuthBasic {
+			other = "in the body"
+		}
+		if r.Profile != "" {
+			check = fmt.Sprintf("The server holds the %q profile's credentials: they may be out of date or belong to another environment.", r.Profile)
+		}
+		return &Explanation{"invalid_client: the client id or secret was not accepted",
+			check + " If they are right, the server may expect the other client authentication style: try " + other + ".", FixOtherAuth}
+	case oe.Error == "invalid_request":
+		return &Explanation{"invalid_request: the request is missing something",
+			"The token endpoint says: " + describe(oe) + ". Send grant_type=client_credentials with one client id and one secret, authenticated one way only.", FixCheckRequest}
+	case oe.Error == "unsupported_grant_type":
+		return &Explanation{"unsupported_grant_type", "The server does not take this grant type. The quickstart's is grant_type=client_credentials.", FixCheckRequest}
+	case oe.Error == "unauthorized_client":
+		return &Explanation{"unauthorized_client: this client may not use the client credentials grant", "Ask OctoTable to enable the client credentials grant for this client id.", FixNone}
+	case oe.Error == "invalid_scope":
+		return &Explanation{"invalid_scope", "The server refused the requested scope: " + describe(oe) + ".", FixCheckRequest}
+	case oe.Error == "invalid_grant":
+		return &Explanation{"invalid_grant", "The server refused the grant: " + describe(oe) + ".", FixCheckRequest}
+	}
+	return explainStatus(a)
+}
+
+// ExplainAPI explains a failed Step 2 answer; nil for a success. A redirect
+// is a failure: the relay does not follow it.
+func ExplainAPI(a Answer) *Explanation {
+	if a.Status >= 200 && a.Status < 300 {
+		return nil
+	}
+	if e := ExplainRelay(a); e != nil {
+		return e
+	}
+	switch {
+	case a.Status == 401 && bearerError(a) == "invalid_token":
+		return &Explanation{"401 invalid_token: the token was not accepted", "The token has expired or is not one this environment issued. Get a new token in Step 1, then send again.", FixNewToken}
+	case a.Status == 401:
+		return &Explanation{"401: no usable credentials", "The API wants Authorization: Bearer followed by the access token from Step 1. Get a token, then send again.", FixNewToken}
+	case a.Status == 400 && octotableCode(a) != "":
+		return &Explanation{"400: the API refused the request", "OctoTable says " + octotableMessage(a) + ". Check the path, the query and the Property header.", FixCheckRequest}
+	case a.Status == 403:
+		return &Explanation{"403: not allowed", "The token is valid but may not do this. For the property resources, check the Property header names a property this client may see.", FixCheckRequest}
+	case a.Status == 404:
+		return &Explanation{"404: no such resource", "Check the path against OctoTable's docs, for example /api/v2/ or /octotable-pms/api/v2/rooms.", FixCheckRequest}
+	}
+	return explainStatus(a)
+}
+
+// explainStatus covers what either step can meet.
+func explainStatus(a Answer) *Explanation {
+	switch {
+	case a.Status == 429:
+		return &Explanation{"429: too many requests", "The server is slowing you down. Wait " + retryAfter(a) + " before trying again.", FixNone}
+	case a.Status >= 500:
+		return &Explanation{fmt.Sprintf("%d: the server failed", a.Status), "This is on the server's side, not your request's. Try again in a moment; if it keeps happening, tell OctoTable's support the time and the status.", FixNone}
+	case a.Status >= 300 && a.Status < 400:
+		return &Explanation{fmt.Sprintf("%d: a redirect, not followed", a.Status), "The relay never follows redirects: a 307 would re-send your credentials to " + orUnknown(a.Header.Get("location")) + ". Use the final URL instead.", FixCheckRequest}
+	default:
+		return &Explanation{fmt.Sprintf("%d: the request failed", a.Status), "Read the answer's body for what the server says.", FixNone}
+	}
+}
+
+// describe is what the §5.2 answer says, to end a sentence with.
+func describe(oe oauthError) string {
+	if d := strings.TrimRight(strings.TrimSpace(oe.Description), "."); d != "" {
+		return d
+	}
+	return oe.Error
+}
+
+// sentence makes a problem's detail, written lower-case and without a
+// full stop, a sentence to append: "" when there is none.
+func sentence(detail string) string {
+	detail = strings.TrimRight(strings.TrimSpace(detail), ".")
+	if detail == "" {
+		return ""
+	}
+	r, size := utf8.DecodeRuneInString(detail)
+	return " " + string(unicode.ToUpper(r)) + detail[size:] + "."
+}
+
+// isProblem says whether a Content-Type is RFC 9457's problem+json, whose
+// type and subtype compare without regard to case.
+func isProblem(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "application/problem+json")
+}
+
+// bearerParam finds RFC 6750 §3's error attribute, quoted or not.
+var bearerParam = regexp.MustCompile(`(?i)(?:^|[\s,])error\s*=\s*(?:"([^"]*)"|([^\s,"]+))`)
+
+// bearerError is the error code of the answer's Bearer challenge, or "".
+func bearerError(a Answer) string {
+	for _, c := range a.Header.Values("www-authenticate") {
+		if m := bearerParam.FindStringSubmatch(c); m != nil {
+			return m[1] + m[2]
+		}
+	}
+	return ""
+}
+
+func retryAfter(a Answer) string {
+	if s, err := strconv.Atoi(strings.TrimSpace(a.Header.Get("retry-after"))); err == nil && s >= 0 {
+		if s == 1 {
+			return "1 second"
+		}
+		return fmt.Sprintf("%d seconds", s)
+	}
+	return "a moment"
+}
+
+func octotableCode(a Answer) string {
+	var e octotableError
+	if json.Unmarshal(a.Body, &e) != nil || e.Success == nil || *e.Success {
+		return ""
+	}
+	return e.Error.Code
+}
+
+func octotableMessage(a Answer) string {
+	var e octotableError
+	json.Unmarshal(a.Body, &e)
+	return fmt.Sprintf("%s (%s)", strings.TrimSuffix(e.Error.Message, "."), e.Error.Code)
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "another address"
+	}
+	return s
+}

@@ -1,0 +1,51 @@
+package ui
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"octoplay/app/quickstart"
+)
+
+// pageHeader is the title, the link to the quickstart and the environment
+// picker. Compact leaves the page chrome out, for an embed in the docs.
+type pageHeader struct {
+	app.Compo
+
+	Envs     []quickstart.Environment
+	Selected string
+	Compact  bool
+	OnSelect func(ctx app.Context, name string)
+}
+
+func (h *pageHeader) Render() app.UI {
+	return app.Header().Class("page-header").Body(
+		app.If(!h.Compact, func() app.UI {
+			return app.Div().Body(
+				app.H1().Text(Title),
+				app.P().Class("lede").Body(
+					app.Text("Get an OAuth 2.0 access token with the client credentials grant, then call the OctoTable API with it, as in the "),
+					app.A().Href(QuickstartURL).Rel("noopener noreferrer").Target("_blank").Text("OctoTable API quickstart"),
+					app.Text(". Your secret and your token travel sealed to this server's relay: they never appear in the browser's network log."),
+				),
+			)
+		}),
+		app.Div().Class("env-picker").Body(
+			app.Label().For("env").Text("Environment"),
+			app.Select().ID("env").Disabled(len(h.Envs) == 0).OnChange(h.onChange).Body(
+				app.Range(h.Envs).Slice(func(i int) app.UI {
+					e := h.Envs[i]
+					return app.Option().Value(e.Name).Selected(e.Name == h.Selected).Text(e.Title)
+				}),
+			),
+			app.If(h.Compact, func() app.UI {
+				return app.A().Class("docs-link").Href(QuickstartURL).Rel("noopener noreferrer").Target("_blank").Text("Quickstart")
+			}),
+		),
+	)
+}
+
+func (h *pageHeader) onChange(ctx app.Context, e app.Event) {
+	if h.OnSelect != nil {
+		h.OnSelect(ctx, ctx.JSSrc().Get("value").String())
+	}
+}

@@ -1,0 +1,93 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"octoplay/app/quickstart"
+	"octoplay/internal/bhttp"
+	"octoplay/internal/ohttp"
+)
+
+// relayClient seals requests in the browser to the relay's key and opens
+// its answers: the secret and the token only ever travel sealed.
+type relayClient struct {
+	client *ohttp.Client
+}
+
+// relayError is the relay's own answer to a request it could not open or
+// would not take (RFC 9457 problem, 429, 415); it is explained like any
+// other answer.
+type relayError struct {
+	answer quickstart.Answer
+}
+
+func (e *relayError) Error() string {
+	return fmt.Sprintf("relay answered %d", e.answer.Status)
+}
+
+// loadRelay fetches the key configurations and the environments.
+func loadRelay(ctx context.Context) (*relayClient, []quickstart.Environment, error) {
+	keys, err := fetchBytes(ctx, "GET", "/relay/keys", "", nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load relay keys: %w", err)
+	}
+	if keys.Status != 200 || keys.ContentType != ohttp.MediaTypeKeys {
+		return nil, nil, fmt.Errorf("load relay keys: the server answered %d", keys.Status)
+	}
+	configs, err := ohttp.ParseKeyConfigs(keys.Body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load relay keys: %w", err)
+	}
+	c, err := ohttp.NewClient(configs, sendSealed)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load relay keys: %w", err)
+	}
+	list, err := fetchBytes(ctx, "GET", "/relay/environments", "", nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load environments: %w", err)
+	}
+	if list.Status != 200 {
+		return nil, nil, fmt.Errorf("load environments: the server answered %d", list.Status)
+	}
+	envs, err := quickstart.ParseEnvironments(list.Body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load environments: %w", err)
+	}
+	return &relayClient{client: c}, envs, nil
+}
+
+// sendSealed is the ohttp.Transport: POST the sealed bytes to /relay.
+func sendSealed(ctx context.Context, sealed []byte) ([]byte, error) {
+	res, err := fetchBytes(ctx, "POST", "/relay", ohttp.MediaTypeRequest, sealed)
+	if err != nil {
+		return nil, err
+	}
+	if res.Status != 200 || res.ContentType != ohttp.MediaTypeResponse {
+		a := quickstart.Answer{Status: res.Status, Body: res.Body}
+		a.Header.Add("content-type", res.ContentType)
+		if res.RetryAfter != "" {
+			a.Header.Add("retry-after", res.RetryAfter)
+		}
+		return nil, &relayError{answer: a}
+	}
+	return res.Body, nil
+}
+
+// send relays one request and returns the upstream's answer. A relay that
+// refused the request gives its own answer, explained the same way.
+func (r *relayClient) send(ctx context.Context, req *bhttp.Request) (quickstart.Answer, error) {
+	start := time.Now()
+	res, err := r.client.Do(ctx, req)
+	if err != nil {
+		var re *relayError
+		if errors.As(err, &re) {
+			re.answer.Duration = time.Since(start)
+			return re.answer, nil
+		}
+		return quickstart.Answer{}, err
+	}
+	return quickstart.Answer{Status: res.Status, Header: res.Header, Body: res.Body, Duration: time.Since(start)}, nil
+}

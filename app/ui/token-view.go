@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"octoplay/app/quickstart"
+)
+
+// renderToken shows the token Step 1 brought: its type, its lifetime, a
+// live countdown, the token masked (reveal, copy), and a decoded JWT when
+// it is one. Like Step 1 it is rendered by the playground, which owns the
+// token.
+func (p *playground) renderToken() app.UI {
+	t := p.token
+	return app.Section().ID("token").Class("card").Aria("labelledby", "token-title").Body(
+		app.H2().ID("token-title").Text("Your access token"),
+		app.P().ID("token-status").DataSet("state", p.tokenState).Aria("live", "polite").Text(p.tokenStatusText()),
+		app.If(t.AccessToken != "", func() app.UI {
+			value := quickstart.Masked
+			if p.revealed {
+				value = t.AccessToken
+			}
+			jwt, isJWT := quickstart.DecodeJWT(t.AccessToken)
+			return app.Div().Body(
+				app.Dl().Class("facts").Body(
+					app.Dt().Text("Type"),
+					app.Dd().Body(
+						app.Code().Text(t.TokenType),
+						app.If(t.UsedTypeField, func() app.UI {
+							return app.P().Class("hint").Text(`The answer names the type in "type", as OctoTable's quickstart shows, not in the standard "token_type" (RFC 6749 §5.1). Libraries that read token_type, such as golang.org/x/oauth2, need to be told it is Bearer.`)
+						}),
+					),
+					app.Dt().Text("expires_in"),
+					app.Dd().Text(quickstart.Lifetime(t.ExpiresIn)),
+					app.If(t.ExpiresIn > 0, func() app.UI {
+						return app.Div().Body(
+							app.Dt().Text("Time left"),
+							app.Dd().ID("token-countdown").Text(quickstart.Countdown(t.ExpiresAt, p.now)),
+						)
+					}),
+				),
+				app.Div().Class("token-row").Body(
+					app.Code().ID("token-value").Class("token").Text(value),
+					app.Button().ID("reveal-token").Type("button").Aria("pressed", p.revealed).Text(showHide(p.revealed)).OnClick(p.onReveal),
+					app.Button().ID("copy-token").Type("button").Text("Copy").OnClick(p.onCopy),
+				),
+				app.If(isJWT, func() app.UI {
+					return app.Div().Class("jwt").Body(
+						app.H3().Text("Decoded JWT (signature not checked)"),
+						app.Pre().Class("wire").Aria("label", "JWT header").Text(jwt.Header),
+						app.Pre().Class("wire").Aria("label", "JWT claims").Text(jwt.Claims),
+					)
+				}).Else(func() app.UI {
+					return app.P().Class("hint").Text("An opaque token: only OctoTable can read it. Treat it like a password until it expires.")
+				}),
+			)
+		}),
+		app.If(p.tokenState == tokenExpired, func() app.UI {
+			return app.Button().ID("renew").Type("button").Class("primary").Text("Request a new token").OnClick(p.onRequestToken)
+		}),
+	)
+}
+
+func (p *playground) tokenStatusText() string {
+	switch p.tokenState {
+	case tokenValid:
+		return "Valid: send it in Step 2."
+	case tokenExpired:
+		return "Expired: Step 2 will answer 401 invalid_token. Request a new token."
+	case tokenError:
+		return "No token: Step 1 failed, see why below."
+	default:
+		return "No token yet: request one in Step 1."
+	}
+}
+
+func (p *playground) onReveal(ctx app.Context, e app.Event) {
+	p.revealed = !p.revealed
+	p.used()
+}
+
+// onCopy puts the token on the clipboard: the person asked for it, and the
+// clipboard is not storage the page keeps.
+func (p *playground) onCopy(ctx app.Context, e app.Event) {
+	if clip := app.Window().Get("navigator").Get("clipboard"); clip.Truthy() {
+		clip.Call("writeText", p.token.AccessToken)
+	}
+	p.used()
+}
