@@ -39,12 +39,19 @@ func chromiumPath(t *testing.T) string {
 type browserMessages struct {
 	mu     sync.Mutex
 	errors []string
+	every  []string // every message, whatever its type
 }
 
 func (m *browserMessages) add(s string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.errors = append(m.errors, s)
+}
+
+func (m *browserMessages) everything() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.every...)
 }
 
 func (m *browserMessages) all() []string {
@@ -87,6 +94,9 @@ func newBrowser(t *testing.T) (context.Context, *browserMessages) {
 			if err != nil {
 				return
 			}
+			msgs.mu.Lock()
+			msgs.every = append(msgs.every, m.String())
+			msgs.mu.Unlock()
 			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
 				msgs.add(m.String())
 			}

@@ -193,6 +193,7 @@ func (p *playground) tokenAnswered(r quickstart.TokenRequest, a quickstart.Answe
 		return
 	}
 	p.token, p.tokenState, p.step = tok, tokenValid, 2
+	p.now = time.Now() // the countdown starts from the arrival, not the last tick
 	p.used()
 }
 

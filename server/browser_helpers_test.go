@@ -1,0 +1,167 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+)
+
+// openPlayground loads the playground and waits until the wasm runs and
+// the relay's keys are in.
+func openPlayground(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Navigate(url),
+		waitMounted(),
+		chromedp.WaitEnabled("#request-token"),
+	))
+}
+
+// typeInto types text into a field with key events, as a person would.
+func typeInto(sel, text string) chromedp.Action[chromedp.Void] {
+	return chromedp.SendKeys(sel, text)
+}
+
+// choose picks an option of a select and fires change, as a person would.
+func choose(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+		const el = document.querySelector(%q);
+		el.value = %q;
+		el.dispatchEvent(new Event("change", {bubbles: true}));
+	})()`, sel, value))
+}
+
+// waitFor waits for a CSS selector to match a visible element.
+func waitSel(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.WaitVisible(sel)
+}
+
+// textOf reads an element's text.
+func textOf(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	return runAction(t, ctx, chromedp.Text(sel))
+}
+
+// wire is everything a page and its service worker sent and received:
+// URLs, headers and bodies, as DevTools or a HAR file would keep them.
+type wire struct {
+	mu           sync.Mutex
+	records      []string
+	relayPosts   int
+	relayAnswers int
+}
+
+func (w *wire) add(s string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.records = append(w.records, s)
+}
+
+func (w *wire) all() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return strings.Join(w.records, "\n")
+}
+
+func (w *wire) counts() (int, int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.relayPosts, w.relayAnswers
+}
+
+// record captures the network traffic of the target behind ctx: every
+// request's URL, headers and body, every answer's headers and body.
+func (w *wire) record(t *testing.T, ctx context.Context, who string) {
+	t.Helper()
+	sent := chromedp.Events(ctx, network.RequestWillBeSent)
+	received := chromedp.Events(ctx, network.ResponseReceived)
+	finished := chromedp.Events(ctx, network.LoadingFinished)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, network.Enable, network.EnableParams{})
+		return err
+	})))
+	go func() {
+		for ev, err := range sent {
+			if err != nil {
+				return
+			}
+			h, _ := json.Marshal(ev.Request.Headers)
+			var body strings.Builder
+			for _, e := range ev.Request.PostDataEntries {
+				body.Write(e.Bytes)
+			}
+			w.add(fmt.Sprintf("%s request %s %s %s\n%s", who, ev.Request.Method, ev.Request.URL, h, body.String()))
+			if ev.Request.Method == "POST" && strings.HasSuffix(ev.Request.URL, "/relay") {
+				w.mu.Lock()
+				if body.Len() > 0 {
+					w.relayPosts++
+				}
+				w.mu.Unlock()
+			}
+		}
+	}()
+	go func() {
+		for ev, err := range received {
+			if err != nil {
+				return
+			}
+			h, _ := json.Marshal(ev.Response.Headers)
+			w.add(fmt.Sprintf("%s answer %s %d %s", who, ev.Response.URL, ev.Response.Status, h))
+			if strings.HasSuffix(ev.Response.URL, "/relay") && ev.Response.Status == 200 {
+				w.mu.Lock()
+				w.relayAnswers++
+				w.mu.Unlock()
+			}
+		}
+	}()
+	go func() {
+		for ev, err := range finished {
+			if err != nil {
+				return
+			}
+			res, err := chromedp.Run(ctx, chromedp.Action[*network.GetResponseBodyResult](func(ctx context.Context, tgt *chromedp.Target) (*network.GetResponseBodyResult, error) {
+				r, err := cdp.Call(ctx, tgt, network.GetResponseBody, network.GetResponseBodyParams{RequestID: ev.RequestID})
+				return &r, err
+			}))
+			if err != nil || res == nil {
+				continue
+			}
+			w.add(fmt.Sprintf("%s body %s\n%s", who, ev.RequestID, res.Body))
+		}
+	}()
+}
+
+// storageDump reads what the page keeps: localStorage, sessionStorage,
+// IndexedDB, Cache Storage (but the wasm, built before any secret) and
+// cookies.
+const storageDump = `(async () => {
+	const out = {local: JSON.stringify(Object.entries(localStorage)), session: JSON.stringify(Object.entries(sessionStorage)), cookies: document.cookie, idb: [], caches: []};
+	for (const info of await indexedDB.databases()) {
+		const db = await new Promise((ok, fail) => { const r = indexedDB.open(info.name); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+		for (const store of db.objectStoreNames) {
+			const all = await new Promise((ok, fail) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+			out.idb.push(info.name + "/" + store + " " + JSON.stringify(all));
+		}
+		db.close();
+	}
+	for (const name of await caches.keys()) {
+		const cache = await caches.open(name);
+		for (const req of await cache.keys()) {
+			const res = await cache.match(req);
+			out.caches.push(name + " " + req.url + " " + (req.url.endsWith(".wasm") ? "" : await res.text()));
+		}
+	}
+	return JSON.stringify(out);
+})()`
+
+// waitQuiet lets in-flight events land before the wire is read.
+func waitQuiet() chromedp.Action[chromedp.Void] { return chromedp.Sleep(700 * time.Millisecond) }

@@ -1,0 +1,248 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"octoplay/web"
+)
+
+// step1 fills Step 1 with the given credentials and requests a token.
+func step1(id, secret string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		typeInto("#client-id", id),
+		typeInto("#client-secret", secret),
+		chromedp.Click("#request-token"),
+	)
+}
+
+func TestPlaygroundStep1ThenStep2(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, msgs := newBrowser(t)
+	openPlayground(t, ctx, s.URL+"/")
+
+	require.NoError(t, chromedp.Do(ctx,
+		step1("octoplay-demo", "octoplay-demo-secret"),
+		waitSel(`#token-status[data-state="valid"]`),
+		waitSel(`#step1-status[data-status="200"]`),
+	))
+	assert.Equal(t, "Bearer", textOf(t, ctx, "#token .facts dd code"))
+	assert.Contains(t, textOf(t, ctx, "#token"), "1440 s, 24 min")
+	assert.NotContains(t, textOf(t, ctx, "#token"), `not in the standard "token_type"`, "the sandbox sends token_type too: no note")
+	assert.Equal(t, "••••••••", textOf(t, ctx, "#token-value"))
+	assert.NotContains(t, textOf(t, ctx, "#step1 .answer-body"), "access_token\": \"\"", "the token is masked, not emptied")
+
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click("#send"),
+		waitSel(`#step2-status[data-status="200"]`),
+	))
+	assert.Contains(t, textOf(t, ctx, "#step2 .answer-body"), `"client_id": "octoplay-demo"`)
+	assert.Contains(t, textOf(t, ctx, "#history"), "/sandbox/api/v2/")
+
+	// A preset with the Property header the resources need.
+	require.NoError(t, chromedp.Do(ctx,
+		choose("#step2-preset", "/octotable-pms/api/v2/rooms"),
+		chromedp.Click("#send"),
+		waitSel(`#step2-status[data-status="200"]`),
+	))
+	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step2 .answer-body").textContent.includes("Sea View Suite")`, chromedp.WithPollingTimeout(10*time.Second)))
+	saveScreenshot(t, ctx, "playground.png")
+	assert.Empty(t, msgs.all(), "console errors")
+}
+
+// saveScreenshot keeps a picture of the page where OCTOPLAY_SCREENSHOT_DIR
+// says (make screenshot refreshes the README's), else in the test's temp dir.
+func saveScreenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("OCTOPLAY_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	png := runAction(t, ctx, chromedp.FullScreenshot(90))
+	require.NotEmpty(t, png)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name), png, 0o644))
+}
+
+func TestPlaygroundExplainsAWrongSecret(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	openPlayground(t, ctx, s.URL+"/")
+	require.NoError(t, chromedp.Do(ctx,
+		step1("octoplay-demo", "not-the-secret"),
+		waitSel(`#token-status[data-state="error"]`),
+		waitSel(`#step1-status[data-status="401"]`),
+	))
+	explain := textOf(t, ctx, "#step1 .explain")
+	assert.Contains(t, explain, "invalid_client")
+	assert.Contains(t, explain, "Check the client id and the secret")
+	assert.Equal(t, "Use HTTP Basic authentication", textOf(t, ctx, "#fix"))
+}
+
+func TestPlaygroundFixesJSONRejectedWithOneClick(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil, "-sandbox-json", "reject")
+	ctx, _ := newBrowser(t)
+	openPlayground(t, ctx, s.URL+"/")
+	require.NoError(t, chromedp.Do(ctx,
+		choose("#encoding", "json"),
+		step1("octoplay-demo", "octoplay-demo-secret"),
+		waitSel(`#step1-status[data-status="415"]`),
+	))
+	assert.Contains(t, textOf(t, ctx, "#step1 .explain"), "form")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click("#fix"),
+		waitSel(`#token-status[data-state="valid"]`),
+	))
+	assert.Equal(t, "form", runAction(t, ctx, chromedp.Value("#encoding")))
+}
+
+func TestPlaygroundExplainsAnExpiredTokenAndRenews(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil, "-sandbox-token-ttl", "2s")
+	ctx, _ := newBrowser(t)
+	openPlayground(t, ctx, s.URL+"/")
+	require.NoError(t, chromedp.Do(ctx,
+		step1("octoplay-demo", "octoplay-demo-secret"),
+		waitSel(`#token-status[data-state="valid"]`),
+		waitSel(`#token-status[data-state="expired"]`),
+		chromedp.Click("#send"),
+		waitSel(`#step2-status[data-status="401"]`),
+	))
+	assert.Contains(t, textOf(t, ctx, "#step2 .explain"), "invalid_token")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click("#fix"),
+		waitSel(`#token-status[data-state="valid"]`),
+		chromedp.Click("#send"),
+		waitSel(`#step2-status[data-status="200"]`),
+	))
+}
+
+func TestPlaygroundServerProfileNeedsNoSecret(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	openPlayground(t, ctx, s.URL+"/?env=sandbox&step=2")
+	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo")))
+	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step1-preview").textContent.includes('"demo" profile')`, chromedp.WithPollingTimeout(5*time.Second)))
+	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("#client-secret", chromedp.AtLeast(0))), "no secret field with a profile")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click("#request-token"),
+		waitSel(`#token-status[data-state="valid"]`),
+		chromedp.Click("#send"),
+		waitSel(`#step2-status[data-status="200"]`),
+	))
+}
+
+// A credential in the URL is never read: the fields stay empty and
+// nothing is sent with it.
+func TestPlaygroundIgnoresCredentialsInTheURL(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	openPlayground(t, ctx, s.URL+"/?env=sandbox&client_id=octoplay-demo&client_secret=octoplay-demo-secret&token=abc")
+	assert.Equal(t, "", runAction(t, ctx, chromedp.Value("#client-id")))
+	assert.Equal(t, "", runAction(t, ctx, chromedp.Value("#client-secret")))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#request-token"), waitSel(`#step1 .error`)))
+	assert.Equal(t, "enter your client id", textOf(t, ctx, "#step1 .error"))
+}
+
+// encodings are the forms a secret could take in captured traffic or
+// storage: as is, URL- and JSON-escaped, and base64 in both alphabets at
+// every alignment (the middle of the encoding, which does not depend on
+// what comes before or after).
+func encodings(s string) []string {
+	out := []string{s, url.QueryEscape(s), url.PathEscape(s)}
+	j, _ := json.Marshal(s)
+	out = append(out, strings.Trim(string(j), `"`))
+	for pad := 0; pad < 3; pad++ {
+		raw := strings.Repeat("\x00", pad) + s
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+			e := enc.EncodeToString([]byte(raw))
+			out = append(out, e[4:len(e)-4])
+		}
+	}
+	return out
+}
+
+func TestPlaygroundLeaksNoSecretNorToken(t *testing.T) {
+	requireBuiltWasm(t)
+	buf := make([]byte, 18)
+	rand.Read(buf)
+	secret := "s3cr+t/" + base64.RawURLEncoding.EncodeToString(buf) + " ü:%"
+	id := "leak-test-client"
+	s := startServer(t, web.Assets, nil, "-sandbox-client-id", id, "-sandbox-client-secret", secret)
+	ctx, msgs := newBrowser(t)
+	var net wire
+	net.record(t, ctx, "page")
+	openPlayground(t, ctx, s.URL+"/")
+
+	// The service worker is its own target: record its traffic too.
+	waitFor(t, func() bool {
+		infos, err := chromedp.Targets(ctx)
+		require.NoError(t, err)
+		for _, info := range infos {
+			if info.Type == "service_worker" {
+				swCtx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
+				t.Cleanup(cancel)
+				net.record(t, swCtx, "worker")
+				return true
+			}
+		}
+		return false
+	}, "the service worker runs")
+	// Reload so the worker answers this page's fetches.
+	openPlayground(t, ctx, s.URL+"/")
+
+	require.NoError(t, chromedp.Do(ctx,
+		choose("#auth-style", "basic"),
+		step1(id, secret),
+		waitSel(`#token-status[data-state="valid"]`),
+		chromedp.Click("#reveal-token"),
+	))
+	token := runAction(t, ctx, chromedp.Poll[string](`(() => { const v = document.querySelector("#token-value").textContent; return v.includes("•") ? false : v; })()`, chromedp.WithPollingTimeout(5*time.Second)))
+	require.Len(t, token, 43, "the sandbox's tokens are 32 random bytes, base64url")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click("#reveal-token"),
+		choose("#auth-style", "body"),
+		choose("#encoding", "json"),
+		chromedp.Click("#request-token"),
+		waitSel(`#token-status[data-state="valid"]`),
+		chromedp.Click("#send"),
+		waitSel(`#step2-status[data-status="200"]`),
+		waitQuiet(),
+	))
+	stored := runAction(t, ctx, chromedp.Evaluate[string](storageDump, chromedp.EvalAwaitPromise))
+	haystack := net.all() + "\n" + stored + "\n" + strings.Join(msgs.everything(), "\n")
+
+	posts, answers := net.counts()
+	require.GreaterOrEqual(t, posts, 3, "the sealed requests were captured with their bodies")
+	require.GreaterOrEqual(t, answers, 3, "the sealed answers were captured")
+	require.Contains(t, haystack, "message/ohttp-req", "the capture saw the sealed requests' headers")
+
+	basic := strings.TrimPrefix(basicHeader(id, secret), "Basic ")
+	secrets := map[string][]string{"secret": encodings(secret), "token": encodings(token), "basic": {basic}}
+	for what, forms := range secrets {
+		for _, f := range forms {
+			assert.NotContains(t, haystack, f, "the %s, as %q", what, f)
+		}
+	}
+}
+
+func basicHeader(id, secret string) string {
+	pair := url.QueryEscape(id) + ":" + url.QueryEscape(secret)
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(pair))
+}
