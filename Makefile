@@ -3,9 +3,11 @@
 
 GO       ?= go
 CHROMIUM ?= /usr/lib/chromium/chromium
+AXE      ?= .cache/npm/node_modules/axe-core/axe.min.js
+AXE_VERSION = 4.14.1
 ARGS     ?=
 
-.PHONY: all wasm build run test vet test-deps clean
+.PHONY: all wasm build run test vet test-deps screenshot clean
 
 all: build
 
@@ -39,9 +41,15 @@ test-deps:
 			echo "missing$$missing: install them to run every test"; \
 		fi; \
 	fi
+	@[ -f "$(AXE)" ] || npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION) \
+		|| echo "npm could not install axe-core: the accessibility test will say so"
 
 test: test-deps vet
-	OCTOPLAY_CHROMIUM=$(CHROMIUM) $(GO) test -count=1 ./...
+	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_AXE=$(CURDIR)/$(AXE) $(GO) test -count=1 ./...
+
+# Refresh the README's screenshot from the browser test.
+screenshot: wasm
+	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_SCREENSHOT_DIR=$(CURDIR)/web $(GO) test -count=1 -run 'TestPlaygroundStep1ThenStep2' ./server/
 
 clean:
 	rm -rf bin web/app.wasm

@@ -71,7 +71,7 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	png := runAction(t, ctx, chromedp.FullScreenshot(90))
+	png := runAction(t, ctx, chromedp.FullScreenshot(100)) // 100 gives PNG, below that JPEG
 	require.NotEmpty(t, png)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, name), png, 0o644))
 }

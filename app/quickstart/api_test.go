@@ -1,0 +1,173 @@
+package quickstart_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"octoplay/app/quickstart"
+	"octoplay/internal/bhttp"
+)
+
+const apiToken = "eyJhbGciOiJIUzI1NiJ9.tok+en/with=="
+
+func TestAPIMethods(t *testing.T) {
+	assert.Equal(t, []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}, quickstart.APIMethods())
+
+	m := quickstart.APIMethods()
+	m[0] = "TRACE"
+	assert.Equal(t, "GET", quickstart.APIMethods()[0], "callers get a copy")
+}
+
+func TestAPIRequestURL(t *testing.T) {
+	tests := []struct {
+		name string
+		env  quickstart.Environment
+		path string
+		want string
+	}{
+		{name: "sandbox API root", env: sandboxEnv, path: "/api/v2/", want: "http://127.0.0.1:8080/sandbox/api/v2/"},
+		{name: "OctoTable API root", env: octotableEnv, path: "/api/v2/", want: "https://api.octotable.com/api/v2/"},
+		{name: "OctoTable rooms", env: octotableEnv, path: "/octotable-pms/api/v2/rooms", want: "https://api.octotable.com/octotable-pms/api/v2/rooms"},
+		{name: "spaces around are trimmed", env: octotableEnv, path: "  /api/v2/\n", want: "https://api.octotable.com/api/v2/"},
+		{
+			name: "query kept as typed", env: sandboxEnv, path: "/octotable-pms/api/v2/reservations?limit=5&start_date=2026-04-01",
+			want: "http://127.0.0.1:8080/sandbox/octotable-pms/api/v2/reservations?limit=5&start_date=2026-04-01",
+		},
+		{
+			name: "non-ASCII query encoded as UTF-8", env: octotableEnv, path: "/octotable-pms/api/v2/reservations?guest=Zoë",
+			want: "https://api.octotable.com/octotable-pms/api/v2/reservations?guest=Zo%C3%AB",
+		},
+		{name: "non-ASCII path encoded", env: octotableEnv, path: "/api/v2/café", want: "https://api.octotable.com/api/v2/caf%C3%A9"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, err := quickstart.APIRequest{Env: tt.env, Path: tt.path}.URL()
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, u.String())
+		})
+	}
+}
+
+func TestAPIRequestCheck(t *testing.T) {
+	ok := quickstart.APIRequest{Env: octotableEnv, Method: "GET", Path: "/api/v2/", Token: apiToken}
+	with := func(change func(*quickstart.APIRequest)) quickstart.APIRequest {
+		r := ok
+		change(&r)
+		return r
+	}
+	tests := []struct {
+		name    string
+		req     quickstart.APIRequest
+		wantErr string
+	}{
+		{name: "ready", req: ok},
+		{name: "every method offered", req: with(func(r *quickstart.APIRequest) { r.Method = "DELETE" })},
+		{name: "property", req: with(func(r *quickstart.APIRequest) { r.Property = " 42 " })},
+		{name: "no token", req: with(func(r *quickstart.APIRequest) { r.Token = "" }), wantErr: "get a token in Step 1 first"},
+		{name: "no method", req: with(func(r *quickstart.APIRequest) { r.Method = "" }), wantErr: "choose a method: GET, HEAD, POST, PUT, PATCH, DELETE"},
+		{name: "lower-case method", req: with(func(r *quickstart.APIRequest) { r.Method = "get" }), wantErr: "choose a method: GET, HEAD, POST, PUT, PATCH, DELETE"},
+		{name: "method not offered", req: with(func(r *quickstart.APIRequest) { r.Method = "CONNECT" }), wantErr: "choose a method: GET, HEAD, POST, PUT, PATCH, DELETE"},
+		{name: "no environment", req: with(func(r *quickstart.APIRequest) { r.Env = quickstart.Environment{} }), wantErr: "choose an environment"},
+		{name: "empty path", req: with(func(r *quickstart.APIRequest) { r.Path = "" }), wantErr: "enter the path, such as /api/v2/"},
+		{name: "blank path", req: with(func(r *quickstart.APIRequest) { r.Path = "  " }), wantErr: "enter the path, such as /api/v2/"},
+		{name: "no leading slash", req: with(func(r *quickstart.APIRequest) { r.Path = "api/v2/" }), wantErr: "the path must start with /, as in /api/v2/"},
+		{name: "a whole URL", req: with(func(r *quickstart.APIRequest) { r.Path = "https://evil.example/api/v2/" }), wantErr: "the path must start with /, as in /api/v2/"},
+		{name: "space", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/rooms list" }), wantErr: "the path must not contain spaces or #"},
+		{name: "tab", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/\trooms" }), wantErr: "the path must not contain spaces or #"},
+		{name: "newline", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/\nHost: x" }), wantErr: "the path must not contain spaces or #"},
+		{name: "fragment", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/#top" }), wantErr: "the path must not contain spaces or #"},
+		{name: "bad escape", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/%zz" }), wantErr: `the path is not a valid URL path: parse "https://api.octotable.com/api/v2/%zz": invalid URL escape "%zz"`},
+		{name: "property on two lines", req: with(func(r *quickstart.APIRequest) { r.Property = "42\r\nX-Evil: 1" }), wantErr: "the Property header must be on one line, without control characters"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assertCheck(t, tt.req, tt.wantErr)
+		})
+	}
+}
+
+func TestAPIRequestBuild(t *testing.T) {
+	tests := []struct {
+		name      string
+		req       quickstart.APIRequest
+		scheme    string
+		authority string
+		path      string
+		header    bhttp.Fields // besides date
+	}{
+		{
+			name:   "the quickstart's Step 2 on OctoTable",
+			req:    quickstart.APIRequest{Env: octotableEnv, Method: "GET", Path: "/api/v2/", Token: apiToken},
+			scheme: "https", authority: "api.octotable.com", path: "/api/v2/",
+			header: bhttp.Fields{{Name: "accept", Value: "application/json"}, {Name: "authorization", Value: "Bearer " + apiToken}},
+		},
+		{
+			name:   "sandbox rooms with a Property",
+			req:    quickstart.APIRequest{Env: sandboxEnv, Method: "GET", Path: "/octotable-pms/api/v2/rooms", Property: " 42 ", Token: apiToken},
+			scheme: "http", authority: "127.0.0.1:8080", path: "/sandbox/octotable-pms/api/v2/rooms",
+			header: bhttp.Fields{{Name: "accept", Value: "application/json"}, {Name: "authorization", Value: "Bearer " + apiToken}, {Name: "property", Value: "42"}},
+		},
+		{
+			name:   "blank Property is left out",
+			req:    quickstart.APIRequest{Env: sandboxEnv, Method: "HEAD", Path: "/api/v2/", Property: "   ", Token: apiToken},
+			scheme: "http", authority: "127.0.0.1:8080", path: "/sandbox/api/v2/",
+			header: bhttp.Fields{{Name: "accept", Value: "application/json"}, {Name: "authorization", Value: "Bearer " + apiToken}},
+		},
+		{
+			name:   "query preserved",
+			req:    quickstart.APIRequest{Env: octotableEnv, Method: "GET", Path: "/octotable-pms/api/v2/reservations?limit=5&start_date=2026-04-01", Property: "7", Token: apiToken},
+			scheme: "https", authority: "api.octotable.com", path: "/octotable-pms/api/v2/reservations?limit=5&start_date=2026-04-01",
+			header: bhttp.Fields{{Name: "accept", Value: "application/json"}, {Name: "authorization", Value: "Bearer " + apiToken}, {Name: "property", Value: "7"}},
+		},
+		{
+			name:   "non-ASCII query percent-encoded",
+			req:    quickstart.APIRequest{Env: octotableEnv, Method: "GET", Path: "/octotable-pms/api/v2/reservations?guest=Zoë&x=%41", Token: apiToken},
+			scheme: "https", authority: "api.octotable.com", path: "/octotable-pms/api/v2/reservations?guest=Zo%C3%AB&x=%41",
+			header: bhttp.Fields{{Name: "accept", Value: "application/json"}, {Name: "authorization", Value: "Bearer " + apiToken}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := tt.req.Build(buildTime)
+			require.NoError(t, err)
+			assert.Equal(t, tt.req.Method, req.Method)
+			assert.Equal(t, tt.scheme, req.Scheme)
+			assert.Equal(t, tt.authority, req.Authority)
+			assert.Equal(t, tt.path, req.Path)
+			assert.ElementsMatch(t, append(tt.header, bhttp.Field{Name: "date", Value: buildDate}), req.Header)
+			assert.Nil(t, req.Body)
+			_, err = req.MarshalBinary()
+			assert.NoError(t, err, "the request is valid binary HTTP")
+		})
+	}
+}
+
+func TestAPIRequestPreview(t *testing.T) {
+	tests := []struct {
+		name string
+		req  quickstart.APIRequest
+		want string
+	}{
+		{
+			name: "sandbox root",
+			req:  quickstart.APIRequest{Env: sandboxEnv, Method: "GET", Path: "/api/v2/", Token: apiToken},
+			want: "GET /sandbox/api/v2/ HTTP/1.1\nHost: 127.0.0.1:8080\nAccept: application/json\nAuthorization: Bearer ••••••••",
+		},
+		{
+			name: "OctoTable reservations with a Property",
+			req:  quickstart.APIRequest{Env: octotableEnv, Method: "GET", Path: "/octotable-pms/api/v2/reservations?limit=5", Property: "42", Token: apiToken},
+			want: "GET /octotable-pms/api/v2/reservations?limit=5 HTTP/1.1\nHost: api.octotable.com\nAccept: application/json\nAuthorization: Bearer ••••••••\nProperty: 42",
+		},
+		{name: "bad path shows nothing", req: quickstart.APIRequest{Env: octotableEnv, Method: "GET", Path: "api", Token: apiToken}, want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.req.Preview()
+			assert.Equal(t, tt.want, got)
+			assert.NotContains(t, got, apiToken)
+			assert.NotContains(t, got, "eyJhbGciOiJIUzI1NiJ9", "not even a piece of the token")
+		})
+	}
+}

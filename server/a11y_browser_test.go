@@ -1,0 +1,186 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"octoplay/web"
+)
+
+// axeSource is axe-core, from the npm registry (make test installs it).
+func axeSource(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("OCTOPLAY_AXE")
+	if path == "" {
+		path = "../.cache/npm/node_modules/axe-core/axe.min.js"
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("axe-core is missing (make test installs it with npm): %v", err)
+		}
+		t.Skipf("axe-core is missing, run make test: %v", err)
+	}
+	return string(src)
+}
+
+// axeViolations runs axe-core on the page as it is and returns its serious
+// and critical violations, one line each.
+func axeViolations(t *testing.T, ctx context.Context, src string) []string {
+	t.Helper()
+	runAction(t, ctx, chromedp.Evaluate[chromedp.Void](src))
+	found := runAction(t, ctx, chromedp.Evaluate[[]string](`axe.run(document, {resultTypes: ["violations"]}).then(r =>
+		r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+			.map(v => v.id + " (" + v.impact + "): " + v.nodes.map(n => n.target.join(" ")).join(", ")))`, chromedp.EvalAwaitPromise))
+	return found
+}
+
+func TestPlaygroundAccessibility(t *testing.T) {
+	requireBuiltWasm(t)
+	src := axeSource(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	openPlayground(t, ctx, s.URL+"/")
+	assert.Empty(t, axeViolations(t, ctx, src), "first view")
+
+	require.NoError(t, chromedp.Do(ctx,
+		step1("octoplay-demo", "octoplay-demo-secret"),
+		waitSel(`#token-status[data-state="valid"]`),
+		chromedp.Click("#send"),
+		waitSel(`#step2-status[data-status="200"]`),
+	))
+	assert.Empty(t, axeViolations(t, ctx, src), "after Step 2")
+
+	// axe must be able to find something, or an empty list proves nothing.
+	runAction(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#client-id").closest(".field").querySelector("label").remove()`))
+	assert.NotEmpty(t, axeViolations(t, ctx, src), "an unlabelled field is a violation")
+}
+
+// With the keyboard alone: Tab to each field, type, Enter on the button.
+func TestPlaygroundWithTheKeyboardAlone(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	openPlayground(t, ctx, s.URL+"/")
+	focused := func() string {
+		return runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement ? document.activeElement.id : ""`))
+	}
+	tabTo := func(id string) {
+		t.Helper()
+		for i := 0; i < 30 && focused() != id; i++ {
+			require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\t")))
+		}
+		require.Equal(t, id, focused(), "Tab reaches #%s", id)
+	}
+	tabTo("client-id")
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("octoplay-demo")))
+	tabTo("client-secret")
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("octoplay-demo-secret")))
+	tabTo("request-token")
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\r"), waitSel(`#token-status[data-state="valid"]`)))
+	tabTo("send")
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\r"), waitSel(`#step2-status[data-status="200"]`)))
+}
+
+// Right on a 375 px phone and a wide desktop: nothing wider than the screen.
+func TestPlaygroundFitsPhoneAndDesktop(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	for _, width := range []int64{375, 1600} {
+		require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(width, 800)))
+		openPlayground(t, ctx, s.URL+"/")
+		require.NoError(t, chromedp.Do(ctx,
+			step1("octoplay-demo", "octoplay-demo-secret"),
+			waitSel(`#token-status[data-state="valid"]`),
+			chromedp.Click("#send"),
+			waitSel(`#step2-status[data-status="200"]`),
+		))
+		scroll := runAction(t, ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`))
+		assert.LessOrEqual(t, scroll, width, "no horizontal scrolling at %d px", width)
+		saveScreenshot(t, ctx, fmt.Sprintf("playground-%d.png", width))
+	}
+}
+
+// frameURL is the URL the parent page's child frame ended on; Chromium
+// replaces a frame that CSP frame-ancestors refused with an error page.
+func frameURL(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	var got string
+	waitFor(t, func() bool {
+		tree := runAction(t, ctx, chromedp.Action[*page.FrameTree](func(ctx context.Context, tgt *chromedp.Target) (*page.FrameTree, error) {
+			res, err := cdp.Call(ctx, tgt, page.GetFrameTree, cdp.Empty{})
+			return res.FrameTree, err
+		}))
+		if len(tree.ChildFrames) == 0 || tree.ChildFrames[0].Frame.URL == "" || tree.ChildFrames[0].Frame.URL == "about:blank" {
+			return false
+		}
+		got = tree.ChildFrames[0].Frame.URL
+		return true
+	}, "the frame navigates")
+	return got
+}
+
+func TestPlaygroundEmbedsOnlyWhereAllowed(t *testing.T) {
+	requireBuiltWasm(t)
+	// The docs page, on another origin, frames whichever playground the
+	// case names.
+	var target atomic.Value
+	docs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprintf(w, `<!doctype html><title>docs</title><iframe title="playground" width="400" height="600" src="%s/?embed=1"></iframe>`, target.Load())
+	}))
+	t.Cleanup(docs.Close)
+	allowed := startServer(t, web.Assets, nil, "-frame-ancestors", docs.URL)
+	refused := startServer(t, web.Assets, nil)
+
+	for _, tt := range []struct {
+		name   string
+		url    string
+		framed bool
+	}{
+		{name: "allowed origin", url: allowed.URL, framed: true},
+		{name: "refused origin", url: refused.URL, framed: false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			target.Store(tt.url)
+			ctx, msgs := newBrowser(t)
+			require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(docs.URL+"/")))
+			got := frameURL(t, ctx)
+			if tt.framed {
+				assert.Equal(t, tt.url+"/?embed=1", got)
+				require.NoError(t, chromedp.Do(ctx, chromedp.Sleep(500*time.Millisecond)))
+				assert.NotContains(t, strings.Join(msgs.everything(), "\n"), "frame-ancestors")
+				return
+			}
+			assert.True(t, strings.HasPrefix(got, "chrome-error://"), "refused, got %s", got)
+			waitFor(t, func() bool { return strings.Contains(strings.Join(msgs.everything(), "\n"), "frame-ancestors") }, "Chromium reports the refusal")
+		})
+	}
+}
+
+// ?embed=1 drops the page chrome but keeps the environment picker and the
+// link to the quickstart.
+func TestPlaygroundEmbedLayout(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	openPlayground(t, ctx, s.URL+"/?embed=1")
+	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("h1", chromedp.AtLeast(0))), "no page title")
+	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("#history", chromedp.AtLeast(0))), "no history")
+	assert.Len(t, runAction(t, ctx, chromedp.Nodes(".embed #env")), 1)
+	assert.Len(t, runAction(t, ctx, chromedp.Nodes(".embed .docs-link")), 1)
+}
