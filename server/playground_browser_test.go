@@ -246,3 +246,33 @@ func basicHeader(id, secret string) string {
 	pair := url.QueryEscape(id) + ":" + url.QueryEscape(secret)
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(pair))
 }
+
+// Forget wipes the secret and the token at once; the client id is kept on
+// the device only when the box is ticked, and never the secret.
+func TestPlaygroundForgetsAndRemembersOnlyTheClientID(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	openPlayground(t, ctx, s.URL+"/")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click("#remember-id"),
+		step1("octoplay-demo", "octoplay-demo-secret"),
+		waitSel(`#token-status[data-state="valid"]`),
+		chromedp.Click("#forget"),
+		waitSel(`#token-status[data-state="none"]`),
+	))
+	assert.Equal(t, "", runAction(t, ctx, chromedp.Value("#client-secret")))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send"), waitSel(`#step2 .error`)))
+	assert.Equal(t, "get a token in Step 1 first", textOf(t, ctx, "#step2 .error"))
+
+	stored := runAction(t, ctx, chromedp.Evaluate[string](`JSON.stringify(Object.entries(localStorage))`))
+	assert.Contains(t, stored, "octoplay-demo")
+	assert.NotContains(t, stored, "octoplay-demo-secret")
+	openPlayground(t, ctx, s.URL+"/")
+	assert.Equal(t, "octoplay-demo", runAction(t, ctx, chromedp.Value("#client-id")), "remembered")
+	assert.Equal(t, "", runAction(t, ctx, chromedp.Value("#client-secret")), "never the secret")
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#remember-id")))
+	stored = runAction(t, ctx, chromedp.Evaluate[string](`JSON.stringify(Object.entries(localStorage))`))
+	assert.NotContains(t, stored, "octoplay-demo", "unticking forgets the id")
+}

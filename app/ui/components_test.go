@@ -2,6 +2,7 @@ package ui
 
 import (
 	"testing"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/assert"
@@ -98,4 +99,31 @@ func TestStepStates(t *testing.T) {
 			assert.Equal(t, tt.step2, tt.p.step2State())
 		})
 	}
+}
+
+// The secret and the token go after idleWipe without use, and not before.
+func TestIdleWipe(t *testing.T) {
+	start := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	p := &playground{secret: "s3cret", tokenState: tokenValid, lastUse: start,
+		token: quickstart.Token{AccessToken: "tok", ExpiresIn: 3600, ExpiresAt: start.Add(time.Hour)}}
+
+	p.tick(start.Add(idleWipe))
+	assert.Equal(t, "s3cret", p.secret, "not yet")
+	assert.Equal(t, "tok", p.token.AccessToken)
+
+	p.tick(start.Add(idleWipe + time.Second))
+	assert.Empty(t, p.secret)
+	assert.Empty(t, p.token.AccessToken)
+	assert.Equal(t, tokenNone, p.tokenState)
+}
+
+func TestTickMarksExpiry(t *testing.T) {
+	now := time.Now()
+	p := &playground{tokenState: tokenValid, lastUse: now,
+		token: quickstart.Token{AccessToken: "tok", ExpiresIn: 2, ExpiresAt: now.Add(2 * time.Second)}}
+	p.tick(now.Add(time.Second))
+	assert.Equal(t, tokenValid, p.tokenState)
+	p.tick(now.Add(2 * time.Second))
+	assert.Equal(t, tokenExpired, p.tokenState)
+	assert.Equal(t, "tok", p.token.AccessToken, "an expired token stays until renewed or forgotten")
 }
