@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -90,4 +91,48 @@ func readUpstream(res *http.Response, maxBody int64) (*bhttp.Response, error) {
 		}
 	}
 	return out, nil
+}
+
+// forward sends the checked request and reads the answer, mapping
+// transport failures to the problems the UI explains.
+func (r *Relay) forward(ctx context.Context, t *target, in *bhttp.Request) (*bhttp.Response, *Problem) {
+	ctx, cancel := context.WithTimeout(ctx, r.timeouts.Overall)
+	defer cancel()
+	req, err := upstreamRequest(ctx, t, in)
+	if err != nil {
+		p := newProblem(problemBadRequest, http.StatusBadRequest, err.Error())
+		return nil, &p
+	}
+	transport := t.env.Transport
+	if transport == nil {
+		transport = r.client.Transport
+	}
+	client := &http.Client{Transport: transport, CheckRedirect: r.client.CheckRedirect, Timeout: r.timeouts.Overall}
+	res, err := client.Do(req)
+	if err != nil {
+		p := transportProblem(err, r.timeouts)
+		return nil, &p
+	}
+	answer, err := readUpstream(res, maxUpstreamBody)
+	if err != nil {
+		p := transportProblem(err, r.timeouts)
+		return nil, &p
+	}
+	return answer, nil
+}
+
+// transportProblem says what went wrong on the way to the upstream without
+// repeating the URL (Go's errors quote it, and a query may hold anything).
+func transportProblem(err error, limits Timeouts) Problem {
+	var netErr net.Error
+	switch {
+	case errors.Is(err, errUpstreamTooLarge):
+		return newProblem(problemTooLarge, http.StatusBadGateway, fmt.Sprintf("the upstream's answer is larger than %d bytes", maxUpstreamBody))
+	case errors.Is(err, errDialRefused):
+		return newProblem(problemNotAllowed, http.StatusForbidden, "the target's address is not allowed (loopback, private or special-purpose)")
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return newProblem(problemTimeout, http.StatusGatewayTimeout, fmt.Sprintf("the upstream did not answer in time (connect within %s, headers within %s, all within %s)", limits.Connect, limits.ResponseHeader, limits.Overall))
+	default:
+		return newProblem(problemUnreachable, http.StatusBadGateway, "the upstream could not be reached or broke the connection")
+	}
 }

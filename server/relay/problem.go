@@ -3,6 +3,8 @@ package relay
 import (
 	"encoding/json"
 	"net/http"
+
+	"octoplay/internal/bhttp"
 )
 
 // Problem is an RFC 9457 problem detail. Before a request is opened it is
@@ -53,4 +55,16 @@ func writeProblem(w http.ResponseWriter, p Problem) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(p.Status)
 	w.Write(p.encode())
+}
+
+// sealedProblem is a problem as the binary HTTP answer that goes back sealed.
+func sealedProblem(p Problem, extra ...bhttp.Field) []byte {
+	res := &bhttp.Response{Status: p.Status, Body: p.encode()}
+	res.Header.Set("content-type", "application/problem+json")
+	res.Header.Set("octoplay-problem", p.Type)
+	for _, f := range extra {
+		res.Header.Add(f.Name, f.Value)
+	}
+	b, _ := res.MarshalBinary()
+	return b
 }

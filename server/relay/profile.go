@@ -1,12 +1,15 @@
 package relay
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/url"
+	"strings"
 
 	"octoplay/internal/bhttp"
 )
@@ -48,8 +51,11 @@ func applyProfile(t *target, req *bhttp.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, has := form["client_secret"]; has {
-		return "", fmt.Errorf("%w: the request names profile %q and also carries a client_secret", errProfile, name)
+	for k := range form {
+		// Any spelling: a JSON upstream may match field names without case.
+		if strings.EqualFold(k, "client_secret") {
+			return "", fmt.Errorf("%w: the request names profile %q and also carries a client_secret", errProfile, name)
+		}
 	}
 	switch style {
 	case "basic":
@@ -77,7 +83,11 @@ func tokenParams(req *bhttp.Request) (map[string]any, bool, error) {
 	case len(req.Body) == 0:
 		return params, mt == "application/json", nil
 	case mt == "application/json":
-		if err := json.Unmarshal(req.Body, &params); err != nil {
+		// UseNumber: a number goes back upstream as it came, not as a float64.
+		dec := json.NewDecoder(bytes.NewReader(req.Body))
+		dec.UseNumber()
+		// A JSON null decodes to a nil map, which the profile cannot fill.
+		if err := dec.Decode(&params); err != nil || params == nil || !atEOF(dec) {
 			return nil, false, fmt.Errorf("%w: the token request's JSON body is not an object", errProfile)
 		}
 		return params, true, nil
@@ -96,6 +106,12 @@ func tokenParams(req *bhttp.Request) (map[string]any, bool, error) {
 	default:
 		return nil, false, fmt.Errorf("%w: the token request's body must be form or JSON, not %q", errProfile, mt)
 	}
+}
+
+// atEOF says whether nothing but white space follows what dec decoded.
+func atEOF(dec *json.Decoder) bool {
+	_, err := dec.Token()
+	return err == io.EOF
 }
 
 func setTokenParams(req *bhttp.Request, params map[string]any, isJSON bool) error {

@@ -3,6 +3,7 @@ package relay
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -32,13 +33,29 @@ func newClientLimiter(perSecond float64, burst int) *clientLimiter {
 	return &clientLimiter{every: rate.Limit(perSecond), burst: burst, clients: make(map[string]*clientBucket), limit: maxTrackedClients}
 }
 
+// clientKey is who a request counts against: its IPv4 address, or the /64
+// of its IPv6 address, since one subscriber commonly holds a whole /64
+// and would otherwise get a fresh bucket per address.
+func clientKey(remoteAddr string) string {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	if ip = ip.Unmap(); ip.Is6() {
+		p, _ := ip.WithZone("").Prefix(64)
+		return p.String()
+	}
+	return ip.String()
+}
+
 // allow says whether the client at r.RemoteAddr may go on, and if not, in
 // how many whole seconds it may try again.
 func (l *clientLimiter) allow(r *http.Request, now time.Time) (bool, int) {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
+	host := clientKey(r.RemoteAddr)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b, ok := l.clients[host]
@@ -53,7 +70,9 @@ func (l *clientLimiter) allow(r *http.Request, now time.Time) (bool, int) {
 	res := b.lim.ReserveN(now, 1)
 	if delay := res.DelayFrom(now); delay > 0 {
 		res.CancelAt(now)
-		return false, int(delay/time.Second) + 1
+		// Retry-After is whole seconds (RFC 9110 §10.2.3): round up, so
+		// that a client that waits that long is let through.
+		return false, int((delay + time.Second - 1) / time.Second)
 	}
 	return true, 0
 }

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
+	"mime"
 	"net/http"
 	"syscall"
 	"time"
@@ -41,8 +41,8 @@ type Config struct {
 	DialControl func(network, address string, c syscall.RawConn) error
 	// Timeouts for the outbound client; zero means the defaults.
 	Timeouts Timeouts
-	// RatePerSecond and RateBurst limit each client address; zero means
-	// 5 per second with bursts of 20.
+	// RatePerSecond and RateBurst limit each client address (each /64 in
+	// IPv6); zero means 5 per second and bursts of 20, respectively.
 	RatePerSecond float64
 	RateBurst     int
 	// Now tells the time; nil means time.Now.
@@ -90,8 +90,12 @@ func New(cfg Config) (*Relay, error) {
 		r.now = time.Now
 	}
 	rps, burst := cfg.RatePerSecond, cfg.RateBurst
-	if rps == 0 {
-		rps, burst = 5, 20
+	if rps <= 0 {
+		rps = 5
+	}
+	if burst <= 0 {
+		// A zero burst would refuse every request, with an endless Retry-After.
+		burst = 20
 	}
 	r.limiter = newClientLimiter(rps, burst)
 	return r, nil
@@ -132,7 +136,8 @@ func (r *Relay) HandleRelay() http.Handler {
 
 func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	if ct := req.Header.Get("Content-Type"); ct != ohttp.MediaTypeRequest {
+	// Media types compare without case (RFC 9110 §8.3.1).
+	if mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type")); err != nil || mt != ohttp.MediaTypeRequest {
 		writeProblem(w, newProblem(problemMediaType, http.StatusUnsupportedMediaType, "POST /relay takes "+ohttp.MediaTypeRequest))
 		return
 	}
@@ -162,7 +167,7 @@ func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
 	}
 	w.Header().Set("Content-Type", ohttp.MediaTypeResponse)
 	w.Write(out)
-	rec.log(r.log, opened.KeyID, r.now().Sub(start))
+	rec.log(req.Context(), r.log, opened.KeyID, r.now().Sub(start))
 }
 
 // openProblem maps why a request could not be opened to RFC 9458 §5.3's
@@ -185,12 +190,18 @@ type relayRecord struct {
 	problem           string
 }
 
-func (rec relayRecord) log(l *slog.Logger, keyID uint8, d time.Duration) {
+func (rec relayRecord) log(ctx context.Context, l *slog.Logger, keyID uint8, d time.Duration) {
 	attrs := []any{"env", rec.env, "method", rec.method, "target", rec.path, "status", rec.status, "duration", d, "key_id", keyID}
+	level := slog.LevelInfo
 	if rec.problem != "" {
 		attrs = append(attrs, "problem", rec.problem)
+		// The gateway's own 5xx (upstream unreachable, timeout, busy) is
+		// what an operator acts on; an upstream's 5xx passes through as info.
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
 	}
-	l.Info("relay", attrs...)
+	l.Log(ctx, level, "relay", attrs...)
 }
 
 // relayOpened does everything after opening: decode, check the Date and
@@ -242,62 +253,6 @@ func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([
 		return fail(newProblem(problemUnreachable, http.StatusBadGateway, "the upstream's answer cannot be encoded: "+err.Error()))
 	}
 	return out, rec
-}
-
-// forward sends the checked request and reads the answer, mapping
-// transport failures to the problems the UI explains.
-func (r *Relay) forward(ctx context.Context, t *target, in *bhttp.Request) (*bhttp.Response, *Problem) {
-	ctx, cancel := context.WithTimeout(ctx, r.timeouts.Overall)
-	defer cancel()
-	req, err := upstreamRequest(ctx, t, in)
-	if err != nil {
-		p := newProblem(problemBadRequest, http.StatusBadRequest, err.Error())
-		return nil, &p
-	}
-	transport := t.env.Transport
-	if transport == nil {
-		transport = r.client.Transport
-	}
-	client := &http.Client{Transport: transport, CheckRedirect: r.client.CheckRedirect, Timeout: r.timeouts.Overall}
-	res, err := client.Do(req)
-	if err != nil {
-		p := transportProblem(err, r.timeouts.Overall)
-		return nil, &p
-	}
-	answer, err := readUpstream(res, maxUpstreamBody)
-	if err != nil {
-		p := transportProblem(err, r.timeouts.Overall)
-		return nil, &p
-	}
-	return answer, nil
-}
-
-// transportProblem says what went wrong on the way to the upstream without
-// repeating the URL (Go's errors quote it, and a query may hold anything).
-func transportProblem(err error, limit time.Duration) Problem {
-	var netErr net.Error
-	switch {
-	case errors.Is(err, errUpstreamTooLarge):
-		return newProblem(problemTooLarge, http.StatusBadGateway, fmt.Sprintf("the upstream's answer is larger than %d bytes", maxUpstreamBody))
-	case errors.Is(err, errDialRefused):
-		return newProblem(problemNotAllowed, http.StatusForbidden, "the target's address is not allowed (loopback, private or special-purpose)")
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return newProblem(problemTimeout, http.StatusGatewayTimeout, fmt.Sprintf("the upstream did not answer within %s", limit))
-	default:
-		return newProblem(problemUnreachable, http.StatusBadGateway, "the upstream could not be reached or broke the connection")
-	}
-}
-
-// sealedProblem is a problem as the binary HTTP answer that goes back sealed.
-func sealedProblem(p Problem, extra ...bhttp.Field) []byte {
-	res := &bhttp.Response{Status: p.Status, Body: p.encode()}
-	res.Header.Set("content-type", "application/problem+json")
-	res.Header.Set("octoplay-problem", p.Type)
-	for _, f := range extra {
-		res.Header.Add(f.Name, f.Value)
-	}
-	b, _ := res.MarshalBinary()
-	return b
 }
 
 func pathOnly(p string) string {

@@ -23,7 +23,8 @@ func newReplayCache(limit int) *replayCache {
 	return &replayCache{seen: make(map[string]time.Time), limit: limit}
 }
 
-// errReplayBusy is returned when the cache is full of live entries.
+// replayResult is what check says of an enc: replayFull when the cache
+// is full of live entries.
 type replayResult int
 
 const (
@@ -37,12 +38,14 @@ func (c *replayCache) check(enc []byte, now time.Time) replayResult {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	key := string(enc)
-	if until, ok := c.seen[key]; ok && now.Before(until) {
+	// A request accepted at t may carry a Date up to t+window, which stays
+	// acceptable until t+2×window inclusive: so is its enc remembered.
+	if until, ok := c.seen[key]; ok && !now.After(until) {
 		return replaySeen
 	}
 	if len(c.seen) >= c.limit {
 		for k, until := range c.seen {
-			if !now.Before(until) {
+			if now.After(until) {
 				delete(c.seen, k)
 			}
 		}

@@ -1,8 +1,10 @@
 package relay
 
 import (
+	"encoding/hex"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -88,7 +90,11 @@ func canonicalOrigin(scheme, authority string) (string, error) {
 	host, port := authority, ""
 	if h, p, err := net.SplitHostPort(authority); err == nil {
 		host, port = h, p
-	} else if strings.Contains(authority, ":") && !strings.HasPrefix(authority, "[") {
+	} else if strings.HasPrefix(authority, "[") && strings.HasSuffix(authority, "]") {
+		// "[::1]" without a port: the brackets go, as SplitHostPort drops
+		// them when there is one, so both forms compare equal.
+		host = authority[1 : len(authority)-1]
+	} else if strings.ContainsAny(authority, ":[]") {
 		return "", fmt.Errorf("%w: authority %q", errNotAllowed, authority)
 	}
 	if port == "" {
@@ -97,7 +103,13 @@ func canonicalOrigin(scheme, authority string) (string, error) {
 	if host == "" || strings.HasSuffix(host, ".") {
 		return "", fmt.Errorf("%w: host %q", errNotAllowed, host)
 	}
-	return scheme + "://" + strings.ToLower(host) + ":" + port, nil
+	if strings.HasPrefix(authority, "[") {
+		// Brackets hold an IPv6 address (RFC 3986 §3.2.2), never a name.
+		if ip, err := netip.ParseAddr(host); err != nil || !ip.Is6() {
+			return "", fmt.Errorf("%w: host %q", errNotAllowed, host)
+		}
+	}
+	return scheme + "://" + net.JoinHostPort(strings.ToLower(host), port), nil
 }
 
 func sameOrigin(origin string, u *url.URL) bool {
@@ -106,34 +118,58 @@ func sameOrigin(origin string, u *url.URL) bool {
 }
 
 // checkPath refuses every path that a server or proxy might read as another
-// path: after this, the text is the path.
+// path: after this, the text is the path. Only RFC 3986 §3.3 pchars are
+// allowed raw, ';' aside (Tomcat and others cut matrix parameters there),
+// and an escape may not stand for a delimiter, a dot, a percent (a second
+// decoding), a control or a non-ASCII byte (overlong UTF-8 dots).
 func checkPath(path string) error {
 	if !strings.HasPrefix(path, "/") {
 		return fmt.Errorf("%w: path %q must start with /", errNotAllowed, path)
 	}
-	if strings.ContainsAny(path, "\\#;") || strings.Contains(path, "//") || hasControl(path) {
-		return fmt.Errorf("%w: path %q has a backslash, fragment, parameter or empty segment", errNotAllowed, path)
+	if strings.Contains(path, "//") {
+		return fmt.Errorf("%w: path %q has an empty segment", errNotAllowed, path)
 	}
-	lower := strings.ToLower(path)
-	for _, enc := range []string{"%2e", "%2f", "%5c", "%25", "%00", "%3b", "%23", "%3f"} {
-		if strings.Contains(lower, enc) {
-			return fmt.Errorf("%w: path %q has an encoded dot, slash, backslash, percent or delimiter", errNotAllowed, path)
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		if !isPathChar(c) {
+			return fmt.Errorf("%w: path %q has a character that is not allowed", errNotAllowed, path)
 		}
+		if c != '%' {
+			continue
+		}
+		b, err := hex.DecodeString(path[i+1 : min(i+3, len(path))])
+		if err != nil || len(b) != 1 {
+			return fmt.Errorf("%w: path %q has a malformed escape", errNotAllowed, path)
+		}
+		if b[0] < 0x20 || b[0] >= 0x7f || strings.IndexByte("./\\%;#?", b[0]) >= 0 {
+			return fmt.Errorf("%w: path %q has an encoded dot, slash, backslash, percent, delimiter or control", errNotAllowed, path)
+		}
+		i += 2
 	}
 	for _, seg := range strings.Split(path, "/") {
 		if seg == "." || seg == ".." {
 			return fmt.Errorf("%w: path %q has a dot segment", errNotAllowed, path)
 		}
 	}
-	if _, err := url.PathUnescape(path); err != nil {
-		return fmt.Errorf("%w: path %q: %v", errNotAllowed, path, err)
-	}
 	return nil
 }
 
+// isPathChar is RFC 3986's pchar with '/' and without ';'.
+func isPathChar(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-._~!$&'()*+,=:@/%", c) >= 0
+}
+
+// checkQuery allows RFC 3986 §3.4's characters only: Go sends RawQuery as
+// it is, so anything else would reach the upstream unescaped.
 func checkQuery(query string) error {
-	if strings.ContainsAny(query, "# \\") || hasControl(query) {
-		return fmt.Errorf("%w: query has a fragment, space, backslash or control character", errNotAllowed)
+	for i := 0; i < len(query); i++ {
+		if c := query[i]; !isPathChar(c) && c != '?' {
+			return fmt.Errorf("%w: query has a character that is not allowed", errNotAllowed)
+		}
 	}
 	if _, err := url.ParseQuery(query); err != nil {
 		return fmt.Errorf("%w: query is not valid form encoding", errNotAllowed)
