@@ -223,8 +223,10 @@ func TestPlaygroundLeaksNoSecretNorToken(t *testing.T) {
 		waitSel(`#token-status[data-state="valid"]`),
 		chromedp.Click("#send"),
 		waitSel(`#step2-status[data-status="200"]`),
-		waitQuiet(),
 	))
+	// Two token requests and one API call: wait until the capture has them.
+	waitFor(t, func() bool { posts, answers := net.counts(); return posts >= 3 && answers >= 3 }, "the sealed requests and answers are captured")
+	require.NoError(t, chromedp.Do(ctx, waitQuiet()))
 	stored := runAction(t, ctx, chromedp.Evaluate[string](storageDump, chromedp.EvalAwaitPromise))
 	haystack := net.all() + "\n" + stored + "\n" + strings.Join(msgs.everything(), "\n")
 

@@ -111,9 +111,12 @@ func guardDial(network, address string, _ syscall.RawConn) error {
 func newOutboundClient(control func(network, address string, c syscall.RawConn) error, t Timeouts) *http.Client {
 	dialer := &net.Dialer{Timeout: t.Connect, KeepAlive: 30 * time.Second, Control: control}
 	transport := &http.Transport{
-		Proxy:                  nil,
-		DialContext:            dialer.DialContext,
-		ForceAttemptHTTP2:      true,
+		Proxy:             nil,
+		DialContext:       dialer.DialContext,
+		ForceAttemptHTTP2: true,
+		// The answer goes back as it came: no Accept-Encoding added, nothing
+		// decompressed behind the sender's back.
+		DisableCompression:     true,
 		MaxIdleConns:           100,
 		MaxIdleConnsPerHost:    32,
 		IdleConnTimeout:        90 * time.Second,
