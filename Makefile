@@ -26,13 +26,18 @@ vet: wasm
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./internal/... .
 
-# What the tests run besides Go: Debian's Chromium for the browser tests and
-# curl for the README's examples, installed when this machine lets us (root
-# with apt-get); otherwise the tests that need them say what is missing.
+# What the tests run besides Go: Debian's Chromium for the browser tests,
+# curl for the README's examples, and HTTPie, Python's requests and Node 18+
+# for the snippets (the Go snippet's golang.org/x/oauth2 comes through the Go
+# module proxy), installed when this machine lets us (root with apt-get);
+# otherwise the tests that need them say what is missing.
 test-deps:
 	@missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	command -v http >/dev/null 2>&1 || missing="$$missing httpie"; \
+	{ python3 -c 'import requests' || /usr/bin/python3 -c 'import requests'; } >/dev/null 2>&1 || missing="$$missing python3-requests"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "installing$$missing for the tests"; \

@@ -45,6 +45,12 @@ func TestPlaygroundStep1ThenStep2(t *testing.T) {
 	assert.Equal(t, "••••••••", textOf(t, ctx, "#token-value"))
 	assert.NotContains(t, textOf(t, ctx, "#step1 .answer-body"), "access_token\": \"\"", "the token is masked, not emptied")
 
+	// The stepper's links move on the page and keep what was done.
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click(`.stepper-item[data-state="todo"] a`),
+		chromedp.Sleep(300*time.Millisecond),
+		waitSel(`#token-status[data-state="valid"]`),
+	))
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Click("#send"),
 		waitSel(`#step2-status[data-status="200"]`),

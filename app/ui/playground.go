@@ -93,7 +93,11 @@ func (p *playground) OnNav(ctx app.Context) {
 		p.step = 2
 	}
 	p.embed = q.Get("embed") == "1"
-	p.auth, p.encoding, p.method, p.path, p.tokenState = quickstart.AuthInBody, quickstart.EncodingForm, "GET", "/api/v2/", tokenNone
+	if p.auth == "" {
+		// First visit only: a later navigation (a link to #step2) keeps
+		// what the person chose and the token they have.
+		p.auth, p.encoding, p.method, p.path, p.tokenState = quickstart.AuthInBody, quickstart.EncodingForm, "GET", "/api/v2/", tokenNone
+	}
 }
 
 func (p *playground) OnMount(ctx app.Context) {

@@ -6,6 +6,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"octoplay/app/quickstart"
+	"octoplay/app/snippets"
 )
 
 // renderStep1 is Step 1, the client credentials grant. It is rendered by
@@ -77,6 +78,7 @@ func (p *playground) renderStep1() app.UI {
 				}
 			}),
 		),
+		p.renderSnippets(snippets.Step1),
 	)
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"octoplay/app/quickstart"
+	"octoplay/app/snippets"
 )
 
 // sandboxProperty is the sandbox's one property, printed at start; the
@@ -56,6 +57,7 @@ func (p *playground) renderStep2() app.UI {
 				}
 			}),
 		),
+		p.renderSnippets(snippets.Step2),
 	)
 }
 

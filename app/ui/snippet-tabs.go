@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"octoplay/app/snippets"
+)
+
+// snippetCode is one language's snippet as the tabs show it.
+type snippetCode struct {
+	Lang  string // as the page names it: "curl", "python"
+	Title string // as a person reads it: "curl", "Python"
+	Code  string
+}
+
+// snippetTabs shows a step's snippets, one tab per language (the WAI-ARIA
+// tabs pattern: arrows move between tabs, Tab leaves them). Every snippet
+// stays in the page as pre[data-snippet="step1:curl"]; the tabs only hide
+// the others with a class, as the page's CSP allows no inline style.
+type snippetTabs struct {
+	app.Compo
+
+	Step       string // "step1" or "step2": prefixes ids and data-snippet
+	Snippets   []snippetCode
+	Variables  []string // what the snippets read from the environment
+	ExportLine string   // a shell line that sets them
+
+	selected string // the language shown; "" shows the first
+	copied   string // the language whose snippet was just copied
+}
+
+func (s *snippetTabs) Render() app.UI {
+	active := s.active()
+	return app.Div().Class("snippets").Body(
+		app.H3().ID(s.Step+"-code-title").Text("Take it home: the same request in code"),
+		app.P().Class("hint", "export-line").Body(
+			app.Text("The code reads "+strings.Join(s.Variables, " and ")+" from the environment, never a value typed here. Set them first: "),
+			app.Code().Text(s.ExportLine),
+			app.Text(" (read -s takes the value without showing it or keeping it in your shell's history)."),
+		),
+		app.Div().Class("tabs").Role("tablist").Aria("labelledby", s.Step+"-code-title").Body(
+			app.Range(s.Snippets).Slice(func(i int) app.UI {
+				lang := s.Snippets[i].Lang
+				on := lang == active
+				return app.Button().Type("button").ID(s.tabID(lang)).Class("tab").Role("tab").
+					Aria("selected", on).Aria("controls", s.panelID(lang)).TabIndex(tabIndex(on)).
+					DataSet("lang", lang).Text(s.Snippets[i].Title).
+					OnClick(s.onTab).OnKeyDown(s.onTabKey)
+			}),
+		),
+		app.Range(s.Snippets).Slice(func(i int) app.UI {
+			sn := s.Snippets[i]
+			class := "snippet-panel"
+			if sn.Lang != active {
+				class += " is-hidden"
+			}
+			return app.Div().ID(s.panelID(sn.Lang)).Class(class).Role("tabpanel").Aria("labelledby", s.tabID(sn.Lang)).Body(
+				app.Div().Class("snippet-actions").Body(
+					app.Span().Class("hint").Aria("live", "polite").Text(copiedText(s.copied == sn.Lang)),
+					app.Button().Type("button").Class("copy-snippet").DataSet("lang", sn.Lang).
+						Aria("label", "Copy the "+sn.Title+" code").Text("Copy").OnClick(s.onCopy),
+				),
+				// Focusable, so that a keyboard can scroll a long line.
+				app.Pre().Class("wire", "snippet").TabIndex(0).Aria("label", sn.Title+" code").
+					DataSet("snippet", s.Step+":"+sn.Lang).Text(sn.Code),
+			)
+		}),
+	)
+}
+
+func (s *snippetTabs) active() string {
+	for _, sn := range s.Snippets {
+		if sn.Lang == s.selected {
+			return s.selected
+		}
+	}
+	if len(s.Snippets) == 0 {
+		return ""
+	}
+	return s.Snippets[0].Lang
+}
+
+func (s *snippetTabs) tabID(lang string) string   { return s.Step + "-tab-" + lang }
+func (s *snippetTabs) panelID(lang string) string { return s.Step + "-panel-" + lang }
+
+// tabIndex keeps only the shown tab in the Tab order; arrows reach the rest.
+func tabIndex(selected bool) int {
+	if selected {
+		return 0
+	}
+	return -1
+}
+
+func copiedText(copied bool) string {
+	if copied {
+		return "Copied."
+	}
+	return ""
+}
+
+func (s *snippetTabs) onTab(ctx app.Context, e app.Event) {
+	s.selected, s.copied = ctx.JSSrc().Get("dataset").Get("lang").String(), ""
+}
+
+// onTabKey moves between tabs with the arrows, Home and End, and takes the
+// focus along.
+func (s *snippetTabs) onTabKey(ctx app.Context, e app.Event) {
+	at := 0
+	for i, sn := range s.Snippets {
+		if sn.Lang == s.active() {
+			at = i
+		}
+	}
+	n := len(s.Snippets)
+	switch e.Get("key").String() {
+	case "ArrowRight":
+		at = (at + 1) % n
+	case "ArrowLeft":
+		at = (at + n - 1) % n
+	case "Home":
+		at = 0
+	case "End":
+		at = n - 1
+	default:
+		return
+	}
+	e.PreventDefault()
+	s.selected, s.copied = s.Snippets[at].Lang, ""
+	if tab := app.Window().GetElementByID(s.tabID(s.selected)); tab.Truthy() {
+		tab.Call("focus")
+	}
+}
+
+// onCopy puts a snippet on the clipboard; it holds no credential.
+func (s *snippetTabs) onCopy(ctx app.Context, e app.Event) {
+	lang := ctx.JSSrc().Get("dataset").Get("lang").String()
+	for _, sn := range s.Snippets {
+		if sn.Lang != lang {
+			continue
+		}
+		if clip := app.Window().Get("navigator").Get("clipboard"); clip.Truthy() {
+			clip.Call("writeText", sn.Code)
+			s.copied = lang
+		}
+	}
+}
+
+// renderSnippets is a step's snippets, made from the playground's choices
+// through snippets.NewOptions, which leaves the client id, the secret and
+// the token behind.
+func (p *playground) renderSnippets(step snippets.Step) app.UI {
+	opts := snippets.NewOptions(p.tokenRequest(), p.apiRequest())
+	var codes []snippetCode
+	for _, lang := range snippets.Languages() {
+		code, err := snippets.Generate(step, lang, opts)
+		if err != nil {
+			code = "No code yet: " + strings.TrimPrefix(err.Error(), "snippets: ") + "."
+		}
+		codes = append(codes, snippetCode{Lang: string(lang), Title: lang.Title(), Code: code})
+	}
+	return &snippetTabs{Step: step.String(), Snippets: codes, Variables: snippets.Variables(step), ExportLine: snippets.ExportLine(step)}
+}
