@@ -63,22 +63,45 @@ func (p *playground) renderStep1() app.UI {
 					app.Option().Value(string(quickstart.EncodingJSON)).Selected(p.encoding == quickstart.EncodingJSON).Text("JSON, as in the quickstart's table"),
 				), ""),
 		),
+		p.renderExchange(exchange{
+			step: "step1", previewLabel: "Token request preview", preview: r.Preview(),
+			buttonID: "request-token", idle: "Request token", working: "Requesting…", onClick: p.onRequestToken,
+			busy: p.tokenBusy, err: p.tokenErr, answer: p.tokenAnswer, explain: p.tokenExplain, onFix: p.applyTokenFix,
+		}),
+		p.renderSnippets(snippets.Step1),
+	)
+}
+
+// exchange is what both steps show around a request: its preview, the
+// button that sends it, and the answer or what went wrong.
+type exchange struct {
+	step, previewLabel, preview string
+	buttonID, idle, working     string
+	onClick                     app.EventHandler
+	busy                        bool
+	err                         string
+	answer                      *quickstart.Answer
+	explain                     *quickstart.Explanation
+	onFix                       func(ctx app.Context)
+}
+
+func (p *playground) renderExchange(x exchange) app.UI {
+	return app.Div().Class("exchange").Body(
 		app.H3().Text("What goes to OctoTable"),
-		app.Pre().ID("step1-preview").Class("wire").Aria("label", "Token request preview").Text(r.Preview()),
-		app.Button().ID("request-token").Type("button").Class("primary").Disabled(p.tokenBusy || p.status != loadReady).
-			Aria("busy", p.tokenBusy).Text(busyText(p.tokenBusy, "Request token", "Requesting…")).OnClick(p.onRequestToken),
+		app.Pre().ID(x.step+"-preview").Class("wire").Aria("label", x.previewLabel).Text(x.preview),
+		app.Button().ID(x.buttonID).Type("button").Class("primary").Disabled(x.busy || p.status != loadReady).
+			Aria("busy", x.busy).Text(busyText(x.busy, x.idle, x.working)).OnClick(x.onClick),
 		app.Div().Aria("live", "polite").Body(
-			app.If(p.tokenErr != "", func() app.UI { return app.P().Class("error").Role("alert").Text(p.tokenErr) }),
-			app.If(p.tokenAnswer != nil, func() app.UI {
-				a := p.tokenAnswer
+			app.If(x.err != "", func() app.UI { return app.P().Class("error").Role("alert").Text(x.err) }),
+			app.If(x.answer != nil, func() app.UI {
+				a := x.answer
 				return &answerView{
-					StatusID: "step1-status", Status: a.Status, Headers: a.HeaderText(),
+					StatusID: x.step + "-status", Status: a.Status, Headers: a.HeaderText(),
 					Body: a.PrettyBody(p.token.AccessToken), Duration: a.Duration.Round(time.Millisecond).String(),
-					Explanation: p.tokenExplain, FixLabel: p.fixLabel(p.tokenExplain), OnFix: p.applyTokenFix,
+					Explanation: x.explain, FixLabel: p.fixLabel(x.explain), OnFix: x.onFix,
 				}
 			}),
 		),
-		p.renderSnippets(snippets.Step1),
 	)
 }
 

@@ -42,21 +42,11 @@ func (p *playground) renderStep2() app.UI {
 				app.Input().ID("step2-property").Type("text").Spellcheck(false).Value(p.property).OnInput(p.onProperty),
 				"Needed by /octotable-pms/api/v2/ resources. Leave empty for /api/v2/."),
 		),
-		app.H3().Text("What goes to OctoTable"),
-		app.Pre().ID("step2-preview").Class("wire").Aria("label", "API request preview").Text(r.Preview()),
-		app.Button().ID("send").Type("button").Class("primary").Disabled(p.apiBusy || p.status != loadReady).
-			Aria("busy", p.apiBusy).Text(busyText(p.apiBusy, "Send", "Sending…")).OnClick(p.onSend),
-		app.Div().Aria("live", "polite").Body(
-			app.If(p.apiErr != "", func() app.UI { return app.P().Class("error").Role("alert").Text(p.apiErr) }),
-			app.If(p.apiAnswer != nil, func() app.UI {
-				a := p.apiAnswer
-				return &answerView{
-					StatusID: "step2-status", Status: a.Status, Headers: a.HeaderText(),
-					Body: a.PrettyBody(p.token.AccessToken), Duration: a.Duration.Round(time.Millisecond).String(),
-					Explanation: p.apiExplain, FixLabel: p.fixLabel(p.apiExplain), OnFix: p.applyAPIFix,
-				}
-			}),
-		),
+		p.renderExchange(exchange{
+			step: "step2", previewLabel: "API request preview", preview: r.Preview(),
+			buttonID: "send", idle: "Send", working: "Sending…", onClick: p.onSend,
+			busy: p.apiBusy, err: p.apiErr, answer: p.apiAnswer, explain: p.apiExplain, onFix: p.applyAPIFix,
+		}),
 		p.renderSnippets(snippets.Step2),
 	)
 }
