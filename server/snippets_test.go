@@ -58,6 +58,22 @@ var snippetAPICases = []struct {
 		assert.True(t, got.Success, out)
 		assert.NotEmpty(t, got.Data, out)
 	}},
+	// The playground's preset with a query, which every language must pass on as it is.
+	{name: "reservations", path: "/octotable-pms/api/v2/reservations?limit=5&start_date=2026-04-01", property: "1001", check: func(t *testing.T, out string) {
+		var got struct {
+			Success bool `json:"success"`
+			Data    []struct {
+				ArrivalDate string `json:"arrival_date"`
+			} `json:"data"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &got), out)
+		assert.True(t, got.Success, out)
+		require.NotEmpty(t, got.Data, out)
+		assert.LessOrEqual(t, len(got.Data), 5, "limit=5")
+		for _, r := range got.Data {
+			assert.GreaterOrEqual(t, r.ArrivalDate, "2026-04-01", "start_date")
+		}
+	}},
 }
 
 // Every snippet the playground can show runs against the real server's
