@@ -35,30 +35,28 @@ func newFailureLimiter() *failureLimiter {
 	return &failureLimiter{byClient: newBoundedMap[[sha256.Size]byte, *failureCount](maxFailingClients)}
 }
 
-// attempt counts an authentication attempt of clientID as a failure, which
-// forget takes back once it has succeeded, and returns zero; or, if clientID
-// has failed too often, counts nothing and returns how long it must wait.
-// Counting before the secret is checked means concurrent guesses cannot slip
-// in between a check and a count.
-func (l *failureLimiter) attempt(clientID string, now time.Time) time.Duration {
+// check authenticates clientID with authenticate unless it has failed too
+// often, and counts a failure. The check, the authentication and the count
+// happen under one lock: concurrent guesses cannot slip in between, and
+// concurrent valid requests never count against the client (they did when
+// every attempt was counted first and taken back after). It returns how long
+// the client must wait, or zero and what authenticate returned.
+func (l *failureLimiter) check(clientID string, now time.Time, authenticate func() *failure) (time.Duration, *failure) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	key := sha256.Sum256([]byte(clientID))
 	c, ok := l.byClient.get(key, now)
+	if ok && c.n >= maxFailures {
+		return c.since.Add(failureWindow).Sub(now), nil
+	}
+	f := authenticate()
 	switch {
+	case f == nil:
+		l.byClient.delete(key)
 	case !ok:
 		l.byClient.put(key, &failureCount{since: now, n: 1}, now.Add(failureWindow), now)
-	case c.n >= maxFailures:
-		return c.since.Add(failureWindow).Sub(now)
 	default:
 		c.n++
 	}
-	return 0
-}
-
-// forget clears the counter of a client that has just authenticated.
-func (l *failureLimiter) forget(clientID string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.byClient.delete(sha256.Sum256([]byte(clientID)))
+	return 0, f
 }

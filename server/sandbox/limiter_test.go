@@ -117,3 +117,24 @@ func TestConcurrentGuessesAreCounted(t *testing.T) {
 	}
 	assert.Equal(t, map[int]int{http.StatusUnauthorized: 5, http.StatusTooManyRequests: 15}, count)
 }
+
+// A workshop all on the demo client at once: valid requests never count
+// against the client, however many are in flight together.
+func TestConcurrentValidRequestsAreNeverSlowedDown(t *testing.T) {
+	srv, _ := newSandbox(t, nil)
+	const n = 64
+	var wg sync.WaitGroup
+	statuses := make([]int, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, _ := send(t, http.MethodPost, srv.URL+"/octotable-auth/api/v2/oauth2/token", headers("Content-Type", formType), demoForm())
+			statuses[i] = resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	for i, s := range statuses {
+		assert.Equal(t, http.StatusOK, s, "request %d", i)
+	}
+}

@@ -50,13 +50,13 @@ func (s *Sandbox) grantToken(w http.ResponseWriter, r *http.Request) (tokenRespo
 		return tokenResponse{}, f
 	}
 	now := s.now()
-	if wait := s.failures.attempt(cred.id, now); wait > 0 {
+	wait, f := s.failures.check(cred.id, now, func() *failure { return s.authenticate(cred) })
+	if wait > 0 {
 		return tokenResponse{}, slowDown(wait)
 	}
-	if f := s.authenticate(cred); f != nil {
+	if f != nil {
 		return tokenResponse{}, f
 	}
-	s.failures.forget(cred.id)
 	token := newAccessToken()
 	s.tokens.add(token, tokenRecord{clientID: cred.id, expiresAt: now.Add(s.ttl)}, now)
 	return tokenResponse{
