@@ -109,3 +109,17 @@ func TestReplayCacheBound(t *testing.T) {
 		})
 	}
 }
+
+// Expired entries go within a window even when the cache never fills, so
+// memory follows recent load rather than the worst ever.
+func TestReplayCachePurgesExpiredEntriesOverTime(t *testing.T) {
+	c := newReplayCache(1000)
+	start := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	for i := range 100 {
+		require.Equal(t, replayFresh, c.check([]byte{byte(i), 1}, start))
+	}
+	require.Len(t, c.seen, 100)
+	later := start.Add(2*replayWindow + replayWindow/2)
+	require.Equal(t, replayFresh, c.check([]byte("new"), later))
+	assert.Len(t, c.seen, 1, "the 100 expired entries are gone")
+}
