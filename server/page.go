@@ -3,16 +3,14 @@
 package server
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"octoplay/app/ui"
+	"octoplay/server/assets"
 )
 
 // swFetchListener is the part of go-app's service worker that answers every
@@ -45,24 +43,12 @@ func patchServiceWorker(template string) (string, error) {
 	return strings.Replace(template, swFetchListener, swFetchPassBy, 1), nil
 }
 
-// wasmVersion derives go-app's Version from the wasm itself: a new build is
-// an update for every visitor, a restart of the same build is not.
-func wasmVersion(assets fs.FS) (string, error) {
-	wasm, err := fs.ReadFile(assets, "app.wasm")
-	if err != nil {
-		return "", fmt.Errorf("wasm version: %w (build it with make wasm)", err)
-	}
-	sum := sha256.Sum256(wasm)
-	return hex.EncodeToString(sum[:10]), nil
-}
-
 // newPageHandler configures go-app's handler for the playground page. Every
 // URL it puts in the page is local: no icon, font or script from elsewhere.
-func newPageHandler(assets fs.FS) (*app.Handler, error) {
-	version, err := wasmVersion(assets)
-	if err != nil {
-		return nil, fmt.Errorf("page handler: %w", err)
-	}
+// Its Version is the assets' (a new build is an update for every visitor, a
+// restart of the same build is not), and every /web/ URL it writes names
+// that version, so the assets can be cached for good.
+func newPageHandler(st *assets.Server) (*app.Handler, error) {
 	worker, err := patchServiceWorker(app.DefaultAppWorkerJS)
 	if err != nil {
 		return nil, fmt.Errorf("page handler: %w", err)
@@ -83,10 +69,12 @@ func newPageHandler(assets fs.FS) (*app.Handler, error) {
 		ThemeColor:      "#1f4e79",
 		LoadingLabel:    "Loading the playground: {progress}%",
 		Styles:          []string{"/web/styles.css"},
-		// A resolver that is not an http.Handler: go-app then serves no
-		// file itself (our handleStatic does) and resolves /web/x to /web/x.
-		Resources:             app.RemoteBucket(""),
-		Version:               version,
+		// Not an http.Handler: go-app serves no file itself (st does).
+		Resources:             st.Resolver(),
+		Version:               st.Version(),
 		ServiceWorkerTemplate: worker,
+		// The wasm comes compressed: the bar counts against its raw size.
+		WasmContentLengthHeader: assets.RawLengthHeader,
+		RawHeaders:              []string{st.WasmPreload()},
 	}, nil
 }

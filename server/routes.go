@@ -3,14 +3,14 @@
 package server
 
 import (
-	"io/fs"
 	"net/http"
 
+	"octoplay/server/assets"
 	"octoplay/server/relay"
 )
 
 // addRoutes is the server's whole surface.
-func addRoutes(mux *http.ServeMux, page http.Handler, assets fs.FS, sandbox http.Handler, rl *relay.Relay) {
+func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, sandbox http.Handler, rl *relay.Relay) {
 	mux.Handle("GET /healthz", handleHealthz())
 
 	// go-app would fetch these through the request's Host header: never let it.
@@ -18,7 +18,10 @@ func addRoutes(mux *http.ServeMux, page http.Handler, assets fs.FS, sandbox http
 	mux.Handle("GET /sitemap.xml", http.NotFoundHandler())
 	mux.Handle("GET /ads.txt", http.NotFoundHandler())
 
-	mux.Handle("GET /web/", handleStatic(assets))
+	// The web assets: under the build's version, cached for good (the page
+	// links these); under /web/, revalidated.
+	mux.Handle("GET "+st.VersionedPrefix(), st)
+	mux.Handle("GET /web/", st)
 
 	// The sealed relay (RFC 9458): keys, environments, and the gateway.
 	mux.Handle("GET /relay/keys", rl.HandleKeys())

@@ -8,18 +8,26 @@ import (
 	"log/slog"
 	"net/http"
 
+	"octoplay/server/assets"
 	"octoplay/server/relay"
 )
 
 // NewServer builds the server's handler: the playground page and its
 // assets, the sealed relay, the sandbox under /sandbox/, and /healthz, all
 // behind the security headers and the request log.
-func NewServer(logger *slog.Logger, cfg Config, assets fs.FS, sandbox http.Handler, rl *relay.Relay) (http.Handler, error) {
-	page, err := newPageHandler(assets)
+func NewServer(logger *slog.Logger, cfg Config, webFS fs.FS, sandbox http.Handler, rl *relay.Relay) (http.Handler, error) {
+	if _, err := fs.Stat(webFS, "app.wasm"); err != nil {
+		return nil, fmt.Errorf("new server: %w (build it with make wasm)", err)
+	}
+	st, err := assets.NewServer(webFS, logger)
+	if err != nil {
+		return nil, fmt.Errorf("new server: %w", err)
+	}
+	page, err := newPageHandler(st)
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
 	mux := http.NewServeMux()
-	addRoutes(mux, page, assets, sandbox, rl)
+	addRoutes(mux, page, st, sandbox, rl)
 	return logRequests(logger)(securityHeaders(contentSecurityPolicy(cfg.FrameAncestors), mux)), nil
 }

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net"
@@ -115,17 +113,6 @@ func TestPatchServiceWorkerRefusesUnknownTemplate(t *testing.T) {
 	_, err := patchServiceWorker("self.addEventListener('fetch', e => e.respondWith(caches.match(e.request)))")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "patch service worker")
-}
-
-func TestVersionIsTheWasmHash(t *testing.T) {
-	assets := standInAssets()
-	s := startServer(t, assets, nil)
-	sum := sha256.Sum256([]byte("\x00asm\x01\x00\x00\x00stand-in"))
-	want := hex.EncodeToString(sum[:10])
-	_, appJS := get(t, s.URL+"/app.js", nil)
-	assert.Contains(t, appJS, `"GOAPP_VERSION":"`+want+`"`)
-	_, worker := get(t, s.URL+"/app-worker.js", nil)
-	assert.Contains(t, worker, `const cacheName = "app-" + "`+want+`"`)
 }
 
 func TestMissingWasmIsAClearError(t *testing.T) {

@@ -2,26 +2,7 @@
 
 package server
 
-import (
-	"io/fs"
-	"net/http"
-	"path"
-	"strings"
-)
-
-// handleStatic serves the embedded web assets under /web/. Go sources that
-// live beside them are not assets.
-func handleStatic(assets fs.FS) http.Handler {
-	files := http.StripPrefix("/web", http.FileServerFS(assets))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if path.Ext(r.URL.Path) == ".go" || strings.HasSuffix(r.URL.Path, "/") {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Cache-Control", "no-cache")
-		files.ServeHTTP(w, r)
-	})
-}
+import "net/http"
 
 // robotsTXT keeps crawlers off the relay and the sandbox; the page itself
 // may be indexed.

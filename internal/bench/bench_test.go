@@ -1,0 +1,132 @@
+//go:build !js
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestMain lets the test binary be the bench's reference servers, as the
+// bench's own binary is when it runs.
+func TestMain(m *testing.M) {
+	if os.Getenv(serveEnv) != "" {
+		os.Exit(serveReference())
+	}
+	os.Exit(m.Run())
+}
+
+// requireFile skips a test whose prerequisite is missing, except in CI,
+// where skipping would hide it.
+func requireFile(t *testing.T, path, how string) {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is missing (%s): %v", path, how, err)
+		}
+		t.Skipf("%s is missing: %s", path, how)
+	}
+}
+
+// `make bench` in CI's short mode: every build, server, browser load and
+// relay run of the full bench, with a few requests and one load, so that
+// the bench cannot rot.
+func TestShortBenchPrintsEveryRow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole bench: builds, servers, Chromium")
+	}
+	chromium := envOr("OCTOPLAY_CHROMIUM", "/usr/lib/chromium/chromium")
+	requireFile(t, chromium, "apt-get install chromium")
+	for _, name := range []string{"app.wasm", "app.wasm.br", "app.wasm.gz"} {
+		requireFile(t, filepath.Join("..", "..", "web", name), "make wasm builds it")
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	var out, log bytes.Buffer
+	require.NoError(t, run(ctx, []string{"-short", "-chromium", chromium}, &out, &log), log.String())
+
+	cells := make(map[string][]string)
+	for line := range strings.Lines(out.String()) {
+		if strings.HasPrefix(line, "| ") {
+			c := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
+			for i := range c {
+				c[i] = strings.TrimSpace(c[i])
+			}
+			require.Len(t, c, 6, line)
+			cells[c[0]] = c
+		}
+	}
+	want := []string{rowFirstLoad, rowWasm, rowCold + " of 1", rowWarm + " of 1", rowRSS}
+	for _, via := range []string{viaX25519, viaXWing, viaProxy} {
+		for _, c := range []int{oneAtATime, manyAtATime} {
+			want = append(want, relayRow(via, c))
+		}
+	}
+	for _, suite := range []string{"X25519/HKDF-SHA256/AES-128-GCM", "X25519/HKDF-SHA256/AES-256-GCM", "X-Wing/HKDF-SHA256/AES-128-GCM", "X-Wing/HKDF-SHA256/AES-256-GCM"} {
+		want = append(want, rowSealOpen+suite)
+	}
+	number := regexp.MustCompile(`\d+(\.\d+)? (MB|ms|req/s|µs/op)`)
+	for _, name := range want {
+		c, ok := cells[name]
+		if !assert.True(t, ok, "row %q is missing from:\n%s", name, out.String()) {
+			continue
+		}
+		assert.Regexp(t, number, c[1], name)
+		assert.NotContains(t, c[1]+c[2]+c[3], "NaN", name)
+		assert.NotContains(t, c[1]+c[2]+c[3], "Inf", name)
+		if c[4] != "" {
+			assert.Regexp(t, `^(met|missed by (\d+|<1) %)$`, c[5], name)
+		}
+	}
+	for _, judged := range []string{rowFirstLoad, rowCold + " of 1", relayRow(viaX25519, manyAtATime), rowRSS} {
+		assert.NotEmpty(t, cells[judged][4], "%s has its target", judged)
+	}
+	assert.Len(t, cells, len(want)+2, "every row, the header and its rule")
+}
+
+// The hello world is built with the playground's flags: the Makefile's.
+func TestHelloIsBuiltWithTheMakefilesFlags(t *testing.T) {
+	makefile, err := os.ReadFile(filepath.Join("..", "..", "Makefile"))
+	require.NoError(t, err)
+	wasmLine := regexp.MustCompile(`(?m)^\tGOOS=js GOARCH=wasm \$\(GO\) build (.*) -o web/app.wasm \.$`).FindSubmatch(makefile)
+	require.NotNil(t, wasmLine, "the Makefile's wasm target")
+	assert.Equal(t, `-trimpath -ldflags="-s -w"`, string(wasmLine[1]))
+	assert.Equal(t, []string{"-trimpath", "-ldflags=-s -w"}, wasmBuildFlags)
+}
+
+func TestTargetVerdict(t *testing.T) {
+	atMost := target{atMost: true, limit: 1.3, unit: "×"}
+	atLeast := target{limit: 0.6, unit: "×"}
+	rss := target{atMost: true, limit: 48, unit: " MB"}
+	assert.Equal(t, "≤ 1.3×", atMost.String())
+	assert.Equal(t, "≥ 0.6×", atLeast.String())
+	assert.Equal(t, "≤ 48 MB", rss.String())
+	assert.Equal(t, "met", atMost.verdict(1.3))
+	assert.Equal(t, "missed by 10 %", atMost.verdict(1.43))
+	assert.Equal(t, "met", atLeast.verdict(0.61))
+	assert.Equal(t, "missed by 25 %", atLeast.verdict(0.45))
+	assert.Equal(t, "missed by 50 %", rss.verdict(72))
+	assert.Equal(t, "missed by <1 %", atMost.verdict(1.301))
+}
+
+func TestMedianAndPercentile(t *testing.T) {
+	assert.Equal(t, int64(3), median([]int64{5, 1, 3}))
+	assert.Equal(t, 3*time.Millisecond, median([]time.Duration{4 * time.Millisecond, 2 * time.Millisecond}))
+	var r loadRun
+	for i := 1; i <= 100; i++ {
+		r.latencies = append(r.latencies, time.Duration(i))
+	}
+	assert.Equal(t, time.Duration(50), r.percentile(0.5))
+	assert.Equal(t, time.Duration(99), r.percentile(0.99))
+	assert.Equal(t, time.Duration(0), loadRun{}.percentile(0.99))
+}

@@ -1,0 +1,190 @@
+//go:build !js
+
+// Command bench prints Octoplay's performance table (`make bench`). Every
+// figure stands beside a reference measured in the same run, because this
+// machine's absolute timings drift:
+//
+//   - the bytes over the wire of a first load and the time to interactive,
+//     cold and warm, in headless Chromium, against a go-app hello world
+//     (testdata/hello) built with the same flags and served the same way;
+//   - sealed Step 1 token requests through the relay of the built server, a
+//     process of its own, with DHKEM(X25519) and with X-Wing, one and 32 at a
+//     time, against a bare httputil.ReverseProxy in front of the same sandbox
+//     and against the sandbox directly; the server's peak RSS meanwhile;
+//   - the sealed channel's Go benchmarks, per suite.
+//
+// Load goes to 127.0.0.1 only and stops by itself: a fixed count of
+// requests and loads, each run under a time limit. -short is CI's mode, a
+// few requests and one load each, so that the bench cannot rot.
+//
+//	go run ./internal/bench [-short] [-bin bin/octoplay] [-chromium PATH]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	if os.Getenv(serveEnv) != "" {
+		os.Exit(serveReference())
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// config is what the flags set.
+type config struct {
+	short    bool
+	bin      string        // the server binary; built into the work folder when empty
+	chromium string        // the browser binary itself, not Debian's wrapper
+	loads    int           // cold loads of each app
+	requests int           // sealed or plain requests per relay run
+	limit    time.Duration // the most any one relay run may take: less than the relay's Date window (60 s), as requests are sealed before the run
+	goCmd    string
+}
+
+func parseConfig(args []string, stderr io.Writer) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.BoolVar(&cfg.short, "short", false, "CI's mode: a few requests and one load of each app")
+	fs.StringVar(&cfg.bin, "bin", "", "the octoplay binary to measure (default: build one)")
+	fs.StringVar(&cfg.chromium, "chromium", envOr("OCTOPLAY_CHROMIUM", "/usr/lib/chromium/chromium"), "Chromium's binary")
+	fs.IntVar(&cfg.loads, "loads", 0, "cold loads of each app (default 7, 1 with -short)")
+	fs.IntVar(&cfg.requests, "requests", 0, "requests per relay run (default 3000, 20 with -short)")
+	fs.StringVar(&cfg.goCmd, "go", envOr("GO", "go"), "the go command")
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	cfg.loads = orDefault(cfg.loads, cfg.short, 7, 1)
+	cfg.requests = orDefault(cfg.requests, cfg.short, 3000, 20)
+	cfg.limit = 45 * time.Second
+	if cfg.loads < 1 || cfg.requests < 1 {
+		return config{}, errors.New("bench: -loads and -requests must be at least 1")
+	}
+	if _, err := os.Stat(cfg.chromium); err != nil {
+		return config{}, fmt.Errorf("bench: no Chromium at %s (apt-get install chromium, or -chromium): %w", cfg.chromium, err)
+	}
+	return cfg, nil
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func orDefault(v int, short bool, full, shortDefault int) int {
+	switch {
+	case v != 0:
+		return v
+	case short:
+		return shortDefault
+	default:
+		return full
+	}
+}
+
+// run builds what it measures, starts the servers, measures, and prints
+// the table to stdout; progress goes to stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig(args, stderr)
+	if err != nil {
+		return err
+	}
+	logf := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
+	root, err := moduleRoot(ctx, cfg.goCmd)
+	if err != nil {
+		return err
+	}
+	// Kept between runs: an unchanged hello world is not compressed again.
+	work := filepath.Join(root, ".cache", "bench")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+
+	logf("building the server and the hello world")
+	bin, err := buildOctoplay(ctx, cfg, root, work)
+	if err != nil {
+		return err
+	}
+	helloDir, err := buildHello(ctx, cfg, root, work, stderr)
+	if err != nil {
+		return err
+	}
+
+	octo, err := startProcess(ctx, work, "octoplay", nil, bin,
+		"-addr", "127.0.0.1:0", "-relay-rate", "1000000", "-relay-burst", "1000000")
+	if err != nil {
+		return err
+	}
+	defer octo.stop()
+	hello, err := startProcess(ctx, work, "hello", nil, filepath.Join(helloDir, "hello"),
+		"-addr", "127.0.0.1:0", "-web", filepath.Join(helloDir, "web"))
+	if err != nil {
+		return err
+	}
+	defer hello.stop()
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	ref, err := startProcess(ctx, work, "reference", []string{serveEnv + "=1"}, self)
+	if err != nil {
+		return err
+	}
+	defer ref.stop()
+
+	logf("loading both apps in Chromium, %d cold loads each", cfg.loads)
+	loads, err := measureLoads(ctx, cfg, octo.url, hello.url)
+	if err != nil {
+		return err
+	}
+	logf("loading the relay, %d requests per run", cfg.requests)
+	relay, err := measureRelay(ctx, cfg, octo, ref)
+	if err != nil {
+		return err
+	}
+	logf("running the sealed channel's Go benchmarks")
+	benches, err := goBenchmarks(ctx, cfg, root)
+	if err != nil {
+		return err
+	}
+	wasm, err := measureWasm(ctx, octo.url, hello.url)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, machine(ctx, cfg))
+	fmt.Fprintln(stdout)
+	writeTable(stdout, buildRows(cfg, wasm, loads, relay, benches))
+	return nil
+}
+
+// moduleRoot is the folder of go.mod, wherever the bench runs from.
+func moduleRoot(ctx context.Context, goCmd string) (string, error) {
+	out, err := exec.CommandContext(ctx, goCmd, "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("bench: go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("bench: run it inside the octoplay module")
+	}
+	return filepath.Dir(gomod), nil
+}

@@ -1,0 +1,204 @@
+//go:build !js
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The rows' names; the test checks that each is there with its figures.
+const (
+	rowFirstLoad = "First load, bytes over the wire (brotli)"
+	rowWasm      = "app.wasm, raw / brotli / gzip"
+	rowCold      = "Cold load to interactive, median"
+	rowWarm      = "Warm load (service worker), median"
+	rowRSS       = "Server peak RSS (VmHWM) under the relay load"
+	rowSealOpen  = "Seal + open (go test -bench), "
+)
+
+// relayRow names the row of a relay run.
+func relayRow(via string, concurrency int) string {
+	return fmt.Sprintf("Step 1, %s, %d at a time", via, concurrency)
+}
+
+// row is one line of the table. ratio is 0 where there is none; target
+// judges judged (the ratio, or the value in MB).
+type row struct {
+	measure, value, reference string
+	ratio                     float64
+	target                    *target
+	judged                    float64
+}
+
+// target is an issue's goal: judged at most, or at least, limit.
+type target struct {
+	atMost bool
+	limit  float64
+	unit   string
+}
+
+func (t target) String() string {
+	op := "≥"
+	if t.atMost {
+		op = "≤"
+	}
+	return op + " " + strconv.FormatFloat(t.limit, 'f', -1, 64) + t.unit
+}
+
+// verdict says "met", or by how much the goal is missed.
+func (t target) verdict(v float64) string {
+	miss := (t.limit - v) / t.limit
+	if t.atMost {
+		miss = (v - t.limit) / t.limit
+	}
+	switch {
+	case miss <= 0:
+		return "met"
+	case miss < 0.005:
+		return "missed by <1 %"
+	}
+	return fmt.Sprintf("missed by %.0f %%", 100*miss)
+}
+
+func buildRows(cfg config, wasm wasms, l loads, relay relayResults, benches []goBench) []row {
+	firstLoad := ratio(float64(median(l.playground.bytes)), float64(median(l.hello.bytes)))
+	cold := ratio(median(l.playground.cold).Seconds(), median(l.hello.cold).Seconds())
+	rows := []row{
+		{measure: rowFirstLoad, value: megabytes(median(l.playground.bytes)), reference: "hello world: " + megabytes(median(l.hello.bytes)),
+			ratio: firstLoad, target: &target{atMost: true, limit: 1.3, unit: "×"}, judged: firstLoad},
+		{measure: rowWasm, value: wasmCell(wasm.playground), reference: "hello world: " + wasmCell(wasm.hello),
+			ratio: ratio(float64(wasm.playground.br), float64(wasm.hello.br))},
+		{measure: fmt.Sprintf("%s of %d", rowCold, cfg.loads), value: millis(median(l.playground.cold)), reference: "hello world: " + millis(median(l.hello.cold)),
+			ratio: cold, target: &target{atMost: true, limit: 1.3, unit: "×"}, judged: cold},
+		{measure: fmt.Sprintf("%s of %d", rowWarm, cfg.loads), value: millis(median(l.playground.warm)), reference: "hello world: " + millis(median(l.hello.warm)),
+			ratio: ratio(median(l.playground.warm).Seconds(), median(l.hello.warm).Seconds())},
+	}
+	for _, r := range []struct {
+		via, against string
+		concurrency  int
+		target       *target
+	}{
+		{viaX25519, viaProxy, oneAtATime, nil},
+		{viaX25519, viaProxy, manyAtATime, &target{atMost: false, limit: 0.6, unit: "×"}},
+		{viaXWing, viaProxy, oneAtATime, nil},
+		{viaXWing, viaProxy, manyAtATime, nil},
+		{viaProxy, viaSandbox, oneAtATime, nil},
+		{viaProxy, viaSandbox, manyAtATime, nil},
+	} {
+		run, ref := relay.runs[runKey{r.via, r.concurrency}], relay.runs[runKey{r.against, r.concurrency}]
+		rt := ratio(run.perSecond(), ref.perSecond())
+		rows = append(rows, row{measure: relayRow(r.via, r.concurrency), value: runCell(run), reference: r.against + ": " + runCell(ref),
+			ratio: rt, target: r.target, judged: rt})
+	}
+	rows = append(rows, row{measure: rowRSS, value: megabytes(relay.peakRSS),
+		reference: "before the relay runs (start, page loads): " + megabytes(relay.startPeakRSS), target: &target{atMost: true, limit: 48, unit: " MB"}, judged: float64(relay.peakRSS) / 1e6})
+	base := benches[0]
+	for _, b := range benches {
+		r := row{measure: rowSealOpen + b.suite, value: benchCell(b)}
+		if b != base {
+			r.reference, r.ratio = base.suite+": "+micros(base.nsPerOp), ratio(b.nsPerOp, base.nsPerOp)
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// writeTable prints the rows as a Markdown table.
+func writeTable(w io.Writer, rows []row) {
+	fmt.Fprintln(w, "| Measure | Octoplay | Reference | Ratio | Target | Result |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- |")
+	for _, r := range rows {
+		ratioCell, targetCell, result := "", "", ""
+		if r.ratio != 0 {
+			ratioCell = fmt.Sprintf("%.2f×", r.ratio)
+		}
+		if r.target != nil {
+			targetCell, result = r.target.String(), r.target.verdict(r.judged)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", r.measure, r.value, r.reference, ratioCell, targetCell, result)
+	}
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func median[T int64 | time.Duration](xs []T) T {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(xs))
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
+}
+
+func megabytes(n int64) string { return fmt.Sprintf("%.2f MB", float64(n)/1e6) }
+
+func millis(d time.Duration) string {
+	return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond))
+}
+
+func micros(ns float64) string { return fmt.Sprintf("%.0f µs/op", ns/1e3) }
+
+func wasmCell(s wasmSizes) string {
+	return megabytes(s.raw) + " / " + megabytes(s.br) + " / " + megabytes(s.gzip)
+}
+
+func runCell(r loadRun) string {
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	cell := fmt.Sprintf("%.0f req/s, p50 %.2f ms, p99 %.2f ms", r.perSecond(), ms(r.percentile(0.5)), ms(r.percentile(0.99)))
+	if len(r.latencies) < r.want {
+		cell += fmt.Sprintf(" (%d of %d in the time limit)", len(r.latencies), r.want)
+	}
+	return cell
+}
+
+func benchCell(b goBench) string {
+	return fmt.Sprintf("%s, %d B/op, %d allocs/op", micros(b.nsPerOp), b.bytesPerOp, b.allocsPerOp)
+}
+
+// machine says where and how the table was measured.
+func machine(ctx context.Context, cfg config) string {
+	cpu, mem := "", ""
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.Lines(string(b)) {
+			if name, ok := strings.CutPrefix(line, "model name"); ok {
+				cpu = " (" + strings.TrimSpace(strings.TrimLeft(name, "\t :")) + ")"
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		var kb int64
+		if _, err := fmt.Sscanf(string(b), "MemTotal: %d kB", &kb); err == nil {
+			mem = fmt.Sprintf(", %.0f GiB RAM", float64(kb)/(1<<20))
+		}
+	}
+	browser := "Chromium"
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, cfg.chromium, "--version").Output(); err == nil {
+		browser = strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0])
+	}
+	mode := ""
+	if cfg.short {
+		mode = " Short mode: figures are smoke, not measurements."
+	}
+	return fmt.Sprintf("Measured %s on %s/%s, %d CPUs%s%s; %s; %s. Cold loads per app: %d, alternating; requests per relay run: %d.%s",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpu, mem,
+		browser, runtime.Version(), cfg.loads, cfg.requests, mode)
+}
