@@ -107,14 +107,24 @@ func TestIdleWipe(t *testing.T) {
 	p := &playground{secret: "s3cret", tokenState: tokenValid, lastUse: start,
 		token: quickstart.Token{AccessToken: "tok", ExpiresIn: 3600, ExpiresAt: start.Add(time.Hour)}}
 
-	p.tick(start.Add(idleWipe))
+	assert.True(t, p.tick(start.Add(idleWipe)), "the countdown moves")
 	assert.Equal(t, "s3cret", p.secret, "not yet")
 	assert.Equal(t, "tok", p.token.AccessToken)
 
-	p.tick(start.Add(idleWipe + time.Second))
+	assert.True(t, p.tick(start.Add(idleWipe+time.Second)))
 	assert.Empty(t, p.secret)
 	assert.Empty(t, p.token.AccessToken)
 	assert.Equal(t, tokenNone, p.tokenState)
+}
+
+func TestTickOnlyUpdatesWhatChanged(t *testing.T) {
+	now := time.Now()
+	idle := &playground{tokenState: tokenNone, lastUse: now}
+	assert.False(t, idle.tick(now.Add(time.Second)), "nothing to count down")
+	secretOnly := &playground{secret: "s", lastUse: now}
+	assert.False(t, secretOnly.tick(now.Add(time.Minute)))
+	assert.True(t, secretOnly.tick(now.Add(idleWipe+time.Second)), "the wipe shows")
+	assert.Empty(t, secretOnly.secret)
 }
 
 func TestTickMarksExpiry(t *testing.T) {

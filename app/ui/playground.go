@@ -116,7 +116,11 @@ func (p *playground) OnMount(ctx app.Context) {
 			case <-ctx.Done():
 				return
 			case now := <-ticker.C:
-				ctx.Dispatch(func(ctx app.Context) { p.tick(now) })
+				ctx.Dispatch(func(ctx app.Context) {
+					if !p.tick(now) {
+						ctx.PreventUpdate()
+					}
+				})
 			}
 		}
 	})
@@ -157,14 +161,20 @@ func (p *playground) selectEnv(name string) {
 }
 
 // tick moves the countdown and wipes what was left unused too long.
-func (p *playground) tick(now time.Time) {
+// It says whether the page shows anything new: without a token there is
+// no countdown, and re-rendering the whole page each second would only
+// spend a phone's battery.
+func (p *playground) tick(now time.Time) bool {
 	p.now = now
+	changed := p.token.AccessToken != "" // the countdown moves
 	if p.tokenState == tokenValid && p.token.Expired(now) {
 		p.tokenState = tokenExpired
 	}
 	if (p.secret != "" || p.token.AccessToken != "") && now.Sub(p.lastUse) > idleWipe {
 		p.forget()
+		changed = true
 	}
+	return changed
 }
 
 func (p *playground) used() { p.lastUse = time.Now() }
