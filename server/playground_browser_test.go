@@ -142,6 +142,9 @@ func TestPlaygroundServerProfileNeedsNoSecret(t *testing.T) {
 	s := startServer(t, web.Assets, nil)
 	ctx, _ := newBrowser(t)
 	openPlayground(t, ctx, s.URL+"/?env=sandbox&step=2")
+	// The deep link puts Step 2 in focus.
+	assert.Len(t, runAction(t, ctx, chromedp.Nodes(`.stepper-item:nth-child(2) a[aria-current="step"]`)), 1)
+	runAction(t, ctx, chromedp.Poll[bool](`window.scrollY > 0`, chromedp.WithPollingTimeout(5*time.Second)))
 	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo")))
 	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step1-preview").textContent.includes('"demo" profile')`, chromedp.WithPollingTimeout(5*time.Second)))
 	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("#client-secret", chromedp.AtLeast(0))), "no secret field with a profile")

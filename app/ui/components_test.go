@@ -19,8 +19,10 @@ func load(t *testing.T, c app.Composer) {
 }
 
 func TestStepperShowsEachStepsState(t *testing.T) {
-	s := &stepper{Step1: "done", Step2: "locked"}
+	s := &stepper{Step1: "done", Step2: "locked", Current: 2}
 	load(t, s)
+	require.NoError(t, app.Match(app.A().Href("#step1"), s, 0, 0, 0, 0), "not the current step")
+	require.NoError(t, app.Match(app.A().Href("#step2").Aria("current", "step"), s, 0, 0, 1, 0))
 	// nav > ol > li(step) > a > span.stepper-state
 	require.NoError(t, app.Match(app.Li().Class("stepper-item", "state-done").DataSet("state", "done"), s, 0, 0, 0))
 	require.NoError(t, app.Match(app.Text("done"), s, 0, 0, 0, 0, 2, 0))

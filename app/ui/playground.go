@@ -141,6 +141,11 @@ func (p *playground) load(ctx app.Context) {
 			}
 			p.relay, p.envs, p.status = relay, envs, loadReady
 			p.selectEnv(p.wantEnv)
+			if p.step == 2 {
+				// A deep link to Step 2: show it once the page is whole;
+				// Step 1 stays a scroll away.
+				ctx.ScrollTo("step2")
+			}
 		})
 	})
 }
@@ -225,7 +230,7 @@ func (p *playground) Render() app.UI {
 				return &pageHeader{Envs: p.envs, Selected: p.env.Name, OnSelect: p.onSelectEnv, Compact: true}
 			}),
 			p.renderStatus(),
-			&stepper{Step1: p.step1State(), Step2: p.step2State()},
+			&stepper{Step1: p.step1State(), Step2: p.step2State(), Current: p.step},
 			p.renderStep1(),
 			p.renderToken(),
 			p.renderStep2(),

@@ -1,14 +1,19 @@
 package ui
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"fmt"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
 
 // stepper shows where the person stands: Step 1, then Step 2, each todo,
 // busy, done, locked (Step 2 before a token) or needing attention.
 type stepper struct {
 	app.Compo
 
-	Step1 string
-	Step2 string
+	Step1   string
+	Step2   string
+	Current int // the step in focus: 1, or 2 once there is a token or a deep link says so
 }
 
 var stepStateText = map[string]string{
@@ -21,8 +26,12 @@ var stepStateText = map[string]string{
 
 func (s *stepper) Render() app.UI {
 	item := func(n, label, href, state string) app.UI {
+		link := app.A().Href(href)
+		if n == fmt.Sprint(s.Current) {
+			link = link.Aria("current", "step")
+		}
 		return app.Li().Class("stepper-item", "state-"+state).DataSet("state", state).Body(
-			app.A().Href(href).Body(
+			link.Body(
 				app.Span().Class("stepper-number").Text(n),
 				app.Span().Class("stepper-label").Text(label),
 				app.Span().Class("stepper-state").Text(stepStateText[state]),
