@@ -7,6 +7,7 @@ import (
 
 	"octoplay/app/quickstart"
 	"octoplay/internal/bhttp"
+	"octoplay/internal/clientauth"
 )
 
 // want is what an explanation must say: its title and fix exactly, and
@@ -437,7 +438,7 @@ func TestZeroValues(t *testing.T) {
 		assert.Equal(t, "0:00", quickstart.Countdown(token.ExpiresAt, buildTime))
 		_, ok := quickstart.DecodeJWT(token.AccessToken)
 		assert.False(t, ok)
-		assert.Equal(t, "Basic Og==", quickstart.BasicCredentials("", ""))
+		assert.Equal(t, "Basic Og==", clientauth.Basic("", ""))
 
 		assert.Nil(t, quickstart.ExplainRelay(answer))
 		assert.NotNil(t, quickstart.ExplainToken(answer, tr), "status 0 is no success")

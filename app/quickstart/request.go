@@ -1,7 +1,6 @@
 package quickstart
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"octoplay/internal/bhttp"
+	"octoplay/internal/clientauth"
 )
 
 // AuthStyle is how the client authenticates to the token endpoint
@@ -119,14 +119,6 @@ func (r TokenRequest) body(mask string) []byte {
 	return []byte(strings.Join(parts, "&"))
 }
 
-// BasicCredentials is the Authorization value RFC 6749 §2.3.1 asks for: id
-// and secret form-encoded, then joined and base64-encoded. (Go's
-// SetBasicAuth skips the form-encoding.)
-func BasicCredentials(id, secret string) string {
-	pair := url.QueryEscape(id) + ":" + url.QueryEscape(secret)
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(pair))
-}
-
 func (r TokenRequest) header(mask string) bhttp.Fields {
 	var h bhttp.Fields
 	if r.Encoding == EncodingJSON {
@@ -144,7 +136,7 @@ func (r TokenRequest) header(mask string) bhttp.Fields {
 	case r.Auth == AuthBasic && mask != "":
 		h.Add("authorization", "Basic "+mask)
 	case r.Auth == AuthBasic:
-		h.Add("authorization", BasicCredentials(strings.TrimSpace(r.ClientID), r.ClientSecret))
+		h.Add("authorization", clientauth.Basic(strings.TrimSpace(r.ClientID), r.ClientSecret))
 	}
 	return h
 }

@@ -13,6 +13,7 @@ import (
 
 	"octoplay/app/quickstart"
 	"octoplay/internal/bhttp"
+	"octoplay/internal/clientauth"
 )
 
 // Credentials with every character RFC 6749 §2.3.1's form-encoding changes:
@@ -45,7 +46,7 @@ func TestBasicCredentials(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, quickstart.BasicCredentials(tt.id, tt.secret))
+			assert.Equal(t, tt.want, clientauth.Basic(tt.id, tt.secret))
 		})
 	}
 }

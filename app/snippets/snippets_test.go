@@ -14,6 +14,7 @@ import (
 
 	"octoplay/app/quickstart"
 	"octoplay/app/snippets"
+	"octoplay/internal/clientauth"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from what the generator writes now")
@@ -139,7 +140,7 @@ func TestNoSnippetHoldsACredential(t *testing.T) {
 				for _, step := range []snippets.Step{snippets.Step1, snippets.Step2} {
 					code, err := snippets.Generate(step, lang, opts)
 					require.NoError(t, err)
-					for _, leak := range []string{id, secret, token, "partner-demo", quickstart.BasicCredentials(id, secret)} {
+					for _, leak := range []string{id, secret, token, "partner-demo", clientauth.Basic(id, secret)} {
 						assert.NotContains(t, code, leak, "%s %s %s %s", step, lang, enc, auth)
 					}
 					for _, v := range snippets.Variables(step) {

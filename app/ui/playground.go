@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -305,5 +304,3 @@ func (p *playground) addHistory(method, url string, a *quickstart.Answer, failur
 		p.history = p.history[:50]
 	}
 }
-
-func trimmed(s string) string { return strings.TrimSpace(s) }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -143,14 +144,14 @@ func (p *playground) onClientID(ctx app.Context, e app.Event) {
 	p.clientID = ctx.JSSrc().Get("value").String()
 	p.used()
 	if p.rememberID {
-		ctx.LocalStorage().Set(rememberKey, trimmed(p.clientID))
+		ctx.LocalStorage().Set(rememberKey, strings.TrimSpace(p.clientID))
 	}
 }
 
 func (p *playground) onRemember(ctx app.Context, e app.Event) {
 	p.rememberID = ctx.JSSrc().Get("checked").Bool()
 	if p.rememberID {
-		ctx.LocalStorage().Set(rememberKey, trimmed(p.clientID))
+		ctx.LocalStorage().Set(rememberKey, strings.TrimSpace(p.clientID))
 		return
 	}
 	ctx.LocalStorage().Del(rememberKey)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -113,7 +114,7 @@ func (e *Environment) Info() EnvironmentInfo {
 	for p := range e.Profiles {
 		info.Profiles = append(info.Profiles, p)
 	}
-	sortStrings(info.Profiles)
+	slices.Sort(info.Profiles)
 	return info
 }
 

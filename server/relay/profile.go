@@ -2,7 +2,6 @@ package relay
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"strings"
 
 	"octoplay/internal/bhttp"
+	"octoplay/internal/clientauth"
 )
 
 // Headers of the sealed request that speak to the gateway; neither goes
@@ -59,9 +59,7 @@ func applyProfile(t *target, req *bhttp.Request) (string, error) {
 	}
 	switch style {
 	case "basic":
-		// RFC 6749 §2.3.1: form-encode id and secret, then base64.
-		pair := url.QueryEscape(creds.ClientID) + ":" + url.QueryEscape(creds.ClientSecret)
-		req.Header.Set("authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(pair)))
+		req.Header.Set("authorization", clientauth.Basic(creds.ClientID, creds.ClientSecret))
 		delete(form, "client_id")
 	case "", "body":
 		form["client_id"] = creds.ClientID

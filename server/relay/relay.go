@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strings"
 	"syscall"
 	"time"
 
@@ -223,7 +224,7 @@ func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([
 	if err != nil {
 		return fail(newProblem(problemBadRequest, http.StatusBadRequest, "the inner request is not valid binary HTTP: "+err.Error()))
 	}
-	rec.method, rec.path = in.Method, pathOnly(in.Path)
+	rec.method, rec.path = in.Method, targetPath(in.Path)
 	now := r.now()
 	date, err := http.ParseTime(in.Header.Get("date"))
 	if err != nil {
@@ -255,11 +256,8 @@ func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([
 	return out, rec
 }
 
-func pathOnly(p string) string {
-	for i := 0; i < len(p); i++ {
-		if p[i] == '?' {
-			return p[:i]
-		}
-	}
-	return p
+// targetPath is a request target without its query, for the log.
+func targetPath(target string) string {
+	path, _, _ := strings.Cut(target, "?")
+	return path
 }

@@ -185,5 +185,3 @@ func hasControl(s string) bool {
 	}
 	return false
 }
-
-func sortStrings(s []string) { slices.Sort(s) }
