@@ -6,8 +6,11 @@ CHROMIUM ?= /usr/lib/chromium/chromium
 AXE      ?= .cache/npm/node_modules/axe-core/axe.min.js
 AXE_VERSION = 4.14.1
 ARGS     ?=
+# The container engine: podman where it is installed, else docker.
+ENGINE   ?= $(firstword $(shell command -v podman docker 2>/dev/null))
+IMAGE    ?= octoplay
 
-.PHONY: all wasm build run test vet test-deps screenshot bench clean
+.PHONY: all wasm build image run test vet test-deps screenshot bench clean
 
 all: build
 
@@ -19,8 +22,15 @@ wasm:
 	$(GO) run ./internal/precompress web/app.wasm
 
 # One self-contained binary: the server embeds web/, app.wasm included.
+# Static (no cgo), so it runs on any Linux and alone in the container image.
 build: wasm
-	$(GO) build -trimpath -o bin/octoplay .
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o bin/octoplay .
+
+# The container image: bin/ is the build context, so the binary is all it
+# can hold (deploy/Containerfile says why that is enough).
+image: build
+	@[ -n "$(ENGINE)" ] || { echo "make image needs podman or docker"; exit 1; }
+	$(ENGINE) build -f deploy/Containerfile -t $(IMAGE) bin
 
 run: build
 	./bin/octoplay $(ARGS)
@@ -30,10 +40,11 @@ vet: wasm
 	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./internal/... .
 
 # What the tests run besides Go: Debian's Chromium for the browser tests,
-# curl for the README's examples, and HTTPie, Python's requests and Node 18+
+# curl for the README's examples, HTTPie, Python's requests and Node 18+
 # for the snippets (the Go snippet's golang.org/x/oauth2 comes through the Go
-# module proxy), installed when this machine lets us (root with apt-get);
-# otherwise the tests that need them say what is missing.
+# module proxy), and podman with runc for the container image, installed
+# when this machine lets us (root with apt-get); otherwise the tests that
+# need them say what is missing.
 test-deps:
 	@missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
@@ -41,6 +52,8 @@ test-deps:
 	command -v http >/dev/null 2>&1 || missing="$$missing httpie"; \
 	{ python3 -c 'import requests' || /usr/bin/python3 -c 'import requests'; } >/dev/null 2>&1 || missing="$$missing python3-requests"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v podman >/dev/null 2>&1 || missing="$$missing podman"; \
+	command -v runc >/dev/null 2>&1 || missing="$$missing runc"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "installing$$missing for the tests"; \
