@@ -175,15 +175,14 @@ func checkRuns(t *testing.T, ctx context.Context, pm podman, image string) {
 		"--read-only", "--user", nonRoot, "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
 		"--env", "OCTOPLAY_ADDR="+addr, "--env", "OCTOPLAY_RELAY_KEY", image)
 	run.Env = append(run.Env, "OCTOPLAY_RELAY_KEY="+keyLine) // passed by name: never on a command line
-	var logs syncBuffer
-	run.Stdout, run.Stderr = &logs, &logs
 	require.NoError(t, run.Start())
 	pm.remove(t, "rm", name)
 	exited := make(chan error, 1)
 	go func() { exited <- run.Wait() }()
-	t.Cleanup(func() {
+	t.Cleanup(func() { // before the container is removed
 		if t.Failed() {
-			t.Logf("container output:\n%s", logs.String())
+			logs, _ := pm.command(context.Background(), "logs", name).CombinedOutput()
+			t.Logf("container output:\n%s", logs)
 		}
 	})
 

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -101,22 +100,4 @@ func (p podman) remove(t *testing.T, what, name string) {
 // one machine never meet.
 func uniqueName(what string) string {
 	return fmt.Sprintf("octoplay-test-%s-%d-%d", what, os.Getpid(), time.Now().UnixNano())
-}
-
-// syncBuffer collects a container's output while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
