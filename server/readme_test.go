@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/testkit"
 )
 
 // readmeShellBlocks are the ```sh blocks of the README, in order.
@@ -27,12 +29,7 @@ func readmeShellBlocks(t *testing.T) []string {
 // The README's curl examples work as written, against a server where the
 // README says it is; only the port is this test's own.
 func TestREADMECurlExamples(t *testing.T) {
-	if _, err := exec.LookPath("curl"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("curl is missing: .ci/run installs it")
-		}
-		t.Skip("curl is not installed")
-	}
+	testkit.NeedCommand(t, "curl", "apt-get install curl")
 	s := startServer(t, standInAssets(), nil)
 	var examples []string
 	for _, b := range readmeShellBlocks(t) {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -20,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/testkit"
 	"octoplay/server/assets"
 	"octoplay/web"
 )
@@ -128,12 +128,8 @@ func TestWasmServedCompressedOrPlain(t *testing.T) {
 func TestBuiltWasmServedCompressed(t *testing.T) {
 	requireBuiltWasm(t)
 	for _, name := range []string{"app.wasm.br", "app.wasm.gz"} {
-		if _, err := fs.Stat(web.Assets, name); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("web/%s is not built (make wasm makes it): %v", name, err)
-			}
-			t.Skipf("web/%s is not built: run make wasm", name)
-		}
+		_, err := fs.Stat(web.Assets, name)
+		testkit.Need(t, "web/"+name, err, "make wasm builds it")
 	}
 	raw, err := fs.ReadFile(web.Assets, "app.wasm")
 	require.NoError(t, err)

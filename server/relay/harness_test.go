@@ -21,6 +21,7 @@ import (
 
 	"octoplay/internal/bhttp"
 	"octoplay/internal/ohttp"
+	"octoplay/internal/testkit"
 )
 
 // harness is a Relay behind an httptest server, with a client that seals
@@ -30,8 +31,8 @@ type harness struct {
 	srv    *httptest.Server
 	client *ohttp.Client
 	config ohttp.KeyConfig
-	clock  *fakeClock
-	log    *syncBuffer
+	clock  *testkit.Clock // the Date window, the replay cache and the rate limiter all read it
+	log    *testkit.SyncBuffer
 	dials  *counter
 }
 
@@ -54,7 +55,7 @@ var testEpoch = time.Date(2026, 4, 1, 10, 0, 0, 0, time.UTC)
 // fixed clock; opts adjust the Config last.
 func newHarness(t *testing.T, envs []*Environment, opts ...func(*Config)) *harness {
 	t.Helper()
-	h := &harness{clock: &fakeClock{now: testEpoch}, log: &syncBuffer{}, dials: &counter{}}
+	h := &harness{clock: testkit.NewClock(testEpoch), log: &testkit.SyncBuffer{}, dials: &counter{}}
 	x25519, err := ohttp.GenerateKey(1, ohttp.KEMX25519)
 	require.NoError(t, err)
 	xwing, err := ohttp.GenerateKey(2, ohttp.KEMXWing)

@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/testkit"
 )
 
 // TestLogsHoldNoSecret relays Step 1 (the partner's own secret, and a
@@ -32,7 +34,7 @@ func TestLogsHoldNoSecret(t *testing.T) {
 			t.Run(format+" "+level.String(), func(t *testing.T) {
 				// Random cores, so that no other text can contain them.
 				secret, profileSecret, token := "pw+"+rand.Text()+" :/", rand.Text(), "tok_"+rand.Text()
-				buf := &syncBuffer{}
+				buf := &testkit.SyncBuffer{}
 				h, up := loggedHarness(t, token, profileSecret, func(c *Config) {
 					c.Logger = slog.New(formats[format](buf, &slog.HandlerOptions{Level: level}))
 				})

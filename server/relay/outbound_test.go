@@ -124,30 +124,35 @@ func TestUpstreamFaults(t *testing.T) {
 		assert.Equal(t, 1, up.Hits())
 		assert.Zero(t, elsewhere.Hits(), "the redirect was followed")
 	})
+	// The slow upstreams below answer only once the test is over (the
+	// cleanup runs before the upstream's own, which waits for it): a relay
+	// that waited for them would never answer.
 	t.Run("slow headers", func(t *testing.T) {
+		over := make(chan struct{})
 		up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-r.Context().Done():
-			case <-time.After(2 * time.Second):
+			case <-over:
 			}
 		})
+		t.Cleanup(func() { close(over) })
 		h := newHarness(t, []*Environment{loopbackEnv(t, "up", up, nil)}, func(c *Config) {
 			c.Timeouts = Timeouts{ResponseHeader: 200 * time.Millisecond}
 		})
-		start := time.Now()
 		assertProblem(t, h.do(t, h.inner("GET", up.URL+"/api/slow")), http.StatusGatewayTimeout, problemTimeout)
-		assert.Less(t, time.Since(start), time.Second)
 	})
 	t.Run("slow body", func(t *testing.T) {
+		over := make(chan struct{})
 		up := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusOK)
 			w.Write([]byte("{"))
 			w.(http.Flusher).Flush()
 			select {
 			case <-r.Context().Done():
-			case <-time.After(2 * time.Second):
+			case <-over:
 			}
 		})
+		t.Cleanup(func() { close(over) })
 		h := newHarness(t, []*Environment{loopbackEnv(t, "up", up, nil)}, func(c *Config) {
 			c.Timeouts = Timeouts{Overall: 300 * time.Millisecond}
 		})

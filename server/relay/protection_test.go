@@ -66,7 +66,7 @@ func TestRateLimit(t *testing.T) {
 	}
 	assert.Equal(t, []int{400, 400, 400, 429, 429, 429}, got)
 
-	h.clock.Add(time.Second)
+	h.clock.Advance(time.Second)
 	res, _ := h.post(t, []byte("not sealed"), nil)
 	assert.Equal(t, http.StatusBadRequest, res.StatusCode, "after Retry-After the client is let through")
 	res, _ = h.post(t, []byte("not sealed"), nil)

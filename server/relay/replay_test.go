@@ -23,7 +23,7 @@ func TestReplayedRequestIsRefused(t *testing.T) {
 	assert.Equal(t, 1, up.Hits())
 
 	// Once the cache may forget it, the Date refuses it instead.
-	h.clock.Add(2*replayWindow + time.Second)
+	h.clock.Advance(2*replayWindow + time.Second)
 	res, body = h.post(t, sealed, nil)
 	assertProblem(t, openAnswer(t, res, body, ctx), http.StatusBadRequest, problemStale)
 	assert.Equal(t, 1, up.Hits())
