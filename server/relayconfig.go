@@ -9,15 +9,13 @@ import (
 	"os"
 	"strings"
 
+	"octoplay/internal/wire"
 	"octoplay/server/relay"
 )
 
-// The real OctoTable, as its quickstart publishes it.
-const (
-	octotableTokenURL = "https://api.octotable.com/octotable-auth/api/v2/oauth2/token"
-	octotableAPI      = "https://api.octotable.com/api/v2/"
-	octotablePMS      = "https://api.octotable.com/octotable-pms/api/v2/"
-)
+// octotableOrigin is the real OctoTable, as its quickstart publishes it:
+// its paths are the contract's.
+const octotableOrigin = "https://api.octotable.com"
 
 // fileConfig is the -config file: more environments, and profiles for the
 // built-in ones.
@@ -102,21 +100,21 @@ func environments(cfg Config, sb http.Handler, getenv func(string) string) ([]*r
 		return all
 	}
 
-	base := strings.TrimRight(cfg.PublicURL, "/") + "/sandbox"
-	sandboxEnv, err := relay.NewEnvironment("sandbox", "Sandbox (built in)",
-		base+"/octotable-auth/api/v2/oauth2/token",
-		[]string{base + "/api/v2/", base + "/octotable-pms/api/v2/"},
-		profiles("sandbox", map[string]relay.Credentials{"demo": {ClientID: cfg.SandboxClientID, ClientSecret: cfg.SandboxClientSecret}}))
+	base := strings.TrimRight(cfg.PublicURL, "/") + wire.SandboxMount
+	sandboxEnv, err := relay.NewEnvironment(wire.SandboxEnvironment, "Sandbox (built in)",
+		base+wire.TokenPath, []string{base + wire.APIBase, base + wire.PMSBase},
+		profiles(wire.SandboxEnvironment, map[string]relay.Credentials{wire.SandboxProfile: {ClientID: cfg.SandboxClientID, ClientSecret: cfg.SandboxClientSecret}}))
 	if err != nil {
 		return nil, fmt.Errorf("environments: %w", err)
 	}
 	// The relay reaches the sandbox through the same /sandbox mount a
 	// browser would, but in-process: nothing dials loopback.
-	sandboxEnv.Transport = relay.NewHandlerTransport(http.StripPrefix("/sandbox", sb))
+	sandboxEnv.Transport = relay.NewHandlerTransport(http.StripPrefix(wire.SandboxMount, sb))
 	envs := []*relay.Environment{sandboxEnv}
 
 	if cfg.OctoTable {
-		env, err := relay.NewEnvironment("octotable", "OctoTable", octotableTokenURL, []string{octotableAPI, octotablePMS}, profiles("octotable", nil))
+		env, err := relay.NewEnvironment("octotable", "OctoTable", octotableOrigin+wire.TokenPath,
+			[]string{octotableOrigin + wire.APIBase, octotableOrigin + wire.PMSBase}, profiles("octotable", nil))
 		if err != nil {
 			return nil, fmt.Errorf("environments: %w", err)
 		}

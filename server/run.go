@@ -21,6 +21,7 @@ import (
 	"time"
 	"unicode"
 
+	"octoplay/internal/wire"
 	"octoplay/server/relay"
 	"octoplay/server/sandbox"
 	"octoplay/web"
@@ -152,7 +153,7 @@ func printBanner(w io.Writer, cfg Config, base string) {
 	fmt.Fprintf(w, "OctoTable token playground: %s/\n", base)
 	fmt.Fprintf(w, "sandbox client id: %s\n", cfg.SandboxClientID)
 	fmt.Fprintf(w, "sandbox client secret: %s\n", cfg.SandboxClientSecret)
-	fmt.Fprintf(w, "property id: %s\n", sandbox.PropertyID)
+	fmt.Fprintf(w, "property id: %s\n", wire.SandboxProperty)
 	fmt.Fprintf(w, "Step 1 with curl:\n  %s\n", step1Curl(base, cfg))
 }
 
@@ -160,7 +161,7 @@ func printBanner(w io.Writer, cfg Config, base string) {
 // the quickstart's own style.
 func step1Curl(base string, cfg Config) string {
 	return fmt.Sprintf(`curl --location %s --data-urlencode "grant_type=client_credentials" --data-urlencode %s --data-urlencode %s`,
-		shellQuote(base+"/sandbox/octotable-auth/api/v2/oauth2/token"),
+		shellQuote(base+wire.SandboxMount+wire.TokenPath),
 		shellQuote("client_id="+cfg.SandboxClientID),
 		shellQuote("client_secret="+cfg.SandboxClientSecret))
 }

@@ -10,6 +10,7 @@ import (
 
 	"octoplay/internal/bhttp"
 	"octoplay/internal/clientauth"
+	"octoplay/internal/wire"
 )
 
 // AuthStyle is how the client authenticates to the token endpoint
@@ -18,8 +19,8 @@ import (
 type AuthStyle string
 
 const (
-	AuthInBody AuthStyle = "body"  // client_id and client_secret as parameters
-	AuthBasic  AuthStyle = "basic" // HTTP Basic, id and secret form-encoded first
+	AuthInBody AuthStyle = wire.ClientAuthBody  // client_id and client_secret as parameters
+	AuthBasic  AuthStyle = wire.ClientAuthBasic // HTTP Basic, id and secret form-encoded first
 )
 
 // Encoding is how the token request's parameters travel.
@@ -36,12 +37,6 @@ const httpDate = "Mon, 02 Jan 2006 15:04:05 GMT"
 // Masked stands in for a secret or a token wherever the playground shows a
 // request: never its length, never a piece of it.
 const Masked = "••••••••"
-
-// The headers a sealed request uses to speak to the relay.
-const (
-	HeaderProfile    = "octoplay-profile"
-	HeaderClientAuth = "octoplay-client-auth"
-)
 
 // TokenRequest is Step 1: the client credentials grant (RFC 6749 §4.4.2).
 type TokenRequest struct {
@@ -129,9 +124,9 @@ func (r TokenRequest) header(mask string) bhttp.Fields {
 	h.Add("accept", "application/json")
 	switch {
 	case r.Profile != "":
-		h.Add(HeaderProfile, r.Profile)
+		h.Add(wire.HeaderProfile, r.Profile)
 		if r.Auth == AuthBasic {
-			h.Add(HeaderClientAuth, string(AuthBasic))
+			h.Add(wire.HeaderClientAuth, string(AuthBasic))
 		}
 	case r.Auth == AuthBasic && mask != "":
 		h.Add("authorization", "Basic "+mask)

@@ -6,6 +6,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"octoplay/app/quickstart"
+	"octoplay/internal/wire"
 )
 
 // idleWipe is how long the secret and the token stay in memory without use.
@@ -95,7 +96,7 @@ func (p *playground) OnNav(ctx app.Context) {
 	if p.auth == "" {
 		// First visit only: a later navigation (a link to #step2) keeps
 		// what the person chose and the token they have.
-		p.auth, p.encoding, p.method, p.path, p.tokenState = quickstart.AuthInBody, quickstart.EncodingForm, "GET", "/api/v2/", tokenNone
+		p.auth, p.encoding, p.method, p.path, p.tokenState = quickstart.AuthInBody, quickstart.EncodingForm, "GET", wire.APIBase, tokenNone
 	}
 }
 

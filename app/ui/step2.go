@@ -8,11 +8,8 @@ import (
 
 	"octoplay/app/quickstart"
 	"octoplay/app/snippets"
+	"octoplay/internal/wire"
 )
-
-// sandboxProperty is the sandbox's one property, printed at start; the
-// presets fill it in for the sandbox so its resources answer at once.
-const sandboxProperty = "1001"
 
 // renderStep2 is Step 2: a call with the token as a Bearer credential.
 func (p *playground) renderStep2() app.UI {
@@ -31,8 +28,8 @@ func (p *playground) renderStep2() app.UI {
 		app.Div().Class("row").Body(
 			field("step2-method", "Method",
 				app.Select().ID("step2-method").OnChange(p.onMethod).Body(
-					app.Range(quickstart.APIMethods()).Slice(func(i int) app.UI {
-						m := quickstart.APIMethods()[i]
+					app.Range(wire.APIMethods()).Slice(func(i int) app.UI {
+						m := wire.APIMethods()[i]
 						return app.Option().Value(m).Selected(m == p.method).Text(m)
 					}),
 				), ""),
@@ -58,8 +55,10 @@ func (p *playground) onPreset(ctx app.Context, e app.Event) {
 			continue
 		}
 		p.method, p.path, p.property = pr.Method, pr.Path, ""
-		if pr.Property && p.env.Name == "sandbox" {
-			p.property = sandboxProperty
+		// The sandbox's one property is public: fill it in, so that its
+		// resources answer at once.
+		if pr.Property && p.env.Name == wire.SandboxEnvironment {
+			p.property = wire.SandboxProperty
 		}
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"octoplay/internal/bhttp"
 	"octoplay/internal/ohttp"
 	"octoplay/internal/testkit"
+	"octoplay/internal/wire"
 )
 
 // harness is a Relay behind an httptest server, with a client that seals
@@ -168,7 +169,7 @@ func openAnswer(t *testing.T, res *http.Response, body []byte, ctx *ohttp.Client
 // returns its detail.
 func assertProblem(t *testing.T, res *bhttp.Response, status int, typ string) string {
 	t.Helper()
-	var p Problem
+	var p wire.Problem
 	require.NoError(t, json.Unmarshal(res.Body, &p), "body %q", res.Body)
 	assert.Equal(t, status, res.Status, "status; detail %q", p.Detail)
 	assert.Equal(t, typ, p.Type, "problem type; detail %q", p.Detail)
@@ -184,7 +185,7 @@ func assertPlainProblem(t *testing.T, res *http.Response, body []byte, status in
 	assert.Equal(t, status, res.StatusCode, string(body))
 	assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
 	assert.Equal(t, "no-store", res.Header.Get("Cache-Control"))
-	var p Problem
+	var p wire.Problem
 	require.NoError(t, json.Unmarshal(body, &p), "body %q", body)
 	assert.Equal(t, typ, p.Type)
 	assert.Equal(t, status, p.Status)

@@ -12,16 +12,7 @@ import (
 
 	"octoplay/internal/bhttp"
 	"octoplay/internal/clientauth"
-)
-
-// Headers of the sealed request that speak to the gateway; neither goes
-// upstream.
-const (
-	// HeaderProfile names a server-held credential profile for a token request.
-	HeaderProfile = "octoplay-profile"
-	// HeaderClientAuth says how the gateway adds a profile's credentials:
-	// "body" (the default) or "basic" (RFC 6749 §2.3.1).
-	HeaderClientAuth = "octoplay-client-auth"
+	"octoplay/internal/wire"
 )
 
 var errProfile = errors.New("profile")
@@ -31,9 +22,9 @@ var errProfile = errors.New("profile")
 // a profile must carry no credentials of its own: the gateway never has to
 // choose between two secrets.
 func applyProfile(t *target, req *bhttp.Request) (string, error) {
-	name, style := req.Header.Get(HeaderProfile), req.Header.Get(HeaderClientAuth)
-	req.Header.Del(HeaderProfile)
-	req.Header.Del(HeaderClientAuth)
+	name, style := req.Header.Get(wire.HeaderProfile), req.Header.Get(wire.HeaderClientAuth)
+	req.Header.Del(wire.HeaderProfile)
+	req.Header.Del(wire.HeaderClientAuth)
 	if name == "" {
 		return "", nil
 	}
@@ -58,14 +49,14 @@ func applyProfile(t *target, req *bhttp.Request) (string, error) {
 		}
 	}
 	switch style {
-	case "basic":
+	case wire.ClientAuthBasic:
 		req.Header.Set("authorization", clientauth.Basic(creds.ClientID, creds.ClientSecret))
 		delete(form, "client_id")
-	case "", "body":
+	case "", wire.ClientAuthBody:
 		form["client_id"] = creds.ClientID
 		form["client_secret"] = creds.ClientSecret
 	default:
-		return "", fmt.Errorf("%w: %s must be body or basic, not %q", errProfile, HeaderClientAuth, style)
+		return "", fmt.Errorf("%w: %s must be %s or %s, not %q", errProfile, wire.HeaderClientAuth, wire.ClientAuthBody, wire.ClientAuthBasic, style)
 	}
 	return name, setTokenParams(req, form, isJSON)
 }
