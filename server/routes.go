@@ -24,10 +24,11 @@ func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, sandbox
 	mux.Handle("GET "+st.VersionedPrefix(), st)
 	mux.Handle("GET /web/", st)
 
-	// The sealed relay (RFC 9458): keys, environments, and the gateway.
-	mux.Handle("GET "+wire.RelayKeysPath, rl.HandleKeys())
-	mux.Handle("GET "+wire.RelayEnvironmentsPath, rl.HandleEnvironments())
-	mux.Handle("POST "+wire.RelayPath, rl.HandleRelay())
+	// The sealed relay (RFC 9458): GET /relay/keys, GET /relay/environments
+	// and POST /relay, with the headers all its answers carry.
+	relayRoutes := rl.Handler()
+	mux.Handle(wire.RelayPath, relayRoutes)
+	mux.Handle(wire.RelayPath+"/", relayRoutes)
 	mux.Handle(wire.SandboxMount+"/", http.StripPrefix(wire.SandboxMount, sandbox))
 
 	// The page, go-app's scripts, manifest and service worker. "GET /" would

@@ -81,11 +81,7 @@ func newHarness(t *testing.T, envs []*Environment, opts ...func(*Config)) *harne
 	}
 	h.relay, err = New(cfg)
 	require.NoError(t, err)
-	mux := http.NewServeMux()
-	mux.Handle("GET /relay/keys", h.relay.HandleKeys())
-	mux.Handle("GET /relay/environments", h.relay.HandleEnvironments())
-	mux.Handle("POST /relay", h.relay.HandleRelay())
-	h.srv = httptest.NewServer(mux)
+	h.srv = httptest.NewServer(h.relay.Handler())
 	t.Cleanup(h.srv.Close)
 
 	configs, err := ohttp.ParseKeyConfigs(gw.KeyConfigs())

@@ -30,7 +30,6 @@ func encodeProblem(p wire.Problem) []byte {
 // writeProblem answers a request that was never opened.
 func writeProblem(w http.ResponseWriter, p wire.Problem) {
 	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(p.Status)
 	w.Write(encodeProblem(p))
 }

@@ -103,32 +103,30 @@ func New(cfg Config) (*Relay, error) {
 	return r, nil
 }
 
-// HandleKeys serves the key configurations (RFC 9458 §3.2).
-func (r *Relay) HandleKeys() http.Handler {
+// handleKeys serves the key configurations (RFC 9458 §3.2).
+func (r *Relay) handleKeys() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", ohttp.MediaTypeKeys)
-		w.Header().Set("Cache-Control", "no-store")
 		w.Write(r.gateway.KeyConfigs())
 	})
 }
 
-// HandleEnvironments lists the environments the relay reaches, without a
+// handleEnvironments lists the environments the relay reaches, without a
 // secret: the browser builds its requests from these URLs.
-func (r *Relay) HandleEnvironments() http.Handler {
+func (r *Relay) handleEnvironments() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		infos := make([]wire.Environment, 0, len(r.envs))
 		for _, e := range r.envs {
 			infos = append(infos, e.Info())
 		}
 		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
 		json.NewEncoder(w).Encode(infos)
 	})
 }
 
-// HandleRelay is POST /relay: a sealed request in, a sealed answer out.
+// handleRelay is POST /relay: a sealed request in, a sealed answer out.
 // Cross-site POSTs are refused and each client address is rate limited.
-func (r *Relay) HandleRelay() http.Handler {
+func (r *Relay) handleRelay() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeProblem(w, newProblem(wire.ProblemCrossOrigin, "cross-origin requests to the relay are refused"))
@@ -137,7 +135,6 @@ func (r *Relay) HandleRelay() http.Handler {
 }
 
 func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
 	// Media types compare without case (RFC 9110 §8.3.1).
 	if mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type")); err != nil || mt != ohttp.MediaTypeRequest {
 		writeProblem(w, newProblem(wire.ProblemMediaType, "POST /relay takes "+ohttp.MediaTypeRequest))

@@ -169,3 +169,41 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	_, err := New(good)
 	assert.NoError(t, err)
 }
+
+// TestNoAnswerIsStored: every answer of the relay's routes says no-store,
+// its mux's own 404 and 405 too.
+func TestNoAnswerIsStored(t *testing.T) {
+	up := newUpstream(t, nil)
+	h := newHarness(t, []*Environment{loopbackEnv(t, "up", up, nil)})
+	sealed, _ := h.sealRaw(t, func() []byte {
+		b, err := h.inner("GET", up.URL+"/api/").MarshalBinary()
+		require.NoError(t, err)
+		return b
+	}())
+	for _, tt := range []struct {
+		method, path, contentType string
+		body                      []byte
+		status                    int
+	}{
+		{"GET", wire.RelayKeysPath, "", nil, http.StatusOK},
+		{"GET", wire.RelayEnvironmentsPath, "", nil, http.StatusOK},
+		{"POST", wire.RelayPath, ohttp.MediaTypeRequest, sealed, http.StatusOK},
+		{"POST", wire.RelayPath, "text/plain", nil, http.StatusUnsupportedMediaType},
+		{"GET", wire.RelayPath, "", nil, http.StatusMethodNotAllowed},
+		{"POST", wire.RelayKeysPath, "", nil, http.StatusMethodNotAllowed},
+		{"GET", wire.RelayPath + "/elsewhere", "", nil, http.StatusNotFound},
+	} {
+		t.Run(tt.method+" "+tt.path+" "+tt.contentType, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, h.srv.URL+tt.path, bytes.NewReader(tt.body))
+			require.NoError(t, err)
+			if tt.contentType != "" {
+				req.Header.Set("Content-Type", tt.contentType)
+			}
+			res, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			res.Body.Close()
+			assert.Equal(t, tt.status, res.StatusCode)
+			assert.Equal(t, "no-store", res.Header.Get("Cache-Control"))
+		})
+	}
+}
