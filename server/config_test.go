@@ -119,16 +119,3 @@ func TestHelpListsEveryFlagWithItsVariable(t *testing.T) {
 	}
 	assert.Contains(t, stderr.String(), "OCTOPLAY_SANDBOX_TOKEN_TTL")
 }
-
-func TestShellQuote(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{in: "client_id=octoplay-demo", want: `"client_id=octoplay-demo"`},
-		{in: "client_secret=a$b", want: `'client_secret=a$b'`},
-		{in: "it's", want: `'it'\''s'`},
-		{in: "x`y`", want: "'x`y`'"},
-		{in: `a"b`, want: `'a"b'`},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, shellQuote(tt.in), tt.in)
-	}
-}

@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,7 +20,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/app/quickstart"
+	"octoplay/app/snippets"
 	"octoplay/internal/testkit"
+	"octoplay/internal/wire"
 )
 
 // The banner's curl line is the quickstart's Step 1; run it as printed.
@@ -34,10 +36,29 @@ func TestBannerCurlWorksAsPrinted(t *testing.T) {
 	assert.Contains(t, out, "sandbox client secret: it's a $ecret\n")
 	assert.Regexp(t, `(?m)^property id: \S+$`, out)
 
-	line := regexp.MustCompile(`(?m)^  (curl .*)$`).FindStringSubmatch(out)
-	require.NotNil(t, line, "banner has no curl line:\n%s", out)
-	got, err := exec.Command("bash", "-c", line[1]).Output()
-	require.NoError(t, err, line[1])
+	// Step 1 is the playground's own curl snippet, after the line that
+	// exports the credentials it reads; the lines run as printed.
+	_, block, found := strings.Cut(out, "Step 1 with curl:\n")
+	require.True(t, found, "banner has no curl block:\n%s", out)
+	var script strings.Builder
+	for line := range strings.Lines(block) {
+		code, ok := strings.CutPrefix(line, "  ")
+		if !ok {
+			break
+		}
+		script.WriteString(code)
+	}
+	require.Contains(t, script.String(), "export OCTOTABLE_CLIENT_ID=")
+	snippet, err := snippets.Generate(snippets.Step1, snippets.Curl, snippets.Options{
+		Env:  quickstart.Environment{TokenURL: s.URL + wire.SandboxMount + wire.TokenPath},
+		Auth: quickstart.AuthInBody, Encoding: quickstart.EncodingForm,
+	})
+	require.NoError(t, err)
+	assert.True(t, strings.HasSuffix(script.String(), snippet), "the snippet, as the playground shows it:\n%s", script.String())
+	cmd := exec.Command("bash", "-c", script.String())
+	cmd.Env = append(os.Environ(), "OCTOTABLE_CLIENT_ID=", "OCTOTABLE_CLIENT_SECRET=") // none from outside
+	got, err := cmd.Output()
+	require.NoError(t, err, script.String())
 	var token struct {
 		AccessToken string `json:"access_token"`
 		TokenType   string `json:"token_type"`

@@ -25,9 +25,12 @@ func TestShellQuote(t *testing.T) {
 		{in: `a\b`, want: `'a\b'`},
 		{in: `a"b`, want: `'a"b'`},
 		{in: "a!b", want: `'a!b'`},
+		{in: "client_id=octoplay-demo", want: `"client_id=octoplay-demo"`},
+		{in: "client_secret=a$b", want: `'client_secret=a$b'`},
+		{in: "x`y`", want: "'x`y`'"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, shellQuote(tt.in), tt.in)
+		assert.Equal(t, tt.want, ShellQuote(tt.in), tt.in)
 	}
 }
 
@@ -35,7 +38,7 @@ func TestShellQuote(t *testing.T) {
 func TestShellQuoteRoundTripsThroughBash(t *testing.T) {
 	testkit.NeedCommand(t, "bash", "apt-get install bash")
 	for _, s := range []string{"plain", "it's $HOME `id` \\ \" ! &;|<>()*?[]{}~#", "''", "\n"} {
-		out, err := exec.Command("bash", "-c", "printf '%s' "+shellQuote(s)).Output()
+		out, err := exec.Command("bash", "-c", "printf '%s' "+ShellQuote(s)).Output()
 		require.NoError(t, err, s)
 		assert.Equal(t, s, string(out))
 	}
