@@ -6,6 +6,8 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/precompress"
 	"octoplay/internal/testkit"
 	"octoplay/server/assets"
 	"octoplay/web"
@@ -69,10 +72,13 @@ func compressedStandIn(t *testing.T) fstest.MapFS {
 	t.Helper()
 	fsys := standInAssets()
 	fsys["app.wasm"].Data = append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte("stand-in "), 5000)...)
-	variants, err := assets.Compress(fsys["app.wasm"].Data)
-	require.NoError(t, err)
-	for ext, b := range variants {
-		fsys["app.wasm"+ext] = &fstest.MapFile{Data: b}
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "app.wasm"), fsys["app.wasm"].Data, 0o644))
+	require.NoError(t, precompress.File(filepath.Join(dir, "app.wasm"), io.Discard))
+	for _, c := range precompress.Codings() {
+		b, err := os.ReadFile(filepath.Join(dir, "app.wasm"+c.Ext))
+		require.NoError(t, err)
+		fsys["app.wasm"+c.Ext] = &fstest.MapFile{Data: b}
 	}
 	return fsys
 }

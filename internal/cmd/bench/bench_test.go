@@ -1,5 +1,3 @@
-//go:build !js
-
 package main
 
 import (
@@ -18,15 +16,6 @@ import (
 	"octoplay/internal/testkit"
 )
 
-// TestMain lets the test binary be the bench's reference servers, as the
-// bench's own binary is when it runs.
-func TestMain(m *testing.M) {
-	if os.Getenv(serveEnv) != "" {
-		os.Exit(serveReference())
-	}
-	os.Exit(m.Run())
-}
-
 // `make bench` in CI's short mode: every build, server, browser load and
 // relay run of the full bench, with a few requests and one load, so that
 // the bench cannot rot.
@@ -37,7 +26,7 @@ func TestShortBenchPrintsEveryRow(t *testing.T) {
 	chromium := envOr("OCTOPLAY_CHROMIUM", "/usr/lib/chromium/chromium")
 	testkit.NeedFile(t, chromium, "apt-get install chromium")
 	for _, name := range []string{"app.wasm", "app.wasm.br", "app.wasm.gz"} {
-		testkit.NeedFile(t, filepath.Join("..", "..", "web", name), "make wasm builds it")
+		testkit.NeedFile(t, filepath.Join("..", "..", "..", "web", name), "make wasm builds it")
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -86,7 +75,7 @@ func TestShortBenchPrintsEveryRow(t *testing.T) {
 
 // The hello world is built with the playground's flags: the Makefile's.
 func TestHelloIsBuiltWithTheMakefilesFlags(t *testing.T) {
-	makefile, err := os.ReadFile(filepath.Join("..", "..", "Makefile"))
+	makefile, err := os.ReadFile(filepath.Join("..", "..", "..", "Makefile"))
 	require.NoError(t, err)
 	wasmLine := regexp.MustCompile(`(?m)^\tGOOS=js GOARCH=wasm \$\(GO\) build (.*) -o web/app.wasm \.$`).FindSubmatch(makefile)
 	require.NotNil(t, wasmLine, "the Makefile's wasm target")

@@ -1,5 +1,3 @@
-//go:build !js
-
 package main
 
 import (
@@ -20,14 +18,19 @@ import (
 	"octoplay/internal/bhttp"
 	"octoplay/internal/ohttp"
 	"octoplay/internal/wire"
-	"octoplay/server/sandbox"
 )
 
-// tokenForm is Step 1 as the quickstart sends it, for the demo client.
+// The sandbox client the bench gives the server and the reference sandbox.
+const (
+	benchClientID     = "octoplay-bench"
+	benchClientSecret = "octoplay-bench-secret"
+)
+
+// tokenForm is Step 1 as the quickstart sends it, for the bench's client.
 var tokenForm = url.Values{
 	"grant_type":    {"client_credentials"},
-	"client_id":     {sandbox.DemoClientID},
-	"client_secret": {sandbox.DemoClientSecret},
+	"client_id":     {benchClientID},
+	"client_secret": {benchClientSecret},
 }.Encode()
 
 // The relay runs: what answers Step 1, and how many requests at a time.
