@@ -81,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = baseURL(ln.Addr())
 	}
-	rl, err := newRelay(cfg, logger, sb, getenv)
+	rl, err := newRelay(ctx, cfg, logger, sb, getenv)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -118,9 +118,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
-// newRelay builds the gateway from the configuration.
-func newRelay(cfg Config, logger *slog.Logger, sb http.Handler, getenv func(string) string) (*relay.Relay, error) {
-	gw, err := relayGateway(cfg, logger)
+// newRelay builds the gateway from the configuration, for as long as ctx
+// lasts.
+func newRelay(ctx context.Context, cfg Config, logger *slog.Logger, sb http.Handler, getenv func(string) string) (*relay.Relay, error) {
+	gw, err := relayGateway(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
 	}
