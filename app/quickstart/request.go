@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"time"
@@ -30,9 +32,6 @@ const (
 	EncodingForm Encoding = "form" // application/x-www-form-urlencoded, the quickstart's curl
 	EncodingJSON Encoding = "json" // application/json, the quickstart's table
 )
-
-// httpDate is RFC 9110's IMF-fixdate, which the relay checks (RFC 9458 §6.5).
-const httpDate = "Mon, 02 Jan 2006 15:04:05 GMT"
 
 // Masked stands in for a secret or a token wherever the playground shows a
 // request: never its length, never a piece of it.
@@ -180,7 +179,8 @@ func newRequest(method, rawURL string, now time.Time) (*bhttp.Request, error) {
 		path += "?" + u.RawQuery
 	}
 	req := &bhttp.Request{Method: method, Scheme: u.Scheme, Authority: u.Host, Path: path}
-	req.Header.Add("date", now.UTC().Format(httpDate))
+	// RFC 9110's IMF-fixdate, which the relay checks (RFC 9458 §6.5).
+	req.Header.Add("date", now.UTC().Format(http.TimeFormat))
 	return req, nil
 }
 
@@ -193,22 +193,11 @@ func httpText(method string, u *url.URL, h bhttp.Fields, body []byte) string {
 	}
 	fmt.Fprintf(&b, "%s %s HTTP/1.1\nHost: %s\n", method, target, u.Host)
 	for _, f := range h {
-		fmt.Fprintf(&b, "%s: %s\n", canonicalName(f.Name), f.Value)
+		fmt.Fprintf(&b, "%s: %s\n", textproto.CanonicalMIMEHeaderKey(f.Name), f.Value)
 	}
 	if len(body) > 0 {
 		b.WriteString("\n")
 		b.Write(body)
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-// canonicalName writes a lower-case field name as HTTP/1.1 usually does.
-func canonicalName(name string) string {
-	parts := strings.Split(name, "-")
-	for i, p := range parts {
-		if p != "" {
-			parts[i] = strings.ToUpper(p[:1]) + p[1:]
-		}
-	}
-	return strings.Join(parts, "-")
 }

@@ -78,7 +78,7 @@ func TestPageHeaderListsEnvironments(t *testing.T) {
 	compact := &pageHeader{Envs: envs, Selected: "sandbox", Compact: true}
 	load(t, compact)
 	require.NoError(t, app.Match(app.Div().Class("env-picker"), compact, 0, 0), "no title in the compact header")
-	require.NoError(t, app.Match(app.A().Class("docs-link").Href(QuickstartURL).Rel("noopener noreferrer").Target("_blank"), compact, 0, 0, 2))
+	require.NoError(t, app.Match(app.A().Class("docs-link").Href(quickstartURL).Rel("noopener noreferrer").Target("_blank"), compact, 0, 0, 2))
 }
 
 func TestStepStates(t *testing.T) {

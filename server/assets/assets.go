@@ -41,8 +41,8 @@ const RawLengthHeader = "X-Raw-Content-Length"
 
 // Cache-Control for a URL that names the build, and for one that does not.
 const (
-	CacheImmutable  = "public, max-age=31536000, immutable"
-	CacheRevalidate = "no-cache"
+	cacheImmutable  = "public, max-age=31536000, immutable"
+	cacheRevalidate = "no-cache"
 )
 
 // file is one asset as the server answers it.
@@ -232,10 +232,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // route maps a request path to an asset name and its caching.
 func (s *Server) route(urlPath string) (name, cacheControl string, ok bool) {
 	if name, ok := strings.CutPrefix(urlPath, s.VersionedPrefix()); ok {
-		return name, CacheImmutable, true
+		return name, cacheImmutable, true
 	}
 	if name, ok := strings.CutPrefix(urlPath, "/web/"); ok {
-		return name, CacheRevalidate, true
+		return name, cacheRevalidate, true
 	}
 	return "", "", false
 }

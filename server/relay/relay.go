@@ -239,7 +239,7 @@ func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([
 		return fail(newProblem(wire.ProblemTargetNotAllowed, err.Error()))
 	}
 	rec.env = t.env.Name
-	if _, err := applyProfile(t, in); err != nil {
+	if err := applyProfile(t, in); err != nil {
 		return fail(newProblem(wire.ProblemProfile, err.Error()))
 	}
 	answer, p := r.forward(ctx, t, in)
