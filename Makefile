@@ -19,7 +19,7 @@ all: build
 # the wasm did not change, since brotli's best quality takes half a minute).
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o web/app.wasm .
-	$(GO) run ./internal/precompress web/app.wasm
+	$(GO) run ./internal/cmd/precompress web/app.wasm
 
 # One self-contained binary: the server embeds web/, app.wasm included.
 # Static (no cgo), so it runs on any Linux and alone in the container image.
@@ -35,9 +35,12 @@ image: build
 run: build
 	./bin/octoplay $(ARGS)
 
+# Natively, everything, the bench's reference programs included (./...
+# leaves testdata out); as the browser builds it, the playground and the
+# libraries it may link: the commands under internal/cmd run natively only.
 vet: wasm
-	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./internal/... .
+	$(GO) vet ./... ./internal/cmd/bench/testdata/hello ./internal/cmd/bench/testdata/reference
+	GOOS=js GOARCH=wasm $(GO) vet ./app/... $$($(GO) list ./internal/... | grep -v /internal/cmd/) .
 
 # What the tests run besides Go: Debian's Chromium for the browser tests,
 # curl for the README's examples, HTTPie, Python's requests and Node 18+
@@ -72,7 +75,7 @@ test: test-deps vet
 # go-app hello world, the sealed relay against a bare reverse proxy, in one
 # run. Only 127.0.0.1 is loaded, for a bounded count and time.
 bench: test-deps build
-	OCTOPLAY_CHROMIUM=$(CHROMIUM) $(GO) run ./internal/bench -bin bin/octoplay
+	OCTOPLAY_CHROMIUM=$(CHROMIUM) $(GO) run ./internal/cmd/bench -bin bin/octoplay
 
 # Refresh the README's screenshot from the browser test.
 screenshot: wasm

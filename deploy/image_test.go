@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"octoplay/internal/ohttp"
+	"octoplay/internal/testkit"
 )
 
 // nonRoot is the image's user and group: numeric, so that no /etc/passwd is
@@ -170,7 +170,7 @@ func checkRuns(t *testing.T, ctx context.Context, pm podman, image string) {
 	wantKeys := publishedKeys(t, keyLine)
 
 	name := uniqueName("run")
-	addr := freeAddr(t)
+	addr := testkit.FreeAddr(t)
 	run := pm.command(ctx, "run", "--name", name, "--runtime", "runc", "--network", "host",
 		"--read-only", "--user", nonRoot, "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
 		"--env", "OCTOPLAY_ADDR="+addr, "--env", "OCTOPLAY_RELAY_KEY", image)
@@ -292,14 +292,4 @@ func get(t *testing.T, url string) (*http.Response, []byte) {
 	body, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
 	return res, body
-}
-
-// freeAddr finds a loopback port that is free now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
 }

@@ -12,34 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"octoplay/internal/testkit"
 	"octoplay/web"
 )
 
-// requireTool finds a command the test needs. Without it the test skips,
-// except in CI, where .ci/run installs it and a skip would hide a broken
-// image.
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing: .ci/run installs it, and CI must build and run the image", name)
-		}
-		t.Skipf("%s is not installed: apt-get install podman runc to build and run the image", name)
-	}
-	return path
-}
-
-// requireBuiltWasm skips a test whose binary would embed no wasm, except in
-// CI, where make test builds it first.
+// requireBuiltWasm stops a test whose binary would embed no wasm.
 func requireBuiltWasm(t *testing.T) {
 	t.Helper()
-	if _, err := fs.Stat(web.Assets, "app.wasm"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("web/app.wasm is not built (CI must run make test): %v", err)
-		}
-		t.Skip("web/app.wasm is not built: run make test")
-	}
+	_, err := fs.Stat(web.Assets, "app.wasm")
+	testkit.Need(t, "web/app.wasm", err, "make wasm builds it")
 }
 
 // podman runs Debian's podman as it works on a machine without systemd or
@@ -52,8 +33,8 @@ type podman struct {
 
 func newPodman(t *testing.T) podman {
 	t.Helper()
-	path := requireTool(t, "podman")
-	requireTool(t, "runc")
+	path := testkit.NeedCommand(t, "podman", "apt-get install podman runc to build and run the image")
+	testkit.NeedCommand(t, "runc", "apt-get install runc")
 	conf := filepath.Join(t.TempDir(), "containers.conf")
 	err := os.WriteFile(conf, []byte("[engine]\ncgroup_manager = \"cgroupfs\"\n\n[containers]\ndefault_ulimits = []\n"), 0o644)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -17,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/testkit"
 	"octoplay/web"
 )
 
@@ -28,12 +28,7 @@ func axeSource(t *testing.T) string {
 		path = "../.cache/npm/node_modules/axe-core/axe.min.js"
 	}
 	src, err := os.ReadFile(path)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("axe-core is missing (make test installs it with npm): %v", err)
-		}
-		t.Skipf("axe-core is missing, run make test: %v", err)
-	}
+	testkit.Need(t, "axe-core", err, "make test installs it with npm")
 	return string(src)
 }
 
@@ -162,7 +157,9 @@ func TestPlaygroundEmbedsOnlyWhereAllowed(t *testing.T) {
 			got := frameURL(t, ctx)
 			if tt.framed {
 				assert.Equal(t, tt.url+"/?embed=1", got)
-				require.NoError(t, chromedp.Do(ctx, chromedp.Sleep(500*time.Millisecond)))
+				// The framed playground runs: its wasm asked the relay for
+				// the environments. A refusal would have come before.
+				waitFor(t, func() bool { return strings.Contains(allowed.Stderr.String(), "path=/relay/environments") }, "the framed playground runs")
 				assert.NotContains(t, strings.Join(msgs.everything(), "\n"), "frame-ancestors")
 				return
 			}

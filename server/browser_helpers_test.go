@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -51,40 +50,64 @@ func textOf(t *testing.T, ctx context.Context, sel string) string {
 	return runAction(t, ctx, chromedp.Text(sel))
 }
 
-// wire is everything a page and its service worker sent and received:
+// traffic is everything a page and its service worker sent and received:
 // URLs, headers and bodies, as DevTools or a HAR file would keep them.
-type wire struct {
+type traffic struct {
 	mu           sync.Mutex
 	records      []string
 	relayPosts   int
 	relayAnswers int
+	// open counts, by target and request id, the requests sent whose end
+	// (the body read, or a failure) is not recorded yet; the events come on
+	// separate streams, so an end may be counted before its start.
+	open map[string]int
 }
 
-func (w *wire) add(s string) {
+func (w *traffic) add(s string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.records = append(w.records, s)
 }
 
-func (w *wire) all() string {
+func (w *traffic) all() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return strings.Join(w.records, "\n")
 }
 
-func (w *wire) counts() (int, int) {
+func (w *traffic) counts() (int, int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.relayPosts, w.relayAnswers
 }
 
+// track counts a request's start (+1) or end (-1).
+func (w *traffic) track(id string, delta int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.open == nil {
+		w.open = map[string]int{}
+	}
+	if w.open[id] += delta; w.open[id] == 0 {
+		delete(w.open, id)
+	}
+}
+
+// settled says whether every request sent has ended and had its body read.
+func (w *traffic) settled() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.open) == 0
+}
+
 // record captures the network traffic of the target behind ctx: every
 // request's URL, headers and body, every answer's headers and body.
-func (w *wire) record(t *testing.T, ctx context.Context, who string) {
+func (w *traffic) record(t *testing.T, ctx context.Context, who string) {
 	t.Helper()
 	sent := chromedp.Events(ctx, network.RequestWillBeSent)
 	received := chromedp.Events(ctx, network.ResponseReceived)
 	finished := chromedp.Events(ctx, network.LoadingFinished)
+	failed := chromedp.Events(ctx, network.LoadingFailed)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tgt, network.Enable, network.EnableParams{})
 		return err
@@ -93,6 +116,9 @@ func (w *wire) record(t *testing.T, ctx context.Context, who string) {
 		for ev, err := range sent {
 			if err != nil {
 				return
+			}
+			if ev.RedirectResponse == nil { // a redirect goes on under the same id
+				w.track(who+string(ev.RequestID), +1)
 			}
 			h, _ := json.Marshal(ev.Request.Headers)
 			var body strings.Builder
@@ -132,10 +158,18 @@ func (w *wire) record(t *testing.T, ctx context.Context, who string) {
 				r, err := cdp.Call(ctx, tgt, network.GetResponseBody, network.GetResponseBodyParams{RequestID: ev.RequestID})
 				return &r, err
 			}))
-			if err != nil || res == nil {
-				continue
+			if err == nil && res != nil {
+				w.add(fmt.Sprintf("%s body %s\n%s", who, ev.RequestID, res.Body))
 			}
-			w.add(fmt.Sprintf("%s body %s\n%s", who, ev.RequestID, res.Body))
+			w.track(who+string(ev.RequestID), -1)
+		}
+	}()
+	go func() {
+		for ev, err := range failed {
+			if err != nil {
+				return
+			}
+			w.track(who+string(ev.RequestID), -1)
 		}
 	}()
 }
@@ -162,6 +196,3 @@ const storageDump = `(async () => {
 	}
 	return JSON.stringify(out);
 })()`
-
-// waitQuiet lets in-flight events land before the wire is read.
-func waitQuiet() chromedp.Action[chromedp.Void] { return chromedp.Sleep(700 * time.Millisecond) }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/testkit"
 	"octoplay/web"
 )
 
@@ -25,13 +26,7 @@ func chromiumPath(t *testing.T) string {
 	if path == "" {
 		path = "/usr/lib/chromium/chromium"
 	}
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("no Chromium at %s: CI must run the browser tests (apt-get install chromium)", path)
-		}
-		t.Skipf("no Chromium at %s: install Debian's chromium to run the browser tests", path)
-	}
-	return path
+	return testkit.NeedFile(t, path, "apt-get install chromium, or set OCTOPLAY_CHROMIUM")
 }
 
 // browserMessages collects what a page reports as wrong: console errors,
@@ -132,8 +127,9 @@ func TestBrowserLoadsAndMounts(t *testing.T) {
 	assert.Equal(t, "OctoTable token playground", runAction(t, ctx, chromedp.Title()))
 	assert.Equal(t, "OctoTable token playground", runAction(t, ctx, chromedp.Text("h1")))
 	assert.Len(t, runAction(t, ctx, chromedp.Nodes("#step1, #step2")), 2, "Step 1 and Step 2 are outlined")
-	// Let the service worker install and late messages arrive.
-	require.NoError(t, chromedp.Do(ctx, chromedp.Sleep(500*time.Millisecond)))
+	// The service worker installs last: once it is ready, every message of
+	// the load has come.
+	runAction(t, ctx, chromedp.Evaluate[bool](`navigator.serviceWorker.ready.then(() => true)`, chromedp.EvalAwaitPromise))
 	assert.Empty(t, runAction(t, ctx, chromedp.Evaluate[[]string](`window.__csp`)), "CSP violations")
 	assert.Empty(t, msgs.all(), "console errors")
 }

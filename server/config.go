@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -58,49 +59,10 @@ func envName(flagName string) string {
 // environment variable, then to the built-in default. It returns
 // flag.ErrHelp after printing the usage for -h.
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
-	var (
-		cfg         Config
-		sandboxJSON string
-		logLevel    string
-		frameFrom   string
-	)
-	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "`host:port` to listen on")
-	fs.StringVar(&cfg.SandboxClientID, "sandbox-client-id", sandbox.DemoClientID, "client id of the sandbox's demo client")
-	fs.StringVar(&cfg.SandboxClientSecret, "sandbox-client-secret", sandbox.DemoClientSecret, "client secret of the sandbox's demo client")
-	fs.DurationVar(&cfg.SandboxTokenTTL, "sandbox-token-ttl", 1440*time.Second, "lifetime of the sandbox's access tokens (whole seconds)")
-	fs.StringVar(&sandboxJSON, "sandbox-json", "accept", "`accept` or `reject` JSON token requests in the sandbox (reject answers 415, as some deployments do)")
-	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: `text` or `json`")
-	fs.StringVar(&logLevel, "log-level", "info", "log level: `debug`, info, warn or error")
-	fs.StringVar(&cfg.PublicURL, "public-url", "", "`URL` where browsers reach this server (default http:// and the listening address)")
-	fs.BoolVar(&cfg.OctoTable, "octotable", false, "relay to the real OctoTable API (api.octotable.com) too")
-	fs.StringVar(&cfg.ConfigFile, "config", "", "JSON `file` with more environments and credential profiles")
-	fs.StringVar(&cfg.RelayKeys, "relay-key", "", "relay `keys`, comma-separated, as -new-relay-key prints them (default: new keys at every start)")
-	fs.StringVar(&cfg.RelayPreviousKeys, "relay-previous-key", "", "`keys` of before a rotation: still opened, no longer published, during -relay-key-grace")
-	fs.DurationVar(&cfg.RelayKeyGrace, "relay-key-grace", time.Hour, "how long -relay-previous-key keys are still opened")
-	fs.Float64Var(&cfg.RelayRate, "relay-rate", 5, "sealed requests per second allowed per client address")
-	fs.IntVar(&cfg.RelayBurst, "relay-burst", 20, "requests a client address may send at once above -relay-rate")
-	fs.StringVar(&frameFrom, "frame-ancestors", "", "`origins` allowed to embed the playground in a frame, space- or comma-separated, such as https://docs.octotable.com (default none)")
-	fs.BoolVar(&cfg.NewRelayKey, "new-relay-key", false, "print a new key pair for -relay-key / OCTOPLAY_RELAY_KEY and exit")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: %s [flags]\n\nServes the OctoTable token playground and its sandbox.\nEvery flag can also be set with the environment variable named beside it.\n\n", fs.Name())
-		fs.VisitAll(func(f *flag.Flag) {
-			name, usage := flag.UnquoteUsage(f)
-			fmt.Fprintf(stderr, "  -%s %s\t(%s)\n    \t%s (default %q)\n", f.Name, name, envName(f.Name), usage, f.DefValue)
-		})
-	}
-
-	var envErr error
-	fs.VisitAll(func(f *flag.Flag) {
-		if v := getenv(envName(f.Name)); v != "" && envErr == nil {
-			if err := fs.Set(f.Name, v); err != nil {
-				envErr = fmt.Errorf("parse config: %s: %w", envName(f.Name), err)
-			}
-		}
-	})
-	if envErr != nil {
-		return Config{}, envErr
+	var raw rawConfig
+	fs := defineFlags(args[0], &raw, stderr)
+	if err := overlayEnvironment(fs, getenv); err != nil {
+		return Config{}, err
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -111,18 +73,122 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("parse config: unexpected argument %q", fs.Arg(0))
 	}
+	return raw.validate()
+}
 
-	switch sandboxJSON {
+// rawConfig is what the flags set before it is checked: the Config, and
+// the text of the flags that become something else.
+type rawConfig struct {
+	Config
+	sandboxJSON string
+	logLevel    string
+	frameFrom   string
+}
+
+// describedDefaults are the defaults a value cannot show: what an empty
+// flag means.
+var describedDefaults = map[string]string{
+	"public-url":      "http:// and the listening address",
+	"relay-key":       "new keys at every start",
+	"frame-ancestors": "none",
+}
+
+// defineFlags defines every flag on a new FlagSet named name, setting raw.
+func defineFlags(name string, raw *rawConfig, stderr io.Writer) *flag.FlagSet {
+	cfg := &raw.Config
+	sandboxJSON, logLevel, frameFrom := &raw.sandboxJSON, &raw.logLevel, &raw.frameFrom
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "`host:port` to listen on")
+	fs.StringVar(&cfg.SandboxClientID, "sandbox-client-id", sandbox.DemoClientID, "client id of the sandbox's demo client")
+	fs.StringVar(&cfg.SandboxClientSecret, "sandbox-client-secret", sandbox.DemoClientSecret, "client secret of the sandbox's demo client")
+	fs.DurationVar(&cfg.SandboxTokenTTL, "sandbox-token-ttl", 1440*time.Second, "lifetime of the sandbox's access tokens (whole seconds)")
+	fs.StringVar(sandboxJSON, "sandbox-json", "accept", "`mode`: accept or reject JSON token requests in the sandbox (reject answers 415, as some deployments do)")
+	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log `format`: text or json")
+	fs.StringVar(logLevel, "log-level", "info", "log `level`: debug, info, warn or error")
+	fs.StringVar(&cfg.PublicURL, "public-url", "", "`URL` where browsers reach this server")
+	fs.BoolVar(&cfg.OctoTable, "octotable", false, "relay to the real OctoTable API (api.octotable.com) too")
+	fs.StringVar(&cfg.ConfigFile, "config", "", "JSON `file` with more environments and credential profiles")
+	fs.StringVar(&cfg.RelayKeys, "relay-key", "", "relay `keys`, comma-separated, as -new-relay-key prints them")
+	fs.StringVar(&cfg.RelayPreviousKeys, "relay-previous-key", "", "`keys` of before a rotation: still opened, no longer published, during -relay-key-grace")
+	fs.DurationVar(&cfg.RelayKeyGrace, "relay-key-grace", time.Hour, "how long -relay-previous-key keys are still opened")
+	fs.Float64Var(&cfg.RelayRate, "relay-rate", 5, "sealed requests per second allowed per client address")
+	fs.IntVar(&cfg.RelayBurst, "relay-burst", 20, "requests a client address may send at once above -relay-rate")
+	fs.StringVar(frameFrom, "frame-ancestors", "", "`origins` allowed to embed the playground in a frame, space- or comma-separated, such as https://docs.octotable.com")
+	fs.BoolVar(&cfg.NewRelayKey, "new-relay-key", false, "print a new key pair for -relay-key / OCTOPLAY_RELAY_KEY and exit")
+	fs.Usage = func() { printUsage(fs, stderr) }
+	return fs
+}
+
+// printUsage lists every flag with its variable and its default, once: a
+// zero default (an empty string, false, 0) says nothing, and an empty one
+// with a meaning says it in words.
+func printUsage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprintf(w, "Usage: %s [flags]\n\nServes the OctoTable token playground and its sandbox.\nEvery flag can also be set with the environment variable named beside it.\n\n", fs.Name())
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		if name != "" {
+			name = " " + name
+		}
+		fmt.Fprintf(w, "  -%s%s\t(%s)\n    \t%s", f.Name, name, envName(f.Name), usage)
+		if d := shownDefault(f); d != "" {
+			fmt.Fprintf(w, " (default %s)", d)
+		}
+		fmt.Fprintln(w)
+	})
+}
+
+// shownDefault is a flag's default as -h shows it: strings quoted as the
+// flag package does, "" when there is nothing to show.
+func shownDefault(f *flag.Flag) string {
+	if d, ok := describedDefaults[f.Name]; ok {
+		return d
+	}
+	switch v := f.Value.(flag.Getter).Get().(type) {
+	case string:
+		if v == "" {
+			return ""
+		}
+		return strconv.Quote(f.DefValue)
+	case bool:
+		if !v {
+			return ""
+		}
+	}
+	if f.DefValue == "0" {
+		return ""
+	}
+	return f.DefValue
+}
+
+// overlayEnvironment sets each flag from its OCTOPLAY_* variable, when that
+// is set; the command line, parsed after, wins.
+func overlayEnvironment(fs *flag.FlagSet, getenv func(string) string) error {
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v := getenv(envName(f.Name)); v != "" && envErr == nil {
+			if err := fs.Set(f.Name, v); err != nil {
+				envErr = fmt.Errorf("parse config: %s: %w", envName(f.Name), err)
+			}
+		}
+	})
+	return envErr
+}
+
+// validate checks what the flags said and turns their text into the Config.
+func (raw rawConfig) validate() (Config, error) {
+	cfg := raw.Config
+	switch raw.sandboxJSON {
 	case "accept":
 	case "reject":
 		cfg.SandboxRejectJSON = true
 	default:
-		return Config{}, fmt.Errorf("parse config: -sandbox-json must be accept or reject, not %q", sandboxJSON)
+		return Config{}, fmt.Errorf("parse config: -sandbox-json must be accept or reject, not %q", raw.sandboxJSON)
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return Config{}, fmt.Errorf("parse config: -log-format must be text or json, not %q", cfg.LogFormat)
 	}
-	if err := cfg.LogLevel.UnmarshalText([]byte(logLevel)); err != nil {
+	if err := cfg.LogLevel.UnmarshalText([]byte(raw.logLevel)); err != nil {
 		return Config{}, fmt.Errorf("parse config: -log-level: %w", err)
 	}
 	if cfg.SandboxTokenTTL < time.Second || cfg.SandboxTokenTTL%time.Second != 0 {
@@ -134,7 +200,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 			return Config{}, fmt.Errorf("parse config: -public-url must be an http or https URL such as https://playground.example.com, not %q", cfg.PublicURL)
 		}
 	}
-	for _, o := range strings.FieldsFunc(frameFrom, func(r rune) bool { return r == ',' || r == ' ' }) {
+	for _, o := range strings.FieldsFunc(raw.frameFrom, func(r rune) bool { return r == ',' || r == ' ' }) {
 		if !isOrigin(o) {
 			return Config{}, fmt.Errorf("parse config: -frame-ancestors: %q is not an origin such as https://docs.example.com", o)
 		}

@@ -120,15 +120,51 @@ func TestHelpListsEveryFlagWithItsVariable(t *testing.T) {
 	assert.Contains(t, stderr.String(), "OCTOPLAY_SANDBOX_TOKEN_TTL")
 }
 
-func TestShellQuote(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{in: "client_id=octoplay-demo", want: `"client_id=octoplay-demo"`},
-		{in: "client_secret=a$b", want: `'client_secret=a$b'`},
-		{in: "it's", want: `'it'\''s'`},
-		{in: "x`y`", want: "'x`y`'"},
-		{in: `a"b`, want: `'a"b'`},
+// -h shows each flag once, with its variable, and its default once and as
+// it is: nothing for an empty or false default, words for an empty one
+// that means something, strings quoted.
+func TestHelpShowsEachDefaultOnce(t *testing.T) {
+	var stderr bytes.Buffer
+	_, err := parseConfig([]string{"octoplay", "-h"}, func(string) string { return "" }, &stderr)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	help := stderr.String()
+	assert.NotContains(t, help, "`", "a backquote left in a usage text")
+	for _, wrong := range []string{`(default "")`, `(default "false")`, "(default false)", "(default 0)", `(default "0")`} {
+		assert.NotContains(t, help, wrong)
 	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, shellQuote(tt.in), tt.in)
+
+	blocks := map[string]string{} // flag name -> its lines
+	for _, block := range strings.Split(help, "\n  -")[1:] {
+		name, _, _ := strings.Cut(block, " ")
+		name, _, _ = strings.Cut(name, "\t")
+		assert.NotContains(t, blocks, name, "-%s is listed twice", name)
+		blocks[name] = block
+	}
+	var raw rawConfig
+	defineFlags("octoplay", &raw, io.Discard).VisitAll(func(f *flag.Flag) {
+		block, ok := blocks[f.Name]
+		if !assert.True(t, ok, "-%s is not listed", f.Name) {
+			return
+		}
+		assert.Equal(t, 1, strings.Count(block, "("+envName(f.Name)+")"), "-%s names its variable once", f.Name)
+		assert.LessOrEqual(t, strings.Count(block, "default"), 1, "-%s shows its default once:\n%s", f.Name, block)
+	})
+	for name, want := range map[string]string{
+		"addr":              `(default "127.0.0.1:8080")`,
+		"sandbox-json":      `(default "accept")`,
+		"sandbox-token-ttl": "(default 24m0s)",
+		"relay-rate":        "(default 5)",
+		"public-url":        "(default http:// and the listening address)",
+		"relay-key":         "(default new keys at every start)",
+		"frame-ancestors":   "(default none)",
+		"octotable":         "",
+		"config":            "",
+		"new-relay-key":     "",
+	} {
+		if want == "" {
+			assert.NotContains(t, blocks[name], "default", name)
+			continue
+		}
+		assert.True(t, strings.HasSuffix(strings.TrimSpace(blocks[name]), want), "-%s ends in %s:\n%s", name, want, blocks[name])
 	}
 }

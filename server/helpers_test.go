@@ -1,19 +1,16 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"io/fs"
-	"net"
 	"net/http"
-	"os"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/testkit"
 	"octoplay/web"
 )
 
@@ -30,51 +27,19 @@ func standInAssets() fstest.MapFS {
 	}
 }
 
-// requireBuiltWasm skips a test that needs the real wasm when it was not
-// built, except in CI, where skipping would hide a broken build.
+// requireBuiltWasm stops a test that needs the real wasm when it was not
+// built: a failure in CI, a skip elsewhere.
 func requireBuiltWasm(t *testing.T) {
 	t.Helper()
-	if _, err := fs.Stat(web.Assets, "app.wasm"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("web/app.wasm is not built (CI must run make test): %v", err)
-		}
-		t.Skip("web/app.wasm is not built: run make test")
-	}
-}
-
-// freeAddr finds a loopback port that is free now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
-}
-
-// syncBuffer is a bytes.Buffer that the server and the test may share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	_, err := fs.Stat(web.Assets, "app.wasm")
+	testkit.Need(t, "web/app.wasm", err, "make wasm builds it")
 }
 
 // testServer is a running server and what it printed.
 type testServer struct {
 	URL    string
-	Stdout *syncBuffer
-	Stderr *syncBuffer
+	Stdout *testkit.SyncBuffer
+	Stderr *testkit.SyncBuffer
 	stop   context.CancelFunc
 	done   chan struct{} // closed when run returns, with err set
 	err    error
@@ -84,12 +49,12 @@ type testServer struct {
 // assets and flags, waits for /healthz, and stops it when the test ends.
 func startServer(t *testing.T, assets fs.FS, env map[string]string, args ...string) *testServer {
 	t.Helper()
-	addr := freeAddr(t)
+	addr := testkit.FreeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{
 		URL:    "http://" + addr,
-		Stdout: &syncBuffer{},
-		Stderr: &syncBuffer{},
+		Stdout: &testkit.SyncBuffer{},
+		Stderr: &testkit.SyncBuffer{},
 		stop:   cancel,
 		done:   make(chan struct{}),
 	}

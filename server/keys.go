@@ -3,6 +3,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"io"
@@ -54,9 +55,10 @@ func parseRelayKeys(list string) ([]*ohttp.PrivateKey, error) {
 }
 
 // relayGateway holds the current keys, published, and the previous ones,
-// which still open requests until the grace period ends: clients that
-// fetched the old configuration keep working through a rotation.
-func relayGateway(cfg Config, logger *slog.Logger) (*ohttp.Gateway, error) {
+// which still open requests until the grace period ends or ctx is done:
+// clients that fetched the old configuration keep working through a
+// rotation.
+func relayGateway(ctx context.Context, cfg Config, logger *slog.Logger) (*ohttp.Gateway, error) {
 	current, err := parseRelayKeys(cfg.RelayKeys)
 	if err != nil {
 		return nil, err
@@ -78,17 +80,29 @@ func relayGateway(cfg Config, logger *slog.Logger) (*ohttp.Gateway, error) {
 		gw.RetireKey(k.KeyID())
 	}
 	if len(previous) > 0 {
-		time.AfterFunc(cfg.RelayKeyGrace, func() {
-			for _, k := range previous {
-				gw.RemoveKey(k.KeyID())
-			}
-			logger.Info("relay: previous keys removed after the grace period", "count", len(previous))
-		})
+		go removeAfterGrace(ctx, gw, previous, cfg.RelayKeyGrace, logger)
 	}
 	for _, k := range current {
 		logger.Info("relay key", "key_id", k.KeyID(), "kem", fmt.Sprintf("0x%04x", k.KEM()))
 	}
 	return gw, nil
+}
+
+// removeAfterGrace removes the previous keys from the gateway once the
+// grace period is over, or gives up when ctx is done: the server that
+// holds the gateway has stopped, and nothing keeps it alive.
+func removeAfterGrace(ctx context.Context, gw *ohttp.Gateway, previous []*ohttp.PrivateKey, grace time.Duration, logger *slog.Logger) {
+	timer := time.NewTimer(grace)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return
+	case <-timer.C:
+	}
+	for _, k := range previous {
+		gw.RemoveKey(k.KeyID())
+	}
+	logger.Info("relay: previous keys removed after the grace period", "count", len(previous))
 }
 
 // printNewRelayKeys writes a fresh pair of keys for OCTOPLAY_RELAY_KEY, for

@@ -31,10 +31,6 @@ func securityHeaders(csp string, next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
-		if r.URL.Path == "/relay" || strings.HasPrefix(r.URL.Path, "/relay/") {
-			// Even the relay's errors and 405s must not be cached anywhere.
-			h.Set("Cache-Control", "no-store")
-		}
 		next.ServeHTTP(w, r)
 	})
 }

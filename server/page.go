@@ -10,6 +10,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"octoplay/app/ui"
+	"octoplay/internal/wire"
 	"octoplay/server/assets"
 )
 
@@ -26,8 +27,8 @@ const swFetchPassBy = `self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" ||
       url.origin !== self.location.origin ||
-      url.pathname === "/relay" || url.pathname.startsWith("/relay/") ||
-      url.pathname.startsWith("/sandbox/")) {
+      url.pathname === "` + wire.RelayPath + `" || url.pathname.startsWith("` + wire.RelayPath + `/") ||
+      url.pathname.startsWith("` + wire.SandboxMount + `/")) {
     return;
   }
   event.respondWith(fetchWithCache(event.request));

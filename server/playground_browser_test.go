@@ -45,13 +45,12 @@ func TestPlaygroundStep1ThenStep2(t *testing.T) {
 	assert.Equal(t, "••••••••", textOf(t, ctx, "#token-value"))
 	assert.NotContains(t, textOf(t, ctx, "#step1 .answer-body"), "access_token\": \"\"", "the token is masked, not emptied")
 
-	// The stepper's links move on the page and keep what was done.
+	// The stepper's links move on the page and keep what was done: the
+	// click on #send is handled after the navigation, with the token kept.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`.stepper-item[data-state="todo"] a`)))
+	runAction(t, ctx, chromedp.Poll[bool](`location.hash === "#step2"`, chromedp.WithPollingTimeout(5*time.Second)))
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Click(`.stepper-item[data-state="todo"] a`),
-		chromedp.Sleep(300*time.Millisecond),
 		waitSel(`#token-status[data-state="valid"]`),
-	))
-	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Click("#send"),
 		waitSel(`#step2-status[data-status="200"]`),
 	))
@@ -195,7 +194,7 @@ func TestPlaygroundLeaksNoSecretNorToken(t *testing.T) {
 	id := "leak-test-client"
 	s := startServer(t, web.Assets, nil, "-sandbox-client-id", id, "-sandbox-client-secret", secret)
 	ctx, msgs := newBrowser(t)
-	var net wire
+	var net traffic
 	net.record(t, ctx, "page")
 	openPlayground(t, ctx, s.URL+"/")
 
@@ -235,7 +234,7 @@ func TestPlaygroundLeaksNoSecretNorToken(t *testing.T) {
 	))
 	// Two token requests and one API call: wait until the capture has them.
 	waitFor(t, func() bool { posts, answers := net.counts(); return posts >= 3 && answers >= 3 }, "the sealed requests and answers are captured")
-	require.NoError(t, chromedp.Do(ctx, waitQuiet()))
+	waitFor(t, net.settled, "every captured request ended and its body was read")
 	stored := runAction(t, ctx, chromedp.Evaluate[string](storageDump, chromedp.EvalAwaitPromise))
 	haystack := net.all() + "\n" + stored + "\n" + strings.Join(msgs.everything(), "\n")
 

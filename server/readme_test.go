@@ -2,14 +2,18 @@ package server
 
 import (
 	"encoding/json"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/testkit"
 )
 
 // readmeShellBlocks are the ```sh blocks of the README, in order.
@@ -27,12 +31,7 @@ func readmeShellBlocks(t *testing.T) []string {
 // The README's curl examples work as written, against a server where the
 // README says it is; only the port is this test's own.
 func TestREADMECurlExamples(t *testing.T) {
-	if _, err := exec.LookPath("curl"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("curl is missing: .ci/run installs it")
-		}
-		t.Skip("curl is not installed")
-	}
+	testkit.NeedCommand(t, "curl", "apt-get install curl")
 	s := startServer(t, standInAssets(), nil)
 	var examples []string
 	for _, b := range readmeShellBlocks(t) {
@@ -81,4 +80,59 @@ func TestREADMECurlExamples(t *testing.T) {
 	}
 	assert.Contains(t, lines[1], `"id":201`)
 	assert.Equal(t, 2, strings.Count(lines[3], `"guest_name"`), "limit=2")
+}
+
+// The README's layout table names what is in the tree, and every package
+// and top-level entry of the tree is in the table.
+func TestREADMELayoutMatchesTheTree(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	_, layout, found := strings.Cut(string(readme), "\n## Layout\n")
+	require.True(t, found, "the README has a Layout section")
+	layout, _, _ = strings.Cut(layout, "\n## ")
+	var listed []string
+	for _, row := range regexp.MustCompile("(?m)^\\| (`[^|]*) \\|").FindAllStringSubmatch(layout, -1) {
+		for _, name := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(row[1], -1) {
+			listed = append(listed, strings.TrimSuffix(name[1], "/"))
+		}
+	}
+	require.NotEmpty(t, listed)
+	for _, name := range listed {
+		_, err := os.Stat(filepath.Join("..", name))
+		assert.NoError(t, err, "the layout names %s", name)
+	}
+	covered := func(path string) bool {
+		for _, name := range listed {
+			if path == name || strings.HasPrefix(path, name+"/") || strings.HasPrefix(name, path+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	top, err := os.ReadDir("..")
+	require.NoError(t, err)
+	for _, e := range top {
+		name := e.Name()
+		if name == "go.mod" || name == "go.sum" || name == "README.md" || name == "bin" || name == ".git" || name == ".gitignore" || name == ".cache" {
+			continue
+		}
+		assert.True(t, covered(name), "the layout does not name %s", name)
+	}
+	require.NoError(t, filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel("..", path)
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") && rel != ".") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+			pkg := filepath.ToSlash(filepath.Dir(rel))
+			if pkg == "." {
+				pkg = rel // main.go
+			}
+			assert.True(t, covered(pkg), "the layout does not name the package %s", pkg)
+		}
+		return nil
+	}))
 }

@@ -18,6 +18,7 @@ import (
 
 	"octoplay/internal/bhttp"
 	"octoplay/internal/ohttp"
+	"octoplay/internal/wire"
 )
 
 // newRelayClient is what the browser does, in Go: fetch the key
@@ -180,4 +181,30 @@ func TestRelayEnvironments(t *testing.T) {
 		 "api_bases":["https://api.octotable.com/api/v2/","https://api.octotable.com/octotable-pms/api/v2/"],"profiles":[]}
 	]`, body)
 	assert.NotContains(t, body, "secret")
+}
+
+// Mounted in the server, the relay's answers, refusals included, are never
+// stored; the rest of the server's keep their own caching.
+func TestRelayAnswersAreNeverStored(t *testing.T) {
+	s := startServer(t, standInAssets(), nil)
+	for _, tt := range []struct {
+		method, path string
+		status       int
+	}{
+		{"GET", wire.RelayKeysPath, http.StatusOK},
+		{"POST", wire.RelayEnvironmentsPath, http.StatusMethodNotAllowed},
+		{"GET", wire.RelayPath, http.StatusMethodNotAllowed},
+		{"POST", wire.RelayPath, http.StatusUnsupportedMediaType},
+	} {
+		req, err := http.NewRequest(tt.method, s.URL+tt.path, nil)
+		require.NoError(t, err)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Equal(t, tt.status, res.StatusCode, "%s %s", tt.method, tt.path)
+		assert.Equal(t, "no-store", res.Header.Get("Cache-Control"), "%s %s", tt.method, tt.path)
+		assert.Equal(t, "nosniff", res.Header.Get("X-Content-Type-Options"), "the server's headers too")
+	}
+	res, _ := get(t, s.URL+"/web/styles.css", nil)
+	assert.Equal(t, "no-cache", res.Header.Get("Cache-Control"))
 }

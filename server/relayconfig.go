@@ -5,22 +5,22 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 
+	"octoplay/internal/wire"
 	"octoplay/server/relay"
 )
 
-// The real OctoTable, as its quickstart publishes it.
-const (
-	octotableTokenURL = "https://api.octotable.com/octotable-auth/api/v2/oauth2/token"
-	octotableAPI      = "https://api.octotable.com/api/v2/"
-	octotablePMS      = "https://api.octotable.com/octotable-pms/api/v2/"
-)
+// octotableOrigin is the real OctoTable, as its quickstart publishes it:
+// its paths are the contract's.
+const octotableOrigin = "https://api.octotable.com"
 
 // fileConfig is the -config file: more environments, and profiles for the
-// built-in ones.
+// built-in ones, which are written as its environments are.
 type fileConfig struct {
 	Environments []fileEnvironment                       `json:"environments"`
 	Profiles     map[string]map[string]relay.Credentials `json:"profiles"`
@@ -82,7 +82,7 @@ func envProfiles(list string, getenv func(string) string) (map[string]map[string
 // environments are the relay's allow-list: the sandbox, reached in-process
 // at its public URLs; OctoTable when -octotable is on; and the config
 // file's. Profiles from the file and the environment variables are added
-// to the environment they name.
+// to the environment they name. (The relay refuses a name defined twice.)
 func environments(cfg Config, sb http.Handler, getenv func(string) string) ([]*relay.Environment, error) {
 	fc, err := readFileConfig(cfg.ConfigFile)
 	if err != nil {
@@ -92,59 +92,75 @@ func environments(cfg Config, sb http.Handler, getenv func(string) string) ([]*r
 	if err != nil {
 		return nil, fmt.Errorf("environments: %w", err)
 	}
-	profiles := func(env string, own map[string]relay.Credentials) map[string]relay.Credentials {
-		all := map[string]relay.Credentials{}
-		for _, src := range []map[string]relay.Credentials{own, fc.Profiles[env], fromEnv[env]} {
-			for k, v := range src {
-				all[k] = v
-			}
-		}
-		return all
+	profiles := profileSources{file: fc.Profiles, env: fromEnv}
+	specs := []fileEnvironment{sandboxEnvironment(cfg)}
+	if cfg.OctoTable {
+		specs = append(specs, octotableEnvironment)
 	}
-
-	base := strings.TrimRight(cfg.PublicURL, "/") + "/sandbox"
-	sandboxEnv, err := relay.NewEnvironment("sandbox", "Sandbox (built in)",
-		base+"/octotable-auth/api/v2/oauth2/token",
-		[]string{base + "/api/v2/", base + "/octotable-pms/api/v2/"},
-		profiles("sandbox", map[string]relay.Credentials{"demo": {ClientID: cfg.SandboxClientID, ClientSecret: cfg.SandboxClientSecret}}))
-	if err != nil {
+	var envs []*relay.Environment
+	for _, spec := range append(specs, fc.Environments...) {
+		env, err := relay.NewEnvironment(spec.Name, spec.Title, spec.TokenURL, spec.APIBases, profiles.of(spec.Name, spec.Profiles))
+		if err != nil {
+			return nil, fmt.Errorf("environments: %w", err)
+		}
+		envs = append(envs, env)
+	}
+	// The relay reaches the sandbox through the same mount a browser
+	// would, but in-process: nothing dials loopback.
+	envs[0].Transport = relay.NewHandlerTransport(http.StripPrefix(wire.SandboxMount, sb))
+	if err := profiles.checkOn(envs); err != nil {
 		return nil, fmt.Errorf("environments: %w", err)
 	}
-	// The relay reaches the sandbox through the same /sandbox mount a
-	// browser would, but in-process: nothing dials loopback.
-	sandboxEnv.Transport = relay.NewHandlerTransport(http.StripPrefix("/sandbox", sb))
-	envs := []*relay.Environment{sandboxEnv}
-
-	if cfg.OctoTable {
-		env, err := relay.NewEnvironment("octotable", "OctoTable", octotableTokenURL, []string{octotableAPI, octotablePMS}, profiles("octotable", nil))
-		if err != nil {
-			return nil, fmt.Errorf("environments: %w", err)
-		}
-		envs = append(envs, env)
-	}
-	for _, fe := range fc.Environments {
-		env, err := relay.NewEnvironment(fe.Name, fe.Title, fe.TokenURL, fe.APIBases, profiles(fe.Name, fe.Profiles))
-		if err != nil {
-			return nil, fmt.Errorf("environments: %w", err)
-		}
-		envs = append(envs, env)
-	}
-	known := map[string]bool{}
-	for _, e := range envs {
-		if known[e.Name] {
-			return nil, fmt.Errorf("environments: %s is defined twice", e.Name)
-		}
-		known[e.Name] = true
-	}
-	for env := range fromEnv {
-		if !known[env] {
-			return nil, fmt.Errorf("environments: OCTOPLAY_PROFILES names environment %q, which is not on", env)
-		}
-	}
-	for env := range fc.Profiles {
-		if !known[env] {
-			return nil, fmt.Errorf("environments: the config file's profiles name environment %q, which is not on", env)
-		}
-	}
 	return envs, nil
+}
+
+// sandboxEnvironment is the sandbox under this server's public URL, with
+// its demo client as the profile wire.SandboxProfile.
+func sandboxEnvironment(cfg Config) fileEnvironment {
+	base := strings.TrimRight(cfg.PublicURL, "/") + wire.SandboxMount
+	return fileEnvironment{
+		Name: wire.SandboxEnvironment, Title: "Sandbox (built in)",
+		TokenURL: base + wire.TokenPath, APIBases: []string{base + wire.APIBase, base + wire.PMSBase},
+		Profiles: map[string]relay.Credentials{wire.SandboxProfile: {ClientID: cfg.SandboxClientID, ClientSecret: cfg.SandboxClientSecret}},
+	}
+}
+
+// octotableEnvironment is the real OctoTable, as its quickstart publishes it.
+var octotableEnvironment = fileEnvironment{
+	Name: "octotable", Title: "OctoTable",
+	TokenURL: octotableOrigin + wire.TokenPath, APIBases: []string{octotableOrigin + wire.APIBase, octotableOrigin + wire.PMSBase},
+}
+
+// profileSources are the profiles that come from outside an environment's
+// own definition, by environment: the config file's and the variables'.
+type profileSources struct {
+	file, env map[string]map[string]relay.Credentials
+}
+
+// of is env's own profiles, then the file's, then the variables', a later
+// one winning over an earlier one of the same name.
+func (ps profileSources) of(env string, own map[string]relay.Credentials) map[string]relay.Credentials {
+	all := map[string]relay.Credentials{}
+	maps.Copy(all, own)
+	maps.Copy(all, ps.file[env])
+	maps.Copy(all, ps.env[env])
+	return all
+}
+
+// checkOn refuses profiles for an environment that is not on.
+func (ps profileSources) checkOn(envs []*relay.Environment) error {
+	on := func(name string) bool {
+		return slices.ContainsFunc(envs, func(e *relay.Environment) bool { return e.Name == name })
+	}
+	for env := range ps.env {
+		if !on(env) {
+			return fmt.Errorf("OCTOPLAY_PROFILES names environment %q, which is not on", env)
+		}
+	}
+	for env := range ps.file {
+		if !on(env) {
+			return fmt.Errorf("the config file's profiles name environment %q, which is not on", env)
+		}
+	}
+	return nil
 }

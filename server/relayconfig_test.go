@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -73,6 +74,11 @@ func TestEnvironments(t *testing.T) {
 				tt.cfg(&cfg)
 			}
 			envs, err := environments(cfg, http.NotFoundHandler(), func(k string) string { return tt.env[k] })
+			if err == nil {
+				// The relay itself refuses what the environments cannot say
+				// alone: a name defined twice.
+				_, err = newRelay(context.Background(), cfg, newLogger(Config{}, io.Discard), http.NotFoundHandler(), func(k string) string { return tt.env[k] })
+			}
 			if tt.wantErr != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.wantErr)
@@ -151,7 +157,38 @@ func keyText(t *testing.T, xwingID, x25519ID uint8) string {
 
 func TestRelayKeyIDClashIsExplained(t *testing.T) {
 	cfg := Config{RelayKeys: keyText(t, 1, 2), RelayPreviousKeys: keyText(t, 2, 3)}
-	_, err := relayGateway(cfg, newLogger(Config{}, io.Discard))
+	_, err := relayGateway(context.Background(), cfg, newLogger(Config{}, io.Discard))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "distinct key ids")
+}
+
+// The previous keys go when the grace period is over, and the wait ends
+// with the server: nothing outlives it.
+func TestPreviousKeysGoAfterTheGraceOrWithTheServer(t *testing.T) {
+	opens := func(gw *ohttp.Gateway, k *ohttp.PrivateKey) bool {
+		sealed, _, err := ohttp.SealRequest(k.Config(), []byte("request"))
+		require.NoError(t, err)
+		_, err = gw.OpenRequest(sealed)
+		return err == nil
+	}
+	newGateway := func() (*ohttp.Gateway, *ohttp.PrivateKey) {
+		previous, err := ohttp.GenerateKey(7, ohttp.KEMX25519)
+		require.NoError(t, err)
+		current, err := ohttp.GenerateKey(8, ohttp.KEMX25519)
+		require.NoError(t, err)
+		gw, err := ohttp.NewGateway(current, previous)
+		require.NoError(t, err)
+		return gw, previous
+	}
+	logger := newLogger(Config{}, io.Discard)
+
+	gw, previous := newGateway()
+	stopped, stop := context.WithCancel(context.Background())
+	stop()
+	removeAfterGrace(stopped, gw, []*ohttp.PrivateKey{previous}, time.Hour, logger) // returns: the server stopped
+	assert.True(t, opens(gw, previous), "kept, the grace not being over")
+
+	gw, previous = newGateway()
+	removeAfterGrace(context.Background(), gw, []*ohttp.PrivateKey{previous}, time.Nanosecond, logger)
+	assert.False(t, opens(gw, previous), "removed after the grace")
 }

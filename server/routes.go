@@ -5,6 +5,7 @@ package server
 import (
 	"net/http"
 
+	"octoplay/internal/wire"
 	"octoplay/server/assets"
 	"octoplay/server/relay"
 )
@@ -23,11 +24,12 @@ func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, sandbox
 	mux.Handle("GET "+st.VersionedPrefix(), st)
 	mux.Handle("GET /web/", st)
 
-	// The sealed relay (RFC 9458): keys, environments, and the gateway.
-	mux.Handle("GET /relay/keys", rl.HandleKeys())
-	mux.Handle("GET /relay/environments", rl.HandleEnvironments())
-	mux.Handle("POST /relay", rl.HandleRelay())
-	mux.Handle("/sandbox/", http.StripPrefix("/sandbox", sandbox))
+	// The sealed relay (RFC 9458): GET /relay/keys, GET /relay/environments
+	// and POST /relay, with the headers all its answers carry.
+	relayRoutes := rl.Handler()
+	mux.Handle(wire.RelayPath, relayRoutes)
+	mux.Handle(wire.RelayPath+"/", relayRoutes)
+	mux.Handle(wire.SandboxMount+"/", http.StripPrefix(wire.SandboxMount, sandbox))
 
 	// The page, go-app's scripts, manifest and service worker. "GET /" would
 	// conflict with "/sandbox/", which takes every method.

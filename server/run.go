@@ -19,8 +19,10 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode"
 
+	"octoplay/app/quickstart"
+	"octoplay/app/snippets"
+	"octoplay/internal/wire"
 	"octoplay/server/relay"
 	"octoplay/server/sandbox"
 	"octoplay/web"
@@ -79,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = baseURL(ln.Addr())
 	}
-	rl, err := newRelay(cfg, logger, sb, getenv)
+	rl, err := newRelay(ctx, cfg, logger, sb, getenv)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -116,9 +118,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
-// newRelay builds the gateway from the configuration.
-func newRelay(cfg Config, logger *slog.Logger, sb http.Handler, getenv func(string) string) (*relay.Relay, error) {
-	gw, err := relayGateway(cfg, logger)
+// newRelay builds the gateway from the configuration, for as long as ctx
+// lasts.
+func newRelay(ctx context.Context, cfg Config, logger *slog.Logger, sb http.Handler, getenv func(string) string) (*relay.Relay, error) {
+	gw, err := relayGateway(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -152,25 +155,22 @@ func printBanner(w io.Writer, cfg Config, base string) {
 	fmt.Fprintf(w, "OctoTable token playground: %s/\n", base)
 	fmt.Fprintf(w, "sandbox client id: %s\n", cfg.SandboxClientID)
 	fmt.Fprintf(w, "sandbox client secret: %s\n", cfg.SandboxClientSecret)
-	fmt.Fprintf(w, "property id: %s\n", sandbox.PropertyID)
-	fmt.Fprintf(w, "Step 1 with curl:\n  %s\n", step1Curl(base, cfg))
-}
-
-// step1Curl is the quickstart's Step 1 against this server's sandbox, in
-// the quickstart's own style.
-func step1Curl(base string, cfg Config) string {
-	return fmt.Sprintf(`curl --location %s --data-urlencode "grant_type=client_credentials" --data-urlencode %s --data-urlencode %s`,
-		shellQuote(base+"/sandbox/octotable-auth/api/v2/oauth2/token"),
-		shellQuote("client_id="+cfg.SandboxClientID),
-		shellQuote("client_secret="+cfg.SandboxClientSecret))
-}
-
-// shellQuote quotes s for a POSIX shell: in double quotes, as the
-// quickstart writes it, when nothing in s is special there; else in single
-// quotes, which take everything literally.
-func shellQuote(s string) string {
-	if !strings.ContainsAny(s, "\"$`\\!'") && !strings.ContainsFunc(s, unicode.IsControl) {
-		return `"` + s + `"`
+	fmt.Fprintf(w, "property id: %s\n", wire.SandboxProperty)
+	fmt.Fprintf(w, "Step 1 with curl:\n")
+	for line := range strings.Lines(step1Curl(base, cfg)) {
+		fmt.Fprintf(w, "  %s", line)
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// step1Curl is the playground's own curl snippet for Step 1 against this
+// server's sandbox, after a line that exports the demo client's
+// credentials it reads (public on purpose, as the banner says).
+func step1Curl(base string, cfg Config) string {
+	env := quickstart.Environment{Name: wire.SandboxEnvironment, TokenURL: base + wire.SandboxMount + wire.TokenPath}
+	curl, err := snippets.Generate(snippets.Step1, snippets.Curl, snippets.Options{Env: env, Auth: quickstart.AuthInBody, Encoding: quickstart.EncodingForm})
+	if err != nil {
+		return fmt.Sprintf("# no snippet: %v\n", err) // the sandbox's own URL always makes one
+	}
+	return "export " + snippets.EnvClientID + "=" + snippets.ShellQuote(cfg.SandboxClientID) +
+		" " + snippets.EnvClientSecret + "=" + snippets.ShellQuote(cfg.SandboxClientSecret) + "\n" + curl
 }

@@ -2,14 +2,16 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,16 +19,16 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/app/quickstart"
+	"octoplay/app/snippets"
+	"octoplay/internal/testkit"
+	"octoplay/internal/wire"
 )
 
 // The banner's curl line is the quickstart's Step 1; run it as printed.
 func TestBannerCurlWorksAsPrinted(t *testing.T) {
-	if _, err := exec.LookPath("curl"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("curl is missing: .ci/run installs it")
-		}
-		t.Skip("curl is not installed")
-	}
+	testkit.NeedCommand(t, "curl", "apt-get install curl")
 	s := startServer(t, standInAssets(), nil, "-sandbox-client-secret", "it's a $ecret")
 	out := s.Stdout.String()
 	assert.Contains(t, out, "OctoTable token playground: "+s.URL+"/\n")
@@ -34,10 +36,29 @@ func TestBannerCurlWorksAsPrinted(t *testing.T) {
 	assert.Contains(t, out, "sandbox client secret: it's a $ecret\n")
 	assert.Regexp(t, `(?m)^property id: \S+$`, out)
 
-	line := regexp.MustCompile(`(?m)^  (curl .*)$`).FindStringSubmatch(out)
-	require.NotNil(t, line, "banner has no curl line:\n%s", out)
-	got, err := exec.Command("bash", "-c", line[1]).Output()
-	require.NoError(t, err, line[1])
+	// Step 1 is the playground's own curl snippet, after the line that
+	// exports the credentials it reads; the lines run as printed.
+	_, block, found := strings.Cut(out, "Step 1 with curl:\n")
+	require.True(t, found, "banner has no curl block:\n%s", out)
+	var script strings.Builder
+	for line := range strings.Lines(block) {
+		code, ok := strings.CutPrefix(line, "  ")
+		if !ok {
+			break
+		}
+		script.WriteString(code)
+	}
+	require.Contains(t, script.String(), "export OCTOTABLE_CLIENT_ID=")
+	snippet, err := snippets.Generate(snippets.Step1, snippets.Curl, snippets.Options{
+		Env:  quickstart.Environment{TokenURL: s.URL + wire.SandboxMount + wire.TokenPath},
+		Auth: quickstart.AuthInBody, Encoding: quickstart.EncodingForm,
+	})
+	require.NoError(t, err)
+	assert.True(t, strings.HasSuffix(script.String(), snippet), "the snippet, as the playground shows it:\n%s", script.String())
+	cmd := exec.Command("bash", "-c", script.String())
+	cmd.Env = append(os.Environ(), "OCTOTABLE_CLIENT_ID=", "OCTOTABLE_CLIENT_SECRET=") // none from outside
+	got, err := cmd.Output()
+	require.NoError(t, err, script.String())
 	var token struct {
 		AccessToken string `json:"access_token"`
 		TokenType   string `json:"token_type"`
@@ -59,13 +80,13 @@ func TestBinaryDrainsOnSIGTERM(t *testing.T) {
 	build.Stderr = os.Stderr
 	require.NoError(t, build.Run())
 
-	addr := freeAddr(t)
+	addr := testkit.FreeAddr(t)
 	cmd := exec.Command(bin, "-addr", addr)
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(), "OCTOPLAY_LOG_LEVEL=debug")
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	var stderr syncBuffer
+	var stderr testkit.SyncBuffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
 	exited := make(chan error, 1)
@@ -82,13 +103,19 @@ func TestBinaryDrainsOnSIGTERM(t *testing.T) {
 	res.Body.Close()
 	assert.Equal(t, http.StatusOK, res.StatusCode, "the wasm is embedded")
 
-	// A token request whose body arrives in two halves, SIGTERM between them.
+	// A token request whose body arrives in two halves, SIGTERM between
+	// them. With Expect: 100-continue the server says when its handler
+	// starts reading the body: the request is then in flight for certain.
 	body := "grant_type=client_credentials&client_id=octoplay-demo&client_secret=octoplay-demo-secret"
 	pr, pw := io.Pipe()
-	req, err := http.NewRequest(http.MethodPost, base+"/sandbox/octotable-auth/api/v2/oauth2/token", pr)
+	reading := make(chan struct{})
+	trace := &httptrace.ClientTrace{Got100Continue: func() { close(reading) }}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace),
+		http.MethodPost, base+"/sandbox/octotable-auth/api/v2/oauth2/token", pr)
 	require.NoError(t, err)
 	req.ContentLength = int64(len(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Expect", "100-continue")
 	answered := make(chan *http.Response, 1)
 	go func() {
 		res, err := http.DefaultClient.Do(req)
@@ -99,16 +126,29 @@ func TestBinaryDrainsOnSIGTERM(t *testing.T) {
 		}
 		answered <- res
 	}()
+	select {
+	case <-reading:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server never asked for the body")
+	}
 	_, err = io.WriteString(pw, body[:20])
 	require.NoError(t, err)
-	time.Sleep(300 * time.Millisecond) // let the server read the headers
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	waitFor(t, func() bool { return strings.Contains(stderr.String(), "shutting down") }, "the server saw SIGTERM")
+	// Shutting down, the server has closed its listener: once a new
+	// connection is refused, it is draining, and must not have exited.
+	waitFor(t, func() bool {
+		conn, err := net.Dial("tcp", addr)
+		if err == nil {
+			conn.Close()
+		}
+		return err != nil
+	}, "the server stops taking connections")
 	select {
 	case err := <-exited:
 		t.Fatalf("exited with a request in flight: %v", err)
-	case <-time.After(300 * time.Millisecond):
+	default:
 	}
 
 	_, err = io.WriteString(pw, body[20:])

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,6 +18,7 @@ import (
 
 	"octoplay/app/quickstart"
 	"octoplay/app/snippets"
+	"octoplay/internal/testkit"
 )
 
 // The sandbox client of these tests has credentials with what breaks
@@ -173,9 +175,8 @@ func newSnippetRunner(t *testing.T, lang snippets.Language, codes []string) snip
 		return script(".py", pythonWithRequests(t))
 	case snippets.Node:
 		needTool(t, "node")
-		if err := exec.Command("node", "-e", `process.exit(typeof fetch === "function" ? 0 : 1)`).Run(); err != nil {
-			missingTool(t, "Node 18 or later (built-in fetch)")
-		}
+		err := exec.Command("node", "-e", `process.exit(typeof fetch === "function" ? 0 : 1)`).Run()
+		testkit.Need(t, "Node 18 or later (built-in fetch)", err, "apt-get install nodejs")
 		return script(".js", "node")
 	case snippets.Go:
 		needTool(t, "go")
@@ -245,25 +246,13 @@ func pythonWithRequests(t *testing.T) string {
 			return py
 		}
 	}
-	missingTool(t, "python3 with requests (apt-get install python3-requests)")
+	testkit.Need(t, "python3 with requests", errors.New("no python3 imports requests"), "apt-get install python3-requests")
 	return ""
 }
 
 func needTool(t *testing.T, tools ...string) {
 	t.Helper()
 	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			missingTool(t, tool)
-		}
+		testkit.NeedCommand(t, tool, "make test-deps installs it")
 	}
-}
-
-// missingTool fails in CI, where every snippet must have run, and skips
-// elsewhere with what to install.
-func missingTool(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is missing: .ci/run installs it, and in CI every snippet must run", what)
-	}
-	t.Skipf("%s is not installed: the snippets that need it were not run (make test-deps installs it)", what)
 }

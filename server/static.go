@@ -2,11 +2,15 @@
 
 package server
 
-import "net/http"
+import (
+	"net/http"
+
+	"octoplay/internal/wire"
+)
 
 // robotsTXT keeps crawlers off the relay and the sandbox; the page itself
 // may be indexed.
-const robotsTXT = "User-agent: *\nDisallow: /relay\nDisallow: /sandbox/\n"
+const robotsTXT = "User-agent: *\nDisallow: " + wire.RelayPath + "\nDisallow: " + wire.SandboxMount + "/\n"
 
 // handleRobots answers /robots.txt itself: go-app's own handler would fetch
 // it from "http://" + the request's Host header and cache the first answer

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -20,6 +21,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/precompress"
+	"octoplay/internal/testkit"
 	"octoplay/server/assets"
 	"octoplay/web"
 )
@@ -69,10 +72,13 @@ func compressedStandIn(t *testing.T) fstest.MapFS {
 	t.Helper()
 	fsys := standInAssets()
 	fsys["app.wasm"].Data = append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte("stand-in "), 5000)...)
-	variants, err := assets.Compress(fsys["app.wasm"].Data)
-	require.NoError(t, err)
-	for ext, b := range variants {
-		fsys["app.wasm"+ext] = &fstest.MapFile{Data: b}
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "app.wasm"), fsys["app.wasm"].Data, 0o644))
+	require.NoError(t, precompress.File(filepath.Join(dir, "app.wasm"), io.Discard))
+	for _, c := range precompress.Codings() {
+		b, err := os.ReadFile(filepath.Join(dir, "app.wasm"+c.Ext))
+		require.NoError(t, err)
+		fsys["app.wasm"+c.Ext] = &fstest.MapFile{Data: b}
 	}
 	return fsys
 }
@@ -128,12 +134,8 @@ func TestWasmServedCompressedOrPlain(t *testing.T) {
 func TestBuiltWasmServedCompressed(t *testing.T) {
 	requireBuiltWasm(t)
 	for _, name := range []string{"app.wasm.br", "app.wasm.gz"} {
-		if _, err := fs.Stat(web.Assets, name); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("web/%s is not built (make wasm makes it): %v", name, err)
-			}
-			t.Skipf("web/%s is not built: run make wasm", name)
-		}
+		_, err := fs.Stat(web.Assets, name)
+		testkit.Need(t, "web/"+name, err, "make wasm builds it")
 	}
 	raw, err := fs.ReadFile(web.Assets, "app.wasm")
 	require.NoError(t, err)
@@ -172,10 +174,11 @@ func TestCachingVersionedAssetsAndPage(t *testing.T) {
 	// The wasm's download starts with the page, at the URL app.js fetches.
 	assert.Contains(t, page, `<link rel="preload" href="`+strings.TrimPrefix(wasmURL(t, s.URL), s.URL)+`" as="fetch" crossorigin="anonymous">`)
 
+	const immutable = "public, max-age=31536000, immutable"
 	for _, tt := range []struct{ path, cache string }{
-		{"/" + version + "/web/app.wasm", assets.CacheImmutable},
-		{"/" + version + "/web/styles.css", assets.CacheImmutable},
-		{"/" + version + "/web/icons/icon-192.png", assets.CacheImmutable},
+		{"/" + version + "/web/app.wasm", immutable},
+		{"/" + version + "/web/styles.css", immutable},
+		{"/" + version + "/web/icons/icon-192.png", immutable},
 		{"/web/app.wasm", "no-cache"},
 		{"/web/styles.css", "no-cache"},
 		{"/", "no-cache"},
@@ -189,7 +192,6 @@ func TestCachingVersionedAssetsAndPage(t *testing.T) {
 		assert.Equal(t, tt.cache, res.Header.Get("Cache-Control"), tt.path)
 		assert.NotEmpty(t, res.Header.Get("ETag"), tt.path)
 	}
-	assert.Equal(t, "public, max-age=31536000, immutable", assets.CacheImmutable)
 
 	// A previous build's URL is not answered with this build's bytes.
 	res, _ := getRaw(t, s.URL+"/0123456789abcdef0123/web/app.wasm", "")

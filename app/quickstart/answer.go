@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/textproto"
 	"strings"
 	"time"
 
@@ -26,7 +27,7 @@ type Answer struct {
 func (a Answer) HeaderText() string {
 	var b strings.Builder
 	for _, f := range a.Header {
-		fmt.Fprintf(&b, "%s: %s\n", canonicalName(f.Name), f.Value)
+		fmt.Fprintf(&b, "%s: %s\n", textproto.CanonicalMIMEHeaderKey(f.Name), f.Value)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"octoplay/internal/bhttp"
+	"octoplay/internal/wire"
 )
 
 // APIRequest is Step 2: a call with the token as a Bearer credential
@@ -23,12 +25,6 @@ type APIRequest struct {
 	Property string // the Property header, for the resources that need it
 	Token    string
 }
-
-// apiMethods are the methods Step 2 offers; the relay allows the same.
-var apiMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
-
-// APIMethods lists the methods Step 2 offers.
-func APIMethods() []string { return append([]string(nil), apiMethods...) }
 
 // URL is the request's absolute URL.
 func (r APIRequest) URL() (*url.URL, error) {
@@ -71,12 +67,8 @@ func (r APIRequest) Check() error {
 	if r.Token == "" {
 		return errors.New("get a token in Step 1 first")
 	}
-	found := false
-	for _, m := range apiMethods {
-		found = found || m == r.Method
-	}
-	if !found {
-		return fmt.Errorf("choose a method: %s", strings.Join(apiMethods, ", "))
+	if methods := wire.APIMethods(); !slices.Contains(methods, r.Method) {
+		return fmt.Errorf("choose a method: %s", strings.Join(methods, ", "))
 	}
 	if _, err := r.URL(); err != nil {
 		return err

@@ -12,14 +12,6 @@ import (
 
 const apiToken = "eyJhbGciOiJIUzI1NiJ9.tok+en/with=="
 
-func TestAPIMethods(t *testing.T) {
-	assert.Equal(t, []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}, quickstart.APIMethods())
-
-	m := quickstart.APIMethods()
-	m[0] = "TRACE"
-	assert.Equal(t, "GET", quickstart.APIMethods()[0], "callers get a copy")
-}
-
 func TestAPIRequestURL(t *testing.T) {
 	tests := []struct {
 		name string

@@ -11,21 +11,15 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"octoplay/internal/wire"
 )
 
-// Environment is one entry of the relay's GET /relay/environments.
-type Environment struct {
-	Name     string   `json:"name"`
-	Title    string   `json:"title"`
-	TokenURL string   `json:"token_url"`
-	APIBases []string `json:"api_bases"`
-	// Profiles are server-held credentials by name; empty when none.
-	Profiles []string `json:"profiles"`
-}
-
-// tokenPath is where OctoTable's token endpoint sits under an
-// environment's origin: the quickstart's base URL plus /oauth2/token.
-const tokenPath = "/octotable-auth/api/v2/oauth2/token"
+// Environment is one entry of the relay's list of environments: the
+// contract's document itself (a defined type, so that the browser's
+// methods can sit on it while the fields and their JSON names stay the
+// relay's).
+type Environment wire.Environment
 
 // ParseEnvironments reads the relay's list of environments.
 func ParseEnvironments(b []byte) ([]Environment, error) {
@@ -66,7 +60,7 @@ func (e Environment) Origin() string {
 	if !ok {
 		return ""
 	}
-	if o, ok := strings.CutSuffix(e.TokenURL, tokenPath); ok {
+	if o, ok := strings.CutSuffix(e.TokenURL, wire.TokenPath); ok {
 		return o
 	}
 	return u.Scheme + "://" + u.Host
@@ -85,20 +79,17 @@ type Preset struct {
 	Property bool // needs the Property header
 }
 
-// pmsBase is where OctoTable's property resources sit under the origin.
-const pmsBase = "/octotable-pms/api/v2/"
-
 // Presets are the Step 2 requests an environment offers: the quickstart's
 // own, then the read-only property resources when the environment lists
 // their base under its origin (a preset's path goes after Origin, so a base
 // elsewhere would give requests the relay refuses).
 func (e Environment) Presets() []Preset {
-	presets := []Preset{{Label: "API root (the quickstart's Step 2)", Method: "GET", Path: "/api/v2/"}}
-	if o := e.Origin(); o != "" && slices.Contains(e.APIBases, o+pmsBase) {
+	presets := []Preset{{Label: "API root (the quickstart's Step 2)", Method: "GET", Path: wire.APIBase}}
+	if o := e.Origin(); o != "" && slices.Contains(e.APIBases, o+wire.PMSBase) {
 		presets = append(presets,
-			Preset{Label: "Rooms", Method: "GET", Path: pmsBase + "rooms", Property: true},
-			Preset{Label: "Services", Method: "GET", Path: pmsBase + "services", Property: true},
-			Preset{Label: "Reservations from a date", Method: "GET", Path: pmsBase + "reservations?limit=5&start_date=2026-04-01", Property: true},
+			Preset{Label: "Rooms", Method: "GET", Path: wire.PMSBase + "rooms", Property: true},
+			Preset{Label: "Services", Method: "GET", Path: wire.PMSBase + "services", Property: true},
+			Preset{Label: "Reservations from a date", Method: "GET", Path: wire.PMSBase + "reservations?limit=5&start_date=2026-04-01", Property: true},
 		)
 	}
 	return presets

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"octoplay/internal/wire"
 )
 
 // Fix is a one-click remedy the UI can offer beside an explanation.
@@ -46,48 +48,35 @@ type octotableError struct {
 	} `json:"error"`
 }
 
-// relayProblem is the relay's own RFC 9457 problem, sealed or not.
-type relayProblem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail"`
-}
-
-// problemPrefix marks the relay's own problem types.
-const problemPrefix = "urn:octoplay:problem:"
-
 // ExplainRelay explains an answer the relay wrote itself, sealed or not;
 // nil when the answer came from the upstream.
 func ExplainRelay(a Answer) *Explanation {
-	var p relayProblem
+	var p wire.Problem
 	if !isProblem(a.Header.Get("content-type")) || json.Unmarshal(a.Body, &p) != nil {
 		return nil
 	}
-	switch {
-	case p.Type == "https://iana.org/assignments/http-problem-types#ohttp-key":
+	switch p.Type {
+	case wire.ProblemKey.URI:
 		return &Explanation{"The relay's keys changed", "The server was restarted or rotated its keys. Reload the page to fetch the new keys, then try again.", FixReloadKeys}
-	case !strings.HasPrefix(p.Type, problemPrefix):
-		return nil
-	}
-	switch strings.TrimPrefix(p.Type, problemPrefix) {
-	case "target-not-allowed":
+	case wire.ProblemTargetNotAllowed.URI:
 		return &Explanation{"The relay refused this target", "The relay only forwards to the environment's token URL and API bases." + sentence(p.Detail) + " Use a path under the environment's API, such as /api/v2/.", FixCheckRequest}
-	case "upstream-unreachable":
+	case wire.ProblemUpstreamUnreachable.URI:
 		return &Explanation{"OctoTable could not be reached", "The relay could not connect to the environment, or the connection broke. Check the environment is up and try again in a moment.", FixNone}
-	case "upstream-timeout":
+	case wire.ProblemUpstreamTimeout.URI:
 		return &Explanation{"OctoTable took too long", "The relay gave up waiting for the answer." + sentence(p.Detail) + " Try again; if it keeps happening, the environment is slow or down.", FixNone}
-	case "upstream-too-large":
+	case wire.ProblemUpstreamTooLarge.URI:
 		return &Explanation{"The answer was too large", "The relay only brings back answers up to 1 MiB. Ask for less, for example with a smaller limit.", FixCheckRequest}
-	case "rate-limited":
+	case wire.ProblemRateLimited.URI:
 		return &Explanation{"Too many requests to the relay", "Wait " + retryAfter(a) + " and try again.", FixNone}
-	case "stale-date":
+	case wire.ProblemStaleDate.URI:
 		return &Explanation{"Your clock is off", "The relay refuses requests whose date is more than a minute from its own, so that a captured request cannot be replayed. Check this device's clock.", FixNone}
-	case "profile":
+	case wire.ProblemProfile.URI:
 		return &Explanation{"The server profile could not be used", "The relay could not add the profile's credentials." + sentence(strings.TrimPrefix(p.Detail, "profile: ")), FixCheckRequest}
-	default:
-		return &Explanation{"The relay could not pass the request on", strings.TrimSpace(sentence(p.Title) + sentence(p.Detail)), FixNone}
 	}
+	if !strings.HasPrefix(p.Type, wire.ProblemTypePrefix) {
+		return nil // an upstream's own problem
+	}
+	return &Explanation{"The relay could not pass the request on", strings.TrimSpace(sentence(p.Title) + sentence(p.Detail)), FixNone}
 }
 
 // ExplainToken explains a failed Step 1 answer; nil for a success.

@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"time"
 
 	"octoplay/internal/bhttp"
 	"octoplay/internal/clientauth"
+	"octoplay/internal/wire"
 )
 
 // AuthStyle is how the client authenticates to the token endpoint
@@ -18,8 +21,8 @@ import (
 type AuthStyle string
 
 const (
-	AuthInBody AuthStyle = "body"  // client_id and client_secret as parameters
-	AuthBasic  AuthStyle = "basic" // HTTP Basic, id and secret form-encoded first
+	AuthInBody AuthStyle = wire.ClientAuthBody  // client_id and client_secret as parameters
+	AuthBasic  AuthStyle = wire.ClientAuthBasic // HTTP Basic, id and secret form-encoded first
 )
 
 // Encoding is how the token request's parameters travel.
@@ -30,18 +33,9 @@ const (
 	EncodingJSON Encoding = "json" // application/json, the quickstart's table
 )
 
-// httpDate is RFC 9110's IMF-fixdate, which the relay checks (RFC 9458 §6.5).
-const httpDate = "Mon, 02 Jan 2006 15:04:05 GMT"
-
 // Masked stands in for a secret or a token wherever the playground shows a
 // request: never its length, never a piece of it.
 const Masked = "••••••••"
-
-// The headers a sealed request uses to speak to the relay.
-const (
-	HeaderProfile    = "octoplay-profile"
-	HeaderClientAuth = "octoplay-client-auth"
-)
 
 // TokenRequest is Step 1: the client credentials grant (RFC 6749 §4.4.2).
 type TokenRequest struct {
@@ -129,9 +123,9 @@ func (r TokenRequest) header(mask string) bhttp.Fields {
 	h.Add("accept", "application/json")
 	switch {
 	case r.Profile != "":
-		h.Add(HeaderProfile, r.Profile)
+		h.Add(wire.HeaderProfile, r.Profile)
 		if r.Auth == AuthBasic {
-			h.Add(HeaderClientAuth, string(AuthBasic))
+			h.Add(wire.HeaderClientAuth, string(AuthBasic))
 		}
 	case r.Auth == AuthBasic && mask != "":
 		h.Add("authorization", "Basic "+mask)
@@ -185,7 +179,8 @@ func newRequest(method, rawURL string, now time.Time) (*bhttp.Request, error) {
 		path += "?" + u.RawQuery
 	}
 	req := &bhttp.Request{Method: method, Scheme: u.Scheme, Authority: u.Host, Path: path}
-	req.Header.Add("date", now.UTC().Format(httpDate))
+	// RFC 9110's IMF-fixdate, which the relay checks (RFC 9458 §6.5).
+	req.Header.Add("date", now.UTC().Format(http.TimeFormat))
 	return req, nil
 }
 
@@ -198,22 +193,11 @@ func httpText(method string, u *url.URL, h bhttp.Fields, body []byte) string {
 	}
 	fmt.Fprintf(&b, "%s %s HTTP/1.1\nHost: %s\n", method, target, u.Host)
 	for _, f := range h {
-		fmt.Fprintf(&b, "%s: %s\n", canonicalName(f.Name), f.Value)
+		fmt.Fprintf(&b, "%s: %s\n", textproto.CanonicalMIMEHeaderKey(f.Name), f.Value)
 	}
 	if len(body) > 0 {
 		b.WriteString("\n")
 		b.Write(body)
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-// canonicalName writes a lower-case field name as HTTP/1.1 usually does.
-func canonicalName(name string) string {
-	parts := strings.Split(name, "-")
-	for i, p := range parts {
-		if p != "" {
-			parts[i] = strings.ToUpper(p[:1]) + p[1:]
-		}
-	}
-	return strings.Join(parts, "-")
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/testkit"
 )
 
 func TestShellQuote(t *testing.T) {
@@ -23,19 +25,20 @@ func TestShellQuote(t *testing.T) {
 		{in: `a\b`, want: `'a\b'`},
 		{in: `a"b`, want: `'a"b'`},
 		{in: "a!b", want: `'a!b'`},
+		{in: "client_id=octoplay-demo", want: `"client_id=octoplay-demo"`},
+		{in: "client_secret=a$b", want: `'client_secret=a$b'`},
+		{in: "x`y`", want: "'x`y`'"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, shellQuote(tt.in), tt.in)
+		assert.Equal(t, tt.want, ShellQuote(tt.in), tt.in)
 	}
 }
 
 // What bash makes of a quoted word is the word itself.
 func TestShellQuoteRoundTripsThroughBash(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("no bash")
-	}
+	testkit.NeedCommand(t, "bash", "apt-get install bash")
 	for _, s := range []string{"plain", "it's $HOME `id` \\ \" ! &;|<>()*?[]{}~#", "''", "\n"} {
-		out, err := exec.Command("bash", "-c", "printf '%s' "+shellQuote(s)).Output()
+		out, err := exec.Command("bash", "-c", "printf '%s' "+ShellQuote(s)).Output()
 		require.NoError(t, err, s)
 		assert.Equal(t, s, string(out))
 	}
@@ -50,9 +53,7 @@ func TestLiteral(t *testing.T) {
 // The bash helpers agree with Go's own encoders on every printable ASCII
 // character, on UTF-8 and on control characters, whatever the locale.
 func TestShellHelpersMatchGo(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("no bash")
-	}
+	testkit.NeedCommand(t, "bash", "apt-get install bash")
 	var ascii strings.Builder
 	for c := byte(0x20); c < 0x7f; c++ {
 		ascii.WriteByte(c)

@@ -53,10 +53,11 @@ const basicPair = `"$(form_encode "$` + EnvClientID + `"):$(form_encode "$` + En
 // ignoreStdin says why every HTTPie snippet passes --ignore-stdin.
 const ignoreStdin = "# --ignore-stdin: in a script stdin is no terminal, and HTTPie would send it as the body.\n"
 
-// shellQuote quotes s for bash: in double quotes, as the quickstart writes
+// ShellQuote quotes s for bash: in double quotes, as the quickstart writes
 // URLs, unless s holds a character that double quotes would still expand
 // or end on; then in single quotes, where nothing is special but the quote.
-func shellQuote(s string) string {
+// The server's banner quotes with it too.
+func ShellQuote(s string) string {
 	if !strings.ContainsAny(s, "$`\\!\"\n") {
 		return `"` + s + `"`
 	}
@@ -69,7 +70,7 @@ func command(lines ...string) string { return strings.Join(lines, " \\\n") + "\n
 // curlToken is the quickstart's curl, with the playground's choices.
 func curlToken(c tokenCall) string {
 	var b strings.Builder
-	lines := []string{"curl --location " + shellQuote(c.URL)}
+	lines := []string{"curl --location " + ShellQuote(c.URL)}
 	if c.Basic {
 		b.WriteString(formEncodeFunc("curl's --user"))
 		lines = append(lines, "--user "+basicPair)
@@ -101,13 +102,13 @@ func curlToken(c tokenCall) string {
 
 // curlAPI is the quickstart's Step 2 curl.
 func curlAPI(c apiCall) string {
-	first := "curl -X " + c.Method + " " + shellQuote(c.URL)
+	first := "curl -X " + c.Method + " " + ShellQuote(c.URL)
 	if c.Method == "HEAD" {
-		first = "curl --head " + shellQuote(c.URL) // -X HEAD would wait for a body that never comes
+		first = "curl --head " + ShellQuote(c.URL) // -X HEAD would wait for a body that never comes
 	}
 	lines := []string{first, `-H "Authorization: Bearer $` + EnvToken + `"`}
 	if c.Property != "" {
-		lines = append(lines, "-H "+shellQuote("Property: "+c.Property))
+		lines = append(lines, "-H "+ShellQuote("Property: "+c.Property))
 	}
 	return command(lines...)
 }
@@ -126,9 +127,9 @@ func httpieToken(c tokenCall) string {
 	var lines []string
 	if c.Basic {
 		b.WriteString(formEncodeFunc("HTTPie's --auth"))
-		lines = append(lines, first+" --auth "+basicPair, "POST "+shellQuote(c.URL))
+		lines = append(lines, first+" --auth "+basicPair, "POST "+ShellQuote(c.URL))
 	} else {
-		lines = append(lines, first+" POST "+shellQuote(c.URL))
+		lines = append(lines, first+" POST "+ShellQuote(c.URL))
 	}
 	lines = append(lines, "grant_type=client_credentials")
 	if !c.Basic {
@@ -141,9 +142,9 @@ func httpieToken(c tokenCall) string {
 
 // httpieAPI is Step 2 with HTTPie's Header:value items.
 func httpieAPI(c apiCall) string {
-	lines := []string{"http --ignore-stdin " + c.Method + " " + shellQuote(c.URL), `"Authorization:Bearer $` + EnvToken + `"`}
+	lines := []string{"http --ignore-stdin " + c.Method + " " + ShellQuote(c.URL), `"Authorization:Bearer $` + EnvToken + `"`}
 	if c.Property != "" {
-		lines = append(lines, shellQuote("Property:"+c.Property))
+		lines = append(lines, ShellQuote("Property:"+c.Property))
 	}
 	return ignoreStdin + command(lines...)
 }

@@ -9,17 +9,22 @@ import (
 	"octoplay/app/quickstart"
 )
 
-// answerView shows an upstream's answer as it came: status, headers, body
-// (with the token masked by the caller) and time taken, then what went
-// wrong and a one-click fix when there is one.
+// shownAnswer is an upstream's answer as the page shows it: status,
+// headers, body (the token masked) and time taken.
+type shownAnswer struct {
+	Status   int
+	Headers  string
+	Body     string
+	Duration string
+}
+
+// answerView shows an upstream's answer as it came, then what went wrong
+// and a one-click fix when there is one.
 type answerView struct {
 	app.Compo
 
 	StatusID    string // the element that carries data-status
-	Status      int
-	Headers     string
-	Body        string
-	Duration    string
+	Answer      shownAnswer
 	Explanation *quickstart.Explanation
 	FixLabel    string
 	OnFix       func(ctx app.Context)
@@ -27,13 +32,13 @@ type answerView struct {
 
 func (a *answerView) Render() app.UI {
 	class := "status-ok"
-	if a.Status >= 400 {
+	if a.Answer.Status >= 400 {
 		class = "status-error"
 	}
 	return app.Div().Class("answer").Body(
-		app.P().ID(a.StatusID).Class("answer-status", class).DataSet("status", a.Status).Body(
-			app.Strong().Text(fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status))),
-			app.Span().Class("hint").Text(" in "+a.Duration),
+		app.P().ID(a.StatusID).Class("answer-status", class).DataSet("status", a.Answer.Status).Body(
+			app.Strong().Text(fmt.Sprintf("%d %s", a.Answer.Status, http.StatusText(a.Answer.Status))),
+			app.Span().Class("hint").Text(" in "+a.Answer.Duration),
 		),
 		app.If(a.Explanation != nil, func() app.UI {
 			return app.Div().Class("explain").Role("alert").Body(
@@ -46,9 +51,9 @@ func (a *answerView) Render() app.UI {
 		}),
 		app.Details().Body(
 			app.Summary().Text("Headers"),
-			app.Pre().Class("wire").Text(a.Headers),
+			app.Pre().Class("wire").Text(a.Answer.Headers),
 		),
-		app.Pre().Class("wire", "answer-body").Aria("label", "Answer body").Text(a.Body),
+		app.Pre().Class("wire", "answer-body").Aria("label", "Answer body").Text(a.Answer.Body),
 	)
 }
 

@@ -24,13 +24,25 @@ const maxFetched = 2 << 20
 // net/http client (about 5 MB). It must not run on the JS event loop: call
 // it from ctx.Async.
 func fetchBytes(ctx context.Context, method, url, contentType string, body []byte) (fetched, error) {
-	type result struct {
-		res fetched
-		err error
-	}
-	done := make(chan result, 1)
+	f := &fetchCall{url: url, done: make(chan fetchResult, 1)}
 	win := app.Window()
 	abort := win.Get("AbortController").New()
+	win.Call("fetch", url, fetchOptions(method, contentType, body, abort.Get("signal"))).
+		Call("then", f.callback(f.gotResponse), f.callback(f.failed))
+	select {
+	case r := <-f.done:
+		f.release()
+		return r.res, r.err
+	case <-ctx.Done():
+		// The callbacks stay: the aborted promise still calls one of them.
+		abort.Call("abort")
+		return fetched{}, errors.Join(fmt.Errorf("fetch %s: cancelled", url), ctx.Err())
+	}
+}
+
+// fetchOptions are fetch's RequestInit: nothing cached, no cookie to
+// another origin, no redirect followed.
+func fetchOptions(method, contentType string, body []byte, signal app.Value) map[string]any {
 	headers := map[string]any{}
 	if contentType != "" {
 		headers["Content-Type"] = contentType
@@ -41,69 +53,85 @@ func fetchBytes(ctx context.Context, method, url, contentType string, body []byt
 		"cache":       "no-store",
 		"credentials": "same-origin",
 		"redirect":    "error",
-		"signal":      abort.Get("signal"),
+		"signal":      signal,
 	}
 	if body != nil {
-		arr := win.Get("Uint8Array").New(len(body))
+		arr := app.Window().Get("Uint8Array").New(len(body))
 		app.CopyBytesToJS(arr, body)
 		opts["body"] = arr
 	}
+	return opts
+}
 
-	send := func(r result) {
-		select {
-		case done <- r:
-		default: // an answer was already given
-		}
-	}
-	var funcs []app.Func
-	callback := func(fn func(args []app.Value)) app.Func {
-		f := app.FuncOf(func(this app.Value, args []app.Value) any {
-			fn(args)
-			return nil
-		})
-		funcs = append(funcs, f)
-		return f
-	}
-	fail := callback(func(args []app.Value) {
-		msg := "network error"
-		if len(args) > 0 && args[0].Truthy() {
-			msg = args[0].Get("message").String()
-		}
-		send(result{err: fmt.Errorf("fetch %s: %s", url, msg)})
-	})
-	var res fetched
-	gotBody := callback(func(args []app.Value) {
-		arr := win.Get("Uint8Array").New(args[0])
-		n := arr.Length()
-		if n > maxFetched {
-			send(result{err: fmt.Errorf("fetch %s: answer larger than %d bytes", url, maxFetched)})
-			return
-		}
-		res.Body = make([]byte, n)
-		app.CopyBytesToGo(res.Body, arr)
-		send(result{res: res})
-	})
-	gotResponse := callback(func(args []app.Value) {
-		r := args[0]
-		res.Status = r.Get("status").Int()
-		h := r.Get("headers")
-		res.ContentType = headerValue(h, "Content-Type")
-		res.RetryAfter = headerValue(h, "Retry-After")
-		r.Call("arrayBuffer").Call("then", gotBody, fail)
-	})
-	win.Call("fetch", url, opts).Call("then", gotResponse, fail)
+// fetchCall is one fetch under way: the JavaScript callbacks it made, and
+// where its one result goes.
+type fetchCall struct {
+	url   string
+	res   fetched
+	funcs []app.Func
+	done  chan fetchResult
+}
 
+type fetchResult struct {
+	res fetched
+	err error
+}
+
+// finish hands over the result, once: a later call finds it taken.
+func (f *fetchCall) finish(r fetchResult) {
 	select {
-	case r := <-done:
-		for _, f := range funcs {
-			f.Release()
-		}
-		return r.res, r.err
-	case <-ctx.Done():
-		// The callbacks stay: the aborted promise still calls one of them.
-		abort.Call("abort")
-		return fetched{}, errors.Join(fmt.Errorf("fetch %s: cancelled", url), ctx.Err())
+	case f.done <- r:
+	default:
 	}
+}
+
+// callback makes fn a JavaScript function, released with the others.
+func (f *fetchCall) callback(fn func(args []app.Value)) app.Func {
+	jsFn := app.FuncOf(func(this app.Value, args []app.Value) any {
+		fn(args)
+		return nil
+	})
+	f.funcs = append(f.funcs, jsFn)
+	return jsFn
+}
+
+func (f *fetchCall) release() {
+	for _, fn := range f.funcs {
+		fn.Release()
+	}
+}
+
+// failed is a rejected promise: a network error or an abort.
+func (f *fetchCall) failed(args []app.Value) {
+	msg := "network error"
+	if len(args) > 0 && args[0].Truthy() {
+		msg = args[0].Get("message").String()
+	}
+	f.finish(fetchResult{err: fmt.Errorf("fetch %s: %s", f.url, msg)})
+}
+
+// gotResponse reads the status and the headers the relay's answers use,
+// then the body.
+func (f *fetchCall) gotResponse(args []app.Value) {
+	r := args[0]
+	f.res.Status = r.Get("status").Int()
+	h := r.Get("headers")
+	f.res.ContentType = headerValue(h, "Content-Type")
+	f.res.RetryAfter = headerValue(h, "Retry-After")
+	r.Call("arrayBuffer").Call("then", f.callback(f.gotBody), f.callback(f.failed))
+}
+
+// gotBody copies the body into Go, up to maxFetched.
+func (f *fetchCall) gotBody(args []app.Value) {
+	arr := app.Window().Get("Uint8Array").New(args[0])
+	n := arr.Length()
+	if n > maxFetched {
+		f.finish(fetchResult{err: fmt.Errorf("fetch %s: answer larger than %d bytes", f.url, maxFetched)})
+		return
+	}
+	f.res.Body = make([]byte, n)
+	app.CopyBytesToGo(f.res.Body, arr)
+	f.finish(fetchResult{res: f.res})
 }
 
 func headerValue(headers app.Value, name string) string {

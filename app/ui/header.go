@@ -24,7 +24,7 @@ func (h *pageHeader) Render() app.UI {
 				app.H1().Text(Title),
 				app.P().Class("lede").Body(
 					app.Text("Get an OAuth 2.0 access token with the client credentials grant, then call the OctoTable API with it, as in the "),
-					app.A().Href(QuickstartURL).Rel("noopener noreferrer").Target("_blank").Text("OctoTable API quickstart"),
+					app.A().Href(quickstartURL).Rel("noopener noreferrer").Target("_blank").Text("OctoTable API quickstart"),
 					app.Text(". Your secret and your token travel sealed to this server's relay: they never appear in the browser's network log."),
 				),
 			)
@@ -38,7 +38,7 @@ func (h *pageHeader) Render() app.UI {
 				}),
 			),
 			app.If(h.Compact, func() app.UI {
-				return app.A().Class("docs-link").Href(QuickstartURL).Rel("noopener noreferrer").Target("_blank").Text("Quickstart")
+				return app.A().Class("docs-link").Href(quickstartURL).Rel("noopener noreferrer").Target("_blank").Text("Quickstart")
 			}),
 		),
 	)

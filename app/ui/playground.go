@@ -6,6 +6,8 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"octoplay/app/quickstart"
+	"octoplay/app/snippets"
+	"octoplay/internal/wire"
 )
 
 // idleWipe is how long the secret and the token stay in memory without use.
@@ -21,29 +23,22 @@ const (
 	loadReady
 )
 
-// Token states, as #token-status's data-state shows them.
-const (
-	tokenNone    = "none"
-	tokenValid   = "valid"
-	tokenExpired = "expired"
-	tokenError   = "error"
-)
-
 // rememberKey is where the client id is kept when, and only when, the
 // person ticks "remember". Never the secret, never the token.
 const rememberKey = "octoplay.client_id"
 
-// playground is the page. It owns every piece of state; the components it
-// renders get what they show and call back when something happens. The
-// client secret and the token live only in its unexported fields, in
-// memory, until Forget or idleWipe.
+// playground is the page. It holds the two steps' state and composes their
+// views, which get what they show and call back. The client secret and
+// the token live here alone, in unexported fields, in memory, until Forget
+// or idleWipe: no other component's fields ever hold them.
 type playground struct {
 	app.Compo
 
 	mounted bool
 	embed   bool
 	wantEnv string
-	step    int
+	focus   int // the step in focus: 1, or 2 once there is a token or a deep link says so
+	ctx     app.Context
 
 	status  loadStatus
 	loadErr string
@@ -51,30 +46,10 @@ type playground struct {
 	envs    []quickstart.Environment
 	env     quickstart.Environment
 
-	source     string // "" for my own credentials, else a profile name
-	clientID   string
-	rememberID bool
-	secret     string
-	showSecret bool
-	auth       quickstart.AuthStyle
-	encoding   quickstart.Encoding
-
-	tokenBusy    bool
-	tokenAnswer  *quickstart.Answer
-	tokenExplain *quickstart.Explanation
-	tokenErr     string
-	token        quickstart.Token
-	tokenState   string
-	revealed     bool
-
-	method   string
-	path     string
-	property string
-
-	apiBusy    bool
-	apiAnswer  *quickstart.Answer
-	apiExplain *quickstart.Explanation
-	apiErr     string
+	secret string    // Step 1's client secret, as typed
+	token  heldToken // what Step 1 brought
+	step1  tokenStep
+	step2  apiStep
 
 	history []historyEntry
 	lastUse time.Time
@@ -87,26 +62,33 @@ type playground struct {
 func (p *playground) OnNav(ctx app.Context) {
 	q := ctx.Page().URL().Query()
 	p.wantEnv = q.Get("env")
-	p.step = 1
+	p.focus = 1
 	if q.Get("step") == "2" {
-		p.step = 2
+		p.focus = 2
 	}
 	p.embed = q.Get("embed") == "1"
-	if p.auth == "" {
+	if p.step1.choices.Auth == "" {
 		// First visit only: a later navigation (a link to #step2) keeps
 		// what the person chose and the token they have.
-		p.auth, p.encoding, p.method, p.path, p.tokenState = quickstart.AuthInBody, quickstart.EncodingForm, "GET", "/api/v2/", tokenNone
+		// OnMount may have put the remembered client id in already.
+		p.step1.choices.Auth, p.step1.choices.Encoding = quickstart.AuthInBody, quickstart.EncodingForm
+		p.step2.choices = apiChoices{Method: "GET", Path: wire.APIBase}
+		p.token.state = tokenNone
 	}
 }
 
+// OnMount starts what needs a browser: the remembered client id, the
+// relay, and the clock of the countdown and the idle wipe. Its context is
+// the one every request of the page is sent and answered on, as the
+// playground stays mounted whichever view asked.
 func (p *playground) OnMount(ctx app.Context) {
-	p.mounted = true
+	p.mounted, p.ctx = true, ctx
 	p.now = time.Now()
 	var remembered string
 	if ctx.LocalStorage().Get(rememberKey, &remembered) == nil && remembered != "" {
-		p.clientID, p.rememberID = remembered, true
+		p.step1.choices.ClientID, p.step1.choices.Remember = remembered, true
 	}
-	p.load(ctx)
+	p.load()
 	ctx.Async(func() {
 		ticker := time.NewTicker(time.Second)
 		defer ticker.Stop()
@@ -126,11 +108,12 @@ func (p *playground) OnMount(ctx app.Context) {
 }
 
 // load fetches the relay's keys and environments, once at a time.
-func (p *playground) load(ctx app.Context) {
+func (p *playground) load() {
 	if p.status == loadLoading {
 		return
 	}
 	p.status, p.loadErr = loadLoading, ""
+	ctx := p.ctx
 	ctx.Async(func() {
 		relay, envs, err := loadRelay(ctx)
 		ctx.Dispatch(func(ctx app.Context) {
@@ -140,7 +123,7 @@ func (p *playground) load(ctx app.Context) {
 			}
 			p.relay, p.envs, p.status = relay, envs, loadReady
 			p.selectEnv(p.wantEnv)
-			if p.step == 2 {
+			if p.focus == 2 {
 				// A deep link to Step 2: show it once the page is whole;
 				// Step 1 stays a scroll away.
 				ctx.ScrollTo("step2")
@@ -158,8 +141,8 @@ func (p *playground) selectEnv(name string) {
 			p.env = e
 		}
 	}
-	if p.source != "" && !p.env.HasProfile(p.source) {
-		p.source = ""
+	if p.step1.choices.Source != "" && !p.env.HasProfile(p.step1.choices.Source) {
+		p.step1.choices.Source = ""
 	}
 	p.dropToken()
 }
@@ -170,11 +153,12 @@ func (p *playground) selectEnv(name string) {
 // spend a phone's battery.
 func (p *playground) tick(now time.Time) bool {
 	p.now = now
-	changed := p.token.AccessToken != "" // the countdown moves
-	if p.tokenState == tokenValid && p.token.Expired(now) {
-		p.tokenState = tokenExpired
+	held := p.token.token.AccessToken != ""
+	changed := held // the countdown moves
+	if p.token.state == tokenValid && p.token.token.Expired(now) {
+		p.token.state = tokenExpired
 	}
-	if (p.secret != "" || p.token.AccessToken != "") && now.Sub(p.lastUse) > idleWipe {
+	if (p.secret != "" || held) && now.Sub(p.lastUse) > idleWipe {
 		p.forget()
 		changed = true
 	}
@@ -187,13 +171,14 @@ func (p *playground) used() { p.lastUse = time.Now() }
 func (p *playground) forget() {
 	p.secret = ""
 	p.dropToken()
-	p.tokenAnswer, p.tokenExplain, p.tokenErr = nil, nil, ""
+	p.step1.clear()
 	clearSecretInput()
 }
 
+// dropToken forgets the token and Step 2's answer, which it obtained.
 func (p *playground) dropToken() {
-	p.token, p.tokenState, p.revealed = quickstart.Token{}, tokenNone, false
-	p.apiAnswer, p.apiExplain, p.apiErr = nil, nil, ""
+	p.token = heldToken{state: tokenNone}
+	p.step2.clear()
 }
 
 // clearSecretInput empties the password field, which the page never fills
@@ -204,22 +189,12 @@ func clearSecretInput() {
 	}
 }
 
-func (p *playground) tokenRequest() quickstart.TokenRequest {
-	return quickstart.TokenRequest{
-		Env: p.env, Profile: p.source, ClientID: p.clientID, ClientSecret: p.secret,
-		Auth: p.auth, Encoding: p.encoding,
-	}
-}
-
-func (p *playground) apiRequest() quickstart.APIRequest {
-	return quickstart.APIRequest{Env: p.env, Method: p.method, Path: p.path, Property: p.property, Token: p.token.AccessToken}
-}
-
 func (p *playground) Render() app.UI {
 	class := "page"
 	if p.embed {
 		class += " embed"
 	}
+	state1, state2 := p.stepStates()
 	return app.Div().Class(class).Body(
 		app.If(!p.embed, func() app.UI {
 			return &pageHeader{Envs: p.envs, Selected: p.env.Name, OnSelect: p.onSelectEnv}
@@ -229,10 +204,18 @@ func (p *playground) Render() app.UI {
 				return &pageHeader{Envs: p.envs, Selected: p.env.Name, OnSelect: p.onSelectEnv, Compact: true}
 			}),
 			p.renderStatus(),
-			&stepper{Step1: p.step1State(), Step2: p.step2State(), Current: p.step},
-			p.renderStep1(),
+			&stepper{Step1: state1, Step2: state2, Current: p.focus},
+			&tokenStepView{
+				Env: p.env, Choices: p.step1.choices, OnChange: p.onTokenChoices, OnSecret: p.onSecret,
+				Snippets:     p.snippetCodes(snippets.Step1),
+				StepExchange: p.stepExchange(&p.step1.exchange, p.tokenRequest().Preview(), p.requestToken, p.onFix1),
+			},
 			p.renderToken(),
-			p.renderStep2(),
+			&apiStepView{
+				Env: p.env, Choices: p.step2.choices, OnChange: p.onAPIChoices,
+				Snippets:     p.snippetCodes(snippets.Step2),
+				StepExchange: p.stepExchange(&p.step2.exchange, p.apiRequest().Preview(), p.sendAPI, p.onFix2),
+			},
 			app.If(!p.embed, func() app.UI { return &historyList{Entries: p.history} }),
 			app.P().Class("forget").Body(
 				app.Button().ID("forget").Type("button").Text("Forget secret and token").OnClick(p.onForget),
@@ -247,7 +230,7 @@ func (p *playground) renderStatus() app.UI {
 	case loadFailed:
 		return app.Div().Class("alert").Role("alert").Body(
 			app.Text("The relay could not be reached: "+p.loadErr+". "),
-			app.Button().Type("button").Text("Try again").OnClick(func(ctx app.Context, e app.Event) { p.load(ctx) }),
+			app.Button().Type("button").Text("Try again").OnClick(func(ctx app.Context, e app.Event) { p.load() }),
 		)
 	case loadReady:
 		return nil
@@ -256,32 +239,32 @@ func (p *playground) renderStatus() app.UI {
 	}
 }
 
-func (p *playground) step1State() string {
+// stepStates are the stepper's states of Step 1 and Step 2.
+func (p *playground) stepStates() (step1, step2 string) {
 	switch {
-	case p.tokenState == tokenValid:
-		return "done"
-	case p.tokenBusy:
-		return "busy"
-	case p.tokenState == tokenError || p.tokenState == tokenExpired:
-		return "attention"
+	case p.token.state == tokenValid:
+		step1 = "done"
+	case p.step1.busy:
+		step1 = "busy"
+	case p.token.state == tokenError || p.token.state == tokenExpired:
+		step1 = "attention"
 	default:
-		return "todo"
+		step1 = "todo"
 	}
-}
-
-func (p *playground) step2State() string {
+	x := p.step2.exchange
 	switch {
-	case p.apiBusy:
-		return "busy"
-	case p.apiAnswer != nil && p.apiExplain == nil:
-		return "done"
-	case p.apiAnswer != nil || p.apiErr != "":
-		return "attention"
-	case p.tokenState != tokenValid:
-		return "locked"
+	case x.busy:
+		step2 = "busy"
+	case x.answer != nil && x.explain == nil:
+		step2 = "done"
+	case x.answer != nil || x.err != "":
+		step2 = "attention"
+	case p.token.state != tokenValid:
+		step2 = "locked"
 	default:
-		return "todo"
+		step2 = "todo"
 	}
+	return step1, step2
 }
 
 func (p *playground) onSelectEnv(ctx app.Context, name string) {
@@ -290,17 +273,4 @@ func (p *playground) onSelectEnv(ctx app.Context, name string) {
 
 func (p *playground) onForget(ctx app.Context, e app.Event) {
 	p.forget()
-}
-
-// addHistory records a request of this visit, without secrets: the URL
-// has none (the playground never puts one there) and nothing else is kept.
-func (p *playground) addHistory(method, url string, a *quickstart.Answer, failure string) {
-	h := historyEntry{Method: method, URL: url, At: time.Now().Format("15:04:05"), Failure: failure}
-	if a != nil {
-		h.Status, h.Duration = a.Status, a.Duration.Round(time.Millisecond).String()
-	}
-	p.history = append([]historyEntry{h}, p.history...)
-	if len(p.history) > 50 {
-		p.history = p.history[:50]
-	}
 }

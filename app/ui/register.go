@@ -7,8 +7,8 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 // Title is the page title, shared by the server's page handler and the shell.
 const Title = "OctoTable token playground"
 
-// QuickstartURL is OctoTable's published quickstart that the playground walks through.
-const QuickstartURL = "https://octotable-1.gitbook.io/octotable-api/authentication/quickstart"
+// quickstartURL is OctoTable's published quickstart that the playground walks through.
+const quickstartURL = "https://octotable-1.gitbook.io/octotable-api/authentication/quickstart"
 
 // Register registers the playground's routes. Both builds call it: the
 // server prerenders the routes, the browser runs them.

@@ -9,6 +9,7 @@ import (
 	"octoplay/app/quickstart"
 	"octoplay/internal/bhttp"
 	"octoplay/internal/ohttp"
+	"octoplay/internal/wire"
 )
 
 // relayClient seals requests in the browser to the relay's key and opens
@@ -30,7 +31,7 @@ func (e *relayError) Error() string {
 
 // loadRelay fetches the key configurations and the environments.
 func loadRelay(ctx context.Context) (*relayClient, []quickstart.Environment, error) {
-	keys, err := fetchBytes(ctx, "GET", "/relay/keys", "", nil)
+	keys, err := fetchBytes(ctx, "GET", wire.RelayKeysPath, "", nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load relay keys: %w", err)
 	}
@@ -45,7 +46,7 @@ func loadRelay(ctx context.Context) (*relayClient, []quickstart.Environment, err
 	if err != nil {
 		return nil, nil, fmt.Errorf("load relay keys: %w", err)
 	}
-	list, err := fetchBytes(ctx, "GET", "/relay/environments", "", nil)
+	list, err := fetchBytes(ctx, "GET", wire.RelayEnvironmentsPath, "", nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load environments: %w", err)
 	}
@@ -59,9 +60,9 @@ func loadRelay(ctx context.Context) (*relayClient, []quickstart.Environment, err
 	return &relayClient{client: c}, envs, nil
 }
 
-// sendSealed is the ohttp.Transport: POST the sealed bytes to /relay.
+// sendSealed is the ohttp.Transport: POST the sealed bytes to the relay.
 func sendSealed(ctx context.Context, sealed []byte) ([]byte, error) {
-	res, err := fetchBytes(ctx, "POST", "/relay", ohttp.MediaTypeRequest, sealed)
+	res, err := fetchBytes(ctx, "POST", wire.RelayPath, ohttp.MediaTypeRequest, sealed)
 	if err != nil {
 		return nil, err
 	}

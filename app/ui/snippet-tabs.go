@@ -147,10 +147,16 @@ func (s *snippetTabs) onCopy(ctx app.Context, e app.Event) {
 	}
 }
 
-// renderSnippets is a step's snippets, made from the playground's choices
+// newSnippetTabs is a step's tabs, with the variables its snippets read
+// and the line that sets them.
+func newSnippetTabs(step snippets.Step, codes []snippetCode) *snippetTabs {
+	return &snippetTabs{Step: step.String(), Snippets: codes, Variables: snippets.Variables(step), ExportLine: snippets.ExportLine(step)}
+}
+
+// snippetCodes are a step's snippets, made from the playground's choices
 // through snippets.NewOptions, which leaves the client id, the secret and
-// the token behind.
-func (p *playground) renderSnippets(step snippets.Step) app.UI {
+// the token behind: the step views that show them never see either.
+func (p *playground) snippetCodes(step snippets.Step) []snippetCode {
 	opts := snippets.NewOptions(p.tokenRequest(), p.apiRequest())
 	var codes []snippetCode
 	for _, lang := range snippets.Languages() {
@@ -160,5 +166,5 @@ func (p *playground) renderSnippets(step snippets.Step) app.UI {
 		}
 		codes = append(codes, snippetCode{Lang: string(lang), Title: lang.Title(), Code: code})
 	}
-	return &snippetTabs{Step: step.String(), Snippets: codes, Variables: snippets.Variables(step), ExportLine: snippets.ExportLine(step)}
+	return codes
 }

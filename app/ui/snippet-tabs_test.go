@@ -3,7 +3,6 @@ package ui
 import (
 	"testing"
 
-	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -18,16 +17,30 @@ func TestSnippetTabsShowOneLanguageAndKeepEveryOne(t *testing.T) {
 		Variables:  []string{"OCTOTABLE_CLIENT_ID", "OCTOTABLE_CLIENT_SECRET"},
 		ExportLine: "export OCTOTABLE_CLIENT_ID=your_client_id",
 	}
-	load(t, s)
-	// div.snippets > div.tablist > button.tab
-	require.NoError(t, app.Match(app.Button().Type("button").ID("step1-tab-curl").Class("tab").Role("tab").
-		Aria("selected", true).Aria("controls", "step1-panel-curl").TabIndex(0).DataSet("lang", "curl").OnClick(s.onTab).OnKeyDown(s.onTabKey), s, 0, 2, 0))
-	require.NoError(t, app.Match(app.Button().Type("button").ID("step1-tab-python").Class("tab").Role("tab").
-		Aria("selected", false).Aria("controls", "step1-panel-python").TabIndex(-1).DataSet("lang", "python").OnClick(s.onTab).OnKeyDown(s.onTabKey), s, 0, 2, 1))
-	// div.snippets > div.snippet-panel > pre
-	require.NoError(t, app.Match(app.Div().ID("step1-panel-curl").Class("snippet-panel").Role("tabpanel").Aria("labelledby", "step1-tab-curl"), s, 0, 3))
-	require.NoError(t, app.Match(app.Div().ID("step1-panel-python").Class("snippet-panel", "is-hidden").Role("tabpanel").Aria("labelledby", "step1-tab-python"), s, 0, 4))
-	require.NoError(t, app.Match(app.Text("import requests"), s, 0, 4, 1, 0), "a hidden snippet is still in the page")
+	page := render(t, s)
+	list := page.oneByRole(t, "tablist", "")
+	assert.Equal(t, "step1-code-title", list.attrs["aria-labelledby"])
+	assert.Equal(t, "Take it home: the same request in code", page.byID(t, "step1-code-title").textContent())
+
+	curl := list.oneByRole(t, "tab", "curl")
+	assert.Equal(t, "step1-tab-curl", curl.attrs["id"])
+	assert.Equal(t, "true", curl.attrs["aria-selected"])
+	assert.Equal(t, "step1-panel-curl", curl.attrs["aria-controls"])
+	assert.Equal(t, "0", curl.attrs["tabindex"], "the shown tab is in the Tab order")
+	python := list.oneByRole(t, "tab", "Python")
+	assert.Equal(t, "false", python.attrs["aria-selected"])
+	assert.Equal(t, "-1", python.attrs["tabindex"], "the others are reached with the arrows")
+
+	panels := page.byRole("tabpanel", "")
+	require.Len(t, panels, 2)
+	assert.Equal(t, "step1-tab-curl", page.byID(t, "step1-panel-curl").attrs["aria-labelledby"])
+	assert.Equal(t, "snippet-panel", page.byID(t, "step1-panel-curl").attrs["class"])
+	hidden := page.byID(t, "step1-panel-python")
+	assert.Equal(t, "snippet-panel is-hidden", hidden.attrs["class"])
+	code := hidden.byLabel(t, "Python code")
+	assert.Equal(t, "step1:python", code.attrs["data-snippet"])
+	assert.Equal(t, "import requests", code.textContent(), "a hidden snippet is still in the page")
+	assert.Contains(t, page.textContent(), "export OCTOTABLE_CLIENT_ID=your_client_id")
 
 	s.selected = "python"
 	assert.Equal(t, "python", s.active())
@@ -40,12 +53,14 @@ func TestSnippetTabsShowOneLanguageAndKeepEveryOne(t *testing.T) {
 // holds, for every language of both steps.
 func TestPlaygroundSnippetsHoldNoCredential(t *testing.T) {
 	env := quickstart.Environment{Name: "sandbox", TokenURL: "http://127.0.0.1:8080/sandbox/octotable-auth/api/v2/oauth2/token"}
-	p := &playground{env: env, clientID: "typed-id", secret: "typed-s3cret", auth: quickstart.AuthBasic, encoding: quickstart.EncodingJSON,
-		method: "GET", path: "/api/v2/", token: quickstart.Token{AccessToken: "typed-access-token"}}
+	p := &playground{env: env, secret: "typed-s3cret",
+		step1: tokenStep{choices: tokenChoices{ClientID: "typed-id", Auth: quickstart.AuthBasic, Encoding: quickstart.EncodingJSON}},
+		step2: apiStep{choices: apiChoices{Method: "GET", Path: "/api/v2/"}},
+		token: heldToken{token: quickstart.Token{AccessToken: "typed-access-token"}}}
 	for _, step := range []snippets.Step{snippets.Step1, snippets.Step2} {
-		tabs := p.renderSnippets(step).(*snippetTabs)
-		require.Len(t, tabs.Snippets, 5)
-		for _, sn := range tabs.Snippets {
+		codes := p.snippetCodes(step)
+		require.Len(t, codes, 5)
+		for _, sn := range codes {
 			assert.NotContains(t, sn.Code, "No code yet", sn.Lang)
 			for _, leak := range []string{"typed-id", "typed-s3cret", "typed-access-token"} {
 				assert.NotContains(t, sn.Code, leak, "%s %s", step, sn.Lang)

@@ -6,18 +6,48 @@ import (
 	"octoplay/app/quickstart"
 )
 
+// Token states, as #token-status's data-state shows them.
+const (
+	tokenNone    = "none"
+	tokenValid   = "valid"
+	tokenExpired = "expired"
+	tokenError   = "error"
+)
+
+// heldToken is the token Step 1 brought and how the page shows it. Only the
+// playground holds one.
+type heldToken struct {
+	token    quickstart.Token
+	state    string // one of the token states
+	revealed bool   // shown in clear rather than masked
+}
+
+// statusText says what the state means for the person.
+func (t heldToken) statusText() string {
+	switch t.state {
+	case tokenValid:
+		return "Valid: send it in Step 2."
+	case tokenExpired:
+		return "Expired: Step 2 will answer 401 invalid_token. Request a new token."
+	case tokenError:
+		return "No token: Step 1 failed, see why below."
+	default:
+		return "No token yet: request one in Step 1."
+	}
+}
+
 // renderToken shows the token Step 1 brought: its type, its lifetime, a
 // live countdown, the token masked (reveal, copy), and a decoded JWT when
-// it is one. Like Step 1 it is rendered by the playground, which owns the
-// token.
+// it is one. The playground renders it itself: it owns the token, which
+// no other component's fields may hold.
 func (p *playground) renderToken() app.UI {
-	t := p.token
+	t := p.token.token
 	return app.Section().ID("token").Class("card").Aria("labelledby", "token-title").Body(
 		app.H2().ID("token-title").Text("Your access token"),
-		app.P().ID("token-status").DataSet("state", p.tokenState).Aria("live", "polite").Text(p.tokenStatusText()),
+		app.P().ID("token-status").DataSet("state", p.token.state).Aria("live", "polite").Text(p.token.statusText()),
 		app.If(t.AccessToken != "", func() app.UI {
 			value := quickstart.Masked
-			if p.revealed {
+			if p.token.revealed {
 				value = t.AccessToken
 			}
 			jwt, isJWT := quickstart.DecodeJWT(t.AccessToken)
@@ -41,7 +71,7 @@ func (p *playground) renderToken() app.UI {
 				),
 				app.Div().Class("token-row").Body(
 					app.Code().ID("token-value").Class("token").Text(value),
-					app.Button().ID("reveal-token").Type("button").Aria("pressed", p.revealed).Text(showHide(p.revealed)).OnClick(p.onReveal),
+					app.Button().ID("reveal-token").Type("button").Aria("pressed", p.token.revealed).Text(showHide(p.token.revealed)).OnClick(p.onReveal),
 					app.Button().ID("copy-token").Type("button").Text("Copy").OnClick(p.onCopy),
 				),
 				app.If(isJWT, func() app.UI {
@@ -55,27 +85,14 @@ func (p *playground) renderToken() app.UI {
 				}),
 			)
 		}),
-		app.If(p.tokenState == tokenExpired, func() app.UI {
-			return app.Button().ID("renew").Type("button").Class("primary").Text("Request a new token").OnClick(p.onRequestToken)
+		app.If(p.token.state == tokenExpired, func() app.UI {
+			return app.Button().ID("renew").Type("button").Class("primary").Text("Request a new token").OnClick(p.onRenew)
 		}),
 	)
 }
 
-func (p *playground) tokenStatusText() string {
-	switch p.tokenState {
-	case tokenValid:
-		return "Valid: send it in Step 2."
-	case tokenExpired:
-		return "Expired: Step 2 will answer 401 invalid_token. Request a new token."
-	case tokenError:
-		return "No token: Step 1 failed, see why below."
-	default:
-		return "No token yet: request one in Step 1."
-	}
-}
-
 func (p *playground) onReveal(ctx app.Context, e app.Event) {
-	p.revealed = !p.revealed
+	p.token.revealed = !p.token.revealed
 	p.used()
 }
 
@@ -83,7 +100,19 @@ func (p *playground) onReveal(ctx app.Context, e app.Event) {
 // clipboard is not storage the page keeps.
 func (p *playground) onCopy(ctx app.Context, e app.Event) {
 	if clip := app.Window().Get("navigator").Get("clipboard"); clip.Truthy() {
-		clip.Call("writeText", p.token.AccessToken)
+		clip.Call("writeText", p.token.token.AccessToken)
 	}
 	p.used()
+}
+
+func (p *playground) onRenew(ctx app.Context, e app.Event) {
+	p.requestToken(ctx)
+}
+
+// showHide is the label of a button that shows or hides a value.
+func showHide(shown bool) string {
+	if shown {
+		return "Hide"
+	}
+	return "Show"
 }

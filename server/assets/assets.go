@@ -1,10 +1,8 @@
-//go:build !js
-
 // Package assets serves a go-app build's web assets (the web/ folder) so that
 // a first visit downloads little and a later one nothing:
 //
 //   - A file with precompressed siblings (app.wasm.br, app.wasm.gz, which
-//     Precompress writes at build time) is answered in the content coding the
+//     internal/precompress writes at build time) is answered in the content coding the
 //     browser prefers (RFC 9110 §12.5.3), with Vary: Accept-Encoding, the
 //     Content-Length of what is sent, and the raw size in RawLengthHeader,
 //     which go-app's loading bar divides by (its WasmContentLengthHeader).
@@ -31,6 +29,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"octoplay/internal/precompress"
 )
 
 // RawLengthHeader carries a precompressed file's raw size. go-app's
@@ -41,8 +41,8 @@ const RawLengthHeader = "X-Raw-Content-Length"
 
 // Cache-Control for a URL that names the build, and for one that does not.
 const (
-	CacheImmutable  = "public, max-age=31536000, immutable"
-	CacheRevalidate = "no-cache"
+	cacheImmutable  = "public, max-age=31536000, immutable"
+	cacheRevalidate = "no-cache"
 )
 
 // file is one asset as the server answers it.
@@ -51,7 +51,7 @@ type file struct {
 	size        int64
 	sum         [sha256.Size]byte
 	contentType string
-	variants    []variant // in the order of codings
+	variants    []variant // in the order of precompress.Codings
 }
 
 // variant is a file's precompressed sibling that decompresses to it.
@@ -86,10 +86,10 @@ func NewServer(fsys fs.FS, logger *slog.Logger) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("assets: %w", err)
 		}
-		for _, c := range codings {
+		for _, c := range precompress.Codings() {
 			v, err := matchingVariant(fsys, f, c)
 			if err != nil {
-				logger.Warn("precompressed asset left out: rebuild the assets", "file", name+c.ext, "reason", err)
+				logger.Warn("precompressed asset left out: rebuild the assets", "file", name+c.Ext, "reason", err)
 				continue
 			}
 			if v != nil {
@@ -122,8 +122,8 @@ func assetNames(fsys fs.FS) ([]string, error) {
 // siblingOf is the file that name is a precompressed form of, if the
 // assets hold it; "" when name is a file of its own.
 func siblingOf(name string, names []string) string {
-	for _, c := range codings {
-		if base, ok := strings.CutSuffix(name, c.ext); ok {
+	for _, c := range precompress.Codings() {
+		if base, ok := strings.CutSuffix(name, c.Ext); ok {
 			if _, found := slices.BinarySearch(names, base); found {
 				return base
 			}
@@ -232,10 +232,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // route maps a request path to an asset name and its caching.
 func (s *Server) route(urlPath string) (name, cacheControl string, ok bool) {
 	if name, ok := strings.CutPrefix(urlPath, s.VersionedPrefix()); ok {
-		return name, CacheImmutable, true
+		return name, cacheImmutable, true
 	}
 	if name, ok := strings.CutPrefix(urlPath, "/web/"); ok {
-		return name, CacheRevalidate, true
+		return name, cacheRevalidate, true
 	}
 	return "", "", false
 }

@@ -1,5 +1,3 @@
-//go:build !js
-
 package assets
 
 import (
@@ -12,13 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/andybalholm/brotli"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/precompress"
 )
 
 // standInWasm is large and repetitive enough that both codings shrink it.
@@ -34,13 +33,26 @@ func standIn(t *testing.T) fstest.MapFS {
 		"icons/icon.svg": {Data: []byte("<svg/>")},
 		"embed.go":       {Data: []byte("package web")},
 	}
-	variants, err := Compress(standInWasm)
-	require.NoError(t, err)
-	require.Len(t, variants, 2)
-	for ext, b := range variants {
+	for ext, b := range precompressed(t, standInWasm) {
 		fsys["app.wasm"+ext] = &fstest.MapFile{Data: b}
 	}
 	return fsys
+}
+
+// precompressed is what the build writes beside a file of content raw,
+// by extension.
+func precompressed(t *testing.T, raw []byte) map[string][]byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "app.wasm")
+	require.NoError(t, os.WriteFile(path, raw, 0o644))
+	require.NoError(t, precompress.File(path, io.Discard))
+	out := map[string][]byte{}
+	for _, c := range precompress.Codings() {
+		b, err := os.ReadFile(path + c.Ext)
+		require.NoError(t, err)
+		out[c.Ext] = b
+	}
+	return out
 }
 
 func newTestServer(t *testing.T, fsys fstest.MapFS) (*Server, *bytes.Buffer) {
@@ -151,8 +163,7 @@ func TestWithoutVariantsTheRawWasmIsServed(t *testing.T) {
 // run the old code under the new version's URL, cached for a year.
 func TestStaleVariantIsNeverServed(t *testing.T) {
 	fsys := standIn(t)
-	old, err := Compress([]byte("\x00asm\x01\x00\x00\x00the previous build"))
-	require.NoError(t, err)
+	old := precompressed(t, []byte("\x00asm\x01\x00\x00\x00the previous build"))
 	fsys["app.wasm.br"] = &fstest.MapFile{Data: old[".br"]}
 	fsys["app.wasm.gz"] = &fstest.MapFile{Data: []byte("not gzip at all")}
 	s, log := newTestServer(t, fsys)
@@ -260,36 +271,4 @@ func TestResolver(t *testing.T) {
 	}
 	_, isHandler := any(r).(http.Handler)
 	assert.False(t, isHandler, "go-app would serve files itself through a resolver that is an http.Handler")
-}
-
-func TestPrecompressWritesAndKeepsVariants(t *testing.T) {
-	dir := t.TempDir()
-	wasm := filepath.Join(dir, "app.wasm")
-	require.NoError(t, os.WriteFile(wasm, standInWasm, 0o644))
-
-	var log strings.Builder
-	require.NoError(t, Precompress(wasm, &log))
-	want, err := Compress(standInWasm)
-	require.NoError(t, err)
-	for ext, b := range want {
-		got, err := os.ReadFile(wasm + ext)
-		require.NoError(t, err)
-		assert.Equal(t, b, got, ext)
-	}
-	assert.NotContains(t, log.String(), "up to date")
-
-	log.Reset()
-	require.NoError(t, Precompress(wasm, &log))
-	assert.Equal(t, 2, strings.Count(log.String(), "up to date"), log.String())
-
-	// A new build: both are made again.
-	require.NoError(t, os.WriteFile(wasm, append(bytes.Clone(standInWasm), '!'), 0o644))
-	log.Reset()
-	require.NoError(t, Precompress(wasm, &log))
-	assert.NotContains(t, log.String(), "up to date")
-	br, err := os.ReadFile(wasm + ".br")
-	require.NoError(t, err)
-	assert.Equal(t, append(bytes.Clone(standInWasm), '!'), decode(t, "br", br))
-	leftovers, _ := filepath.Glob(filepath.Join(dir, "*.tmp"))
-	assert.Empty(t, leftovers)
 }

@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"octoplay/internal/wire"
 )
 
 // Credentials are client credentials the server holds for a profile, so a
@@ -34,16 +36,6 @@ type Environment struct {
 	// Transport reaches the environment; nil means the gateway's guarded
 	// outbound client. The sandbox's is in-process.
 	Transport http.RoundTripper
-}
-
-// EnvironmentInfo is what GET /relay/environments tells the browser about
-// an environment: where things are and which profiles exist, never a secret.
-type EnvironmentInfo struct {
-	Name     string   `json:"name"`
-	Title    string   `json:"title"`
-	TokenURL string   `json:"token_url"`
-	APIBases []string `json:"api_bases"`
-	Profiles []string `json:"profiles"`
 }
 
 var envName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
@@ -105,9 +97,10 @@ func parseBaseURL(s string) (*url.URL, error) {
 	return u, nil
 }
 
-// Info is the environment as the browser may see it.
-func (e *Environment) Info() EnvironmentInfo {
-	info := EnvironmentInfo{Name: e.Name, Title: e.Title, TokenURL: e.TokenURL.String(), APIBases: []string{}, Profiles: []string{}}
+// Info is the environment as the browser may see it: where things are and
+// which profiles exist, never a secret.
+func (e *Environment) Info() wire.Environment {
+	info := wire.Environment{Name: e.Name, Title: e.Title, TokenURL: e.TokenURL.String(), APIBases: []string{}, Profiles: []string{}}
 	for _, b := range e.APIBases {
 		info.APIBases = append(info.APIBases, b.String())
 	}

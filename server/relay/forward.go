@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"octoplay/internal/bhttp"
+	"octoplay/internal/wire"
 )
 
 // hopByHop are the fields that describe one connection (RFC 9110 §7.6.1)
@@ -29,7 +30,7 @@ var hopByHop = map[string]bool{
 
 func dropField(name string, connectionListed map[string]bool) bool {
 	name = strings.ToLower(name)
-	return hopByHop[name] || connectionListed[name] || strings.HasPrefix(name, "x-forwarded-") || strings.HasPrefix(name, "octoplay-")
+	return hopByHop[name] || connectionListed[name] || strings.HasPrefix(name, "x-forwarded-") || strings.HasPrefix(name, wire.HeaderPrefix)
 }
 
 // connectionListed is the set of fields a Connection header names, which
@@ -95,12 +96,12 @@ func readUpstream(res *http.Response, maxBody int64) (*bhttp.Response, error) {
 
 // forward sends the checked request and reads the answer, mapping
 // transport failures to the problems the UI explains.
-func (r *Relay) forward(ctx context.Context, t *target, in *bhttp.Request) (*bhttp.Response, *Problem) {
+func (r *Relay) forward(ctx context.Context, t *target, in *bhttp.Request) (*bhttp.Response, *wire.Problem) {
 	ctx, cancel := context.WithTimeout(ctx, r.timeouts.Overall)
 	defer cancel()
 	req, err := upstreamRequest(ctx, t, in)
 	if err != nil {
-		p := newProblem(problemBadRequest, http.StatusBadRequest, err.Error())
+		p := newProblem(wire.ProblemBadInnerRequest, err.Error())
 		return nil, &p
 	}
 	transport := t.env.Transport
@@ -123,16 +124,16 @@ func (r *Relay) forward(ctx context.Context, t *target, in *bhttp.Request) (*bht
 
 // transportProblem says what went wrong on the way to the upstream without
 // repeating the URL (Go's errors quote it, and a query may hold anything).
-func transportProblem(err error, limits Timeouts) Problem {
+func transportProblem(err error, limits Timeouts) wire.Problem {
 	var netErr net.Error
 	switch {
 	case errors.Is(err, errUpstreamTooLarge):
-		return newProblem(problemTooLarge, http.StatusBadGateway, fmt.Sprintf("the upstream's answer is larger than %d bytes", maxUpstreamBody))
+		return newProblem(wire.ProblemUpstreamTooLarge, fmt.Sprintf("the upstream's answer is larger than %d bytes", maxUpstreamBody))
 	case errors.Is(err, errDialRefused):
-		return newProblem(problemNotAllowed, http.StatusForbidden, "the target's address is not allowed (loopback, private or special-purpose)")
+		return newProblem(wire.ProblemTargetNotAllowed, "the target's address is not allowed (loopback, private or special-purpose)")
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return newProblem(problemTimeout, http.StatusGatewayTimeout, fmt.Sprintf("the upstream did not answer in time (connect within %s, headers within %s, all within %s)", limits.Connect, limits.ResponseHeader, limits.Overall))
+		return newProblem(wire.ProblemUpstreamTimeout, fmt.Sprintf("the upstream did not answer in time (connect within %s, headers within %s, all within %s)", limits.Connect, limits.ResponseHeader, limits.Overall))
 	default:
-		return newProblem(problemUnreachable, http.StatusBadGateway, "the upstream could not be reached or broke the connection")
+		return newProblem(wire.ProblemUpstreamUnreachable, "the upstream could not be reached or broke the connection")
 	}
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/wire"
 )
 
 // TestRequestHeaders: fields about one connection (RFC 9110 §7.6.1) or
@@ -88,7 +90,7 @@ func TestResponseHeaders(t *testing.T) {
 		w.Header().Set("Connection", "x-listed")
 		w.Header().Set("X-Listed", "hop")
 		w.Header().Set("Keep-Alive", "timeout=5")
-		w.Header().Set("Octoplay-Problem", problemReplay)
+		w.Header().Set("Octoplay-Problem", wire.ProblemReplayed.URI)
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Add("Www-Authenticate", `Bearer error="invalid_token"`)

@@ -21,6 +21,8 @@ import (
 
 	"octoplay/internal/bhttp"
 	"octoplay/internal/ohttp"
+	"octoplay/internal/testkit"
+	"octoplay/internal/wire"
 )
 
 // harness is a Relay behind an httptest server, with a client that seals
@@ -30,8 +32,8 @@ type harness struct {
 	srv    *httptest.Server
 	client *ohttp.Client
 	config ohttp.KeyConfig
-	clock  *fakeClock
-	log    *syncBuffer
+	clock  *testkit.Clock // the Date window, the replay cache and the rate limiter all read it
+	log    *testkit.SyncBuffer
 	dials  *counter
 }
 
@@ -54,7 +56,7 @@ var testEpoch = time.Date(2026, 4, 1, 10, 0, 0, 0, time.UTC)
 // fixed clock; opts adjust the Config last.
 func newHarness(t *testing.T, envs []*Environment, opts ...func(*Config)) *harness {
 	t.Helper()
-	h := &harness{clock: &fakeClock{now: testEpoch}, log: &syncBuffer{}, dials: &counter{}}
+	h := &harness{clock: testkit.NewClock(testEpoch), log: &testkit.SyncBuffer{}, dials: &counter{}}
 	x25519, err := ohttp.GenerateKey(1, ohttp.KEMX25519)
 	require.NoError(t, err)
 	xwing, err := ohttp.GenerateKey(2, ohttp.KEMXWing)
@@ -79,11 +81,7 @@ func newHarness(t *testing.T, envs []*Environment, opts ...func(*Config)) *harne
 	}
 	h.relay, err = New(cfg)
 	require.NoError(t, err)
-	mux := http.NewServeMux()
-	mux.Handle("GET /relay/keys", h.relay.HandleKeys())
-	mux.Handle("GET /relay/environments", h.relay.HandleEnvironments())
-	mux.Handle("POST /relay", h.relay.HandleRelay())
-	h.srv = httptest.NewServer(mux)
+	h.srv = httptest.NewServer(h.relay.Handler())
 	t.Cleanup(h.srv.Close)
 
 	configs, err := ohttp.ParseKeyConfigs(gw.KeyConfigs())
@@ -167,7 +165,7 @@ func openAnswer(t *testing.T, res *http.Response, body []byte, ctx *ohttp.Client
 // returns its detail.
 func assertProblem(t *testing.T, res *bhttp.Response, status int, typ string) string {
 	t.Helper()
-	var p Problem
+	var p wire.Problem
 	require.NoError(t, json.Unmarshal(res.Body, &p), "body %q", res.Body)
 	assert.Equal(t, status, res.Status, "status; detail %q", p.Detail)
 	assert.Equal(t, typ, p.Type, "problem type; detail %q", p.Detail)
@@ -183,7 +181,7 @@ func assertPlainProblem(t *testing.T, res *http.Response, body []byte, status in
 	assert.Equal(t, status, res.StatusCode, string(body))
 	assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
 	assert.Equal(t, "no-store", res.Header.Get("Cache-Control"))
-	var p Problem
+	var p wire.Problem
 	require.NoError(t, json.Unmarshal(body, &p), "body %q", body)
 	assert.Equal(t, typ, p.Type)
 	assert.Equal(t, status, p.Status)

@@ -15,6 +15,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/testkit"
+	"octoplay/internal/wire"
 )
 
 // TestLogsHoldNoSecret relays Step 1 (the partner's own secret, and a
@@ -32,7 +35,7 @@ func TestLogsHoldNoSecret(t *testing.T) {
 			t.Run(format+" "+level.String(), func(t *testing.T) {
 				// Random cores, so that no other text can contain them.
 				secret, profileSecret, token := "pw+"+rand.Text()+" :/", rand.Text(), "tok_"+rand.Text()
-				buf := &syncBuffer{}
+				buf := &testkit.SyncBuffer{}
 				h, up := loggedHarness(t, token, profileSecret, func(c *Config) {
 					c.Logger = slog.New(formats[format](buf, &slog.HandlerOptions{Level: level}))
 				})
@@ -58,7 +61,7 @@ func TestLogsHoldNoSecret(t *testing.T) {
 					}, lines[2])
 					assert.NotEmpty(t, lines[2]["duration"])
 					assert.Equal(t, "/auth/token", lines[0]["target"])
-					assert.Equal(t, problemNotAllowed, lines[4]["problem"])
+					assert.Equal(t, wire.ProblemTargetNotAllowed.URI, lines[4]["problem"])
 					assert.Equal(t, "/auth/token", lines[4]["target"], "path only, no query")
 					broken = lines[3]
 				} else {
@@ -69,7 +72,7 @@ func TestLogsHoldNoSecret(t *testing.T) {
 				assert.Equal(t, "ERROR", broken["level"])
 				assert.Equal(t, "/api/broken", broken["target"])
 				assert.Equal(t, "502", broken["status"])
-				assert.Equal(t, problemUnreachable, broken["problem"])
+				assert.Equal(t, wire.ProblemUpstreamUnreachable.URI, broken["problem"])
 			})
 		}
 	}
@@ -122,19 +125,19 @@ func relayEverything(t *testing.T, h *harness, base, secret, token string) {
 	require.Contains(t, string(answer.Body), token, "the token went upstream")
 
 	broken := h.inner("GET", base+"/api/broken", "authorization", "Bearer "+token)
-	assertProblem(t, h.do(t, broken), http.StatusBadGateway, problemUnreachable)
+	assertProblem(t, h.do(t, broken), http.StatusBadGateway, wire.ProblemUpstreamUnreachable.URI)
 
 	inQuery := h.inner("POST", tokenURL+"?client_secret="+url.QueryEscape(secret))
-	assertProblem(t, h.do(t, inQuery), http.StatusForbidden, problemNotAllowed)
+	assertProblem(t, h.do(t, inQuery), http.StatusForbidden, wire.ProblemTargetNotAllowed.URI)
 
 	stale := h.inner("POST", tokenURL, "content-type", form, "authorization", "Bearer "+token)
 	stale.Header.Set("date", "Mon, 02 Jan 2006 15:04:05 GMT")
 	stale.Body = []byte(body)
-	assertProblem(t, h.do(t, stale), http.StatusBadRequest, problemStale)
+	assertProblem(t, h.do(t, stale), http.StatusBadRequest, wire.ProblemStaleDate.URI)
 
 	twice := h.inner("POST", tokenURL, "content-type", form, "octoplay-profile", "demo")
 	twice.Body = []byte(body)
-	assertProblem(t, h.do(t, twice), http.StatusBadRequest, problemProfile)
+	assertProblem(t, h.do(t, twice), http.StatusBadRequest, wire.ProblemProfile.URI)
 }
 
 // logLines reads text or JSON log lines into flat string maps.

@@ -12,16 +12,7 @@ import (
 
 	"octoplay/internal/bhttp"
 	"octoplay/internal/clientauth"
-)
-
-// Headers of the sealed request that speak to the gateway; neither goes
-// upstream.
-const (
-	// HeaderProfile names a server-held credential profile for a token request.
-	HeaderProfile = "octoplay-profile"
-	// HeaderClientAuth says how the gateway adds a profile's credentials:
-	// "body" (the default) or "basic" (RFC 6749 §2.3.1).
-	HeaderClientAuth = "octoplay-client-auth"
+	"octoplay/internal/wire"
 )
 
 var errProfile = errors.New("profile")
@@ -30,44 +21,44 @@ var errProfile = errors.New("profile")
 // in the body or as HTTP Basic, as the request chose. A request that names
 // a profile must carry no credentials of its own: the gateway never has to
 // choose between two secrets.
-func applyProfile(t *target, req *bhttp.Request) (string, error) {
-	name, style := req.Header.Get(HeaderProfile), req.Header.Get(HeaderClientAuth)
-	req.Header.Del(HeaderProfile)
-	req.Header.Del(HeaderClientAuth)
+func applyProfile(t *target, req *bhttp.Request) error {
+	name, style := req.Header.Get(wire.HeaderProfile), req.Header.Get(wire.HeaderClientAuth)
+	req.Header.Del(wire.HeaderProfile)
+	req.Header.Del(wire.HeaderClientAuth)
 	if name == "" {
-		return "", nil
+		return nil
 	}
 	if t.kind != tokenTarget {
-		return "", fmt.Errorf("%w: a profile applies to the token request only", errProfile)
+		return fmt.Errorf("%w: a profile applies to the token request only", errProfile)
 	}
 	creds, ok := t.env.Profiles[name]
 	if !ok {
-		return "", fmt.Errorf("%w: environment %s has no profile %q", errProfile, t.env.Name, name)
+		return fmt.Errorf("%w: environment %s has no profile %q", errProfile, t.env.Name, name)
 	}
 	if req.Header.Get("authorization") != "" {
-		return "", fmt.Errorf("%w: the request names profile %q and also carries an Authorization header", errProfile, name)
+		return fmt.Errorf("%w: the request names profile %q and also carries an Authorization header", errProfile, name)
 	}
 	form, isJSON, err := tokenParams(req)
 	if err != nil {
-		return "", err
+		return err
 	}
 	for k := range form {
 		// Any spelling: a JSON upstream may match field names without case.
 		if strings.EqualFold(k, "client_secret") {
-			return "", fmt.Errorf("%w: the request names profile %q and also carries a client_secret", errProfile, name)
+			return fmt.Errorf("%w: the request names profile %q and also carries a client_secret", errProfile, name)
 		}
 	}
 	switch style {
-	case "basic":
+	case wire.ClientAuthBasic:
 		req.Header.Set("authorization", clientauth.Basic(creds.ClientID, creds.ClientSecret))
 		delete(form, "client_id")
-	case "", "body":
+	case "", wire.ClientAuthBody:
 		form["client_id"] = creds.ClientID
 		form["client_secret"] = creds.ClientSecret
 	default:
-		return "", fmt.Errorf("%w: %s must be body or basic, not %q", errProfile, HeaderClientAuth, style)
+		return fmt.Errorf("%w: %s must be %s or %s, not %q", errProfile, wire.HeaderClientAuth, wire.ClientAuthBody, wire.ClientAuthBasic, style)
 	}
-	return name, setTokenParams(req, form, isJSON)
+	return setTokenParams(req, form, isJSON)
 }
 
 // tokenParams reads a token request's body as form or JSON parameters.

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/wire"
 )
 
 // The profile's credentials hold what form encoding changes ('+', ':',
@@ -165,7 +167,7 @@ func TestProfileRefusals(t *testing.T) {
 			}
 			req := h.inner(method, up.URL+path, tt.header...)
 			req.Body = []byte(tt.body)
-			detail := assertProblem(t, h.do(t, req), http.StatusBadRequest, problemProfile)
+			detail := assertProblem(t, h.do(t, req), http.StatusBadRequest, wire.ProblemProfile.URI)
 			assert.Zero(t, up.Hits())
 			assert.NotContains(t, detail, profileSecret)
 			assert.NotContains(t, detail, "mine")

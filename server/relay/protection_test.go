@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/wire"
 )
 
 // TestCrossOriginPOST: a page elsewhere cannot make a visitor's browser
@@ -37,7 +39,7 @@ func TestCrossOriginPOST(t *testing.T) {
 			sealed, ctx := h.sealRaw(t, plain)
 			res, body := h.post(t, sealed, tt.header)
 			if !tt.relayed {
-				assertPlainProblem(t, res, body, http.StatusForbidden, problemCrossOrigin)
+				assertPlainProblem(t, res, body, http.StatusForbidden, wire.ProblemCrossOrigin.URI)
 				assert.Zero(t, up.Hits())
 				return
 			}
@@ -57,7 +59,7 @@ func TestRateLimit(t *testing.T) {
 		res, body := h.post(t, []byte("not sealed"), nil)
 		got = append(got, res.StatusCode)
 		if res.StatusCode == http.StatusTooManyRequests {
-			assertPlainProblem(t, res, body, http.StatusTooManyRequests, problemRateLimited)
+			assertPlainProblem(t, res, body, http.StatusTooManyRequests, wire.ProblemRateLimited.URI)
 			retry, err := strconv.Atoi(res.Header.Get("Retry-After"))
 			require.NoError(t, err, "Retry-After %q", res.Header.Get("Retry-After"))
 			// The clock stands still and one token comes back per second.
@@ -66,7 +68,7 @@ func TestRateLimit(t *testing.T) {
 	}
 	assert.Equal(t, []int{400, 400, 400, 429, 429, 429}, got)
 
-	h.clock.Add(time.Second)
+	h.clock.Advance(time.Second)
 	res, _ := h.post(t, []byte("not sealed"), nil)
 	assert.Equal(t, http.StatusBadRequest, res.StatusCode, "after Retry-After the client is let through")
 	res, _ = h.post(t, []byte("not sealed"), nil)

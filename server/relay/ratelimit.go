@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"octoplay/internal/wire"
 )
 
 // clientLimiter keeps one token bucket per client address, in bounded
@@ -96,7 +98,7 @@ func rateLimited(l *clientLimiter, now func() time.Time, next http.Handler) http
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ok, retry := l.allow(r, now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(retry))
-			writeProblem(w, newProblem(problemRateLimited, http.StatusTooManyRequests, "too many requests from this client; try again in "+strconv.Itoa(retry)+" s"))
+			writeProblem(w, newProblem(wire.ProblemRateLimited, "too many requests from this client; try again in "+strconv.Itoa(retry)+" s"))
 			return
 		}
 		next.ServeHTTP(w, r)

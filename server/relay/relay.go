@@ -15,6 +15,7 @@ import (
 
 	"octoplay/internal/bhttp"
 	"octoplay/internal/ohttp"
+	"octoplay/internal/wire"
 )
 
 // maxSealedRequest bounds what POST /relay reads: a token request or an API
@@ -102,54 +103,51 @@ func New(cfg Config) (*Relay, error) {
 	return r, nil
 }
 
-// HandleKeys serves the key configurations (RFC 9458 §3.2).
-func (r *Relay) HandleKeys() http.Handler {
+// handleKeys serves the key configurations (RFC 9458 §3.2).
+func (r *Relay) handleKeys() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", ohttp.MediaTypeKeys)
-		w.Header().Set("Cache-Control", "no-store")
 		w.Write(r.gateway.KeyConfigs())
 	})
 }
 
-// HandleEnvironments lists the environments the relay reaches, without a
+// handleEnvironments lists the environments the relay reaches, without a
 // secret: the browser builds its requests from these URLs.
-func (r *Relay) HandleEnvironments() http.Handler {
+func (r *Relay) handleEnvironments() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		infos := make([]EnvironmentInfo, 0, len(r.envs))
+		infos := make([]wire.Environment, 0, len(r.envs))
 		for _, e := range r.envs {
 			infos = append(infos, e.Info())
 		}
 		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
 		json.NewEncoder(w).Encode(infos)
 	})
 }
 
-// HandleRelay is POST /relay: a sealed request in, a sealed answer out.
+// handleRelay is POST /relay: a sealed request in, a sealed answer out.
 // Cross-site POSTs are refused and each client address is rate limited.
-func (r *Relay) HandleRelay() http.Handler {
+func (r *Relay) handleRelay() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		writeProblem(w, newProblem(problemCrossOrigin, http.StatusForbidden, "cross-origin requests to the relay are refused"))
+		writeProblem(w, newProblem(wire.ProblemCrossOrigin, "cross-origin requests to the relay are refused"))
 	}))
 	return cop.Handler(rateLimited(r.limiter, r.now, http.HandlerFunc(r.serveRelay)))
 }
 
 func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
 	// Media types compare without case (RFC 9110 §8.3.1).
 	if mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type")); err != nil || mt != ohttp.MediaTypeRequest {
-		writeProblem(w, newProblem(problemMediaType, http.StatusUnsupportedMediaType, "POST /relay takes "+ohttp.MediaTypeRequest))
+		writeProblem(w, newProblem(wire.ProblemMediaType, "POST /relay takes "+ohttp.MediaTypeRequest))
 		return
 	}
 	sealed, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxSealedRequest))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			writeProblem(w, newProblem(problemBadEncapsulation, http.StatusRequestEntityTooLarge, fmt.Sprintf("a sealed request is at most %d bytes", maxSealedRequest)))
+			writeProblem(w, withStatus(newProblem(wire.ProblemBadEncapsulation, fmt.Sprintf("a sealed request is at most %d bytes", maxSealedRequest)), http.StatusRequestEntityTooLarge))
 			return
 		}
-		writeProblem(w, newProblem(problemBadEncapsulation, http.StatusBadRequest, "reading the sealed request failed"))
+		writeProblem(w, newProblem(wire.ProblemBadEncapsulation, "reading the sealed request failed"))
 		return
 	}
 	opened, err := r.gateway.OpenRequest(sealed)
@@ -163,7 +161,7 @@ func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
 	if err != nil {
 		// Sealing a message we built cannot fail but for a broken RNG.
 		r.log.Error("relay: seal response", "err", err)
-		writeProblem(w, newProblem(problemBusy, http.StatusServiceUnavailable, "the gateway could not seal its answer"))
+		writeProblem(w, newProblem(wire.ProblemBusy, "the gateway could not seal its answer"))
 		return
 	}
 	w.Header().Set("Content-Type", ohttp.MediaTypeResponse)
@@ -173,14 +171,14 @@ func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
 
 // openProblem maps why a request could not be opened to RFC 9458 §5.3's
 // answers: a key problem (§6.4) tells the client to fetch the keys again.
-func openProblem(err error) Problem {
+func openProblem(err error) wire.Problem {
 	switch {
 	case errors.Is(err, ohttp.ErrUnknownKey), errors.Is(err, ohttp.ErrUnsupportedSuite):
-		return newProblem(problemKey, http.StatusBadRequest, "the key configuration is not one this gateway holds: fetch /relay/keys again")
+		return newProblem(wire.ProblemKey, "the key configuration is not one this gateway holds: fetch /relay/keys again")
 	case errors.Is(err, ohttp.ErrDecrypt):
-		return newProblem(problemBadEncapsulation, http.StatusBadRequest, "the sealed request could not be opened")
+		return newProblem(wire.ProblemBadEncapsulation, "the sealed request could not be opened")
 	default:
-		return newProblem(problemBadEncapsulation, http.StatusBadRequest, "the sealed request is malformed")
+		return newProblem(wire.ProblemBadEncapsulation, "the sealed request is malformed")
 	}
 }
 
@@ -210,39 +208,39 @@ func (rec relayRecord) log(ctx context.Context, l *slog.Logger, keyID uint8, d t
 // encode the answer. Every failure is a sealed problem.
 func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([]byte, relayRecord) {
 	rec := relayRecord{}
-	fail := func(p Problem, extra ...bhttp.Field) ([]byte, relayRecord) {
+	fail := func(p wire.Problem, extra ...bhttp.Field) ([]byte, relayRecord) {
 		rec.status, rec.problem = p.Status, p.Type
 		return sealedProblem(p, extra...), rec
 	}
 	switch r.replays.check(opened.Enc, r.now()) {
 	case replaySeen:
-		return fail(newProblem(problemReplay, http.StatusBadRequest, "this sealed request was already relayed"))
+		return fail(newProblem(wire.ProblemReplayed, "this sealed request was already relayed"))
 	case replayFull:
-		return fail(newProblem(problemBusy, http.StatusServiceUnavailable, "the gateway is too busy to check for replays; try again"))
+		return fail(newProblem(wire.ProblemBusy, "the gateway is too busy to check for replays; try again"))
 	}
 	in, err := bhttp.UnmarshalRequest(opened.Request, innerLimits)
 	if err != nil {
-		return fail(newProblem(problemBadRequest, http.StatusBadRequest, "the inner request is not valid binary HTTP: "+err.Error()))
+		return fail(newProblem(wire.ProblemBadInnerRequest, "the inner request is not valid binary HTTP: "+err.Error()))
 	}
 	rec.method, rec.path = in.Method, targetPath(in.Path)
 	now := r.now()
 	date, err := http.ParseTime(in.Header.Get("date"))
 	if err != nil {
-		return fail(newProblem(problemStale, http.StatusBadRequest, "the inner request needs a Date header (RFC 9110 §6.6.1)"),
+		return fail(newProblem(wire.ProblemStaleDate, "the inner request needs a Date header (RFC 9110 §6.6.1)"),
 			bhttp.Field{Name: "date", Value: now.UTC().Format(http.TimeFormat)})
 	}
 	if skew := now.Sub(date); skew > replayWindow || skew < -replayWindow {
 		// RFC 9458 §6.5: give the gateway's time so the client can correct.
-		return fail(newProblem(problemStale, http.StatusBadRequest, fmt.Sprintf("the inner request's Date is %s from the gateway's clock; at most %s is allowed", skew.Round(time.Second).Abs(), replayWindow)),
+		return fail(newProblem(wire.ProblemStaleDate, fmt.Sprintf("the inner request's Date is %s from the gateway's clock; at most %s is allowed", skew.Round(time.Second).Abs(), replayWindow)),
 			bhttp.Field{Name: "date", Value: now.UTC().Format(http.TimeFormat)})
 	}
 	t, err := allowTarget(r.envs, in.Method, in.Scheme, in.Authority, in.Path)
 	if err != nil {
-		return fail(newProblem(problemNotAllowed, http.StatusForbidden, err.Error()))
+		return fail(newProblem(wire.ProblemTargetNotAllowed, err.Error()))
 	}
 	rec.env = t.env.Name
-	if _, err := applyProfile(t, in); err != nil {
-		return fail(newProblem(problemProfile, http.StatusBadRequest, err.Error()))
+	if err := applyProfile(t, in); err != nil {
+		return fail(newProblem(wire.ProblemProfile, err.Error()))
 	}
 	answer, p := r.forward(ctx, t, in)
 	if p != nil {
@@ -251,7 +249,7 @@ func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([
 	rec.status = answer.Status
 	out, err := answer.MarshalBinary()
 	if err != nil {
-		return fail(newProblem(problemUnreachable, http.StatusBadGateway, "the upstream's answer cannot be encoded: "+err.Error()))
+		return fail(newProblem(wire.ProblemUpstreamUnreachable, "the upstream's answer cannot be encoded: "+err.Error()))
 	}
 	return out, rec
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"octoplay/internal/ohttp"
+	"octoplay/internal/wire"
 )
 
 // TestBeforeOpening: what is wrong with the envelope is answered in the
@@ -40,19 +41,19 @@ func TestBeforeOpening(t *testing.T) {
 		status      int
 		problem     string
 	}{
-		{"wrong content type", "application/json", sealed, http.StatusUnsupportedMediaType, problemMediaType},
-		{"no content type", "", sealed, http.StatusUnsupportedMediaType, problemMediaType},
-		{"the response's media type", ohttp.MediaTypeResponse, sealed, http.StatusUnsupportedMediaType, problemMediaType},
-		{"over the size limit", ohttp.MediaTypeRequest, bytes.Repeat([]byte{1}, maxSealedRequest+1), http.StatusRequestEntityTooLarge, problemBadEncapsulation},
-		{"garbage at the size limit", ohttp.MediaTypeRequest, bytes.Repeat([]byte{1}, maxSealedRequest), http.StatusBadRequest, problemKey},
+		{"wrong content type", "application/json", sealed, http.StatusUnsupportedMediaType, wire.ProblemMediaType.URI},
+		{"no content type", "", sealed, http.StatusUnsupportedMediaType, wire.ProblemMediaType.URI},
+		{"the response's media type", ohttp.MediaTypeResponse, sealed, http.StatusUnsupportedMediaType, wire.ProblemMediaType.URI},
+		{"over the size limit", ohttp.MediaTypeRequest, bytes.Repeat([]byte{1}, maxSealedRequest+1), http.StatusRequestEntityTooLarge, wire.ProblemBadEncapsulation.URI},
+		{"garbage at the size limit", ohttp.MediaTypeRequest, bytes.Repeat([]byte{1}, maxSealedRequest), http.StatusBadRequest, wire.ProblemKey.URI},
 		// The first byte is the key id, read first: garbage names no key.
-		{"garbage", ohttp.MediaTypeRequest, []byte("hello, gateway"), http.StatusBadRequest, problemKey},
-		{"a known key and suite, then garbage", ohttp.MediaTypeRequest, append(bytes.Clone(sealed[:7]), "hello"...), http.StatusBadRequest, problemBadEncapsulation},
-		{"empty", ohttp.MediaTypeRequest, nil, http.StatusBadRequest, problemBadEncapsulation},
-		{"cut short", ohttp.MediaTypeRequest, sealed[:len(sealed)-1], http.StatusBadRequest, problemBadEncapsulation},
-		{"one bit flipped", ohttp.MediaTypeRequest, flipLastBit(sealed), http.StatusBadRequest, problemBadEncapsulation},
-		{"unknown key id", ohttp.MediaTypeRequest, toStranger, http.StatusBadRequest, problemKey},
-		{"known key id, other key", ohttp.MediaTypeRequest, toImpostor, http.StatusBadRequest, problemBadEncapsulation},
+		{"garbage", ohttp.MediaTypeRequest, []byte("hello, gateway"), http.StatusBadRequest, wire.ProblemKey.URI},
+		{"a known key and suite, then garbage", ohttp.MediaTypeRequest, append(bytes.Clone(sealed[:7]), "hello"...), http.StatusBadRequest, wire.ProblemBadEncapsulation.URI},
+		{"empty", ohttp.MediaTypeRequest, nil, http.StatusBadRequest, wire.ProblemBadEncapsulation.URI},
+		{"cut short", ohttp.MediaTypeRequest, sealed[:len(sealed)-1], http.StatusBadRequest, wire.ProblemBadEncapsulation.URI},
+		{"one bit flipped", ohttp.MediaTypeRequest, flipLastBit(sealed), http.StatusBadRequest, wire.ProblemBadEncapsulation.URI},
+		{"unknown key id", ohttp.MediaTypeRequest, toStranger, http.StatusBadRequest, wire.ProblemKey.URI},
+		{"known key id, other key", ohttp.MediaTypeRequest, toImpostor, http.StatusBadRequest, wire.ProblemBadEncapsulation.URI},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,4 +168,42 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	}
 	_, err := New(good)
 	assert.NoError(t, err)
+}
+
+// TestNoAnswerIsStored: every answer of the relay's routes says no-store,
+// its mux's own 404 and 405 too.
+func TestNoAnswerIsStored(t *testing.T) {
+	up := newUpstream(t, nil)
+	h := newHarness(t, []*Environment{loopbackEnv(t, "up", up, nil)})
+	sealed, _ := h.sealRaw(t, func() []byte {
+		b, err := h.inner("GET", up.URL+"/api/").MarshalBinary()
+		require.NoError(t, err)
+		return b
+	}())
+	for _, tt := range []struct {
+		method, path, contentType string
+		body                      []byte
+		status                    int
+	}{
+		{"GET", wire.RelayKeysPath, "", nil, http.StatusOK},
+		{"GET", wire.RelayEnvironmentsPath, "", nil, http.StatusOK},
+		{"POST", wire.RelayPath, ohttp.MediaTypeRequest, sealed, http.StatusOK},
+		{"POST", wire.RelayPath, "text/plain", nil, http.StatusUnsupportedMediaType},
+		{"GET", wire.RelayPath, "", nil, http.StatusMethodNotAllowed},
+		{"POST", wire.RelayKeysPath, "", nil, http.StatusMethodNotAllowed},
+		{"GET", wire.RelayPath + "/elsewhere", "", nil, http.StatusNotFound},
+	} {
+		t.Run(tt.method+" "+tt.path+" "+tt.contentType, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, h.srv.URL+tt.path, bytes.NewReader(tt.body))
+			require.NoError(t, err)
+			if tt.contentType != "" {
+				req.Header.Set("Content-Type", tt.contentType)
+			}
+			res, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			res.Body.Close()
+			assert.Equal(t, tt.status, res.StatusCode)
+			assert.Equal(t, "no-store", res.Header.Get("Cache-Control"))
+		})
+	}
 }

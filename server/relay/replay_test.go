@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/wire"
 )
 
 func TestReplayedRequestIsRefused(t *testing.T) {
@@ -19,13 +21,13 @@ func TestReplayedRequestIsRefused(t *testing.T) {
 	res, body := h.post(t, sealed, nil)
 	assert.Equal(t, http.StatusOK, openAnswer(t, res, body, ctx).Status)
 	res, body = h.post(t, sealed, nil)
-	assertProblem(t, openAnswer(t, res, body, ctx), http.StatusBadRequest, problemReplay)
+	assertProblem(t, openAnswer(t, res, body, ctx), http.StatusBadRequest, wire.ProblemReplayed.URI)
 	assert.Equal(t, 1, up.Hits())
 
 	// Once the cache may forget it, the Date refuses it instead.
-	h.clock.Add(2*replayWindow + time.Second)
+	h.clock.Advance(2*replayWindow + time.Second)
 	res, body = h.post(t, sealed, nil)
-	assertProblem(t, openAnswer(t, res, body, ctx), http.StatusBadRequest, problemStale)
+	assertProblem(t, openAnswer(t, res, body, ctx), http.StatusBadRequest, wire.ProblemStaleDate.URI)
 	assert.Equal(t, 1, up.Hits())
 }
 
@@ -34,7 +36,7 @@ func TestReplayCacheFullIsBusy(t *testing.T) {
 	h := newHarness(t, []*Environment{loopbackEnv(t, "up", up, nil)})
 	h.relay.replays = newReplayCache(1)
 	assert.Equal(t, http.StatusOK, h.do(t, h.inner("GET", up.URL+"/api/")).Status)
-	assertProblem(t, h.do(t, h.inner("GET", up.URL+"/api/")), http.StatusServiceUnavailable, problemBusy)
+	assertProblem(t, h.do(t, h.inner("GET", up.URL+"/api/")), http.StatusServiceUnavailable, wire.ProblemBusy.URI)
 	assert.Equal(t, 1, up.Hits())
 }
 
@@ -72,7 +74,7 @@ func TestDateWindow(t *testing.T) {
 				assert.Equal(t, 1, up.Hits())
 				return
 			}
-			assertProblem(t, answer, http.StatusBadRequest, problemStale)
+			assertProblem(t, answer, http.StatusBadRequest, wire.ProblemStaleDate.URI)
 			assert.Equal(t, gatewayDate, answer.Header.Get("date"))
 			assert.Zero(t, up.Hits())
 		})

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"octoplay/internal/wire"
 )
 
 // targetKind says which of an environment's endpoints a request is for.
@@ -17,10 +19,6 @@ const (
 	tokenTarget targetKind = iota + 1
 	apiTarget
 )
-
-// apiMethods are what Step 2 may send to an API base; the token endpoint
-// takes POST alone (RFC 6749 §3.2).
-var apiMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
 
 // target is an opened request's destination once allowTarget accepted it.
 type target struct {
@@ -58,7 +56,7 @@ func allowTarget(envs []*Environment, method, scheme, authority, pathAndQuery st
 		}
 		for _, base := range env.APIBases {
 			if sameOrigin(origin, base) && strings.HasPrefix(path, base.EscapedPath()) {
-				if !slices.Contains(apiMethods, method) {
+				if !slices.Contains(wire.APIMethods(), method) {
 					return nil, fmt.Errorf("%w: method %q is not allowed for the API", errNotAllowed, method)
 				}
 				return &target{env: env, kind: apiTarget, url: buildURL(base, path, query)}, nil

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"octoplay/internal/bhttp"
+	"octoplay/internal/wire"
 )
 
 type targetCase struct {
@@ -192,9 +193,9 @@ func TestRelayRefusesTargetsWithoutDialling(t *testing.T) {
 			res, body := h.post(t, sealed, nil)
 			answer := openAnswer(t, res, body, ctx)
 			if tc.decoderRefuses {
-				assertProblem(t, answer, http.StatusBadRequest, problemBadRequest)
+				assertProblem(t, answer, http.StatusBadRequest, wire.ProblemBadInnerRequest.URI)
 			} else {
-				assertProblem(t, answer, http.StatusForbidden, problemNotAllowed)
+				assertProblem(t, answer, http.StatusForbidden, wire.ProblemTargetNotAllowed.URI)
 			}
 			assert.Equal(t, hits, up.Hits(), "the upstream was reached")
 			assert.Equal(t, dials, h.dials.get(), "something was dialled")
@@ -260,7 +261,7 @@ func FuzzAllowTarget(f *testing.F) {
 			}
 			bases = []string{env.TokenURL.Path}
 		case apiTarget:
-			if !slices.Contains(apiMethods, method) {
+			if !slices.Contains(wire.APIMethods(), method) {
 				t.Fatalf("API target with method %q", method)
 			}
 			for _, b := range env.APIBases {

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"octoplay/internal/wire"
 )
 
 // apiHandler answers an authorized API request with the data of a success
@@ -126,12 +128,12 @@ func checkProperty(r *http.Request) *failure {
 	switch {
 	case len(values) == 0 || strings.TrimSpace(values[0]) == "":
 		return apiFailure(http.StatusBadRequest, codeBadRequest,
-			"missing Property header; send Property: "+PropertyID+", the sandbox's property")
+			"missing Property header; send Property: "+wire.SandboxProperty+", the sandbox's property")
 	case len(values) > 1:
 		return apiFailure(http.StatusBadRequest, codeBadRequest, "more than one Property header")
-	case strings.TrimSpace(values[0]) != PropertyID:
+	case strings.TrimSpace(values[0]) != wire.SandboxProperty:
 		return apiFailure(http.StatusForbidden, codeForbidden,
-			"this client has no access to that property; the sandbox has only property "+PropertyID)
+			"this client has no access to that property; the sandbox has only property "+wire.SandboxProperty)
 	}
 	return nil
 }

@@ -9,13 +9,13 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/testkit"
 	"octoplay/server/sandbox"
 )
 
@@ -27,29 +27,11 @@ const (
 	jsonType      = "application/json"
 )
 
-// fakeClock is a clock that moves only when a test says so.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // newSandbox starts a sandbox with the demo client and a partner whose id
 // and secret need form encoding, behind a real HTTP server.
-func newSandbox(t *testing.T, edit func(*sandbox.Config)) (*httptest.Server, *fakeClock) {
+func newSandbox(t *testing.T, edit func(*sandbox.Config)) (*httptest.Server, *testkit.Clock) {
 	t.Helper()
-	clock := &fakeClock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	clock := testkit.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	cfg := sandbox.Config{
 		Clients: map[string]string{
 			sandbox.DemoClientID: sandbox.DemoClientSecret,

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/testkit"
 )
 
 // post sends one form-encoded token request.
@@ -26,18 +28,18 @@ func post(t *testing.T, srv *httptest.Server, id, secret string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-func newTestSandbox(t *testing.T) (*Sandbox, *httptest.Server, *time.Time) {
+func newTestSandbox(t *testing.T) (*Sandbox, *httptest.Server, *testkit.Clock) {
 	t.Helper()
-	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	sb, err := New(Config{Clients: map[string]string{DemoClientID: DemoClientSecret}, Now: func() time.Time { return now }})
+	clock := testkit.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	sb, err := New(Config{Clients: map[string]string{DemoClientID: DemoClientSecret}, Now: clock.Now})
 	require.NoError(t, err)
 	srv := httptest.NewServer(sb)
 	t.Cleanup(srv.Close)
-	return sb, srv, &now
+	return sb, srv, clock
 }
 
 func TestTokenStoreIsBounded(t *testing.T) {
-	sb, srv, now := newTestSandbox(t)
+	sb, srv, clock := newTestSandbox(t)
 	sb.tokens.byHash.max = 50
 
 	var issued []string
@@ -73,7 +75,7 @@ func TestTokenStoreIsBounded(t *testing.T) {
 	}
 
 	t.Run("expired tokens are purged", func(t *testing.T) {
-		*now = now.Add(defaultTokenTTL + expiredGrace)
+		clock.Advance(defaultTokenTTL + expiredGrace)
 		status, body := post(t, srv, DemoClientID, DemoClientSecret)
 		require.Equal(t, http.StatusOK, status, body)
 		assert.Equal(t, 1, sb.tokens.len())
@@ -81,7 +83,7 @@ func TestTokenStoreIsBounded(t *testing.T) {
 }
 
 func TestFailureCountersAreBounded(t *testing.T) {
-	sb, srv, now := newTestSandbox(t)
+	sb, srv, clock := newTestSandbox(t)
 	sb.failures.byClient.max = 10
 	for i := range 30 {
 		status, body := post(t, srv, "flood-"+strconv.Itoa(i), "x")
@@ -89,7 +91,7 @@ func TestFailureCountersAreBounded(t *testing.T) {
 	}
 	assert.Equal(t, 10, sb.failures.byClient.len())
 
-	*now = now.Add(failureWindow)
+	clock.Advance(failureWindow)
 	status, body := post(t, srv, DemoClientID, "wrong")
 	require.Equal(t, http.StatusUnauthorized, status, body)
 	assert.Equal(t, 1, sb.failures.byClient.len(), "expired counters are purged")

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"octoplay/server/sandbox"
+	"octoplay/internal/wire"
 )
 
 const pms = "/octotable-pms/api/v2"
@@ -28,7 +28,7 @@ func ids(t *testing.T, body map[string]any) []any {
 func TestResources(t *testing.T) {
 	srv, clock := newSandbox(t, nil)
 	token := issueToken(t, srv)
-	auth := headers("Authorization", "Bearer "+token, "Property", sandbox.PropertyID)
+	auth := headers("Authorization", "Bearer "+token, "Property", wire.SandboxProperty)
 	badParam := func(message string) map[string]any { return envelope("BAD_REQUEST", message, badRequest) }
 	badLimit := badParam("limit must be one whole number from 1 to 100")
 	badDate := badParam("start_date must be one date as YYYY-MM-DD")
@@ -83,10 +83,10 @@ func TestResources(t *testing.T) {
 			wantStatus: 400, wantBody: badParam("more than one Property header")},
 		{name: "another property", path: "/services", header: headers("Authorization", "Bearer "+token, "Property", "2002"), wantStatus: 403,
 			wantBody: envelope("FORBIDDEN", "this client has no access to that property; the sandbox has only property 1001", "ForbiddenException")},
-		{name: "no token, with Property", path: "/rooms", header: headers("Property", sandbox.PropertyID), wantStatus: 401,
+		{name: "no token, with Property", path: "/rooms", header: headers("Property", wire.SandboxProperty), wantStatus: 401,
 			wantChallenge: bareChallenge,
 			wantBody:      envelope("UNAUTHORIZED", "missing access token; send Authorization: Bearer <token>", unauthorized)},
-		{name: "unknown token", path: "/reservations", header: headers("Authorization", "Bearer bm9wZQ", "Property", sandbox.PropertyID), wantStatus: 401,
+		{name: "unknown token", path: "/reservations", header: headers("Authorization", "Bearer bm9wZQ", "Property", wire.SandboxProperty), wantStatus: 401,
 			wantChallenge: invalidToken("The access token is not valid"),
 			wantBody:      envelope("INVALID_TOKEN", "The access token is not valid", unauthorized)},
 		{name: "unknown resource", path: "/tables", header: auth, wantStatus: 404, wantBody: noEndpoint},

@@ -26,6 +26,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"octoplay/internal/wire"
 )
 
 // The documented demo client, which a server configures when it is given no
@@ -34,10 +36,6 @@ const (
 	DemoClientID     = "octoplay-demo"
 	DemoClientSecret = "octoplay-demo-secret"
 )
-
-// PropertyID is the id of the sandbox's one property, which the resources
-// under /octotable-pms/api/v2/ require in the Property header.
-const PropertyID = "1001"
 
 // defaultTokenTTL is the lifetime the quickstart's example answer shows.
 const defaultTokenTTL = 1440 * time.Second
@@ -127,15 +125,15 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // routes lists the whole surface of the sandbox.
 func (s *Sandbox) routes() *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /octotable-auth/api/v2/oauth2/token", s.handleToken)
+	mux.HandleFunc("POST "+wire.TokenPath, s.handleToken)
 	// The quickstart calls /api/v2/; without its own pattern /api/v2 would
 	// get ServeMux's redirect, whose Location leaves the mount point.
-	mux.Handle("GET /api/v2/{$}", s.protected(false, s.apiRoot))
-	mux.Handle("GET /api/v2", s.protected(false, s.apiRoot))
-	mux.Handle("GET /octotable-pms/api/v2/rooms", s.protected(true, listRooms))
-	mux.Handle("GET /octotable-pms/api/v2/rooms/{id}", s.protected(true, getRoom))
-	mux.Handle("GET /octotable-pms/api/v2/services", s.protected(true, listServices))
-	mux.Handle("GET /octotable-pms/api/v2/reservations", s.protected(true, listReservations))
+	mux.Handle("GET "+wire.APIBase+"{$}", s.protected(false, s.apiRoot))
+	mux.Handle("GET "+strings.TrimSuffix(wire.APIBase, "/"), s.protected(false, s.apiRoot))
+	mux.Handle("GET "+wire.PMSBase+"rooms", s.protected(true, listRooms))
+	mux.Handle("GET "+wire.PMSBase+"rooms/{id}", s.protected(true, getRoom))
+	mux.Handle("GET "+wire.PMSBase+"services", s.protected(true, listServices))
+	mux.Handle("GET "+wire.PMSBase+"reservations", s.protected(true, listReservations))
 	mux.HandleFunc("/", s.handleUnrouted)
 	return mux
 }

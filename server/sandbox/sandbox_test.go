@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/wire"
 	"octoplay/server/sandbox"
 )
 
@@ -103,7 +104,7 @@ func FuzzSandbox(f *testing.F) {
 		req.URL.Path, req.URL.RawQuery, _ = strings.Cut(target, "?")
 		req.Header.Set("Content-Type", contentType)
 		req.Header.Set("Authorization", authorization)
-		req.Header.Set("Property", sandbox.PropertyID)
+		req.Header.Set("Property", wire.SandboxProperty)
 		rec := httptest.NewRecorder()
 		sb.ServeHTTP(rec, req)
 		require.Less(t, rec.Code, 500)

@@ -1,4 +1,4 @@
-// Command hello is the go-app hello world that internal/bench measures the
+// Command hello is the go-app hello world that internal/cmd/bench measures the
 // playground against: the smallest go-app program, built with the same
 // flags as the playground's wasm and served the same way (precompressed,
 // negotiated, under versioned URLs, by octoplay/server/assets). It marks

@@ -1,18 +1,15 @@
-//go:build !js
-
 // Command precompress writes the brotli and gzip forms of the files it is
 // given beside them (app.wasm.br, app.wasm.gz), for the server to send to
-// browsers that accept them. `make wasm` runs it on web/app.wasm; it is
-// pure Go, so a fresh machine needs nothing but the Go toolchain.
+// browsers that accept them. `make wasm` runs it on web/app.wasm.
 //
-//	go run ./internal/precompress web/app.wasm
+//	go run ./internal/cmd/precompress web/app.wasm
 package main
 
 import (
 	"fmt"
 	"os"
 
-	"octoplay/server/assets"
+	"octoplay/internal/precompress"
 )
 
 func main() {
@@ -21,7 +18,7 @@ func main() {
 		os.Exit(2)
 	}
 	for _, path := range os.Args[1:] {
-		if err := assets.Precompress(path, os.Stdout); err != nil {
+		if err := precompress.File(path, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}

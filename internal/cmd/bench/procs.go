@@ -1,5 +1,3 @@
-//go:build !js
-
 package main
 
 import (
@@ -17,7 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"octoplay/server/assets"
+	"octoplay/internal/precompress"
 )
 
 // wasmBuildFlags are the Makefile's wasm flags; bench_test.go checks that
@@ -46,12 +44,12 @@ func buildOctoplay(ctx context.Context, cfg config, root, work string) (string, 
 func buildHello(ctx context.Context, cfg config, root, work string, log io.Writer) (string, error) {
 	dir := filepath.Join(work, "hello")
 	web := filepath.Join(dir, "web")
-	const pkg = "./internal/bench/testdata/hello"
+	const pkg = "./internal/cmd/bench/testdata/hello"
 	args := append(append([]string{}, wasmBuildFlags...), "-o", filepath.Join(web, "app.wasm"), pkg)
 	if err := goBuild(ctx, cfg, root, []string{"GOOS=js", "GOARCH=wasm"}, args...); err != nil {
 		return "", err
 	}
-	if err := assets.Precompress(filepath.Join(web, "app.wasm"), log); err != nil {
+	if err := precompress.File(filepath.Join(web, "app.wasm"), log); err != nil {
 		return "", fmt.Errorf("bench: %w", err)
 	}
 	icons := filepath.Join(web, "icons")
@@ -62,6 +60,12 @@ func buildHello(ctx context.Context, cfg config, root, work string, log io.Write
 		return "", fmt.Errorf("bench: icons: %w", err)
 	}
 	return dir, goBuild(ctx, cfg, root, nil, "-trimpath", "-o", filepath.Join(dir, "hello"), pkg)
+}
+
+// buildReference builds the servers the relay is measured against.
+func buildReference(ctx context.Context, cfg config, root, work string) (string, error) {
+	bin := filepath.Join(work, "reference")
+	return bin, goBuild(ctx, cfg, root, nil, "-trimpath", "-o", bin, "./internal/cmd/bench/testdata/reference")
 }
 
 func goBuild(ctx context.Context, cfg config, root string, env []string, args ...string) error {
@@ -88,14 +92,13 @@ var loopbackURL = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 // startProcess runs a server, waits for the line that names its
 // loopback URLs and for its first answer there. Its log goes to
 // work/name.log.
-func startProcess(ctx context.Context, work, name string, env []string, argv ...string) (*process, error) {
+func startProcess(ctx context.Context, work, name string, argv ...string) (*process, error) {
 	logFile, err := os.Create(filepath.Join(work, name+".log"))
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
 	found := &urlWatcher{found: make(chan []string, 1)}
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = found, logFile
 	if err := cmd.Start(); err != nil {
 		logFile.Close()

@@ -1,9 +1,13 @@
-//go:build !js
-
+// Command reference serves what the bench measures the relay against, on
+// 127.0.0.1: the sandbox directly, and a bare httputil.ReverseProxy with a
+// pooled transport in front of it. It is a process of its own, as the
+// relay's server is. It prints both URLs on one line, sandbox first, and
+// serves until SIGTERM. It is a measuring stick, not a product.
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -17,32 +21,30 @@ import (
 	"octoplay/server/sandbox"
 )
 
-// serveEnv, set, makes the bench's own binary the reference servers (the
-// test binary too, through TestMain): a process of their own, as the
-// relay's server is.
-const serveEnv = "OCTOPLAY_BENCH_SERVE"
+func main() {
+	clientID := flag.String("client-id", sandbox.DemoClientID, "the sandbox client's id")
+	clientSecret := flag.String("client-secret", sandbox.DemoClientSecret, "and its secret")
+	flag.Parse()
+	if err := serve(*clientID, *clientSecret); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
 
-// serveReference serves what the relay is measured against, on 127.0.0.1:
-// the sandbox directly, and a bare httputil.ReverseProxy with a pooled
-// transport in front of it. It prints both URLs, sandbox first, and
-// serves until SIGTERM.
-func serveReference() int {
+func serve(clientID, clientSecret string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sb, err := sandbox.New(sandbox.Config{Clients: map[string]string{sandbox.DemoClientID: sandbox.DemoClientSecret}})
+	sb, err := sandbox.New(sandbox.Config{Clients: map[string]string{clientID: clientSecret}})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		return err
 	}
 	sandboxLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		return err
 	}
 	proxyLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		return err
 	}
 	target := &url.URL{Scheme: "http", Host: sandboxLn.Addr().String()}
 	proxy := &httputil.ReverseProxy{
@@ -65,5 +67,5 @@ func serveReference() int {
 	for _, s := range servers {
 		s.Shutdown(shutdown)
 	}
-	return 0
+	return nil
 }

@@ -1,5 +1,3 @@
-//go:build !js
-
 package main
 
 import (
@@ -14,28 +12,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/testkit"
 )
-
-// TestMain lets the test binary be the bench's reference servers, as the
-// bench's own binary is when it runs.
-func TestMain(m *testing.M) {
-	if os.Getenv(serveEnv) != "" {
-		os.Exit(serveReference())
-	}
-	os.Exit(m.Run())
-}
-
-// requireFile skips a test whose prerequisite is missing, except in CI,
-// where skipping would hide it.
-func requireFile(t *testing.T, path, how string) {
-	t.Helper()
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing (%s): %v", path, how, err)
-		}
-		t.Skipf("%s is missing: %s", path, how)
-	}
-}
 
 // `make bench` in CI's short mode: every build, server, browser load and
 // relay run of the full bench, with a few requests and one load, so that
@@ -45,9 +24,9 @@ func TestShortBenchPrintsEveryRow(t *testing.T) {
 		t.Skip("runs the whole bench: builds, servers, Chromium")
 	}
 	chromium := envOr("OCTOPLAY_CHROMIUM", "/usr/lib/chromium/chromium")
-	requireFile(t, chromium, "apt-get install chromium")
+	testkit.NeedFile(t, chromium, "apt-get install chromium")
 	for _, name := range []string{"app.wasm", "app.wasm.br", "app.wasm.gz"} {
-		requireFile(t, filepath.Join("..", "..", "web", name), "make wasm builds it")
+		testkit.NeedFile(t, filepath.Join("..", "..", "..", "web", name), "make wasm builds it")
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -96,7 +75,7 @@ func TestShortBenchPrintsEveryRow(t *testing.T) {
 
 // The hello world is built with the playground's flags: the Makefile's.
 func TestHelloIsBuiltWithTheMakefilesFlags(t *testing.T) {
-	makefile, err := os.ReadFile(filepath.Join("..", "..", "Makefile"))
+	makefile, err := os.ReadFile(filepath.Join("..", "..", "..", "Makefile"))
 	require.NoError(t, err)
 	wasmLine := regexp.MustCompile(`(?m)^\tGOOS=js GOARCH=wasm \$\(GO\) build (.*) -o web/app.wasm \.$`).FindSubmatch(makefile)
 	require.NotNil(t, wasmLine, "the Makefile's wasm target")

@@ -1,5 +1,3 @@
-//go:build !js
-
 package main
 
 import (
@@ -19,16 +17,20 @@ import (
 
 	"octoplay/internal/bhttp"
 	"octoplay/internal/ohttp"
-	"octoplay/server/sandbox"
+	"octoplay/internal/wire"
 )
 
-const tokenPath = "/octotable-auth/api/v2/oauth2/token"
+// The sandbox client the bench gives the server and the reference sandbox.
+const (
+	benchClientID     = "octoplay-bench"
+	benchClientSecret = "octoplay-bench-secret"
+)
 
-// tokenForm is Step 1 as the quickstart sends it, for the demo client.
+// tokenForm is Step 1 as the quickstart sends it, for the bench's client.
 var tokenForm = url.Values{
 	"grant_type":    {"client_credentials"},
-	"client_id":     {sandbox.DemoClientID},
-	"client_secret": {sandbox.DemoClientSecret},
+	"client_id":     {benchClientID},
+	"client_secret": {benchClientSecret},
 }.Encode()
 
 // The relay runs: what answers Step 1, and how many requests at a time.
@@ -96,8 +98,8 @@ func measureRelay(ctx context.Context, cfg config, octo, ref *process) (relayRes
 	for _, c := range []int{oneAtATime, manyAtATime} {
 		total := cfg.requests + c*warmUpFactor
 		senders := map[string]func() (sender, error){
-			viaSandbox: func() (sender, error) { return plainSender(client, ref.urls[0]+tokenPath), nil },
-			viaProxy:   func() (sender, error) { return plainSender(client, ref.urls[1]+tokenPath), nil },
+			viaSandbox: func() (sender, error) { return plainSender(client, ref.urls[0]+wire.TokenPath), nil },
+			viaProxy:   func() (sender, error) { return plainSender(client, ref.urls[1]+wire.TokenPath), nil },
 			viaX25519:  func() (sender, error) { return sealedSender(client, octo.url, configs[ohttp.KEMX25519], total) },
 			viaXWing:   func() (sender, error) { return sealedSender(client, octo.url, configs[ohttp.KEMXWing], total) },
 		}
@@ -186,7 +188,7 @@ func plainSender(client *http.Client, tokenURL string) sender {
 
 // relayKeys fetches the relay's key configurations by KEM.
 func relayKeys(ctx context.Context, client *http.Client, base string) (map[uint16]ohttp.KeyConfig, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/relay/keys", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+wire.RelayKeysPath, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +224,7 @@ func sealedSender(client *http.Client, base string, cfg ohttp.KeyConfig, n int) 
 	sealed := make([][]byte, n)
 	contexts := make([]*ohttp.ClientContext, n)
 	for i := range n {
-		inner := &bhttp.Request{Method: http.MethodPost, Scheme: u.Scheme, Authority: u.Host, Path: "/sandbox" + tokenPath, Body: []byte(tokenForm)}
+		inner := &bhttp.Request{Method: http.MethodPost, Scheme: u.Scheme, Authority: u.Host, Path: wire.SandboxMount + wire.TokenPath, Body: []byte(tokenForm)}
 		inner.Header.Set("content-type", "application/x-www-form-urlencoded")
 		inner.Header.Set("date", time.Now().UTC().Format(http.TimeFormat))
 		plain, err := inner.MarshalBinary()
@@ -234,7 +236,7 @@ func sealedSender(client *http.Client, base string, cfg ohttp.KeyConfig, n int) 
 		}
 	}
 	return func(ctx context.Context, i int) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/relay", bytes.NewReader(sealed[i]))
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+wire.RelayPath, bytes.NewReader(sealed[i]))
 		if err != nil {
 			return err
 		}

@@ -1,5 +1,3 @@
-//go:build !js
-
 // Command bench prints Octoplay's performance table (`make bench`). Every
 // figure stands beside a reference measured in the same run, because this
 // machine's absolute timings drift:
@@ -17,7 +15,11 @@
 // requests and loads, each run under a time limit. -short is CI's mode, a
 // few requests and one load each, so that the bench cannot rot.
 //
-//	go run ./internal/bench [-short] [-bin bin/octoplay] [-chromium PATH]
+// What the relay and the page are measured against, the hello world and the
+// reference servers, are programs of their own under testdata, built here:
+// they import the server's packages, the bench does not.
+//
+//	go run ./internal/cmd/bench [-short] [-bin bin/octoplay] [-chromium PATH]
 package main
 
 import (
@@ -36,9 +38,6 @@ import (
 )
 
 func main() {
-	if os.Getenv(serveEnv) != "" {
-		os.Exit(serveReference())
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
@@ -119,7 +118,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("bench: %w", err)
 	}
 
-	logf("building the server and the hello world")
+	logf("building the server, the hello world and the reference servers")
 	bin, err := buildOctoplay(ctx, cfg, root, work)
 	if err != nil {
 		return err
@@ -128,24 +127,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	reference, err := buildReference(ctx, cfg, root, work)
+	if err != nil {
+		return err
+	}
 
-	octo, err := startProcess(ctx, work, "octoplay", nil, bin,
-		"-addr", "127.0.0.1:0", "-relay-rate", "1000000", "-relay-burst", "1000000")
+	octo, err := startProcess(ctx, work, "octoplay", bin,
+		"-addr", "127.0.0.1:0", "-relay-rate", "1000000", "-relay-burst", "1000000",
+		"-sandbox-client-id", benchClientID, "-sandbox-client-secret", benchClientSecret)
 	if err != nil {
 		return err
 	}
 	defer octo.stop()
-	hello, err := startProcess(ctx, work, "hello", nil, filepath.Join(helloDir, "hello"),
+	hello, err := startProcess(ctx, work, "hello", filepath.Join(helloDir, "hello"),
 		"-addr", "127.0.0.1:0", "-web", filepath.Join(helloDir, "web"))
 	if err != nil {
 		return err
 	}
 	defer hello.stop()
-	self, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	ref, err := startProcess(ctx, work, "reference", []string{serveEnv + "=1"}, self)
+	ref, err := startProcess(ctx, work, "reference", reference,
+		"-client-id", benchClientID, "-client-secret", benchClientSecret)
 	if err != nil {
 		return err
 	}

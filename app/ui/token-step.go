@@ -1,0 +1,87 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"octoplay/app/quickstart"
+	"octoplay/internal/bhttp"
+)
+
+// tokenStep is Step 1's state: the choices of the token request, all but
+// the secret, which the playground holds, and its exchange.
+type tokenStep struct {
+	choices tokenChoices
+	exchange
+}
+
+// tokenChoices are what the person chose for Step 1; never the secret.
+type tokenChoices struct {
+	Source   string // "" for my own credentials, else a server profile's name
+	ClientID string
+	Remember bool // keep the client id on this device
+	Auth     quickstart.AuthStyle
+	Encoding quickstart.Encoding
+}
+
+func (p *playground) tokenRequest() quickstart.TokenRequest {
+	c := p.step1.choices
+	return quickstart.TokenRequest{
+		Env: p.env, Profile: c.Source, ClientID: c.ClientID, ClientSecret: p.secret,
+		Auth: c.Auth, Encoding: c.Encoding,
+	}
+}
+
+// onTokenChoices takes Step 1's new choices, and keeps the client id on
+// the device while, and only while, the person asks.
+func (p *playground) onTokenChoices(ctx app.Context, c tokenChoices) {
+	was := p.step1.choices
+	p.step1.choices = c
+	if c.ClientID != was.ClientID {
+		p.used()
+	}
+	switch {
+	case c.Remember && (!was.Remember || c.ClientID != was.ClientID):
+		ctx.LocalStorage().Set(rememberKey, strings.TrimSpace(c.ClientID))
+	case !c.Remember && was.Remember:
+		ctx.LocalStorage().Del(rememberKey)
+	}
+}
+
+// onSecret takes the secret as it is typed: the password field is read,
+// never filled from Go.
+func (p *playground) onSecret(ctx app.Context, secret string) {
+	p.secret = secret
+	p.used()
+}
+
+// requestToken sends Step 1 through the relay.
+func (p *playground) requestToken(ctx app.Context) {
+	r := p.tokenRequest()
+	p.send(&p.step1.exchange, outgoing{
+		build:   func(now time.Time) (*bhttp.Request, error) { return r.Build(now) },
+		method:  "POST",
+		url:     r.Env.TokenURL,
+		explain: func(a quickstart.Answer) *quickstart.Explanation { return quickstart.ExplainToken(a, r) },
+	}, p.tokenAnswered)
+}
+
+// tokenAnswered keeps the token a successful answer brings; whatever the
+// answer, the previous token and Step 2's answer go.
+func (p *playground) tokenAnswered(a *quickstart.Answer) {
+	p.dropToken()
+	if a == nil || p.step1.explain != nil {
+		p.token.state = tokenError
+		return
+	}
+	tok, err := quickstart.ParseToken(a.Body, time.Now())
+	if err != nil {
+		p.step1.err, p.token.state = "The answer is not a token: "+err.Error()+".", tokenError
+		return
+	}
+	p.token.token, p.token.state, p.focus = tok, tokenValid, 2
+	p.now = time.Now() // the countdown starts from the arrival, not the last tick
+	p.used()
+}

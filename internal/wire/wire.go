@@ -1,0 +1,86 @@
+// Package wire is what the browser and the server must agree on, said once:
+// the relay's routes and the environments document it serves, the headers
+// a sealed request speaks to the relay with, the relay's problem types
+// (RFC 9457) and the statuses it answers them with, the methods Step 2 may
+// send, and the paths of OctoTable that the sandbox serves under its mount.
+//
+// Both sides import it: the relay, the sandbox and the bench on the
+// server's side, the playground's plain logic in the browser. It imports
+// nothing but the standard library's basics, and never net/http, so that
+// the wasm links no more than it needs; a rename here is a compile error
+// on both sides rather than a browser that no longer understands its server.
+package wire
+
+// The relay's routes (RFC 9458 §3: the key configurations, and the
+// gateway's one resource), and the list of the environments it reaches.
+const (
+	RelayPath             = "/relay"
+	RelayKeysPath         = RelayPath + "/keys"
+	RelayEnvironmentsPath = RelayPath + "/environments"
+)
+
+// Environment is one entry of GET RelayEnvironmentsPath: where an
+// environment's token endpoint and API bases are, and which server-held
+// credential profiles it has. It never holds a secret.
+type Environment struct {
+	Name     string   `json:"name"`
+	Title    string   `json:"title"`
+	TokenURL string   `json:"token_url"`
+	APIBases []string `json:"api_bases"`
+	// Profiles are the names of the server-held credentials; the relay
+	// sends an empty list, never null, when there are none.
+	Profiles []string `json:"profiles"`
+}
+
+// The headers of a sealed request that speak to the relay, never passed
+// upstream: the relay drops every header that starts with HeaderPrefix.
+const (
+	HeaderPrefix = "octoplay-"
+	// HeaderProfile names a server-held credential profile for a token
+	// request; the relay adds its credentials.
+	HeaderProfile = HeaderPrefix + "profile"
+	// HeaderClientAuth says how the relay adds a profile's credentials:
+	// ClientAuthBody (the default) or ClientAuthBasic (RFC 6749 §2.3.1).
+	HeaderClientAuth = HeaderPrefix + "client-auth"
+	// HeaderProblem, on a sealed answer the relay wrote itself, names its
+	// problem type.
+	HeaderProblem = HeaderPrefix + "problem"
+)
+
+// The values of HeaderClientAuth.
+const (
+	ClientAuthBody  = "body"
+	ClientAuthBasic = "basic"
+)
+
+// APIMethods are the methods Step 2 may send to an API base, in the order
+// the playground offers them; the token endpoint takes POST alone
+// (RFC 6749 §3.2).
+func APIMethods() []string { return []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} }
+
+// OctoTable's paths, as its quickstart publishes them under an
+// environment's origin; the sandbox serves the same ones under
+// SandboxMount.
+const (
+	// TokenPath is the token endpoint: the quickstart's base URL
+	// (/octotable-auth/api/v2) and /oauth2/token.
+	TokenPath = "/octotable-auth/api/v2/oauth2/token"
+	// APIBase is where the quickstart's Step 2 calls.
+	APIBase = "/api/v2/"
+	// PMSBase holds the property resources, which need the Property header.
+	PMSBase = "/octotable-pms/api/v2/"
+)
+
+// The sandbox, the embedded stand-in for OctoTable.
+const (
+	// SandboxMount is where the server mounts the sandbox: its token
+	// endpoint is SandboxMount + TokenPath.
+	SandboxMount = "/sandbox"
+	// SandboxEnvironment is the sandbox's environment name.
+	SandboxEnvironment = "sandbox"
+	// SandboxProfile is the sandbox's server-held profile.
+	SandboxProfile = "demo"
+	// SandboxProperty is the id of the sandbox's one property, which the
+	// resources under PMSBase want in the Property header.
+	SandboxProperty = "1001"
+)
