@@ -63,10 +63,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer stop()
 
 	logger := newLogger(cfg, stderr)
+	tokenKey, err := sandboxTokenKey(cfg.RelayKeys)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
 	sb, err := sandbox.New(sandbox.Config{
 		Clients:    map[string]string{cfg.SandboxClientID: cfg.SandboxClientSecret},
 		TokenTTL:   cfg.SandboxTokenTTL,
 		RejectJSON: cfg.SandboxRejectJSON,
+		TokenKey:   tokenKey,
 	})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
