@@ -30,8 +30,8 @@ const (
 	EncodingJSON Encoding = "json" // application/json, the quickstart's table
 )
 
-// httpDate is RFC 9110's IMF-fixdate, which the relay checks (RFC 9458 §6.5).
-const httpDate = "Mon, 02 Jan 2006 15:04:05 GMT"
+// HTTPDate is RFC 9110's IMF-fixdate, which the relay checks (RFC 9458 §6.5).
+const HTTPDate = "Mon, 02 Jan 2006 15:04:05 GMT"
 
 // Masked stands in for a secret or a token wherever the playground shows a
 // request: never its length, never a piece of it.
@@ -185,7 +185,7 @@ func newRequest(method, rawURL string, now time.Time) (*bhttp.Request, error) {
 		path += "?" + u.RawQuery
 	}
 	req := &bhttp.Request{Method: method, Scheme: u.Scheme, Authority: u.Host, Path: path}
-	req.Header.Add("date", now.UTC().Format(httpDate))
+	req.Header.Add("date", now.UTC().Format(HTTPDate))
 	return req, nil
 }
 
