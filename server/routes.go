@@ -5,18 +5,24 @@ package server
 import (
 	"net/http"
 
+	"octoplay/server/admit"
 	"octoplay/server/assets"
 	"octoplay/server/relay"
+	sb "octoplay/server/sandbox"
 )
 
 // addRoutes is the server's whole surface.
-func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, sandbox http.Handler, rl *relay.Relay) {
+func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, sandbox http.Handler, rl *relay.Relay, lim limits) {
 	mux.Handle("GET /healthz", handleHealthz())
 
 	// go-app would fetch these through the request's Host header: never let it.
 	mux.Handle("GET /robots.txt", handleRobots())
 	mux.Handle("GET /sitemap.xml", http.NotFoundHandler())
 	mux.Handle("GET /ads.txt", http.NotFoundHandler())
+	// go-app strips the version from a path, and would fetch these too.
+	for _, name := range []string{"/robots.txt", "/sitemap.xml", "/ads.txt"} {
+		mux.Handle("GET /"+st.Version()+name, http.NotFoundHandler())
+	}
 
 	// The web assets: under the build's version, cached for good (the page
 	// links these); under /web/, revalidated.
@@ -26,8 +32,15 @@ func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, sandbox
 	// The sealed relay (RFC 9458): keys, environments, and the gateway.
 	mux.Handle("GET /relay/keys", rl.HandleKeys())
 	mux.Handle("GET /relay/environments", rl.HandleEnvironments())
-	mux.Handle("POST /relay", rl.HandleRelay())
-	mux.Handle("/sandbox/", http.StripPrefix("/sandbox", sandbox))
+	mux.Handle("POST /relay", lim.uploads.Limit(relay.MaxSealedRequest, bodyReadTimeout, rl.HandleRelay()))
+	// Every other /relay path is the relay's too, answered no-store: go-app's
+	// page handler would answer it (no-cache, overwriting our header).
+	mux.Handle("/relay", rl.HandleUnknown())
+	mux.Handle("/relay/", rl.HandleUnknown())
+	// The sandbox gets the relay's protections when reached directly: a
+	// request rate per client address, and bodies read within the budget.
+	mux.Handle("/sandbox/", admit.PerClient(lim.sandbox,
+		lim.uploads.Limit(sb.MaxRequestBody, bodyReadTimeout, http.StripPrefix("/sandbox", sandbox))))
 
 	// The page, go-app's scripts, manifest and service worker. "GET /" would
 	// conflict with "/sandbox/", which takes every method.

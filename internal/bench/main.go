@@ -130,7 +130,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	octo, err := startProcess(ctx, work, "octoplay", nil, bin,
-		"-addr", "127.0.0.1:0", "-relay-rate", "1000000", "-relay-burst", "1000000")
+		"-addr", "127.0.0.1:0", "-relay-rate", "1000000", "-relay-burst", "1000000", "-uploads-per-client", "1000")
 	if err != nil {
 		return err
 	}

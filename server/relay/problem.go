@@ -33,7 +33,6 @@ const (
 	problemUnreachable      = "urn:octoplay:problem:upstream-unreachable"
 	problemTimeout          = "urn:octoplay:problem:upstream-timeout"
 	problemTooLarge         = "urn:octoplay:problem:upstream-too-large"
-	problemRateLimited      = "urn:octoplay:problem:rate-limited"
 	problemBusy             = "urn:octoplay:problem:busy"
 	problemMediaType        = "urn:octoplay:problem:media-type"
 	problemCrossOrigin      = "urn:octoplay:problem:cross-origin"

@@ -1,0 +1,69 @@
+package server
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"octoplay/server/assets"
+)
+
+// Every answer under /relay is no-store, its errors included: go-app's page
+// handler once answered the unknown ones 404 with no-cache.
+func TestRelayAnswersAreNeverCached(t *testing.T) {
+	s := startServer(t, standInAssets(), nil)
+	tests := []struct {
+		method, path string
+		status       int
+	}{
+		{"GET", "/relay", http.StatusMethodNotAllowed},
+		{"PUT", "/relay", http.StatusMethodNotAllowed},
+		{"GET", "/relay/x", http.StatusNotFound},
+		{"GET", "/relay/keys/", http.StatusNotFound},
+		{"POST", "/relay/keys", http.StatusNotFound},
+		{"GET", "/relay/environments/x", http.StatusNotFound},
+		{"GET", "/relay/keys", http.StatusOK},
+		{"GET", "/relay/environments", http.StatusOK},
+		{"POST", "/relay", http.StatusUnsupportedMediaType},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, s.URL+tt.path, strings.NewReader("x"))
+			require.NoError(t, err)
+			res, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			assert.Equal(t, tt.status, res.StatusCode, string(body))
+			assert.Equal(t, "no-store", res.Header.Get("Cache-Control"))
+			if tt.status >= 400 {
+				assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
+			}
+			if tt.status == http.StatusMethodNotAllowed {
+				assert.Equal(t, "POST", res.Header.Get("Allow"))
+			}
+		})
+	}
+}
+
+// go-app strips the build's version from a path, so /<version>/robots.txt
+// reached its proxy too: 500 and an error in the log, whatever the Host.
+// They are a plain 404 now.
+func TestVersionedCrawlerFilesAreNotFound(t *testing.T) {
+	s := startServer(t, standInAssets(), nil)
+	st, err := assets.NewServer(standInAssets(), newLogger(Config{}, io.Discard))
+	require.NoError(t, err)
+	for _, name := range []string{"robots.txt", "sitemap.xml", "ads.txt"} {
+		t.Run(name, func(t *testing.T) {
+			res, body := get(t, s.URL+"/"+st.Version()+"/"+name, map[string]string{"Host": "attacker.invalid:9"})
+			assert.Equal(t, http.StatusNotFound, res.StatusCode, body)
+		})
+	}
+	require.NoError(t, s.Stop())
+	assert.NotContains(t, s.Stderr.String(), "level=ERROR")
+	assert.NotContains(t, s.Stderr.String(), "status=500")
+}
