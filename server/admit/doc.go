@@ -24,11 +24,15 @@ const (
 	ProblemTooLarge    = "urn:octoplay:problem:too-large"
 )
 
-// refuse answers with a problem and, when retry is positive, Retry-After in
-// whole seconds rounded up, so that a client that waits that long is let
-// through.
-func refuse(w http.ResponseWriter, status int, typ, detail string, retry time.Duration) {
+// refuse answers r with a problem and, when retry is positive, Retry-After
+// in whole seconds rounded up, so that a client that waits that long is let
+// through. A request with a body gets Connection: close: the server would
+// otherwise read (and wait for) what is left of the body before answering.
+func refuse(w http.ResponseWriter, r *http.Request, status int, typ, detail string, retry time.Duration) {
 	h := w.Header()
+	if r.ContentLength != 0 {
+		h.Set("Connection", "close")
+	}
 	if retry > 0 {
 		h.Set("Retry-After", strconv.FormatInt(retrySeconds(retry), 10))
 	}

@@ -17,9 +17,9 @@ func PerClient(l state.Limiter, next http.Handler) http.Handler {
 		d, err := l.Allow(r.Context(), clientaddr.Of(r))
 		switch {
 		case err != nil:
-			refuse(w, http.StatusServiceUnavailable, ProblemBusy, "the rate limit cannot be checked right now; try again", time.Second)
+			refuse(w, r, http.StatusServiceUnavailable, ProblemBusy, "the rate limit cannot be checked right now; try again", time.Second)
 		case !d.Allowed:
-			refuse(w, http.StatusTooManyRequests, ProblemRateLimited,
+			refuse(w, r, http.StatusTooManyRequests, ProblemRateLimited,
 				fmt.Sprintf("too many requests from this client; try again in %d s", retrySeconds(d.RetryAfter)), d.RetryAfter)
 		default:
 			next.ServeHTTP(w, r)

@@ -55,9 +55,9 @@ func (u *Uploads) Limit(max int64, readWithin time.Duration, next http.Handler) 
 		client := clientaddr.Of(r)
 		if status := u.reserve(client, n); status != 0 {
 			if status == http.StatusTooManyRequests {
-				refuse(w, status, ProblemRateLimited, "too many uploads from this client at once; try again in a second", time.Second)
+				refuse(w, r, status, ProblemRateLimited, "too many uploads from this client at once; try again in a second", time.Second)
 			} else {
-				refuse(w, status, ProblemBusy, "the server is reading as many requests as it can hold; try again in a second", time.Second)
+				refuse(w, r, status, ProblemBusy, "the server is reading as many requests as it can hold; try again in a second", time.Second)
 			}
 			return
 		}
