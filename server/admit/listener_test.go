@@ -101,6 +101,26 @@ func closedOf(t *testing.T, conns ...*client) int {
 	return closed
 }
 
+func waitIdle(t *testing.T, l *Listener, want int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		l.mu.Lock()
+		n := 0
+		for _, cc := range l.clients {
+			n += len(cc.idle)
+		}
+		l.mu.Unlock()
+		if n == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections idle, want %d", n, want)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 func waitOpen(t *testing.T, l *Listener, want int) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
@@ -152,6 +172,7 @@ func TestListenerClosesOwnIdleAtCap(t *testing.T) {
 	first, second := dial(t, a, addr), dial(t, a, addr)
 	first.idle(t)
 	second.idle(t)
+	waitIdle(t, l, 2)
 	third := dial(t, a, addr)
 	third.idle(t)
 	waitOpen(t, l, 2)
@@ -169,6 +190,7 @@ func TestListenerTotal(t *testing.T) {
 		c.idle(t)
 		hogs = append(hogs, c)
 	}
+	waitIdle(t, l, 3) // the server marks them idle just after answering
 	// Two at work: now crowded, so no more connections stay idle.
 	held := dial(t, modest, addr)
 	held.send(t, "/hold")
