@@ -3,17 +3,22 @@ package admit
 import (
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
 	"octoplay/internal/clientaddr"
 )
 
-// refusal is the whole answer to a connection over its cap: HTTP/1.1 a
-// client understands, sent before any request is read.
-const refusal = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n" +
-	"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 37\r\nCache-Control: no-store\r\n\r\n" +
-	"too many connections; try again soon\n"
+// refusalBody says why a connection is refused: over its cap, or the
+// server is closing.
+const refusalBody = "too many connections, or closing: try again soon\n"
+
+// refusal is the whole answer to such a connection: HTTP/1.1 a client
+// understands, sent before any request is read.
+var refusal = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n" +
+	"Content-Type: text/plain; charset=utf-8\r\nCache-Control: no-store\r\n" +
+	"Content-Length: " + strconv.Itoa(len(refusalBody)) + "\r\n\r\n" + refusalBody
 
 // Listener caps the connections it hands out: per client address, and in
 // all. Who can make it grow: anyone who connects. What bounds it: the caps;
@@ -162,6 +167,26 @@ func (l *Listener) Open() (conns, clients int) {
 	return l.open, len(l.clients)
 }
 
+// drainFor is how long Close goes on accepting what is already waiting.
+const drainFor = 50 * time.Millisecond
+
+// Close stops listening. Connections the kernel already accepted but the
+// server had not taken yet would be reset, a request on them lost without
+// an answer: Close takes them first, for a moment, and answers each a 503
+// with Retry-After, so that a client told nothing else knows to come back.
+func (l *Listener) Close() error {
+	if dl, ok := l.Listener.(interface{ SetDeadline(time.Time) error }); ok && dl.SetDeadline(time.Now().Add(drainFor)) == nil {
+		for {
+			c, err := l.Listener.Accept()
+			if err != nil {
+				break
+			}
+			refuseConn(c)
+		}
+	}
+	return l.Listener.Close()
+}
+
 // conn is an admitted connection, uncounted when closed.
 type conn struct {
 	net.Conn
@@ -177,18 +202,13 @@ func (c *conn) Close() error {
 	return c.Conn.Close()
 }
 
-// refuseConn answers a connection over its cap and closes it. What the
-// client already sent is read first (without waiting for more), so that
-// the close is an orderly one and the client reads the 503.
+// refuseConn answers a connection over its cap and closes it, without ever
+// waiting on the client. What the client already sent is read first, so
+// that the close is an orderly one (closing with unread data would reset
+// the connection, and the client could lose the 503).
 func refuseConn(c net.Conn) {
-	c.SetDeadline(time.Now().Add(100 * time.Millisecond))
+	c.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
 	c.Write([]byte(refusal))
-	c.SetReadDeadline(time.Now())
-	buf := make([]byte, 4096)
-	for range 16 {
-		if _, err := c.Read(buf); err != nil {
-			break
-		}
-	}
+	discardBuffered(c)
 	c.Close()
 }

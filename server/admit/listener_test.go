@@ -243,3 +243,23 @@ func TestListenerClosesIdleWhenCrowded(t *testing.T) {
 	_, err = c.r.ReadByte()
 	assert.ErrorIs(t, err, io.EOF)
 }
+
+// Connections the kernel accepted but the server never took are answered
+// 503 when the listener closes, not reset with their request unanswered.
+func TestListenerCloseAnswersWaitingConnections(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	l := NewListener(ln, 10, 10) // nothing calls Accept: connections wait in the backlog
+	var waiting []*client
+	for i := range 3 {
+		c := dial(t, loopback.Addr(i), ln.Addr().String())
+		c.send(t, "/")
+		waiting = append(waiting, c)
+	}
+	require.NoError(t, l.Close())
+	for _, c := range waiting {
+		assertRefusedConn(t, c)
+	}
+	_, err = net.Dial("tcp", ln.Addr().String())
+	assert.Error(t, err, "then nothing listens")
+}
