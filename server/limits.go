@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"octoplay/server/admit"
@@ -50,9 +51,18 @@ func newLimits(cfg Config) limits {
 		rate, burst = defaultSandboxRate, defaultSandboxBurst
 	}
 	return limits{
-		uploads: admit.NewUploads(int64(budget)<<20, perClient),
+		uploads: admit.NewUploads(int64(budget)<<20, perClient, returnMemory),
 		sandbox: state.NewMemoryLimiter(state.PerSecond(rate, burst), 0, nil),
 	}
+}
+
+// returnMemory gives the memory a flood of uploads left back to the system
+// at once: otherwise it stays resident until the next collection, which an
+// idle server may not run for minutes. Twice, because what sync.Pool holds
+// (a buffered reader and writer per connection) survives one collection.
+func returnMemory() {
+	debug.FreeOSMemory()
+	debug.FreeOSMemory()
 }
 
 // listen wraps ln in the connection caps cfg asks for and returns the

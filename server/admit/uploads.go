@@ -22,17 +22,25 @@ const smallUpload = 16 << 10
 type Uploads struct {
 	budget, largeBudget int64
 	perClient           int
+	afterFlood          func()
 
 	mu            sync.Mutex
 	inFlight      int64 // bytes reserved
 	inFlightLarge int64 // of which by uploads over smallUpload
+	flooded       bool  // more than half the budget was reserved since afterFlood last ran
+	lastAfter     time.Time
 	byClient      map[string]int
 }
 
 // NewUploads returns an admission for bodies of at most budget bytes in
 // flight at once, and perClient uploads at once from one client address.
-func NewUploads(budget int64, perClient int) *Uploads {
-	return &Uploads{budget: budget, largeBudget: budget * 3 / 4, perClient: perClient, byClient: map[string]int{}}
+// afterFlood, if not nil, runs a second after the bytes in flight fall
+// under 1/64 of the budget having been over half of it, at most every 5
+// seconds: the server returns the memory the flood left to the system then,
+// rather than hold it until the next collection. (The second lets the
+// handlers that were reading finish and drop what they held.)
+func NewUploads(budget int64, perClient int, afterFlood func()) *Uploads {
+	return &Uploads{budget: budget, largeBudget: budget * 3 / 4, perClient: perClient, afterFlood: afterFlood, byClient: map[string]int{}}
 }
 
 // Limit admits a request whose body next reads, up to max bytes, before a
@@ -84,6 +92,9 @@ func (u *Uploads) reserve(client string, n int64) int {
 	if n > smallUpload {
 		u.inFlightLarge += n
 	}
+	if u.inFlight > u.budget/2 {
+		u.flooded = true
+	}
 	return 0
 }
 
@@ -96,6 +107,10 @@ func (u *Uploads) release(client string, n int64) {
 	u.inFlight -= n
 	if n > smallUpload {
 		u.inFlightLarge -= n
+	}
+	if u.flooded && u.inFlight < u.budget/64 && u.afterFlood != nil && time.Since(u.lastAfter) > 5*time.Second {
+		u.flooded, u.lastAfter = false, time.Now()
+		time.AfterFunc(time.Second, u.afterFlood)
 	}
 }
 

@@ -95,7 +95,8 @@ func waitInFlight(t *testing.T, u *Uploads, want int) {
 // budget comes back when they end.
 func TestUploadsBudget(t *testing.T) {
 	const max = 64 << 10
-	u := NewUploads(4*max, 100)
+	floods := make(chan struct{}, 10)
+	u := NewUploads(4*max, 100, func() { floods <- struct{}{} })
 	srv := uploadServer(t, u, max, time.Minute)
 	var writers []*io.PipeWriter
 	var answers []<-chan *http.Response
@@ -138,12 +139,18 @@ func TestUploadsBudget(t *testing.T) {
 	reserved, _ = u.InFlight()
 	assert.Zero(t, reserved)
 	assert.Empty(t, u.byClient)
+	select {
+	case <-floods:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the end of the flood was not reported")
+	}
+	assert.Empty(t, floods, "once")
 }
 
 // TestUploadsPerClient: one address cannot hold more than its count of
 // uploads at once; another address is not affected.
 func TestUploadsPerClient(t *testing.T) {
-	u := NewUploads(1<<20, 2)
+	u := NewUploads(1<<20, 2, nil)
 	srv := uploadServer(t, u, 1000, time.Minute)
 	greedy := loopback.Client(loopback.Addr(0))
 	for range 2 {
@@ -162,7 +169,7 @@ func TestUploadsPerClient(t *testing.T) {
 // TestUploadsReadDeadline: an upload that stalls is cut once its time is
 // up, and its share of the budget comes back.
 func TestUploadsReadDeadline(t *testing.T) {
-	u := NewUploads(1<<20, 10)
+	u := NewUploads(1<<20, 10, nil)
 	srv := uploadServer(t, u, 1000, 300*time.Millisecond)
 	answer, _ := stalled(t, http.DefaultClient, srv.URL, 1000, 10)
 	var res *http.Response
@@ -182,7 +189,7 @@ func TestUploadsReadDeadline(t *testing.T) {
 
 // Bodyless requests pass without touching the budget.
 func TestUploadsBodyless(t *testing.T) {
-	u := NewUploads(1, 1)
+	u := NewUploads(1, 1, nil)
 	var mu sync.Mutex
 	seen := 0
 	h := u.Limit(10, time.Second, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { mu.Lock(); seen++; mu.Unlock() }))

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -165,7 +164,7 @@ func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
 		writeProblem(w, newProblem(problemMediaType, http.StatusUnsupportedMediaType, "POST /relay takes "+ohttp.MediaTypeRequest))
 		return
 	}
-	sealed, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxSealedRequest))
+	sealed, err := readBody(w, req, maxSealedRequest)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
