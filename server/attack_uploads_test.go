@@ -46,7 +46,7 @@ func TestAttackStalledUploads(t *testing.T) {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
-	took, failures := honestClient(t, srv.URL, 9000, 250*time.Millisecond, stop)
+	took, failures := honestClient(t, srv.URL, 9000, 200*time.Millisecond, stop)
 	start := time.Now()
 	for a := range addresses {
 		for range each {

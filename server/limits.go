@@ -5,7 +5,6 @@ package server
 import (
 	"fmt"
 	"net"
-	"net/http"
 	"runtime/debug"
 	"time"
 
@@ -65,24 +64,23 @@ func returnMemory() {
 	debug.FreeOSMemory()
 }
 
-// listen wraps ln in the connection caps cfg asks for and returns the
-// ConnState hook the http.Server needs for them.
-func listen(ln net.Listener, cfg Config) (*admit.Listener, func(net.Conn, http.ConnState), error) {
+// listen wraps ln in the connection caps cfg asks for (see admit.Listener
+// for what the http.Server needs to do with it).
+func listen(ln net.Listener, cfg Config) (*admit.Listener, error) {
 	total := cfg.MaxConns
 	if total == 0 {
 		fds, err := descriptorLimit()
 		if err != nil {
-			return nil, nil, fmt.Errorf("listen: descriptor limit: %w", err)
+			return nil, fmt.Errorf("listen: descriptor limit: %w", err)
 		}
 		total = (fds - descriptorHeadroom) / 2
 		if total < 16 {
-			return nil, nil, fmt.Errorf("listen: the descriptor limit (%d) leaves room for only %d connections: raise it (ulimit -n)", fds, total)
+			return nil, fmt.Errorf("listen: the descriptor limit (%d) leaves room for only %d connections: raise it (ulimit -n)", fds, total)
 		}
 	}
 	perClient := cfg.ConnsPerClient
 	if perClient == 0 {
 		perClient = defaultConnsPerClient
 	}
-	l := admit.NewListener(ln, perClient, total)
-	return l, l.ConnState, nil
+	return admit.NewListener(ln, perClient, total), nil
 }

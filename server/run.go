@@ -81,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("run: %w", err)
 	}
 	defer tcp.Close()
-	ln, connState, err := listen(tcp, cfg)
+	ln, err := listen(tcp, cfg)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -97,13 +97,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("run: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           ln.Served(handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
-		ConnState:         connState,
+		ConnState:         ln.ConnState,
+		ConnContext:       ln.ConnContext,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	printBanner(stdout, cfg, baseURL(ln.Addr()))
@@ -119,8 +120,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
+	// Stop taking connections (new ones are answered 503 until the end),
+	// then let those already taken send their requests: net/http drops,
+	// unanswered, a request it reads once Shutdown has begun.
+	ln.Close()
+	ln.AwaitFirstRequests(shutdownCtx)
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("run: shutdown: %w", err)
+	}
+	if err := ln.Release(); err != nil {
+		return fmt.Errorf("run: close listener: %w", err)
 	}
 	logger.Info("stopped")
 	return nil

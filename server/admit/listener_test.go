@@ -23,13 +23,14 @@ func connServer(t *testing.T, perClient, total int) (*Listener, string, chan str
 	l := NewListener(ln, perClient, total)
 	release := make(chan struct{})
 	srv := &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		Handler: l.Served(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/hold" {
 				<-release
 			}
 			io.WriteString(w, "ok")
-		}),
-		ConnState: l.ConnState,
+		})),
+		ConnState:   l.ConnState,
+		ConnContext: l.ConnContext,
 	}
 	go srv.Serve(l)
 	t.Cleanup(func() {
@@ -39,6 +40,7 @@ func connServer(t *testing.T, perClient, total int) (*Listener, string, chan str
 			close(release)
 		}
 		srv.Close()
+		l.Release()
 	})
 	return l, ln.Addr().String(), release
 }
@@ -136,7 +138,8 @@ func waitOpen(t *testing.T, l *Listener, want int) {
 	}
 }
 
-// assertRefusedConn: over its cap, a connection gets a 503 and is closed.
+// assertRefusedConn: over its cap, a connection that sent its request gets
+// a 503 and is closed.
 func assertRefusedConn(t *testing.T, c *client) {
 	t.Helper()
 	res, err := c.get(t)
@@ -155,7 +158,9 @@ func TestListenerPerClient(t *testing.T) {
 		dial(t, a, addr).send(t, "/hold")
 	}
 	waitOpen(t, l, 3)
-	assertRefusedConn(t, dial(t, a, addr))
+	over := dial(t, a, addr)
+	over.send(t, "/")
+	assertRefusedConn(t, over)
 	other := dial(t, b, addr)
 	other.idle(t)
 	n, clients := l.Open()
@@ -217,7 +222,9 @@ func TestListenerRefusesWhenAllAreBusy(t *testing.T) {
 		busy = append(busy, b)
 	}
 	waitOpen(t, l, 3)
-	assertRefusedConn(t, dial(t, loopback.Addr(3), addr))
+	over := dial(t, loopback.Addr(3), addr)
+	over.send(t, "/")
+	assertRefusedConn(t, over)
 	close(release)
 	for _, b := range busy {
 		res, err := b.get(t)
@@ -244,8 +251,9 @@ func TestListenerClosesIdleWhenCrowded(t *testing.T) {
 	assert.ErrorIs(t, err, io.EOF)
 }
 
-// Connections the kernel accepted but the server never took are answered
-// 503 when the listener closes, not reset with their request unanswered.
+// Once closed, the listener answers connections 503, those the kernel
+// accepted before and those that come after, rather than reset them with
+// their requests unanswered; after Release nothing listens.
 func TestListenerCloseAnswersWaitingConnections(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -257,9 +265,14 @@ func TestListenerCloseAnswersWaitingConnections(t *testing.T) {
 		waiting = append(waiting, c)
 	}
 	require.NoError(t, l.Close())
-	for _, c := range waiting {
+	later := dial(t, loopback.Addr(3), ln.Addr().String())
+	later.send(t, "/")
+	for _, c := range append(waiting, later) {
 		assertRefusedConn(t, c)
 	}
+	_, err = l.Accept()
+	assert.ErrorIs(t, err, net.ErrClosed)
+	require.NoError(t, l.Release())
 	_, err = net.Dial("tcp", ln.Addr().String())
 	assert.Error(t, err, "then nothing listens")
 }
