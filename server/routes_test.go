@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/loopback"
 	"octoplay/server/assets"
 )
 
@@ -66,4 +67,26 @@ func TestVersionedCrawlerFilesAreNotFound(t *testing.T) {
 	require.NoError(t, s.Stop())
 	assert.NotContains(t, s.Stderr.String(), "level=ERROR")
 	assert.NotContains(t, s.Stderr.String(), "status=500")
+}
+
+// The sandbox reached directly has the relay's per-address request limit:
+// a burst of 20, then 429 with Retry-After, for that address alone.
+func TestSandboxIsLimitedPerAddress(t *testing.T) {
+	s := startServer(t, standInAssets(), nil, "-sandbox-rate", "1", "-sandbox-burst", "20")
+	busy, other := loopback.Client(loopback.Addr(400)), loopback.Client(loopback.Addr(401))
+	call := func(hc *http.Client) *http.Response {
+		res, err := hc.Get(s.URL + "/sandbox/api/v2/")
+		require.NoError(t, err)
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res
+	}
+	for i := range 20 {
+		require.Equal(t, http.StatusUnauthorized, call(busy).StatusCode, "request %d reaches the sandbox", i+1)
+	}
+	refused := call(busy)
+	assert.Equal(t, http.StatusTooManyRequests, refused.StatusCode)
+	assert.Equal(t, "1", refused.Header.Get("Retry-After"))
+	assert.Equal(t, "application/problem+json", refused.Header.Get("Content-Type"))
+	assert.Equal(t, http.StatusUnauthorized, call(other).StatusCode, "another address")
 }
