@@ -108,23 +108,28 @@ func honestGet(t *testing.T, base string, addr int) time.Duration {
 func TestAttackIdleConnections(t *testing.T) {
 	srv := startChild(t, 1024)
 	host := strings.TrimPrefix(srv.URL, "http://")
+	before := srv.memory(t)
 
-	conns, answered := holdIdle(t, host, []string{loopback.Addr(7000)}, 1100)
-	first := honestGet(t, srv.URL, 7999)
-	held := stillOpen(conns, host)
+	first, answered := holdIdle(t, host, []string{loopback.Addr(7000)}, 1100)
+	served := honestGet(t, srv.URL, 7999)
+	held := stillOpen(first, host)
 	assert.LessOrEqual(t, held, defaultConnsPerClient, "connections one address keeps")
 	t.Logf("idle connections, one address: %d opened, %d answered, %d kept open; someone else served in %s",
-		len(conns), answered, held, first.Round(100*time.Microsecond))
+		len(first), answered, held, served.Round(100*time.Microsecond))
 
 	// Many addresses together: 16 × 64 would be 1024 connections.
 	var many []string
 	for i := range 16 {
 		many = append(many, loopback.Addr(7100+i))
 	}
-	conns, answered = holdIdle(t, host, many, defaultConnsPerClient)
-	second := honestGet(t, srv.URL, 7998)
-	kept := stillOpen(conns, host)
+	second, answered := holdIdle(t, host, many, defaultConnsPerClient)
+	served = honestGet(t, srv.URL, 7998)
+	kept := stillOpen(second, host)
 	assert.Less(t, kept, (1024-descriptorHeadroom)/2, "connections kept in all")
 	t.Logf("idle connections, 16 addresses: %d opened, %d answered, %d kept open; someone else served in %s",
-		len(conns), answered, kept, second.Round(100*time.Microsecond))
+		len(second), answered, kept, served.Round(100*time.Microsecond))
+	for _, c := range append(first, second...) {
+		c.Close()
+	}
+	t.Logf("idle connections: %s", srv.memoryAfter(t, before))
 }

@@ -66,21 +66,17 @@ func TestAttackLockoutOfAPublicClient(t *testing.T) {
 // invalid. Here they come from 500 addresses, 20 each, all within the
 // per-address limit; tokens are self-validating now, and nothing is evicted.
 func TestAttackTokenEviction(t *testing.T) {
-	s := startServer(t, standInAssets(), nil)
+	s := startChild(t, 0)
 	status, body := postToken(t, loopback.Client(loopback.Addr(200)), s.URL, "octoplay-demo-secret")
 	require.Equal(t, http.StatusOK, status, body)
 	var victim tokenAnswer
 	require.NoError(t, json.Unmarshal([]byte(body), &victim))
 
-	const addresses, each = 500, 20
+	const addresses, each = 625, 16
+	before := s.memory(t)
 	stop := make(chan struct{})
 	took, failures := honestClient(t, s.URL, 9001, 200*time.Millisecond, stop)
-	outcomes, flood := floodFrom(1000, addresses, each, func(hc *http.Client) {
-		// A connection a request: 500 addresses' idle connections would
-		// crowd the server, which then closes idle ones, and Go's client
-		// does not retry a POST on a connection closed under it.
-		hc.Transport.(*http.Transport).DisableKeepAlives = true
-	}, func(hc *http.Client, _ int) string {
+	outcomes, flood := floodFrom(1000, addresses, each, noKeepAlive, func(hc *http.Client, _ int) string {
 		res, err := hc.Post(s.URL+tokenPath, "application/x-www-form-urlencoded", strings.NewReader(demoForm))
 		if err != nil {
 			return err.Error()
@@ -101,8 +97,8 @@ func TestAttackTokenEviction(t *testing.T) {
 	require.NoError(t, err)
 	res.Body.Close()
 	assert.Equal(t, http.StatusOK, res.StatusCode, "the token issued before the flood still works")
-	t.Logf("token eviction: %d token requests from %d addresses in %s; honest Step 1 during it: %s",
-		addresses*each, addresses, flood.Round(100*time.Millisecond), latency(honest))
+	t.Logf("token eviction: %d token requests from %d addresses in %s; %s; honest Step 1 during it: %s",
+		addresses*each, addresses, flood.Round(100*time.Millisecond), s.memoryAfter(t, before), latency(honest))
 }
 
 // TestAttackReplayWindowFlood: requests sealed in advance with a Date an
@@ -111,8 +107,8 @@ func TestAttackTokenEviction(t *testing.T) {
 // They are refused as stale now and never remembered; an honest user is
 // served throughout. (The relay's own tests show none is remembered.)
 func TestAttackReplayWindowFlood(t *testing.T) {
-	s := startServer(t, standInAssets(), nil)
-	const addresses, each = 100, 20
+	s := startChild(t, 0)
+	const addresses, each = 125, 16
 	// Sealed in advance: all of them before the flood starts.
 	keys, err := loopback.Client(loopback.Addr(300)).Get(s.URL + "/relay/keys")
 	require.NoError(t, err)
@@ -131,9 +127,10 @@ func TestAttackReplayWindowFlood(t *testing.T) {
 		require.NoError(t, err)
 	}
 
+	before := s.memory(t)
 	stop := make(chan struct{})
 	took, failures := honestClient(t, s.URL, 9002, 200*time.Millisecond, stop)
-	outcomes, flood := floodFrom(2000, addresses, each, nil, func(hc *http.Client, i int) string {
+	outcomes, flood := floodFrom(2000, addresses, each, noKeepAlive, func(hc *http.Client, i int) string {
 		answer, err := sealedTransport(s.URL, hc)(context.Background(), junk[i])
 		var refusal *relayRefusal
 		switch {
@@ -149,8 +146,8 @@ func TestAttackReplayWindowFlood(t *testing.T) {
 	assert.Empty(t, collect(failures), "a user's Step 1 during the flood")
 	// Each opened, and the answer, sealed, says its Date is stale.
 	assert.Equal(t, map[string]int{"urn:octoplay:problem:stale-date": addresses * each}, outcomes)
-	t.Logf("replay window flood: %d requests sealed in advance from %d addresses in %s; honest Step 1 during it: %s",
-		addresses*each, addresses, flood.Round(100*time.Millisecond), latency(honest))
+	t.Logf("replay window flood: %d requests sealed in advance from %d addresses in %s; %s; honest Step 1 during it: %s",
+		addresses*each, addresses, flood.Round(100*time.Millisecond), s.memoryAfter(t, before), latency(honest))
 }
 
 // sealedProblemOf opens a sealed answer and returns its problem type, or
@@ -166,6 +163,13 @@ func sealedProblemOf(answer []byte, ctx *ohttp.ClientContext) string {
 	}
 	return res.Header.Get("octoplay-problem")
 }
+
+// noKeepAlive makes a flooding client use a connection a request, as
+// attacks on what a request holds do (idle connections are an attack of
+// their own); it also keeps the server from crowding, when it would close
+// idle connections, and Go's client does not retry a POST on a connection
+// closed under it.
+func noKeepAlive(hc *http.Client) { hc.Transport.(*http.Transport).DisableKeepAlives = true }
 
 // floodFrom sends each requests from each of addresses loopback addresses
 // (numbered from first), 64 at a time, and counts the outcomes send names;

@@ -118,3 +118,14 @@ func (c *child) waitMemoryBelow(t *testing.T, limit int64, timeout time.Duration
 }
 
 func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/1e6) }
+
+// memoryAfter describes the child's memory around an attack that began
+// with before: its resident set then and at its peak, and its anonymous
+// memory then and once it came back within 8 MB (or five seconds later).
+func (c *child) memoryAfter(t *testing.T, before memUse) string {
+	t.Helper()
+	peak := c.memory(t).peak
+	anon, after := c.waitMemoryBelow(t, before.anon+8<<20, 5*time.Second)
+	return fmt.Sprintf("RSS %s before, peak %s; anonymous memory %s before, %s %s after",
+		mb(before.rss), mb(peak), mb(before.anon), mb(anon), after.Round(100*time.Millisecond))
+}

@@ -93,7 +93,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.IntVar(&cfg.UploadBudgetMiB, "upload-budget-mib", defaultUploadBudgetMiB, "`MiB` of request bodies (POST /relay, the sandbox) read at once, server-wide")
 	fs.IntVar(&cfg.UploadsPerClient, "uploads-per-client", defaultUploadsPerClient, "request bodies read at once from one client address")
 	fs.IntVar(&cfg.ConnsPerClient, "conns-per-client", defaultConnsPerClient, "connections open at once from one client address")
-	fs.IntVar(&cfg.MaxConns, "max-conns", 0, "connections open at once in all (default: half the descriptor limit, less headroom)")
+	fs.IntVar(&cfg.MaxConns, "max-conns", 0, "connections open at once in all (default: 4096, or half the descriptor limit less headroom if that is lower)")
 	fs.StringVar(&frameFrom, "frame-ancestors", "", "`origins` allowed to embed the playground in a frame, space- or comma-separated, such as https://docs.octotable.com (default none)")
 	fs.BoolVar(&cfg.NewRelayKey, "new-relay-key", false, "print a new key pair for -relay-key / OCTOPLAY_RELAY_KEY and exit")
 	fs.Usage = func() {

@@ -28,6 +28,10 @@ const (
 	// listener, the log, files, and the relay's outbound connections, which
 	// is why connections are capped at half of what is left.
 	descriptorHeadroom = 64
+	// maxConnsDefault caps connections whatever the descriptors allow: each
+	// holds buffers and a goroutine, about 25 KB measured with idle
+	// keep-alive connections, so 4096 of them about 100 MB.
+	maxConnsDefault = 4096
 )
 
 // limits guard the routes that read bodies or cost work.
@@ -55,10 +59,11 @@ func newLimits(cfg Config) limits {
 	}
 }
 
-// returnMemory gives the memory a flood of uploads left back to the system
-// at once: otherwise it stays resident until the next collection, which an
-// idle server may not run for minutes. Twice, because what sync.Pool holds
-// (a buffered reader and writer per connection) survives one collection.
+// returnMemory gives the memory a flood of uploads or connections left back
+// to the system at once: otherwise it stays resident until the next
+// collection, which an idle server may not run for minutes. Twice, because
+// what sync.Pool holds (a buffered reader and writer per connection)
+// survives one collection.
 func returnMemory() {
 	debug.FreeOSMemory()
 	debug.FreeOSMemory()
@@ -73,7 +78,7 @@ func listen(ln net.Listener, cfg Config) (*admit.Listener, error) {
 		if err != nil {
 			return nil, fmt.Errorf("listen: descriptor limit: %w", err)
 		}
-		total = (fds - descriptorHeadroom) / 2
+		total = min((fds-descriptorHeadroom)/2, maxConnsDefault)
 		if total < 16 {
 			return nil, fmt.Errorf("listen: the descriptor limit (%d) leaves room for only %d connections: raise it (ulimit -n)", fds, total)
 		}
@@ -82,5 +87,5 @@ func listen(ln net.Listener, cfg Config) (*admit.Listener, error) {
 	if perClient == 0 {
 		perClient = defaultConnsPerClient
 	}
-	return admit.NewListener(ln, perClient, total), nil
+	return admit.NewListener(ln, perClient, total, returnMemory), nil
 }

@@ -52,6 +52,7 @@ type Listener struct {
 	lingering chan struct{}
 
 	mu      sync.Mutex
+	flood   floodWatch
 	open    int
 	fresh   int // connections with no request served yet
 	waiters []chan struct{}
@@ -64,10 +65,13 @@ type clientConns struct {
 }
 
 // NewListener wraps ln with at most perClient connections per client
-// address and total in all.
-func NewListener(ln net.Listener, perClient, total int) *Listener {
+// address and total in all. afterFlood, if not nil, runs after the open
+// connections fall under 1/16 of total having been over half of it (see
+// floodWatch): each connection holds buffers and a goroutine.
+func NewListener(ln net.Listener, perClient, total int, afterFlood func()) *Listener {
 	l := &Listener{Listener: ln, perClient: perClient, total: total, clients: map[string]*clientConns{},
-		lingering: make(chan struct{}, total/16+8), refusedAll: make(chan struct{})}
+		lingering: make(chan struct{}, total/16+8), refusedAll: make(chan struct{}),
+		flood: floodWatch{fn: afterFlood, high: int64(total / 2), low: int64(total / 16)}}
 	l.acceptDone = sync.NewCond(&l.acceptMu)
 	return l
 }
@@ -126,6 +130,7 @@ func (l *Listener) admit(c net.Conn, key string) *conn {
 	}
 	cc.open++
 	l.open++
+	l.flood.observe(int64(l.open))
 	// Fresh from here, not from the server's StateNew: a stop between the
 	// two must still wait for this connection's first request.
 	l.fresh++
@@ -173,6 +178,7 @@ func (l *Listener) forget(c *conn) {
 		delete(l.clients, c.key)
 	}
 	l.open--
+	l.flood.observe(int64(l.open))
 }
 
 // ConnState tracks which connections are idle, and closes one that falls

@@ -18,9 +18,15 @@ import (
 // GET /hold waits until release is closed, anything else answers at once.
 func connServer(t *testing.T, perClient, total int) (*Listener, string, chan struct{}) {
 	t.Helper()
+	return connServerWatched(t, perClient, total, nil)
+}
+
+// connServerWatched is connServer with afterFlood.
+func connServerWatched(t *testing.T, perClient, total int, afterFlood func()) (*Listener, string, chan struct{}) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	l := NewListener(ln, perClient, total)
+	l := NewListener(ln, perClient, total, afterFlood)
 	release := make(chan struct{})
 	srv := &http.Server{
 		Handler: l.Served(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -257,7 +263,7 @@ func TestListenerClosesIdleWhenCrowded(t *testing.T) {
 func TestListenerCloseAnswersWaitingConnections(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	l := NewListener(ln, 10, 10) // nothing calls Accept: connections wait in the backlog
+	l := NewListener(ln, 10, 10, nil) // nothing calls Accept: connections wait in the backlog
 	var waiting []*client
 	for i := range 3 {
 		c := dial(t, loopback.Addr(i), ln.Addr().String())
@@ -275,4 +281,27 @@ func TestListenerCloseAnswersWaitingConnections(t *testing.T) {
 	require.NoError(t, l.Release())
 	_, err = net.Dial("tcp", ln.Addr().String())
 	assert.Error(t, err, "then nothing listens")
+}
+
+// Once a flood of connections is over, the listener says so (the server
+// gives the memory they held back then).
+func TestListenerReportsTheEndOfAFlood(t *testing.T) {
+	ended := make(chan struct{}, 4)
+	l, addr, _ := connServerWatched(t, 10, 8, func() { ended <- struct{}{} })
+	var conns []*client
+	for i := range 5 {
+		c := dial(t, loopback.Addr(i), addr)
+		c.idle(t)
+		conns = append(conns, c)
+	}
+	waitOpen(t, l, 5)
+	assert.Empty(t, ended, "not while it lasts")
+	for _, c := range conns {
+		c.Close()
+	}
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the end of the flood was not reported")
+	}
 }

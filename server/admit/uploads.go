@@ -22,25 +22,21 @@ const smallUpload = 16 << 10
 type Uploads struct {
 	budget, largeBudget int64
 	perClient           int
-	afterFlood          func()
 
 	mu            sync.Mutex
 	inFlight      int64 // bytes reserved
 	inFlightLarge int64 // of which by uploads over smallUpload
-	flooded       bool  // more than half the budget was reserved since afterFlood last ran
-	lastAfter     time.Time
+	flood         floodWatch
 	byClient      map[string]int
 }
 
 // NewUploads returns an admission for bodies of at most budget bytes in
 // flight at once, and perClient uploads at once from one client address.
-// afterFlood, if not nil, runs a second after the bytes in flight fall
-// under 1/64 of the budget having been over half of it, at most every 5
-// seconds: the server returns the memory the flood left to the system then,
-// rather than hold it until the next collection. (The second lets the
-// handlers that were reading finish and drop what they held.)
+// afterFlood, if not nil, runs after the bytes in flight fall under 1/64
+// of the budget having been over half of it (see floodWatch).
 func NewUploads(budget int64, perClient int, afterFlood func()) *Uploads {
-	return &Uploads{budget: budget, largeBudget: budget * 3 / 4, perClient: perClient, afterFlood: afterFlood, byClient: map[string]int{}}
+	return &Uploads{budget: budget, largeBudget: budget * 3 / 4, perClient: perClient, byClient: map[string]int{},
+		flood: floodWatch{fn: afterFlood, high: budget / 2, low: budget / 64}}
 }
 
 // Limit admits a request whose body next reads, up to max bytes, before a
@@ -92,9 +88,7 @@ func (u *Uploads) reserve(client string, n int64) int {
 	if n > smallUpload {
 		u.inFlightLarge += n
 	}
-	if u.inFlight > u.budget/2 {
-		u.flooded = true
-	}
+	u.flood.observe(u.inFlight)
 	return 0
 }
 
@@ -108,10 +102,7 @@ func (u *Uploads) release(client string, n int64) {
 	if n > smallUpload {
 		u.inFlightLarge -= n
 	}
-	if u.flooded && u.inFlight < u.budget/64 && u.afterFlood != nil && time.Since(u.lastAfter) > 5*time.Second {
-		u.flooded, u.lastAfter = false, time.Now()
-		time.AfterFunc(time.Second, u.afterFlood)
-	}
+	u.flood.observe(u.inFlight)
 }
 
 // InFlight is the bytes reserved and the uploads in flight now.
