@@ -1,27 +1,13 @@
 package admit
 
 import (
-	"context"
-	"errors"
 	"net"
 	"net/http"
-	"strconv"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"octoplay/internal/clientaddr"
 )
-
-// refusalBody says why a connection is refused: over its cap, or the
-// server is closing.
-const refusalBody = "too many connections, or closing: try again soon\n"
-
-// refusal is the whole answer to such a connection: HTTP/1.1 a client
-// understands, sent before any request is read.
-var refusal = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n" +
-	"Content-Type: text/plain; charset=utf-8\r\nCache-Control: no-store\r\n" +
-	"Content-Length: " + strconv.Itoa(len(refusalBody)) + "\r\n\r\n" + refusalBody
 
 // Listener caps the connections it hands out: per client address, and in
 // all. Who can make it grow: anyone who connects. What bounds it: the caps;
@@ -206,159 +192,12 @@ func (l *Listener) ConnState(nc net.Conn, state http.ConnState) {
 	}
 }
 
-type connKey struct{}
-
-// ConnContext is for http.Server.ConnContext: it lets Served find the
-// connection a request came on.
-func (l *Listener) ConnContext(ctx context.Context, c net.Conn) context.Context {
-	return context.WithValue(ctx, connKey{}, c)
-}
-
-// Served wraps the server's handler: a request that reaches it is one
-// net/http will answer, so its connection no longer waits for its first
-// request. (Not StateActive: net/http sets it before it checks whether it
-// is shutting down, and drops the request if it is.)
-func (l *Listener) Served(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c, ok := r.Context().Value(connKey{}).(*conn); ok && c.fresh.Load() {
-			l.mu.Lock()
-			l.unfresh(c)
-			l.mu.Unlock()
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// unfresh notes that c has had its first request served or is gone, and
-// wakes AwaitFirstRequests when it was the last. The caller holds l.mu.
-func (l *Listener) unfresh(c *conn) {
-	if !c.fresh.Swap(false) {
-		return
-	}
-	if l.fresh--; l.fresh == 0 {
-		for _, w := range l.waiters {
-			close(w)
-		}
-		l.waiters = nil
-	}
-}
-
-// AwaitFirstRequests waits until every open connection has had its first
-// request reach the handler Served wraps (or closed), or ctx is done. A server that stops should call
-// Close, then this, then http.Server.Shutdown, then Release: net/http
-// drops, unanswered, a request it reads once Shutdown has begun, though its
-// client connected before. (The server's ReadHeaderTimeout bounds the wait.)
-func (l *Listener) AwaitFirstRequests(ctx context.Context) {
-	for {
-		l.mu.Lock()
-		if l.fresh == 0 {
-			l.mu.Unlock()
-			return
-		}
-		w := make(chan struct{})
-		l.waiters = append(l.waiters, w)
-		l.mu.Unlock()
-		select {
-		case <-w:
-		case <-ctx.Done():
-			return
-		}
-	}
-}
-
 // Open is how many connections are open now, and from how many client
 // addresses.
 func (l *Listener) Open() (conns, clients int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.open, len(l.clients)
-}
-
-// Close stops handing out connections; closing again does nothing. The
-// socket stays open: until Release, every new connection is answered a 503
-// with Retry-After and closed. Closing the socket at once would reset the
-// connections the kernel had already accepted, their requests lost without
-// an answer, and those that keep coming while the server finishes its
-// requests in flight.
-func (l *Listener) Close() error {
-	l.closeOnce.Do(func() {
-		l.acceptMu.Lock()
-		l.closing.Store(true)
-		l.acceptMu.Unlock()
-		dl, ok := l.Listener.(interface{ SetDeadline(time.Time) error })
-		if !ok {
-			l.closeErr = l.Listener.Close()
-			close(l.refusedAll)
-			return
-		}
-		// Wake whoever waits in Accept (the server's loop, which must
-		// return), then take over the socket.
-		dl.SetDeadline(time.Unix(1, 0))
-		l.acceptMu.Lock()
-		for l.accepting > 0 {
-			l.acceptDone.Wait()
-		}
-		l.acceptMu.Unlock()
-		dl.SetDeadline(time.Time{})
-		go l.refuseAll()
-	})
-	return l.closeErr
-}
-
-func (l *Listener) enterAccept() bool {
-	l.acceptMu.Lock()
-	defer l.acceptMu.Unlock()
-	if l.closing.Load() {
-		return false
-	}
-	l.accepting++
-	return true
-}
-
-func (l *Listener) leaveAccept() {
-	l.acceptMu.Lock()
-	defer l.acceptMu.Unlock()
-	if l.accepting--; l.accepting == 0 {
-		l.acceptDone.Broadcast()
-	}
-}
-
-// refuseAll answers every connection until Release.
-func (l *Listener) refuseAll() {
-	defer close(l.refusedAll)
-	for {
-		c, err := l.Listener.Accept()
-		if err == nil {
-			l.refuseConn(c)
-			continue
-		}
-		if l.released.Load() || errors.Is(err, net.ErrClosed) {
-			return
-		}
-		time.Sleep(5 * time.Millisecond) // out of descriptors: wait, as net/http does
-	}
-}
-
-// releaseAfter is how long Release keeps refusing before it closes the
-// socket: clients whose requests were the last in flight may send the next
-// one at once.
-const releaseAfter = 50 * time.Millisecond
-
-// Release closes the socket, after a last moment of refusals; from then on
-// a connection is refused by the system. Call it once the server has shut
-// down.
-func (l *Listener) Release() error {
-	if err := l.Close(); err != nil {
-		return err
-	}
-	time.Sleep(releaseAfter)
-	l.released.Store(true)
-	err := l.Listener.Close()
-	<-l.refusedAll
-	if errors.Is(err, net.ErrClosed) {
-		return nil
-	}
-	return err
 }
 
 // conn is an admitted connection, uncounted when closed.
@@ -375,51 +214,4 @@ func (c *conn) Close() error {
 	c.l.forget(c)
 	c.l.mu.Unlock()
 	return c.Conn.Close()
-}
-
-// refuseConn answers a connection over its cap, or that comes as the
-// listener closes, and closes it; the accept loop never waits on it. The
-// answer goes once the request has begun (a client reads a response that
-// comes before its request as unsolicited, and drops it), then the client
-// gets a moment to finish sending and close its side, as a careful server
-// closes (RFC 9112 §9.6): closing a socket with unread data resets the
-// connection, and the client may lose the answer. All this takes a
-// descriptor for up to lingerFor, so only a few connections at a time get
-// it; beyond those, a connection is closed with no answer.
-func (l *Listener) refuseConn(c net.Conn) {
-	select {
-	case l.lingering <- struct{}{}:
-		go func() {
-			defer func() { <-l.lingering }()
-			answerAndClose(c)
-		}()
-	default:
-		c.Close()
-	}
-}
-
-// lingerFor bounds how long a refused connection is kept.
-const lingerFor = time.Second
-
-// answerAndClose waits for the request to begin, answers the refusal,
-// closes its sending side, reads until the client closes its own, and
-// closes c, all within lingerFor.
-func answerAndClose(c net.Conn) {
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(lingerFor))
-	var buf [4096]byte
-	if _, err := c.Read(buf[:]); err != nil {
-		return
-	}
-	if _, err := c.Write([]byte(refusal)); err != nil {
-		return
-	}
-	if cw, ok := c.(interface{ CloseWrite() error }); ok {
-		cw.CloseWrite()
-	}
-	for {
-		if _, err := c.Read(buf[:]); err != nil {
-			return
-		}
-	}
 }
