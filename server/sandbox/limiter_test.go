@@ -1,6 +1,8 @@
 package sandbox_test
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +18,7 @@ import (
 	"octoplay/internal/clientaddr"
 	"octoplay/internal/loopback"
 	"octoplay/server/sandbox"
+	"octoplay/server/state"
 )
 
 // TestFailedAuthenticationIsSlowedDown: failures count against the address
@@ -164,4 +167,21 @@ func TestConcurrentValidRequestsAreNeverSlowedDown(t *testing.T) {
 	for i, s := range statuses {
 		assert.Equal(t, http.StatusOK, s, "request %d", i)
 	}
+}
+
+// brokenLimiter is a failure limit whose store cannot be reached.
+type brokenLimiter struct{ state.Limiter }
+
+func (brokenLimiter) Peek(context.Context, string) (state.Decision, error) {
+	return state.Decision{}, errors.New("store unreachable")
+}
+
+// Without its failure counts the sandbox refuses rather than authenticate
+// unchecked, and says when to come back.
+func TestFailureLimitUnavailableFailsClosed(t *testing.T) {
+	srv, _ := newSandbox(t, func(c *sandbox.Config) { c.Failures = brokenLimiter{} })
+	resp, body := send(t, http.MethodPost, srv.URL+tokenPath, headers("Content-Type", formType), demoForm())
+	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, body)
+	assert.Equal(t, "5", resp.Header.Get("Retry-After"))
+	assert.Equal(t, "temporarily_unavailable", decode(t, body)["error"])
 }
