@@ -45,6 +45,13 @@ type Config struct {
 	RelayBurst        int           // and the burst above that rate
 	NewRelayKey       bool          // print a new key pair for OCTOPLAY_RELAY_KEY and exit
 
+	SandboxRate      float64 // requests per second to /sandbox/ per client address
+	SandboxBurst     int     // and the burst above that rate
+	UploadBudgetMiB  int     // MiB of request bodies read at once, server-wide
+	UploadsPerClient int     // request bodies read at once from one client address
+	ConnsPerClient   int     // connections open at once from one client address
+	MaxConns         int     // connections open at once in all; 0 derives it from the descriptor limit
+
 	// FrameAncestors are the origins allowed to embed the playground in a
 	// frame (CSP frame-ancestors); none when empty.
 	FrameAncestors []string
@@ -91,6 +98,7 @@ var describedDefaults = map[string]string{
 	"public-url":      "http:// and the listening address",
 	"relay-key":       "new keys at every start",
 	"frame-ancestors": "none",
+	"max-conns":       "4096, or half the descriptor limit less headroom if that is lower",
 }
 
 // defineFlags defines every flag on a new FlagSet named name, setting raw.
@@ -114,6 +122,12 @@ func defineFlags(name string, raw *rawConfig, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&cfg.RelayKeyGrace, "relay-key-grace", time.Hour, "how long -relay-previous-key keys are still opened")
 	fs.Float64Var(&cfg.RelayRate, "relay-rate", 5, "sealed requests per second allowed per client address")
 	fs.IntVar(&cfg.RelayBurst, "relay-burst", 20, "requests a client address may send at once above -relay-rate")
+	fs.Float64Var(&cfg.SandboxRate, "sandbox-rate", defaultSandboxRate, "requests per second to /sandbox/ allowed per client address")
+	fs.IntVar(&cfg.SandboxBurst, "sandbox-burst", defaultSandboxBurst, "requests a client address may send to /sandbox/ at once above -sandbox-rate")
+	fs.IntVar(&cfg.UploadBudgetMiB, "upload-budget-mib", defaultUploadBudgetMiB, "`MiB` of request bodies (POST /relay, the sandbox) read at once, server-wide")
+	fs.IntVar(&cfg.UploadsPerClient, "uploads-per-client", defaultUploadsPerClient, "request bodies read at once from one client address")
+	fs.IntVar(&cfg.ConnsPerClient, "conns-per-client", defaultConnsPerClient, "connections open at once from one client address")
+	fs.IntVar(&cfg.MaxConns, "max-conns", 0, "connections open at once in all")
 	fs.StringVar(frameFrom, "frame-ancestors", "", "`origins` allowed to embed the playground in a frame, space- or comma-separated, such as https://docs.octotable.com")
 	fs.BoolVar(&cfg.NewRelayKey, "new-relay-key", false, "print a new key pair for -relay-key / OCTOPLAY_RELAY_KEY and exit")
 	fs.Usage = func() { printUsage(fs, stderr) }
@@ -208,6 +222,12 @@ func (raw rawConfig) validate() (Config, error) {
 	}
 	if cfg.RelayRate <= 0 || cfg.RelayBurst < 1 {
 		return Config{}, errors.New("parse config: -relay-rate must be above 0 and -relay-burst at least 1")
+	}
+	if cfg.SandboxRate <= 0 || cfg.SandboxBurst < 1 {
+		return Config{}, errors.New("parse config: -sandbox-rate must be above 0 and -sandbox-burst at least 1")
+	}
+	if cfg.UploadBudgetMiB < 1 || cfg.UploadsPerClient < 1 || cfg.ConnsPerClient < 1 || cfg.MaxConns < 0 {
+		return Config{}, errors.New("parse config: -upload-budget-mib, -uploads-per-client and -conns-per-client must be at least 1, -max-conns at least 0")
 	}
 	if cfg.RelayKeyGrace < 0 {
 		return Config{}, errors.New("parse config: -relay-key-grace must not be negative")

@@ -70,6 +70,24 @@ func TestParseConfig(t *testing.T) {
 		{name: "frame ancestor wildcard", args: []string{"-frame-ancestors", "https://*.example.com"}, wantErr: "is not an origin"},
 		{name: "frame ancestor keyword", args: []string{"-frame-ancestors", "'self'"}, wantErr: "is not an origin"},
 		{name: "zero rate", args: []string{"-relay-rate", "0"}, wantErr: "-relay-rate must be above 0"},
+		{
+			name: "limits",
+			args: []string{"-sandbox-rate", "1.5", "-sandbox-burst", "3", "-upload-budget-mib", "8", "-uploads-per-client", "2", "-conns-per-client", "10", "-max-conns", "500"},
+			want: func(c *Config) {
+				c.SandboxRate, c.SandboxBurst, c.UploadBudgetMiB, c.UploadsPerClient, c.ConnsPerClient, c.MaxConns = 1.5, 3, 8, 2, 10, 500
+			},
+		},
+		{
+			name: "limits from the environment",
+			env:  map[string]string{"OCTOPLAY_SANDBOX_RATE": "2", "OCTOPLAY_UPLOAD_BUDGET_MIB": "64", "OCTOPLAY_MAX_CONNS": "100"},
+			want: func(c *Config) { c.SandboxRate, c.UploadBudgetMiB, c.MaxConns = 2, 64, 100 },
+		},
+		{name: "zero sandbox rate", args: []string{"-sandbox-rate", "0"}, wantErr: "-sandbox-rate must be above 0"},
+		{name: "zero sandbox burst", args: []string{"-sandbox-burst", "0"}, wantErr: "-sandbox-burst at least 1"},
+		{name: "zero upload budget", args: []string{"-upload-budget-mib", "0"}, wantErr: "-upload-budget-mib"},
+		{name: "zero uploads per client", args: []string{"-uploads-per-client", "0"}, wantErr: "-uploads-per-client"},
+		{name: "zero connections per client", args: []string{"-conns-per-client", "0"}, wantErr: "-conns-per-client"},
+		{name: "negative max connections", args: []string{"-max-conns", "-1"}, wantErr: "-max-conns at least 0"},
 		{name: "bad sandbox-json", args: []string{"-sandbox-json", "maybe"}, wantErr: `-sandbox-json must be accept or reject, not "maybe"`},
 		{name: "bad log format", args: []string{"-log-format", "xml"}, wantErr: `-log-format must be text or json, not "xml"`},
 		{name: "bad log level", args: []string{"-log-level", "loud"}, wantErr: "-log-level"},
@@ -100,6 +118,11 @@ func TestParseConfig(t *testing.T) {
 				RelayKeyGrace:       time.Hour,
 				RelayRate:           5,
 				RelayBurst:          20,
+				SandboxRate:         5,
+				SandboxBurst:        20,
+				UploadBudgetMiB:     32,
+				UploadsPerClient:    16,
+				ConnsPerClient:      64,
 			}
 			tt.want(&want)
 			assert.Equal(t, want, got)

@@ -37,13 +37,31 @@ func relayClientWithKeys(t *testing.T, keys, base string) *ohttp.Client {
 	t.Helper()
 	configs, err := ohttp.ParseKeyConfigs([]byte(keys))
 	require.NoError(t, err)
-	c, err := ohttp.NewClient(configs, func(ctx context.Context, sealed []byte) ([]byte, error) {
+	c, err := ohttp.NewClient(configs, sealedTransport(base, http.DefaultClient))
+	require.NoError(t, err)
+	return c
+}
+
+// relayRefusal is the relay's answer to a request it did not open.
+type relayRefusal struct {
+	status     int
+	retryAfter string
+	body       []byte
+}
+
+func (r *relayRefusal) Error() string {
+	return fmt.Sprintf("relay answered %d: %s", r.status, r.body)
+}
+
+// sealedTransport posts sealed requests to the relay at base with hc.
+func sealedTransport(base string, hc *http.Client) ohttp.Transport {
+	return func(ctx context.Context, sealed []byte) ([]byte, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/relay", bytes.NewReader(sealed))
 		if err != nil {
 			return nil, err
 		}
 		req.Header.Set("Content-Type", ohttp.MediaTypeRequest)
-		res, err := http.DefaultClient.Do(req)
+		res, err := hc.Do(req)
 		if err != nil {
 			return nil, err
 		}
@@ -53,12 +71,10 @@ func relayClientWithKeys(t *testing.T, keys, base string) *ohttp.Client {
 			return nil, err
 		}
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != ohttp.MediaTypeResponse {
-			return nil, fmt.Errorf("relay answered %d %s: %s", res.StatusCode, res.Header.Get("Content-Type"), b)
+			return nil, &relayRefusal{status: res.StatusCode, retryAfter: res.Header.Get("Retry-After"), body: b}
 		}
 		return b, nil
-	})
-	require.NoError(t, err)
-	return c
+	}
 }
 
 // innerRequest is a request to this server's sandbox as the sealed

@@ -6,18 +6,24 @@ import (
 	"net/http"
 
 	"octoplay/internal/wire"
+	"octoplay/server/admit"
 	"octoplay/server/assets"
 	"octoplay/server/relay"
+	sb "octoplay/server/sandbox"
 )
 
 // addRoutes is the server's whole surface.
-func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, sandbox http.Handler, rl *relay.Relay) {
+func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, sandbox http.Handler, rl *relay.Relay, lim limits) {
 	mux.Handle("GET /healthz", handleHealthz())
 
 	// go-app would fetch these through the request's Host header: never let it.
 	mux.Handle("GET /robots.txt", handleRobots())
 	mux.Handle("GET /sitemap.xml", http.NotFoundHandler())
 	mux.Handle("GET /ads.txt", http.NotFoundHandler())
+	// go-app strips the version from a path, and would fetch these too.
+	for _, name := range []string{"/robots.txt", "/sitemap.xml", "/ads.txt"} {
+		mux.Handle("GET /"+st.Version()+name, http.NotFoundHandler())
+	}
 
 	// The web assets: under the build's version, cached for good (the page
 	// links these); under /web/, revalidated.
@@ -25,11 +31,17 @@ func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, sandbox
 	mux.Handle("GET /web/", st)
 
 	// The sealed relay (RFC 9458): GET /relay/keys, GET /relay/environments
-	// and POST /relay, with the headers all its answers carry.
+	// and POST /relay, with the headers all its answers carry; every other
+	// /relay path is the relay's too (go-app's page handler would answer it
+	// no-cache). POST /relay reads its body within the upload budget.
 	relayRoutes := rl.Handler()
+	mux.Handle("POST "+wire.RelayPath, lim.uploads.Limit(relay.MaxSealedRequest, bodyReadTimeout, relayRoutes))
 	mux.Handle(wire.RelayPath, relayRoutes)
 	mux.Handle(wire.RelayPath+"/", relayRoutes)
-	mux.Handle(wire.SandboxMount+"/", http.StripPrefix(wire.SandboxMount, sandbox))
+	// The sandbox gets the relay's protections when reached directly: a
+	// request rate per client address, and bodies read within the budget.
+	mux.Handle(wire.SandboxMount+"/", admit.PerClient(lim.sandbox,
+		lim.uploads.Limit(sb.MaxRequestBody, bodyReadTimeout, http.StripPrefix(wire.SandboxMount, sandbox))))
 
 	// The page, go-app's scripts, manifest and service worker. "GET /" would
 	// conflict with "/sandbox/", which takes every method.

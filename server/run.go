@@ -65,19 +65,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer stop()
 
 	logger := newLogger(cfg, stderr)
+	tokenKey, err := sandboxTokenKey(cfg.RelayKeys)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
 	sb, err := sandbox.New(sandbox.Config{
 		Clients:    map[string]string{cfg.SandboxClientID: cfg.SandboxClientSecret},
 		TokenTTL:   cfg.SandboxTokenTTL,
 		RejectJSON: cfg.SandboxRejectJSON,
+		TokenKey:   tokenKey,
 	})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	tcp, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	defer ln.Close()
+	defer tcp.Close()
+	ln, err := listen(tcp, cfg)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = baseURL(ln.Addr())
 	}
@@ -90,12 +99,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("run: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           ln.Served(handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
+		ConnState:         ln.ConnState,
+		ConnContext:       ln.ConnContext,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	printBanner(stdout, cfg, baseURL(ln.Addr()))
@@ -111,8 +122,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
+	// Stop taking connections (new ones are answered 503 until the end),
+	// then let those already taken send their requests: net/http drops,
+	// unanswered, a request it reads once Shutdown has begun.
+	ln.Close()
+	ln.AwaitFirstRequests(shutdownCtx)
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("run: shutdown: %w", err)
+	}
+	if err := ln.Release(); err != nil {
+		return fmt.Errorf("run: close listener: %w", err)
 	}
 	logger.Info("stopped")
 	return nil

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"os"
@@ -136,15 +135,18 @@ func TestBinaryDrainsOnSIGTERM(t *testing.T) {
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	waitFor(t, func() bool { return strings.Contains(stderr.String(), "shutting down") }, "the server saw SIGTERM")
-	// Shutting down, the server has closed its listener: once a new
-	// connection is refused, it is draining, and must not have exited.
+	// Shutting down, the server answers every new connection 503 with
+	// Retry-After and serves no more: once one is, it is draining, and must
+	// not have exited.
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	waitFor(t, func() bool {
-		conn, err := net.Dial("tcp", addr)
-		if err == nil {
-			conn.Close()
+		res, err := fresh.Get(base + "/healthz")
+		if err != nil {
+			return false
 		}
-		return err != nil
-	}, "the server stops taking connections")
+		res.Body.Close()
+		return res.StatusCode == http.StatusServiceUnavailable && res.Header.Get("Retry-After") != ""
+	}, "the server refuses new connections")
 	select {
 	case err := <-exited:
 		t.Fatalf("exited with a request in flight: %v", err)

@@ -28,6 +28,6 @@ func NewServer(logger *slog.Logger, cfg Config, webFS fs.FS, sandbox http.Handle
 		return nil, fmt.Errorf("new server: %w", err)
 	}
 	mux := http.NewServeMux()
-	addRoutes(mux, page, st, sandbox, rl)
+	addRoutes(mux, page, st, sandbox, rl, newLimits(cfg))
 	return logRequests(logger)(securityHeaders(contentSecurityPolicy(cfg.FrameAncestors), mux)), nil
 }

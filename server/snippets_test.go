@@ -82,7 +82,9 @@ var snippetAPICases = []struct {
 // sandbox and works: each language, each encoding and authentication style
 // for Step 1, and Step 2 with the token that Step 1 printed.
 func TestSnippetsRunAgainstTheSandbox(t *testing.T) {
-	s := startServer(t, standInAssets(), nil, "-sandbox-client-id", snippetClientID, "-sandbox-client-secret", snippetClientSecret)
+	// Every snippet runs from this machine's one address, many at once.
+	s := startServer(t, standInAssets(), nil, "-sandbox-client-id", snippetClientID, "-sandbox-client-secret", snippetClientSecret,
+		"-sandbox-rate", "1000", "-sandbox-burst", "1000")
 	env := quickstart.Environment{
 		Name:     "sandbox",
 		TokenURL: s.URL + "/sandbox/octotable-auth/api/v2/oauth2/token",

@@ -69,7 +69,7 @@ func ExplainRelay(a Answer) *Explanation {
 	case wire.ProblemRateLimited.URI:
 		return &Explanation{"Too many requests to the relay", "Wait " + retryAfter(a) + " and try again.", FixNone}
 	case wire.ProblemStaleDate.URI:
-		return &Explanation{"Your clock is off", "The relay refuses requests whose date is more than a minute from its own, so that a captured request cannot be replayed. Check this device's clock.", FixNone}
+		return &Explanation{"Your clock is off", "The relay refuses requests whose date is more than 30 seconds from its own, so that a captured request cannot be replayed, and the playground could not correct for it. Check this device's clock.", FixNone}
 	case wire.ProblemProfile.URI:
 		return &Explanation{"The server profile could not be used", "The relay could not add the profile's credentials." + sentence(strings.TrimPrefix(p.Detail, "profile: ")), FixCheckRequest}
 	}

@@ -110,7 +110,7 @@ func TestExplainRelay(t *testing.T) {
 		{
 			name:   "stale date",
 			answer: problem(400, `{"type":"urn:octoplay:problem:stale-date","title":"Bad Request","status":400,"detail":"the inner request's Date is 2m0s from the gateway's clock; at most 1m0s is allowed"}`),
-			want:   &want{title: "Your clock is off", fix: quickstart.FixNone, text: []string{"more than a minute", "Check this device's clock."}},
+			want:   &want{title: "Your clock is off", fix: quickstart.FixNone, text: []string{"more than 30 seconds", "Check this device's clock."}},
 		},
 		{
 			name:   "profile",

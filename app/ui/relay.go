@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"sync/atomic"
 	"time"
 
 	"octoplay/app/quickstart"
@@ -16,6 +18,9 @@ import (
 // its answers: the secret and the token only ever travel sealed.
 type relayClient struct {
 	client *ohttp.Client
+	// clockOffset is the gateway's clock less this device's, in
+	// nanoseconds, learnt from a stale-date answer (RFC 9458 §6.5).
+	clockOffset atomic.Int64
 }
 
 // relayError is the relay's own answer to a request it could not open or
@@ -78,10 +83,17 @@ func sendSealed(ctx context.Context, sealed []byte) ([]byte, error) {
 }
 
 // send relays one request and returns the upstream's answer. A relay that
-// refused the request gives its own answer, explained the same way.
+// refused the request gives its own answer, explained the same way. A
+// refusal the browser can fix is retried once, sealed afresh (a new enc),
+// dated by the gateway's clock.
 func (r *relayClient) send(ctx context.Context, req *bhttp.Request) (quickstart.Answer, error) {
 	start := time.Now()
+	r.date(req)
 	res, err := r.client.Do(ctx, req)
+	if err == nil && r.fixable(res) {
+		r.date(req)
+		res, err = r.client.Do(ctx, req)
+	}
 	if err != nil {
 		var re *relayError
 		if errors.As(err, &re) {
@@ -91,4 +103,30 @@ func (r *relayClient) send(ctx context.Context, req *bhttp.Request) (quickstart.
 		return quickstart.Answer{}, err
 	}
 	return quickstart.Answer{Status: res.Status, Header: res.Header, Body: res.Body, Duration: time.Since(start)}, nil
+}
+
+// date dates req by the gateway's clock, as far as this device knows it.
+func (r *relayClient) date(req *bhttp.Request) {
+	now := time.Now().Add(time.Duration(r.clockOffset.Load()))
+	req.Header.Set("date", now.UTC().Format(http.TimeFormat))
+}
+
+// fixable says whether the relay refused res for a reason a fresh seal
+// fixes, and learns the gateway's clock from a stale-date answer: a Date too
+// far from the gateway's clock (the answer carries the gateway's date), or
+// a replay, which for a request sealed once is the replay filter's rare
+// false refusal.
+func (r *relayClient) fixable(res *bhttp.Response) bool {
+	switch res.Header.Get(wire.HeaderProblem) {
+	case wire.ProblemReplayed.URI:
+		return true
+	case wire.ProblemStaleDate.URI:
+		gateway, err := time.Parse(http.TimeFormat, res.Header.Get("date"))
+		if err != nil {
+			return false
+		}
+		r.clockOffset.Store(int64(time.Until(gateway)))
+		return true
+	}
+	return false
 }

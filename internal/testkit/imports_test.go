@@ -30,16 +30,18 @@ func importRule(from, to string) string {
 		return "the contract is linked into the wasm: no net/http"
 	case under(to, "internal/cmd"):
 		return "a command is a root: nothing imports it"
-	case under(to, "internal/testkit"):
-		return "the test kit is for tests"
+	case under(to, "internal/testkit") && !strings.HasSuffix(from, "test"):
+		return "the test kit is for tests (and test suites such as server/state/statetest)"
 	case under(from, "internal") && !under(from, "internal/cmd") && (under(to, "app") || under(to, "server")):
 		return "a library under internal/ is shared by both sides: it imports neither"
 	case under(from, "internal/cmd") && under(to, "server"):
 		return "a command measures or builds the server from outside (its reference programs under testdata may import it)"
 	case under(from, "app") && under(to, "server"):
 		return "the browser's code never links the server's"
-	case under(from, "server/sandbox") && under(to, "server"):
-		return "the sandbox is a stand-in for OctoTable: it knows nothing of the server or the relay"
+	case under(from, "server/state") && under(to, "server") && !under(to, "server/state"):
+		return "the state stores keep counts and windows: they know nothing of who uses them"
+	case under(from, "server/sandbox") && under(to, "server") && !under(to, "server/state"):
+		return "the sandbox is a stand-in for OctoTable: it knows nothing of the server or the relay (it keeps its counts in a state store)"
 	case under(from, "server/relay") && (under(to, "server/sandbox") || to == module+"/server"):
 		return "the relay reaches environments by URL and transport, whatever they are"
 	}
@@ -61,6 +63,8 @@ func TestImportRulesRefuse(t *testing.T) {
 		{"octoplay/app/ui", "octoplay/server/relay"},
 		{"octoplay/server/sandbox", "octoplay/server/relay"},
 		{"octoplay/server/relay", "octoplay/server/sandbox"},
+		{"octoplay/server/sandbox", "octoplay/server/admit"},
+		{"octoplay/server/state", "octoplay/server/relay"},
 	} {
 		assert.NotEmpty(t, importRule(bad[0], bad[1]), "%s may not import %s", bad[0], bad[1])
 	}
@@ -68,6 +72,7 @@ func TestImportRulesRefuse(t *testing.T) {
 		{"octoplay/app/quickstart", "octoplay/internal/wire"},
 		{"octoplay/server/relay", "octoplay/internal/wire"},
 		{"octoplay/server/sandbox", "octoplay/internal/wire"},
+		{"octoplay/server/sandbox", "octoplay/server/state"},
 		{"octoplay/server", "octoplay/app/ui"},
 		{"octoplay/internal/cmd/bench", "octoplay/internal/ohttp"},
 		{"octoplay/internal/wire", "strings"},

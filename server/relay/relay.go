@@ -2,10 +2,10 @@ package relay
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -14,13 +14,26 @@ import (
 	"time"
 
 	"octoplay/internal/bhttp"
+	"octoplay/internal/clientaddr"
 	"octoplay/internal/ohttp"
 	"octoplay/internal/wire"
+	"octoplay/server/admit"
+	"octoplay/server/state"
 )
 
-// maxSealedRequest bounds what POST /relay reads: a token request or an API
+// MaxSealedRequest bounds what POST /relay reads: a token request or an API
 // call is a few KiB; the slack is for X-Wing's 1120-byte enc and the AEAD tag.
-const maxSealedRequest = 256 << 10
+const MaxSealedRequest = 256 << 10
+
+// maxSealedRequest is MaxSealedRequest, as this package's code says it.
+const maxSealedRequest = MaxSealedRequest
+
+// DateSkew is how far a sealed request's Date may be from the gateway's
+// clock (RFC 9458 §6.5). A request is remembered until its Date + DateSkew,
+// the last moment a copy of it would be accepted, so the replay window
+// spans 2×DateSkew. The browser corrects its clock from the gateway's Date
+// when it is refused, so the skew can be short.
+const DateSkew = 30 * time.Second
 
 // innerLimits bound every length in an opened request.
 var innerLimits = bhttp.Limits{
@@ -47,19 +60,23 @@ type Config struct {
 	// IPv6); zero means 5 per second and bursts of 20, respectively.
 	RatePerSecond float64
 	RateBurst     int
+	// Limiter keeps the per-address counts; nil means memory.
+	Limiter state.Limiter
+	// Replays remembers the requests relayed; nil means memory.
+	Replays state.ReplayWindow
 	// Now tells the time; nil means time.Now.
 	Now func() time.Time
 }
 
-// Relay is the gateway's state: keys, environments, the replay cache, the
+// Relay is the gateway's state: keys, environments, the replay window, the
 // per-client limiter and the outbound client.
 type Relay struct {
 	log      *slog.Logger
 	gateway  *ohttp.Gateway
 	envs     []*Environment
 	client   *http.Client
-	replays  *replayCache
-	limiter  *clientLimiter
+	replays  state.ReplayWindow
+	limiter  state.Limiter
 	now      func() time.Time
 	timeouts Timeouts
 }
@@ -81,7 +98,7 @@ func New(cfg Config) (*Relay, error) {
 	}
 	r := &Relay{
 		log: cfg.Logger, gateway: cfg.Gateway, envs: cfg.Environments,
-		replays: newReplayCache(100000), now: cfg.Now, timeouts: cfg.Timeouts.withDefaults(),
+		replays: cfg.Replays, limiter: cfg.Limiter, now: cfg.Now, timeouts: cfg.Timeouts.withDefaults(),
 	}
 	control := cfg.DialControl
 	if control == nil {
@@ -99,7 +116,12 @@ func New(cfg Config) (*Relay, error) {
 		// A zero burst would refuse every request, with an endless Retry-After.
 		burst = 20
 	}
-	r.limiter = newClientLimiter(rps, burst)
+	if r.limiter == nil {
+		r.limiter = state.NewMemoryLimiter(state.PerSecond(rps, burst), 0, r.now)
+	}
+	if r.replays == nil {
+		r.replays = state.NewMemoryReplayWindow(2*DateSkew, r.now)
+	}
 	return r, nil
 }
 
@@ -131,7 +153,7 @@ func (r *Relay) handleRelay() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeProblem(w, newProblem(wire.ProblemCrossOrigin, "cross-origin requests to the relay are refused"))
 	}))
-	return cop.Handler(rateLimited(r.limiter, r.now, http.HandlerFunc(r.serveRelay)))
+	return cop.Handler(admit.PerClient(r.limiter, http.HandlerFunc(r.serveRelay)))
 }
 
 func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
@@ -140,7 +162,7 @@ func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
 		writeProblem(w, newProblem(wire.ProblemMediaType, "POST /relay takes "+ohttp.MediaTypeRequest))
 		return
 	}
-	sealed, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxSealedRequest))
+	sealed, err := readBody(w, req, maxSealedRequest)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -156,7 +178,10 @@ func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	start := r.now()
-	answer, rec := r.relayOpened(req.Context(), opened)
+	// The sandbox, reached in-process, counts this request against the
+	// browser's address, not the gateway's.
+	ctx := clientaddr.WithAddr(req.Context(), clientaddr.Of(req))
+	answer, rec := r.relayOpened(ctx, opened)
 	out, err := opened.SealResponse(answer)
 	if err != nil {
 		// Sealing a message we built cannot fail but for a broken RNG.
@@ -203,7 +228,7 @@ func (rec relayRecord) log(ctx context.Context, l *slog.Logger, keyID uint8, d t
 	l.Log(ctx, level, "relay", attrs...)
 }
 
-// relayOpened does everything after opening: decode, check the Date and
+// relayOpened does everything after opening: decode, check the Date, then
 // replay, check the target, add a profile's credentials, forward, and
 // encode the answer. Every failure is a sealed problem.
 func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([]byte, relayRecord) {
@@ -212,27 +237,34 @@ func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([
 		rec.status, rec.problem = p.Status, p.Type
 		return sealedProblem(p, extra...), rec
 	}
-	switch r.replays.check(opened.Enc, r.now()) {
-	case replaySeen:
-		return fail(newProblem(wire.ProblemReplayed, "this sealed request was already relayed"))
-	case replayFull:
-		return fail(newProblem(wire.ProblemBusy, "the gateway is too busy to check for replays; try again"))
-	}
 	in, err := bhttp.UnmarshalRequest(opened.Request, innerLimits)
 	if err != nil {
 		return fail(newProblem(wire.ProblemBadInnerRequest, "the inner request is not valid binary HTTP: "+err.Error()))
 	}
 	rec.method, rec.path = in.Method, targetPath(in.Path)
 	now := r.now()
+	// RFC 9458 §6.5: a stale answer gives the gateway's time, so the
+	// client can correct.
+	gatewayDate := bhttp.Field{Name: "date", Value: now.UTC().Format(http.TimeFormat)}
 	date, err := http.ParseTime(in.Header.Get("date"))
 	if err != nil {
-		return fail(newProblem(wire.ProblemStaleDate, "the inner request needs a Date header (RFC 9110 §6.6.1)"),
-			bhttp.Field{Name: "date", Value: now.UTC().Format(http.TimeFormat)})
+		return fail(newProblem(wire.ProblemStaleDate, "the inner request needs a Date header (RFC 9110 §6.6.1)"), gatewayDate)
 	}
-	if skew := now.Sub(date); skew > replayWindow || skew < -replayWindow {
-		// RFC 9458 §6.5: give the gateway's time so the client can correct.
-		return fail(newProblem(wire.ProblemStaleDate, fmt.Sprintf("the inner request's Date is %s from the gateway's clock; at most %s is allowed", skew.Round(time.Second).Abs(), replayWindow)),
-			bhttp.Field{Name: "date", Value: now.UTC().Format(http.TimeFormat)})
+	if skew := now.Sub(date); skew > DateSkew || skew < -DateSkew {
+		return fail(newProblem(wire.ProblemStaleDate, fmt.Sprintf("the inner request's Date is %s from the gateway's clock; at most %s is allowed", skew.Round(time.Second).Abs(), DateSkew)), gatewayDate)
+	}
+	// Only now, for a request that opened, decoded and is dated within the
+	// window, is it remembered: nobody can fill the window with requests
+	// sealed in advance, and each is forgotten once a copy would be stale.
+	fresh, err := r.replays.Remember(ctx, sha256.Sum256(opened.Enc), date.Add(DateSkew))
+	switch {
+	case errors.Is(err, state.ErrOutsideWindow):
+		return fail(newProblem(wire.ProblemStaleDate, "the inner request's Date left the window while it was checked"), gatewayDate)
+	case err != nil:
+		r.log.Error("relay: replay window", "err", err)
+		return fail(newProblem(wire.ProblemBusy, "the gateway cannot check for replays right now; try again"))
+	case !fresh:
+		return fail(newProblem(wire.ProblemReplayed, "this sealed request was already relayed"))
 	}
 	t, err := allowTarget(r.envs, in.Method, in.Scheme, in.Authority, in.Path)
 	if err != nil {

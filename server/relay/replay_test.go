@@ -1,14 +1,20 @@
 package relay
 
 import (
+	"context"
+	"crypto/sha256"
+	"errors"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/ohttp"
 	"octoplay/internal/wire"
+	"octoplay/server/state"
 )
 
 func TestReplayedRequestIsRefused(t *testing.T) {
@@ -22,21 +28,15 @@ func TestReplayedRequestIsRefused(t *testing.T) {
 	assert.Equal(t, http.StatusOK, openAnswer(t, res, body, ctx).Status)
 	res, body = h.post(t, sealed, nil)
 	assertProblem(t, openAnswer(t, res, body, ctx), http.StatusBadRequest, wire.ProblemReplayed.URI)
+	h.clock.Advance(DateSkew)
+	res, body = h.post(t, sealed, nil)
+	assertProblem(t, openAnswer(t, res, body, ctx), http.StatusBadRequest, wire.ProblemReplayed.URI) // still remembered at the last moment its Date is accepted
 	assert.Equal(t, 1, up.Hits())
 
-	// Once the cache may forget it, the Date refuses it instead.
-	h.clock.Advance(2*replayWindow + time.Second)
+	// Once the window may forget it, the Date refuses it instead.
+	h.clock.Advance(time.Second)
 	res, body = h.post(t, sealed, nil)
 	assertProblem(t, openAnswer(t, res, body, ctx), http.StatusBadRequest, wire.ProblemStaleDate.URI)
-	assert.Equal(t, 1, up.Hits())
-}
-
-func TestReplayCacheFullIsBusy(t *testing.T) {
-	up := newUpstream(t, nil)
-	h := newHarness(t, []*Environment{loopbackEnv(t, "up", up, nil)})
-	h.relay.replays = newReplayCache(1)
-	assert.Equal(t, http.StatusOK, h.do(t, h.inner("GET", up.URL+"/api/")).Status)
-	assertProblem(t, h.do(t, h.inner("GET", up.URL+"/api/")), http.StatusServiceUnavailable, wire.ProblemBusy.URI)
 	assert.Equal(t, 1, up.Hits())
 }
 
@@ -50,10 +50,10 @@ func TestDateWindow(t *testing.T) {
 		relayed bool
 	}{
 		{"now", gatewayDate, true},
-		{"60 s old", testEpoch.Add(-60 * time.Second).Format(http.TimeFormat), true},
-		{"60 s ahead", testEpoch.Add(60 * time.Second).Format(http.TimeFormat), true},
-		{"61 s old", testEpoch.Add(-61 * time.Second).Format(http.TimeFormat), false},
-		{"61 s ahead", testEpoch.Add(61 * time.Second).Format(http.TimeFormat), false},
+		{"30 s old", testEpoch.Add(-30 * time.Second).Format(http.TimeFormat), true},
+		{"30 s ahead", testEpoch.Add(30 * time.Second).Format(http.TimeFormat), true},
+		{"31 s old", testEpoch.Add(-31 * time.Second).Format(http.TimeFormat), false},
+		{"31 s ahead", testEpoch.Add(31 * time.Second).Format(http.TimeFormat), false},
 		{"a day old", testEpoch.Add(-24 * time.Hour).Format(http.TimeFormat), false},
 		{"missing", "", false},
 		{"not a date", "yesterday", false},
@@ -81,47 +81,102 @@ func TestDateWindow(t *testing.T) {
 	}
 }
 
-// TestReplayCacheBound: full of live entries, the cache refuses new ones
-// rather than forget one whose replay would then go through; it frees
-// entries once 2×window has passed.
-func TestReplayCacheBound(t *testing.T) {
-	c := newReplayCache(2)
-	w2 := 2 * replayWindow
-	steps := []struct {
-		name string
-		enc  string
-		at   time.Duration
-		want replayResult
-	}{
-		{"a is fresh", "a", 0, replayFresh},
-		{"a again is a replay", "a", time.Second, replaySeen},
-		{"b is fresh", "b", 10 * time.Second, replayFresh},
-		{"c is refused while the cache is full", "c", 20 * time.Second, replayFull},
-		{"c was not remembered", "c", 20 * time.Second, replayFull},
-		{"a is still remembered at 2×window", "a", w2, replaySeen},
-		{"a is forgotten after 2×window: c takes its place", "c", w2 + time.Nanosecond, replayFresh},
-		{"b is still remembered", "b", w2 + time.Nanosecond, replaySeen},
-		{"a cannot come back while b and c live", "a", w2 + time.Nanosecond, replayFull},
-		{"b is forgotten later: a fits", "a", 2 * w2, replayFresh},
-	}
-	for _, s := range steps {
-		t.Run(s.name, func(t *testing.T) {
-			assert.Equal(t, s.want, c.check([]byte(s.enc), testEpoch.Add(s.at)))
-			assert.LessOrEqual(t, len(c.seen), 2)
-		})
-	}
+// countingWindow is a replay window that counts what it was asked to
+// remember.
+type countingWindow struct {
+	state.ReplayWindow
+	mu    sync.Mutex
+	calls int
+	err   error // answered instead, when set
 }
 
-// Expired entries go within a window even when the cache never fills, so
-// memory follows recent load rather than the worst ever.
-func TestReplayCachePurgesExpiredEntriesOverTime(t *testing.T) {
-	c := newReplayCache(1000)
-	start := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
-	for i := range 100 {
-		require.Equal(t, replayFresh, c.check([]byte{byte(i), 1}, start))
+func (w *countingWindow) Remember(ctx context.Context, id [sha256.Size]byte, until time.Time) (bool, error) {
+	w.mu.Lock()
+	w.calls++
+	err := w.err
+	w.mu.Unlock()
+	if err != nil {
+		return false, err
 	}
-	require.Len(t, c.seen, 100)
-	later := start.Add(2*replayWindow + replayWindow/2)
-	require.Equal(t, replayFresh, c.check([]byte("new"), later))
-	assert.Len(t, c.seen, 1, "the 100 expired entries are gone")
+	return w.ReplayWindow.Remember(ctx, id, until)
+}
+
+func (w *countingWindow) Calls() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.calls
+}
+
+// TestJunkNeverEntersTheReplayWindow is the window-filling attack: requests
+// sealed in advance with a Date far off, or that do not open or decode,
+// were once remembered before anything else was checked, so a flood of
+// them filled the window and every honest request was refused as "busy".
+// Now only a request that opened, decoded and is dated within the window is
+// remembered.
+func TestJunkNeverEntersTheReplayWindow(t *testing.T) {
+	up := newUpstream(t, nil)
+	window := &countingWindow{}
+	h := newHarness(t, []*Environment{loopbackEnv(t, "up", up, nil)}, func(c *Config) {
+		window.ReplayWindow = state.NewMemoryReplayWindow(2*DateSkew, c.Now)
+		c.Replays = window
+	})
+	dated := func(at time.Time) []byte {
+		req := h.inner("GET", up.URL+"/api/")
+		req.Header.Set("date", at.Format(http.TimeFormat))
+		b, err := req.MarshalBinary()
+		require.NoError(t, err)
+		return b
+	}
+	otherKey, err := ohttp.GenerateKey(9, ohttp.KEMX25519)
+	require.NoError(t, err)
+	sealedToOther, _, err := ohttp.SealRequest(otherKey.Config(), dated(testEpoch))
+	require.NoError(t, err)
+	junk := map[string][]byte{
+		"not sealed":                       []byte("junk"),
+		"sealed to a key it does not hold": sealedToOther,
+	}
+	for name, plain := range map[string][]byte{
+		"dated an hour ahead (sealed in advance)": dated(testEpoch.Add(time.Hour)),
+		"dated a day ago":                         dated(testEpoch.Add(-24 * time.Hour)),
+		"dated 31 s ahead":                        dated(testEpoch.Add(DateSkew + time.Second)),
+		"without a Date":                          rawRequest("GET", "http", up.Listener.Addr().String(), "/api/", nil),
+		"not binary HTTP":                         []byte{0, 1, 2},
+	} {
+		sealed, _ := h.sealRaw(t, plain)
+		junk[name] = sealed
+	}
+	for name, body := range junk {
+		for range 50 { // each a fresh seal would be no different: none is remembered
+			res, _ := h.post(t, body, nil)
+			require.NotEqual(t, http.StatusInternalServerError, res.StatusCode, name)
+		}
+		assert.Zero(t, window.Calls(), "%s was remembered", name)
+	}
+	assert.Zero(t, up.Hits())
+
+	assert.Equal(t, http.StatusOK, h.do(t, h.inner("GET", up.URL+"/api/")).Status)
+	assert.Equal(t, 1, window.Calls(), "an honest request is remembered")
+}
+
+// Without its replay window the relay refuses rather than forward a
+// request it cannot check.
+func TestReplayWindowUnavailableFailsClosed(t *testing.T) {
+	up := newUpstream(t, nil)
+	window := &countingWindow{err: errors.New("store unreachable")}
+	h := newHarness(t, []*Environment{loopbackEnv(t, "up", up, nil)}, func(c *Config) { c.Replays = window })
+	assertProblem(t, h.do(t, h.inner("GET", up.URL+"/api/")), http.StatusServiceUnavailable, wire.ProblemBusy.URI)
+	assert.Zero(t, up.Hits())
+	assert.Equal(t, 1, window.Calls())
+}
+
+// A request whose Date the window finds outside (the clock moved on between
+// the two checks) is stale, never relayed.
+func TestOutsideTheWindowIsStale(t *testing.T) {
+	up := newUpstream(t, nil)
+	window := &countingWindow{err: state.ErrOutsideWindow}
+	h := newHarness(t, []*Environment{loopbackEnv(t, "up", up, nil)}, func(c *Config) { c.Replays = window })
+	answer := h.do(t, h.inner("GET", up.URL+"/api/"))
+	assertProblem(t, answer, http.StatusBadRequest, wire.ProblemStaleDate.URI)
+	assert.NotEmpty(t, answer.Header.Get("date"))
+	assert.Zero(t, up.Hits())
 }

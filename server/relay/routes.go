@@ -14,7 +14,23 @@ func (r *Relay) Handler() http.Handler {
 	mux.Handle("GET "+wire.RelayKeysPath, r.handleKeys())
 	mux.Handle("GET "+wire.RelayEnvironmentsPath, r.handleEnvironments())
 	mux.Handle("POST "+wire.RelayPath, r.handleRelay())
+	mux.Handle("/", handleUnknown())
 	return answerHeaders(mux)
+}
+
+// handleUnknown answers every relay request no route took, in the relay's
+// own terms rather than ServeMux's text: 405 with Allow for a route's path
+// with another method, 404 for the rest.
+func handleUnknown() http.Handler {
+	allow := map[string]string{wire.RelayPath: "POST", wire.RelayKeysPath: "GET, HEAD", wire.RelayEnvironmentsPath: "GET, HEAD"}
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if methods, ok := allow[req.URL.Path]; ok {
+			w.Header().Set("Allow", methods)
+			writeProblem(w, newProblem(wire.ProblemMethodNotAllowed, req.URL.Path+" takes "+methods))
+			return
+		}
+		writeProblem(w, newProblem(wire.ProblemNotFound, "no such relay resource: the relay has GET "+wire.RelayKeysPath+", GET "+wire.RelayEnvironmentsPath+" and POST "+wire.RelayPath))
+	})
 }
 
 // answerHeaders sets what every answer of the relay carries, its mux's 404

@@ -71,13 +71,12 @@ func (s *Sandbox) bearerToken(r *http.Request) (tokenRecord, *failure) {
 		return tokenRecord{}, bearerFailure(http.StatusBadRequest, "invalid_request",
 			"malformed Bearer token")
 	}
-	now := s.now()
-	rec, ok := s.tokens.lookup(token, now)
+	rec, ok := s.tokens.verify(token)
 	switch {
 	case !ok:
 		return tokenRecord{}, bearerFailure(http.StatusUnauthorized, "invalid_token",
 			"The access token is not valid")
-	case !now.Before(rec.expiresAt):
+	case !s.now().Before(rec.expiresAt):
 		return tokenRecord{}, bearerFailure(http.StatusUnauthorized, "invalid_token",
 			"The access token expired")
 	}

@@ -71,12 +71,18 @@ func demoForm() string {
 // send makes one request and returns the answer with its body read.
 func send(t *testing.T, method, target string, header http.Header, body string) (*http.Response, string) {
 	t.Helper()
+	return sendWith(t, http.DefaultClient, method, target, header, body)
+}
+
+// sendWith is send with client, such as one from another address.
+func sendWith(t *testing.T, client *http.Client, method, target string, header http.Header, body string) (*http.Response, string) {
+	t.Helper()
 	req, err := http.NewRequest(method, target, strings.NewReader(body))
 	require.NoError(t, err)
 	for k, vs := range header {
 		req.Header[k] = vs
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)

@@ -1,62 +1,57 @@
 package sandbox
 
 import (
-	"crypto/sha256"
+	"context"
+	"hash/maphash"
 	"sync"
 	"time"
+
+	"octoplay/server/state"
 )
 
-const (
-	// maxFailures failed client authentications of one client id within
-	// failureWindow make the token endpoint refuse that id until the window,
-	// which starts at the first failure, has passed.
-	maxFailures   = 5
-	failureWindow = time.Minute
-	// maxFailingClients bounds the counters. An attacker who floods the
-	// endpoint with that many ids can make the sandbox forget a counter, but
-	// never grow its memory.
-	maxFailingClients = 10000
-)
+// FailureLimit is the default limit on failed client authentications from
+// one client address: 5 at once, then one every 12 seconds (5 a minute).
+var FailureLimit = state.Limit{Interval: time.Minute / 5, Burst: 5}
 
-// failureLimiter slows down guessing a client secret (RFC 6749 §10.10 asks
-// for protection against guessing credentials). Its counters are keyed by the
-// SHA-256 of the client id, so a key is small whatever id was sent.
-type failureLimiter struct {
-	mu       sync.Mutex
-	byClient *boundedMap[[sha256.Size]byte, *failureCount]
+// failureGate slows down guessing a client secret (RFC 6749 §10.10 asks for
+// protection against guessing credentials) while never refusing anyone for
+// someone else's guesses: failures count against the address they came
+// from, never against a client id (anyone can send a public id), and a
+// correct secret from an address that is not itself limited always works.
+//
+// The check, the authentication and the count for one address happen under
+// one of a fixed set of locks, so guesses sent at once cannot slip in
+// between; valid requests count nothing, however many are in flight.
+type failureGate struct {
+	limiter state.Limiter
+	seed    maphash.Seed
+	stripes [64]sync.Mutex
 }
 
-type failureCount struct {
-	since time.Time // the first attempt counted in this window
-	n     int
+func newFailureGate(l state.Limiter) *failureGate {
+	return &failureGate{limiter: l, seed: maphash.MakeSeed()}
 }
 
-func newFailureLimiter() *failureLimiter {
-	return &failureLimiter{byClient: newBoundedMap[[sha256.Size]byte, *failureCount](maxFailingClients)}
-}
-
-// check authenticates clientID with authenticate unless it has failed too
-// often, and counts a failure. The check, the authentication and the count
-// happen under one lock: concurrent guesses cannot slip in between, and
-// concurrent valid requests never count against the client (they did when
-// every attempt was counted first and taken back after). It returns how long
-// the client must wait, or zero and what authenticate returned.
-func (l *failureLimiter) check(clientID string, now time.Time, authenticate func() *failure) (time.Duration, *failure) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	key := sha256.Sum256([]byte(clientID))
-	c, ok := l.byClient.get(key, now)
-	if ok && c.n >= maxFailures {
-		return c.since.Add(failureWindow).Sub(now), nil
+// check authenticates with authenticate unless source has failed too often,
+// and counts a failure against source. It returns how long source must wait
+// (zero if it may try), what authenticate returned, and the limiter's error,
+// on which the caller refuses (fails closed).
+func (g *failureGate) check(ctx context.Context, source string, authenticate func() *failure) (time.Duration, *failure, error) {
+	mu := &g.stripes[maphash.String(g.seed, source)%uint64(len(g.stripes))]
+	mu.Lock()
+	defer mu.Unlock()
+	d, err := g.limiter.Peek(ctx, source)
+	if err != nil {
+		return 0, nil, err
+	}
+	if !d.Allowed {
+		return d.RetryAfter, nil, nil
 	}
 	f := authenticate()
-	switch {
-	case f == nil:
-		l.byClient.delete(key)
-	case !ok:
-		l.byClient.put(key, &failureCount{since: now, n: 1}, now.Add(failureWindow), now)
-	default:
-		c.n++
+	if f != nil {
+		if err := g.limiter.Charge(ctx, source); err != nil {
+			return 0, nil, err
+		}
 	}
-	return 0, f
+	return 0, f, nil
 }

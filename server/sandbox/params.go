@@ -16,6 +16,9 @@ import (
 // less.
 const maxTokenBody = 16 << 10
 
+// MaxRequestBody is the largest request body the sandbox reads.
+const MaxRequestBody = maxTokenBody
+
 const (
 	formMediaType = "application/x-www-form-urlencoded"
 	jsonMediaType = "application/json"

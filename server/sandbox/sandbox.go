@@ -19,6 +19,7 @@
 package sandbox
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -28,6 +29,7 @@ import (
 	"time"
 
 	"octoplay/internal/wire"
+	"octoplay/server/state"
 )
 
 // The documented demo client, which a server configures when it is given no
@@ -55,6 +57,14 @@ type Config struct {
 	// description that names form encoding, as some deployments reportedly
 	// do; false accepts both encodings.
 	RejectJSON bool
+	// TokenKey signs the access tokens, which are self-validating: sandboxes
+	// given the same key accept each other's tokens. At least 32 bytes; nil
+	// means a random key for this sandbox alone.
+	TokenKey []byte
+	// Failures limits failed client authentications per client address
+	// (the request's, or the one an outer server put in its context with
+	// package clientaddr); nil means FailureLimit in memory.
+	Failures state.Limiter
 	// Now tells the time; nil means time.Now. Tests pass a fake clock.
 	Now func() time.Time
 }
@@ -67,8 +77,8 @@ type Sandbox struct {
 	ttl        time.Duration
 	rejectJSON bool
 	now        func() time.Time
-	tokens     *tokenStore
-	failures   *failureLimiter
+	tokens     tokenSigner
+	failures   *failureGate
 	mux        *http.ServeMux
 }
 
@@ -79,8 +89,8 @@ func New(cfg Config) (*Sandbox, error) {
 	}
 	clients := make(map[string][sha256.Size]byte, len(cfg.Clients))
 	for id, secret := range cfg.Clients {
-		if id == "" {
-			return nil, fmt.Errorf("%w: a client id is empty", ErrInvalidConfig)
+		if id == "" || len(id) > maxClientIDLen {
+			return nil, fmt.Errorf("%w: a client id is empty or longer than %d bytes", ErrInvalidConfig, maxClientIDLen)
 		}
 		if secret == "" {
 			return nil, fmt.Errorf("%w: client %q has an empty secret", ErrInvalidConfig, id)
@@ -99,13 +109,25 @@ func New(cfg Config) (*Sandbox, error) {
 	if now == nil {
 		now = time.Now
 	}
+	key := cfg.TokenKey
+	if key == nil {
+		key = make([]byte, 32)
+		_, _ = rand.Read(key) // never fails: crypto/rand.Read crashes the program rather than return an error
+	}
+	if len(key) < 32 {
+		return nil, fmt.Errorf("%w: TokenKey has %d bytes, want at least 32", ErrInvalidConfig, len(key))
+	}
+	failures := cfg.Failures
+	if failures == nil {
+		failures = state.NewMemoryLimiter(FailureLimit, 0, now)
+	}
 	s := &Sandbox{
 		clients:    clients,
 		ttl:        ttl,
 		rejectJSON: cfg.RejectJSON,
 		now:        now,
-		tokens:     newTokenStore(),
-		failures:   newFailureLimiter(),
+		tokens:     tokenSigner{key: key},
+		failures:   newFailureGate(failures),
 	}
 	s.mux = s.routes()
 	return s, nil

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"octoplay/internal/clientaddr"
 )
 
 // tokenResponse is a successful token answer: RFC 6749 §5.1's fields plus
@@ -49,18 +51,17 @@ func (s *Sandbox) grantToken(w http.ResponseWriter, r *http.Request) (tokenRespo
 	if f != nil {
 		return tokenResponse{}, f
 	}
-	now := s.now()
-	wait, f := s.failures.check(cred.id, now, func() *failure { return s.authenticate(cred) })
-	if wait > 0 {
+	wait, f, err := s.failures.check(r.Context(), clientaddr.Of(r), func() *failure { return s.authenticate(cred) })
+	switch {
+	case err != nil:
+		return tokenResponse{}, temporarilyUnavailable()
+	case wait > 0:
 		return tokenResponse{}, slowDown(wait)
-	}
-	if f != nil {
+	case f != nil:
 		return tokenResponse{}, f
 	}
-	token := newAccessToken()
-	s.tokens.add(token, tokenRecord{clientID: cred.id, expiresAt: now.Add(s.ttl)}, now)
 	return tokenResponse{
-		AccessToken: token,
+		AccessToken: s.tokens.issue(tokenRecord{clientID: cred.id, expiresAt: s.now().Add(s.ttl)}),
 		ExpiresIn:   int64(s.ttl / time.Second),
 		Type:        "Bearer",
 		TokenType:   "Bearer",
@@ -97,13 +98,21 @@ func invalidClient(cred clientCredentials, description string) *failure {
 		withHeader("WWW-Authenticate", `Basic realm="octotable"`)
 }
 
-// slowDown refuses a client id that failed to authenticate too often. RFC
+// slowDown refuses an address that failed to authenticate too often. RFC
 // 6749 has no error code for this; "slow_down" is the one OAuth defines for
 // a client that must wait (RFC 8628 §3.5), with 429 and Retry-After as RFC
 // 6585 §4 says.
 func slowDown(wait time.Duration) *failure {
 	seconds := int64((wait + time.Second - 1) / time.Second)
 	return tokenFailure(http.StatusTooManyRequests, "slow_down",
-		fmt.Sprintf("too many failed authentications for this client_id; retry in %d seconds", seconds)).
+		fmt.Sprintf("too many failed authentications from this address; retry in %d seconds", seconds)).
 		withHeader("Retry-After", strconv.FormatInt(seconds, 10))
+}
+
+// temporarilyUnavailable answers when the failure count cannot be read: the
+// sandbox refuses rather than authenticate unchecked.
+func temporarilyUnavailable() *failure {
+	return tokenFailure(http.StatusServiceUnavailable, "temporarily_unavailable",
+		"the sandbox cannot check for failed attempts right now; retry in a few seconds").
+		withHeader("Retry-After", "5")
 }

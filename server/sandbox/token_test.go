@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -21,7 +22,7 @@ const (
 	badJSON        = "malformed JSON body: want one object of string values"
 )
 
-var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{78,}$`)
 
 func TestTokenSuccess(t *testing.T) {
 	srv, _ := newSandbox(t, nil)
@@ -249,4 +250,43 @@ func TestTokenRejectJSON(t *testing.T) {
 			assertOAuthError(t, tc.wantBody, body)
 		})
 	}
+}
+
+// TestTokensCannotBeEvicted: a flood of token requests with the public demo
+// credentials leaves everyone else's token valid (a store of the last
+// 10 000 tokens once made the 10 001st request evict the first), and a
+// sandbox given the same key accepts the tokens of another.
+func TestTokensCannotBeEvicted(t *testing.T) {
+	key := []byte("a key of at least thirty-two bytes, shared by instances")
+	cfg := sandbox.Config{Clients: map[string]string{sandbox.DemoClientID: sandbox.DemoClientSecret}, TokenKey: key}
+	sb, err := sandbox.New(cfg)
+	require.NoError(t, err)
+	issue := func() string {
+		req := httptest.NewRequest(http.MethodPost, tokenPath, strings.NewReader(demoForm()))
+		req.Header.Set("Content-Type", formType)
+		rec := httptest.NewRecorder()
+		sb.ServeHTTP(rec, req)
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		return decode(t, rec.Body.String())["access_token"].(string)
+	}
+	call := func(h http.Handler, token string) int {
+		req := httptest.NewRequest(http.MethodGet, "/api/v2/", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	victim := issue()
+	for range 20_000 {
+		issue()
+	}
+	assert.Equal(t, http.StatusOK, call(sb, victim), "the first token still works after 20 000 more")
+
+	twin, err := sandbox.New(cfg)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, call(twin, victim), "another instance with the same key")
+	cfg.TokenKey = nil
+	stranger, err := sandbox.New(cfg)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusUnauthorized, call(stranger, victim), "an instance with its own key")
 }

@@ -1,67 +1,77 @@
 package sandbox
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"sync"
+	"encoding/binary"
 	"time"
 )
 
+// Access tokens are self-validating: the sandbox stores none, so nobody's
+// traffic can evict anybody's token, and every instance given the same key
+// accepts the others' tokens. A token is opaque to its holder (not a JWT):
+//
+//	base64url( version | expiry | id | client id | tag )
+//
+// with version one byte (1), expiry the big-endian Unix second it expires
+// at, id 16 random bytes, and tag HMAC-SHA256 of what precedes it under the
+// sandbox's token key.
 const (
-	// maxTokens bounds the store under a flood of token requests; beyond it
-	// the oldest token is forgotten, which its holder sees as invalid_token.
-	maxTokens = 10000
-	// expiredGrace is how long an expired token is still remembered, so that
-	// the API can say it expired (what the playground wants to show) rather
-	// than that it is unknown.
-	expiredGrace = time.Hour
+	tokenVersion = 1
+	tokenIDSize  = 16
+	tokenFixed   = 1 + 8 + tokenIDSize + sha256.Size
+	// maxClientIDLen bounds a client id, and so a token's length.
+	maxClientIDLen = 255
 )
 
-// newAccessToken returns a fresh access token. Tokens are opaque: 32 random
-// bytes in base64url, not JWTs. They mean nothing by themselves; only the
-// store knows whom one was issued to and until when (RFC 6749 §1.4).
-func newAccessToken() string {
-	b := make([]byte, 32)
-	// crypto/rand.Read never returns an error (it crashes the program
-	// instead), so there is no failure to answer here.
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+// maxTokenLen is the longest token the sandbox issues: anything longer is
+// refused before it is decoded.
+var maxTokenLen = base64.RawURLEncoding.EncodedLen(tokenFixed + maxClientIDLen)
 
-// tokenRecord is what the sandbox knows of an issued token.
+// tokenRecord is what a token says: whose it is and until when.
 type tokenRecord struct {
 	clientID  string
 	expiresAt time.Time
 }
 
-// tokenStore holds the issued tokens in memory, keyed by their SHA-256: a
-// map lookup is not constant-time, and through the hash its timing can tell
-// nothing useful about a token; a memory dump holds no usable token either.
-type tokenStore struct {
-	mu     sync.Mutex
-	byHash *boundedMap[[sha256.Size]byte, tokenRecord]
+// tokenSigner issues and checks access tokens under one key.
+type tokenSigner struct{ key []byte }
+
+// issue returns a fresh token for rec, whose expiry is cut to the second.
+func (s tokenSigner) issue(rec tokenRecord) string {
+	b := make([]byte, 0, tokenFixed+len(rec.clientID))
+	b = append(b, tokenVersion)
+	b = binary.BigEndian.AppendUint64(b, uint64(rec.expiresAt.Unix()))
+	b = append(b, make([]byte, tokenIDSize)...)
+	// crypto/rand.Read never returns an error (it crashes the program
+	// instead), so there is no failure to answer here.
+	_, _ = rand.Read(b[9 : 9+tokenIDSize])
+	b = append(b, rec.clientID...)
+	return base64.RawURLEncoding.EncodeToString(append(b, s.mac(b)...))
 }
 
-func newTokenStore() *tokenStore {
-	return &tokenStore{byHash: newBoundedMap[[sha256.Size]byte, tokenRecord](maxTokens)}
+func (s tokenSigner) mac(b []byte) []byte {
+	m := hmac.New(sha256.New, s.key)
+	m.Write(b)
+	return m.Sum(nil)
 }
 
-func (s *tokenStore) add(token string, rec tokenRecord, now time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.byHash.put(sha256.Sum256([]byte(token)), rec, rec.expiresAt.Add(expiredGrace), now)
-}
-
-// lookup returns the record of token, expired or not, if it is remembered.
-func (s *tokenStore) lookup(token string, now time.Time) (tokenRecord, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.byHash.get(sha256.Sum256([]byte(token)), now)
-}
-
-func (s *tokenStore) len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.byHash.len()
+// verify returns what token says if the sandbox's key made it, expired or
+// not; the tag is compared in constant time.
+func (s tokenSigner) verify(token string) (tokenRecord, bool) {
+	if len(token) > maxTokenLen {
+		return tokenRecord{}, false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(b) < tokenFixed || b[0] != tokenVersion {
+		return tokenRecord{}, false
+	}
+	body, tag := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
+	if !hmac.Equal(tag, s.mac(body)) {
+		return tokenRecord{}, false
+	}
+	expiry := int64(binary.BigEndian.Uint64(body[1:9]))
+	return tokenRecord{clientID: string(body[9+tokenIDSize:]), expiresAt: time.Unix(expiry, 0)}, true
 }

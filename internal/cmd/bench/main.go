@@ -53,7 +53,7 @@ type config struct {
 	chromium string        // the browser binary itself, not Debian's wrapper
 	loads    int           // cold loads of each app
 	requests int           // sealed or plain requests per relay run
-	limit    time.Duration // the most any one relay run may take: less than the relay's Date window (60 s), as requests are sealed before the run
+	limit    time.Duration // the most any one relay run may take: less than the relay's Date skew (30 s), as requests are sealed before the run
 	goCmd    string
 }
 
@@ -72,7 +72,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	}
 	cfg.loads = orDefault(cfg.loads, cfg.short, 7, 1)
 	cfg.requests = orDefault(cfg.requests, cfg.short, 3000, 20)
-	cfg.limit = 45 * time.Second
+	cfg.limit = 25 * time.Second
 	if cfg.loads < 1 || cfg.requests < 1 {
 		return config{}, errors.New("bench: -loads and -requests must be at least 1")
 	}
@@ -133,7 +133,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	octo, err := startProcess(ctx, work, "octoplay", bin,
-		"-addr", "127.0.0.1:0", "-relay-rate", "1000000", "-relay-burst", "1000000",
+		"-addr", "127.0.0.1:0", "-relay-rate", "1000000", "-relay-burst", "1000000", "-uploads-per-client", "1000",
 		"-sandbox-client-id", benchClientID, "-sandbox-client-secret", benchClientSecret)
 	if err != nil {
 		return err

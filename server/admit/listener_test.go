@@ -1,0 +1,307 @@
+package admit
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/testkit/loopback"
+)
+
+// connServer serves through a Listener of perClient and total connections;
+// GET /hold waits until release is closed, anything else answers at once.
+func connServer(t *testing.T, perClient, total int) (*Listener, string, chan struct{}) {
+	t.Helper()
+	return connServerWatched(t, perClient, total, nil)
+}
+
+// connServerWatched is connServer with afterFlood.
+func connServerWatched(t *testing.T, perClient, total int, afterFlood func()) (*Listener, string, chan struct{}) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	l := NewListener(ln, perClient, total, afterFlood)
+	release := make(chan struct{})
+	srv := &http.Server{
+		Handler: l.Served(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/hold" {
+				<-release
+			}
+			io.WriteString(w, "ok")
+		})),
+		ConnState:   l.ConnState,
+		ConnContext: l.ConnContext,
+	}
+	go srv.Serve(l)
+	t.Cleanup(func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+		srv.Close()
+		l.Release()
+	})
+	return l, ln.Addr().String(), release
+}
+
+// client is one raw keep-alive connection from an address.
+type client struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func dial(t *testing.T, from, addr string) *client {
+	t.Helper()
+	c, err := loopback.Dialer(from).Dial("tcp", addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	return &client{Conn: c, r: bufio.NewReader(c)}
+}
+
+// send writes a GET for path; get reads its answer.
+func (c *client) send(t *testing.T, path string) {
+	t.Helper()
+	_, err := io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: test\r\n\r\n")
+	require.NoError(t, err)
+}
+
+func (c *client) get(t *testing.T) (*http.Response, error) {
+	t.Helper()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	res, err := http.ReadResponse(c.r, nil)
+	if err == nil {
+		io.ReadAll(res.Body)
+		res.Body.Close()
+	}
+	return res, err
+}
+
+// idle makes a request on c and leaves the connection open, idle.
+func (c *client) idle(t *testing.T) {
+	t.Helper()
+	c.send(t, "/")
+	res, err := c.get(t)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+}
+
+// closedOf counts the connections the server closed: a request on one
+// fails at once, on the others it is answered.
+func closedOf(t *testing.T, conns ...*client) int {
+	t.Helper()
+	closed := 0
+	for _, c := range conns {
+		if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: test\r\n\r\n"); err != nil {
+			closed++
+			continue
+		}
+		if _, err := c.get(t); err != nil {
+			closed++
+		}
+	}
+	return closed
+}
+
+func waitIdle(t *testing.T, l *Listener, want int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		l.mu.Lock()
+		n := 0
+		for _, cc := range l.clients {
+			n += len(cc.idle)
+		}
+		l.mu.Unlock()
+		if n == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections idle, want %d", n, want)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func waitOpen(t *testing.T, l *Listener, want int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		n, _ := l.Open()
+		if n == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections open, want %d", n, want)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// assertRefusedConn: over its cap, a connection that sent its request gets
+// a 503 and is closed.
+func assertRefusedConn(t *testing.T, c *client) {
+	t.Helper()
+	res, err := c.get(t)
+	require.NoError(t, err, "a refused connection is told why")
+	assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
+	assert.Equal(t, "1", res.Header.Get("Retry-After"))
+	assert.True(t, res.Close, "Connection: close")
+	_, err = c.r.ReadByte()
+	assert.ErrorIs(t, err, io.EOF, "then closed")
+}
+
+func TestListenerPerClient(t *testing.T) {
+	l, addr, _ := connServer(t, 3, 100)
+	a, b := loopback.Addr(0), loopback.Addr(1)
+	for range 3 {
+		dial(t, a, addr).send(t, "/hold")
+	}
+	waitOpen(t, l, 3)
+	over := dial(t, a, addr)
+	over.send(t, "/")
+	assertRefusedConn(t, over)
+	other := dial(t, b, addr)
+	other.idle(t)
+	n, clients := l.Open()
+	assert.Equal(t, 4, n)
+	assert.Equal(t, 2, clients)
+}
+
+// At its cap, an address that opens another connection loses one of its
+// own idle ones rather than be refused: a browser may open a new one while
+// the server still keeps an old one alive.
+func TestListenerClosesOwnIdleAtCap(t *testing.T) {
+	l, addr, _ := connServer(t, 2, 100)
+	a := loopback.Addr(0)
+	first, second := dial(t, a, addr), dial(t, a, addr)
+	first.idle(t)
+	second.idle(t)
+	waitIdle(t, l, 2)
+	third := dial(t, a, addr)
+	third.idle(t)
+	waitOpen(t, l, 2)
+	assert.Equal(t, 1, closedOf(t, first, second), "one idle connection made room")
+}
+
+// At the total cap, a newcomer gets room by closing an idle connection of
+// the address holding the most; when none is idle, it is refused.
+func TestListenerTotal(t *testing.T) {
+	l, addr, release := connServer(t, 10, 5)
+	hog, modest, newcomer := loopback.Addr(0), loopback.Addr(1), loopback.Addr(2)
+	var hogs []*client
+	for range 3 {
+		c := dial(t, hog, addr)
+		c.idle(t)
+		hogs = append(hogs, c)
+	}
+	waitIdle(t, l, 3) // the server marks them idle just after answering
+	// Two at work: now crowded, so no more connections stay idle.
+	held := dial(t, modest, addr)
+	held.send(t, "/hold")
+	dial(t, modest, addr).send(t, "/hold")
+	waitOpen(t, l, 5)
+
+	c := dial(t, newcomer, addr)
+	c.idle(t)
+	assert.Equal(t, 1, closedOf(t, hogs...), "the address holding the most lost an idle connection")
+
+	// When every connection is at work, there is nothing to close: refused.
+	close(release)
+	res, err := held.get(t)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, res.StatusCode, "connections at work were never cut")
+}
+
+func TestListenerRefusesWhenAllAreBusy(t *testing.T) {
+	l, addr, release := connServer(t, 10, 3)
+	var busy []*client
+	for i := range 3 {
+		b := dial(t, loopback.Addr(i), addr)
+		b.send(t, "/hold")
+		busy = append(busy, b)
+	}
+	waitOpen(t, l, 3)
+	over := dial(t, loopback.Addr(3), addr)
+	over.send(t, "/")
+	assertRefusedConn(t, over)
+	close(release)
+	for _, b := range busy {
+		res, err := b.get(t)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusOK, res.StatusCode)
+	}
+}
+
+// When crowded (over three quarters of the total open), a connection that
+// falls idle is closed instead of kept alive.
+func TestListenerClosesIdleWhenCrowded(t *testing.T) {
+	l, addr, _ := connServer(t, 10, 4)
+	for i := range 3 {
+		dial(t, loopback.Addr(i), addr).send(t, "/hold")
+	}
+	waitOpen(t, l, 3)
+	c := dial(t, loopback.Addr(3), addr)
+	c.send(t, "/")
+	res, err := c.get(t)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	waitOpen(t, l, 3)
+	_, err = c.r.ReadByte()
+	assert.ErrorIs(t, err, io.EOF)
+}
+
+// Once closed, the listener answers connections 503, those the kernel
+// accepted before and those that come after, rather than reset them with
+// their requests unanswered; after Release nothing listens.
+func TestListenerCloseAnswersWaitingConnections(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	l := NewListener(ln, 10, 10, nil) // nothing calls Accept: connections wait in the backlog
+	var waiting []*client
+	for i := range 3 {
+		c := dial(t, loopback.Addr(i), ln.Addr().String())
+		c.send(t, "/")
+		waiting = append(waiting, c)
+	}
+	require.NoError(t, l.Close())
+	later := dial(t, loopback.Addr(3), ln.Addr().String())
+	later.send(t, "/")
+	for _, c := range append(waiting, later) {
+		assertRefusedConn(t, c)
+	}
+	_, err = l.Accept()
+	assert.ErrorIs(t, err, net.ErrClosed)
+	require.NoError(t, l.Release())
+	_, err = net.Dial("tcp", ln.Addr().String())
+	assert.Error(t, err, "then nothing listens")
+}
+
+// Once a flood of connections is over, the listener says so (the server
+// gives the memory they held back then).
+func TestListenerReportsTheEndOfAFlood(t *testing.T) {
+	ended := make(chan struct{}, 4)
+	l, addr, _ := connServerWatched(t, 10, 8, func() { ended <- struct{}{} })
+	var conns []*client
+	for i := range 5 {
+		c := dial(t, loopback.Addr(i), addr)
+		c.idle(t)
+		conns = append(conns, c)
+	}
+	waitOpen(t, l, 5)
+	assert.Empty(t, ended, "not while it lasts")
+	for _, c := range conns {
+		c.Close()
+	}
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the end of the flood was not reported")
+	}
+}

@@ -1,0 +1,29 @@
+package admit
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"octoplay/internal/clientaddr"
+	"octoplay/internal/wire"
+	"octoplay/server/state"
+)
+
+// PerClient lets each client address send as many requests as l allows,
+// and answers the others 429 with Retry-After. When the limiter cannot
+// answer, it refuses (503): a request is never let through unchecked.
+func PerClient(l state.Limiter, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d, err := l.Allow(r.Context(), clientaddr.Of(r))
+		switch {
+		case err != nil:
+			refuse(w, r, wire.ProblemBusy, "the rate limit cannot be checked right now; try again", time.Second)
+		case !d.Allowed:
+			refuse(w, r, wire.ProblemRateLimited,
+				fmt.Sprintf("too many requests from this client; try again in %d s", retrySeconds(d.RetryAfter)), d.RetryAfter)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}

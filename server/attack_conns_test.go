@@ -1,0 +1,135 @@
+package server
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/testkit/loopback"
+)
+
+// idleConn is a keep-alive connection an attacker holds after one request.
+type idleConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+// request sends GET /healthz on c and says whether it was answered 200.
+func (c *idleConn) request(host string) bool {
+	c.SetDeadline(time.Now().Add(3 * time.Second))
+	if _, err := io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: "+host+"\r\n\r\n"); err != nil {
+		return false
+	}
+	res, err := http.ReadResponse(c.r, nil)
+	if err != nil {
+		return false
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode == http.StatusOK && !res.Close
+}
+
+// holdIdle opens n connections from each address, one request each, and
+// keeps every one open, answered or not; it returns them and how many
+// requests were answered.
+func holdIdle(t *testing.T, host string, from []string, n int) ([]*idleConn, int) {
+	t.Helper()
+	var mu sync.Mutex
+	var conns []*idleConn
+	answered := 0
+	var wg sync.WaitGroup
+	for _, addr := range from {
+		wg.Go(func() {
+			for range n {
+				nc, err := loopback.Dialer(addr).Dial("tcp", host)
+				if err != nil {
+					continue
+				}
+				c := &idleConn{Conn: nc, r: bufio.NewReader(nc)}
+				ok := c.request(host)
+				mu.Lock()
+				conns = append(conns, c)
+				if ok {
+					answered++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	t.Cleanup(func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return conns, answered
+}
+
+// stillOpen counts the connections the server keeps: a request on them is
+// answered.
+func stillOpen(conns []*idleConn, host string) int {
+	open := 0
+	for _, c := range conns {
+		if c.request(host) {
+			open++
+		}
+	}
+	return open
+}
+
+// honestGet is someone else loading the page's health check: it must be
+// answered within five seconds.
+func honestGet(t *testing.T, base string, addr int) time.Duration {
+	t.Helper()
+	hc := loopback.Client(loopback.Addr(addr))
+	hc.Timeout = 5 * time.Second
+	start := time.Now()
+	res, err := hc.Get(base + "/healthz")
+	require.NoError(t, err, "someone else is served")
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	hc.CloseIdleConnections()
+	return time.Since(start)
+}
+
+// TestAttackIdleConnections: one address held ~1000 idle keep-alive
+// connections against a server with 1024 descriptors, and nobody else was
+// served until it let go (here it tries 1100: more than the server has). Now an address holds at most 64 (each new one
+// closes one of its own idle ones), the total stays under half the
+// descriptors, and a crowded server closes connections that fall idle.
+func TestAttackIdleConnections(t *testing.T) {
+	srv := startChild(t, 1024)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	before := srv.memory(t)
+
+	first, answered := holdIdle(t, host, []string{loopback.Addr(7000)}, 1100)
+	served := honestGet(t, srv.URL, 7999)
+	held := stillOpen(first, host)
+	assert.LessOrEqual(t, held, defaultConnsPerClient, "connections one address keeps")
+	t.Logf("idle connections, one address: %d opened, %d answered, %d kept open; someone else served in %s",
+		len(first), answered, held, served.Round(100*time.Microsecond))
+
+	// Many addresses together: 16 × 64 would be 1024 connections.
+	var many []string
+	for i := range 16 {
+		many = append(many, loopback.Addr(7100+i))
+	}
+	second, answered := holdIdle(t, host, many, defaultConnsPerClient)
+	served = honestGet(t, srv.URL, 7998)
+	kept := stillOpen(second, host)
+	assert.Less(t, kept, (1024-descriptorHeadroom)/2, "connections kept in all")
+	t.Logf("idle connections, 16 addresses: %d opened, %d answered, %d kept open; someone else served in %s",
+		len(second), answered, kept, served.Round(100*time.Microsecond))
+	for _, c := range append(first, second...) {
+		c.Close()
+	}
+	t.Logf("idle connections: %s", srv.memoryAfter(t, before))
+}

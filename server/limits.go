@@ -1,0 +1,91 @@
+//go:build !js
+
+package server
+
+import (
+	"fmt"
+	"net"
+	"runtime/debug"
+	"time"
+
+	"octoplay/server/admit"
+	"octoplay/server/state"
+)
+
+// The defaults of the limits a stranger's traffic meets (see the README's
+// "Under attack").
+const (
+	defaultUploadBudgetMiB  = 32
+	defaultUploadsPerClient = 16
+	defaultConnsPerClient   = 64
+	defaultSandboxRate      = 5
+	defaultSandboxBurst     = 20
+	// bodyReadTimeout is how long a request body may take to arrive: a
+	// sealed request or a token request is a few KiB, so this is generous,
+	// and it is how long a stalled upload can hold its share of the budget.
+	bodyReadTimeout = 10 * time.Second
+	// descriptorHeadroom is kept for what is not an inbound connection: the
+	// listener, the log, files, and the relay's outbound connections, which
+	// is why connections are capped at half of what is left.
+	descriptorHeadroom = 64
+	// maxConnsDefault caps connections whatever the descriptors allow: each
+	// holds buffers and a goroutine, about 25 KB measured with idle
+	// keep-alive connections, so 4096 of them about 100 MB.
+	maxConnsDefault = 4096
+)
+
+// limits guard the routes that read bodies or cost work.
+type limits struct {
+	uploads *admit.Uploads
+	sandbox state.Limiter // requests to /sandbox/ per client address
+}
+
+// newLimits makes the limits cfg asks for; zero values take the defaults.
+func newLimits(cfg Config) limits {
+	budget, perClient := cfg.UploadBudgetMiB, cfg.UploadsPerClient
+	if budget == 0 {
+		budget = defaultUploadBudgetMiB
+	}
+	if perClient == 0 {
+		perClient = defaultUploadsPerClient
+	}
+	rate, burst := cfg.SandboxRate, cfg.SandboxBurst
+	if rate == 0 || burst == 0 {
+		rate, burst = defaultSandboxRate, defaultSandboxBurst
+	}
+	return limits{
+		uploads: admit.NewUploads(int64(budget)<<20, perClient, returnMemory),
+		sandbox: state.NewMemoryLimiter(state.PerSecond(rate, burst), 0, nil),
+	}
+}
+
+// returnMemory gives the memory a flood of uploads or connections left back
+// to the system at once: otherwise it stays resident until the next
+// collection, which an idle server may not run for minutes. Twice, because
+// what sync.Pool holds (a buffered reader and writer per connection)
+// survives one collection.
+func returnMemory() {
+	debug.FreeOSMemory()
+	debug.FreeOSMemory()
+}
+
+// listen wraps ln in the connection caps cfg asks for (see admit.Listener
+// for what the http.Server needs to do with it).
+func listen(ln net.Listener, cfg Config) (*admit.Listener, error) {
+	total := cfg.MaxConns
+	if total == 0 {
+		fds, err := descriptorLimit()
+		if err != nil {
+			return nil, fmt.Errorf("listen: descriptor limit: %w", err)
+		}
+		total = min((fds-descriptorHeadroom)/2, maxConnsDefault)
+		if total < 16 {
+			return nil, fmt.Errorf("listen: the descriptor limit (%d) leaves room for only %d connections: raise it (ulimit -n)", fds, total)
+		}
+	}
+	perClient := cfg.ConnsPerClient
+	if perClient == 0 {
+		perClient = defaultConnsPerClient
+	}
+	return admit.NewListener(ln, perClient, total, returnMemory), nil
+}

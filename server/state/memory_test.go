@@ -1,0 +1,56 @@
+package state_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"octoplay/server/state"
+	"octoplay/server/state/statetest"
+)
+
+func TestMemoryLimiter(t *testing.T) {
+	statetest.TestLimiter(t, func(t *testing.T, limit state.Limit, clock *statetest.Clock) state.Limiter {
+		return state.NewMemoryLimiter(limit, 0, clock.Now)
+	})
+}
+
+func TestMemoryReplayWindow(t *testing.T) {
+	statetest.TestReplayWindow(t, func(t *testing.T, span time.Duration, clock *statetest.Clock) state.ReplayWindow {
+		w := state.NewMemoryReplayWindow(span, clock.Now)
+		t.Cleanup(w.Close)
+		return w
+	})
+}
+
+// TestMemoryLimiterIsBounded: keys go once their burst is back, and beyond
+// maxKeys live ones a newcomer is let through untracked, never refused, and
+// never at the cost of a tracked key.
+func TestMemoryLimiterIsBounded(t *testing.T) {
+	ctx := context.Background()
+	clock := statetest.NewClock()
+	l := state.NewMemoryLimiter(state.Limit{Interval: time.Second, Burst: 2}, 100, clock.Now)
+	for i := range 100 {
+		d, _ := l.Allow(ctx, addr(i))
+		require.True(t, d.Allowed)
+	}
+	l.Allow(ctx, addr(0)) // addr(0) has used its burst
+	for i := 100; i < 1000; i++ {
+		d, _ := l.Allow(ctx, addr(i))
+		require.True(t, d.Allowed, "a newcomer beyond the bound is let through")
+	}
+	assert.Equal(t, 100, l.Len())
+	d, _ := l.Allow(ctx, addr(0))
+	assert.False(t, d.Allowed, "a tracked key kept its state")
+
+	clock.Advance(2 * time.Second) // every burst is back
+	d, _ = l.Allow(ctx, "newcomer")
+	assert.True(t, d.Allowed)
+	assert.Equal(t, 1, l.Len(), "keys whose burst is back are forgotten")
+}
+
+func addr(i int) string { return fmt.Sprintf("198.51.%d.%d", i/256, i%256) }
