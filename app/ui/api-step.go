@@ -44,7 +44,7 @@ func (p *playground) sendAPI(ctx app.Context) {
 		build:   func(now time.Time) (*bhttp.Request, error) { return r.Build(now) },
 		method:  r.Method,
 		url:     url,
-		explain: quickstart.ExplainAPI,
+		explain: func(a quickstart.Answer) *quickstart.Explanation { return quickstart.ExplainAPI(a, r) },
 	}, p.apiAnswered)
 }
 
