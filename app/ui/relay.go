@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"octoplay/app/quickstart"
@@ -15,7 +16,11 @@ import (
 // relayClient seals requests in the browser to the relay's key and opens
 // its answers: the secret and the token only ever travel sealed.
 type relayClient struct {
-	client *ohttp.Client
+	mu     sync.Mutex
+	client *ohttp.Client // sealed to the keys fetched last
+	// fetchKeys makes a client for the relay's key configurations as the
+	// relay publishes them now: fetchRelayKeys in the browser.
+	fetchKeys func(ctx context.Context) (*ohttp.Client, error)
 }
 
 // relayError is the relay's own answer to a request it could not open or
@@ -31,20 +36,9 @@ func (e *relayError) Error() string {
 
 // loadRelay fetches the key configurations and the environments.
 func loadRelay(ctx context.Context) (*relayClient, []quickstart.Environment, error) {
-	keys, err := fetchBytes(ctx, "GET", wire.RelayKeysPath, "", nil)
+	c, err := fetchRelayKeys(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load relay keys: %w", err)
-	}
-	if keys.Status != 200 || keys.ContentType != ohttp.MediaTypeKeys {
-		return nil, nil, fmt.Errorf("load relay keys: the server answered %d", keys.Status)
-	}
-	configs, err := ohttp.ParseKeyConfigs(keys.Body)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load relay keys: %w", err)
-	}
-	c, err := ohttp.NewClient(configs, sendSealed)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load relay keys: %w", err)
+		return nil, nil, err
 	}
 	list, err := fetchBytes(ctx, "GET", wire.RelayEnvironmentsPath, "", nil)
 	if err != nil {
@@ -57,7 +51,28 @@ func loadRelay(ctx context.Context) (*relayClient, []quickstart.Environment, err
 	if err != nil {
 		return nil, nil, fmt.Errorf("load environments: %w", err)
 	}
-	return &relayClient{client: c}, envs, nil
+	return &relayClient{client: c, fetchKeys: fetchRelayKeys}, envs, nil
+}
+
+// fetchRelayKeys fetches the relay's key configurations (RFC 9458 §3) and
+// makes a client that seals to the first one it supports.
+func fetchRelayKeys(ctx context.Context) (*ohttp.Client, error) {
+	keys, err := fetchBytes(ctx, "GET", wire.RelayKeysPath, "", nil)
+	if err != nil {
+		return nil, fmt.Errorf("load relay keys: %w", err)
+	}
+	if keys.Status != 200 || keys.ContentType != ohttp.MediaTypeKeys {
+		return nil, fmt.Errorf("load relay keys: the server answered %d", keys.Status)
+	}
+	configs, err := ohttp.ParseKeyConfigs(keys.Body)
+	if err != nil {
+		return nil, fmt.Errorf("load relay keys: %w", err)
+	}
+	c, err := ohttp.NewClient(configs, sendSealed)
+	if err != nil {
+		return nil, fmt.Errorf("load relay keys: %w", err)
+	}
+	return c, nil
 }
 
 // sendSealed is the ohttp.Transport: POST the sealed bytes to the relay.
@@ -81,7 +96,7 @@ func sendSealed(ctx context.Context, sealed []byte) ([]byte, error) {
 // refused the request gives its own answer, explained the same way.
 func (r *relayClient) send(ctx context.Context, req *bhttp.Request) (quickstart.Answer, error) {
 	start := time.Now()
-	res, err := r.client.Do(ctx, req)
+	res, err := r.sealAgainOnNewKeys(ctx, req)
 	if err != nil {
 		var re *relayError
 		if errors.As(err, &re) {
@@ -91,4 +106,47 @@ func (r *relayClient) send(ctx context.Context, req *bhttp.Request) (quickstart.
 		return quickstart.Answer{}, err
 	}
 	return quickstart.Answer{Status: res.Status, Header: res.Header, Body: res.Body, Duration: time.Since(start)}, nil
+}
+
+// sealAgainOnNewKeys seals req, sends it and opens the answer. A gateway
+// that no longer holds the key it was sealed to (restarted, or rotated
+// past the grace period) refuses it before opening it, with RFC 9458
+// §6.4's key problem: nothing reached the upstream, so the keys are
+// fetched again and req goes once more, sealed afresh. When that cannot
+// help, the refusal is what comes back.
+func (r *relayClient) sealAgainOnNewKeys(ctx context.Context, req *bhttp.Request) (*bhttp.Response, error) {
+	res, err := r.sealer().Do(ctx, req)
+	if !keyRefused(err) {
+		return res, err
+	}
+	if r.reloadKeys(ctx) != nil {
+		return res, err
+	}
+	return r.sealer().Do(ctx, req)
+}
+
+// sealer is the client for the keys fetched last.
+func (r *relayClient) sealer() *ohttp.Client {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.client
+}
+
+// reloadKeys fetches the relay's key configurations again.
+func (r *relayClient) reloadKeys(ctx context.Context) error {
+	c, err := r.fetchKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("reload relay keys: %w", err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.client = c
+	return nil
+}
+
+// keyRefused says whether err is the relay's RFC 9458 §6.4 key problem:
+// the plain 400 answer to a sealed request it could not open.
+func keyRefused(err error) bool {
+	var re *relayError
+	return errors.As(err, &re) && re.answer.ProblemType() == wire.ProblemKey.URI
 }
