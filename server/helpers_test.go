@@ -24,6 +24,8 @@ func standInAssets() fstest.MapFS {
 		"icons/icon-512.png": {Data: []byte("png")},
 		"icons/icon.svg":     {Data: []byte("<svg/>")},
 		"embed.go":           {Data: []byte("package web")},
+		"embed.js":           {Data: []byte("// embed")},
+		"loader.js":          {Data: []byte("// loader")},
 	}
 }
 
