@@ -106,7 +106,10 @@ func TestTheFirstPaintIsHonest(t *testing.T) {
 	assert.Empty(t, meta("name", "author"), "no empty author")
 	assert.Equal(t, []string{"https://docs.example.com"}, meta("name", "octoplay-frame-ancestors"), "the origins the embed tells its height")
 
-	scripts := elements(doc, func(n *html.Node) bool { src, _ := attr(n, "src"); return n.Data == "script" && strings.HasSuffix(src, "/web/loader.js") })
+	scripts := elements(doc, func(n *html.Node) bool {
+		src, _ := attr(n, "src")
+		return n.Data == "script" && strings.HasSuffix(src, "/web/loader.js")
+	})
 	assert.Len(t, scripts, 1, "the loader that explains a failed load")
 }
 

@@ -190,7 +190,7 @@ func TestExplainToken(t *testing.T) {
 		{
 			name:   "invalid_client, the secret does not match, after Basic",
 			answer: oauthAnswer(401, `{"error":"invalid_client","error_description":"client_secret does not match this client_id (with HTTP Basic, form-encode id and secret before base64, RFC 6749 section 2.3.1)"}`), req: basic,
-			want:   &want{title: "invalid_client: the secret does not match this client id", fix: quickstart.FixCheckRequest},
+			want: &want{title: "invalid_client: the secret does not match this client id", fix: quickstart.FixCheckRequest},
 		},
 		{
 			name:   "invalid_client, the secret does not match and has a space",
