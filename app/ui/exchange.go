@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -23,6 +24,12 @@ type exchange struct {
 
 // clear forgets the answer and what went wrong.
 func (x *exchange) clear() { x.answer, x.explain, x.err, x.waitEnd = nil, nil, "", time.Time{} }
+
+// sendTimeout bounds a request's round trip, the keys fetched again and
+// the request sent once more included: the relay gives the upstream 20 s,
+// and a fetch the browser never settles (a stalled link) must not leave a
+// step busy for good.
+const sendTimeout = 50 * time.Second
 
 // outgoing is a request a step sends: how it is built, what the history
 // shows of it, how its answer is explained, and the control that sends it,
@@ -57,7 +64,9 @@ func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Ans
 	x.busy, x.err = true, ""
 	relay, ctx := p.relay, p.ctx
 	ctx.Async(func() {
-		a, err := relay.send(ctx, req)
+		sending, cancel := context.WithTimeout(ctx, sendTimeout)
+		defer cancel()
+		a, err := relay.send(sending, req)
 		ctx.Dispatch(func(ctx app.Context) {
 			x.clear()
 			x.busy = false

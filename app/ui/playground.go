@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/url"
 	"time"
 
@@ -22,6 +23,11 @@ const (
 	loadFailed
 	loadReady
 )
+
+// loadTimeout bounds loading the relay's keys and environments: a fetch the
+// browser never settles (a body stalled on a throttled link) would keep the
+// page connecting for good, and load refuses to start twice.
+const loadTimeout = 20 * time.Second
 
 // rememberKey is where the client id is kept when, and only when, the
 // person ticks "remember". Never the secret, never the token.
@@ -134,7 +140,9 @@ func (p *playground) load() {
 	p.status, p.loadErr = loadLoading, ""
 	ctx := p.ctx
 	ctx.Async(func() {
-		relay, envs, err := loadRelay(ctx)
+		loading, cancel := context.WithTimeout(ctx, loadTimeout)
+		defer cancel()
+		relay, envs, err := loadRelay(loading)
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				p.status, p.loadErr = loadFailed, err.Error()
