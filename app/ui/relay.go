@@ -134,6 +134,9 @@ func (r *relayClient) sealer() *ohttp.Client {
 
 // reloadKeys fetches the relay's key configurations again.
 func (r *relayClient) reloadKeys(ctx context.Context) error {
+	if r.fetchKeys == nil {
+		return errors.New("reload relay keys: no way to fetch them")
+	}
 	c, err := r.fetchKeys(ctx)
 	if err != nil {
 		return fmt.Errorf("reload relay keys: %w", err)
