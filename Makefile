@@ -77,9 +77,10 @@ test: test-deps vet
 bench: test-deps build
 	OCTOPLAY_CHROMIUM=$(CHROMIUM) $(GO) run ./internal/cmd/bench -bin bin/octoplay
 
-# Refresh the README's screenshot from the browser test.
+# Refresh the README's screenshots from the browser tests: the playground
+# after Step 2, and the docs' embed at 420 px.
 screenshot: wasm
-	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_SCREENSHOT_DIR=$(CURDIR)/web $(GO) test -count=1 -run 'TestPlaygroundStep1ThenStep2' ./server/
+	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_SCREENSHOT_DIR=$(CURDIR)/web $(GO) test -count=1 -run 'TestPlaygroundStep1ThenStep2|TestEmbedFollowsTheContentForListedOriginsOnly' ./server/
 
 clean:
 	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz

@@ -59,6 +59,10 @@ func TestPlaygroundAccessibility(t *testing.T) {
 	))
 	assert.Empty(t, axeViolations(t, ctx, src), "after Step 2")
 
+	// The docs' layout, dark, with its explanations collapsed.
+	openPlayground(t, ctx, s.URL+"/?embed=1&theme=dark")
+	assert.Empty(t, axeViolations(t, ctx, src), "embedded")
+
 	// axe must be able to find something, or an empty list proves nothing.
 	runAction(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#client-id").closest(".field").querySelector("label").remove()`))
 	assert.NotEmpty(t, axeViolations(t, ctx, src), "an unlabelled field is a violation")
@@ -90,22 +94,34 @@ func TestPlaygroundWithTheKeyboardAlone(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\r"), waitSel(`#step2-status[data-status="200"]`)))
 }
 
-// Right on a 375 px phone and a wide desktop: nothing wider than the screen.
+// Right on the narrowest phone (320 px), a common one (390 px) and a wide
+// desktop: nothing wider than the screen, no block of code that scrolls
+// sideways, the stepper's two steps side by side with their labels whole.
 func TestPlaygroundFitsPhoneAndDesktop(t *testing.T) {
 	requireBuiltWasm(t)
 	s := startServer(t, web.Assets, nil)
 	ctx, _ := newBrowser(t)
-	for _, width := range []int64{375, 1600} {
+	for _, width := range []int64{320, 390, 1600} {
 		require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(width, 800)))
 		openPlayground(t, ctx, s.URL+"/")
 		require.NoError(t, chromedp.Do(ctx,
 			step1("octoplay-demo", "octoplay-demo-secret"),
 			waitSel(`#token-status[data-state="valid"]`),
+			choose("#step2-preset", "/octotable-pms/api/v2/reservations?limit=5&start_date=2026-04-01"),
 			chromedp.Click("#send"),
 			waitSel(`#step2-status[data-status="200"]`),
 		))
-		scroll := runAction(t, ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`))
+		scroll := runAction(t, ctx, chromedp.Evaluate[int64](`document.scrollingElement.scrollWidth`))
 		assert.LessOrEqual(t, scroll, width, "no horizontal scrolling at %d px", width)
+		wide := runAction(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("pre")].filter(p => p.getClientRects().length && p.scrollWidth > p.clientWidth).map(p => p.id || p.getAttribute("aria-label"))`))
+		assert.Empty(t, wide, "blocks that scroll sideways at %d px", width)
+		oneLine := runAction(t, ctx, chromedp.Evaluate[bool](`(() => {
+			const items = [...document.querySelectorAll(".stepper-item")];
+			const labels = [...document.querySelectorAll(".stepper-label")];
+			return items[0].offsetTop === items[1].offsetTop &&
+				labels.every(l => l.scrollWidth <= l.clientWidth && l.getClientRects().length === 1);
+		})()`))
+		assert.True(t, oneLine, "the stepper's two steps side by side, each label whole, at %d px", width)
 		saveScreenshot(t, ctx, fmt.Sprintf("playground-%d.png", width))
 	}
 }

@@ -18,11 +18,13 @@ import (
 // the relay's keys are in.
 func openPlayground(t *testing.T, ctx context.Context, url string) {
 	t.Helper()
-	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Navigate(url),
-		waitMounted(),
-		chromedp.WaitEnabled("#request-token"),
-	))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(url), waitReady()))
+}
+
+// waitReady waits until the playground runs and can send: its buttons say
+// so with aria-disabled, never disabled, which would drop the focus.
+func waitReady() chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(waitMounted(), chromedp.WaitVisible(`#request-token[aria-disabled="false"]`))
 }
 
 // typeInto types text into a field with key events, as a person would.

@@ -64,6 +64,13 @@ document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.vi
 // flags this machine's closed network needs, and listens to its console.
 func newBrowser(t *testing.T) (context.Context, *browserMessages) {
 	t.Helper()
+	return newBrowserFor(t, time.Minute)
+}
+
+// newBrowserFor is newBrowser for a test that lasts up to d, such as one
+// that opens a tab per case in one browser (newTab).
+func newBrowserFor(t *testing.T, d time.Duration) (context.Context, *browserMessages) {
+	t.Helper()
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Headless,
@@ -79,9 +86,24 @@ func newBrowser(t *testing.T) (context.Context, *browserMessages) {
 		chromedp.WindowSize(1280, 900),
 	)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, d)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx, listenTab(t, ctx)
+}
 
+// newTab opens a tab in the browser of ctx, with storage, cookies and
+// service workers of its own, as a first visit has.
+func newTab(t *testing.T, browser context.Context) (context.Context, *browserMessages) {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	return ctx, listenTab(t, ctx)
+}
+
+// listenTab collects what the tab of ctx reports, and records its CSP
+// violations in window.__csp.
+func listenTab(t *testing.T, ctx context.Context) *browserMessages {
+	t.Helper()
 	msgs := &browserMessages{}
 	console := chromedp.Console(ctx)
 	go func() {
@@ -101,7 +123,7 @@ func newBrowser(t *testing.T) (context.Context, *browserMessages) {
 		_, err := cdp.Call(ctx, tgt, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspRecorder})
 		return err
 	})))
-	return ctx, msgs
+	return msgs
 }
 
 // waitMounted waits until the wasm runs: the prerendered page is visible,

@@ -24,6 +24,8 @@ func standInAssets() fstest.MapFS {
 		"icons/icon-512.png": {Data: []byte("png")},
 		"icons/icon.svg":     {Data: []byte("<svg/>")},
 		"embed.go":           {Data: []byte("package web")},
+		"embed.js":           {Data: []byte("// embed")},
+		"loader.js":          {Data: []byte("// loader")},
 	}
 }
 
@@ -49,7 +51,13 @@ type testServer struct {
 // assets and flags, waits for /healthz, and stops it when the test ends.
 func startServer(t *testing.T, assets fs.FS, env map[string]string, args ...string) *testServer {
 	t.Helper()
-	addr := testkit.FreeAddr(t)
+	return startServerAt(t, testkit.FreeAddr(t), assets, env, args...)
+}
+
+// startServerAt is startServer on a given address: a second server on the
+// address of a stopped one is that server restarted.
+func startServerAt(t *testing.T, addr string, assets fs.FS, env map[string]string, args ...string) *testServer {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{
 		URL:    "http://" + addr,

@@ -5,6 +5,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"html"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -49,7 +50,10 @@ func patchServiceWorker(template string) (string, error) {
 // Its Version is the assets' (a new build is an update for every visitor, a
 // restart of the same build is not), and every /web/ URL it writes names
 // that version, so the assets can be cached for good.
-func newPageHandler(st *assets.Server) (*app.Handler, error) {
+//
+// The page names in a meta element the origins that may frame it, the
+// only ones the embedded playground tells its height (wire.MetaFrameAncestors).
+func newPageHandler(st *assets.Server, frameAncestors []string) (*app.Handler, error) {
 	worker, err := patchServiceWorker(app.DefaultAppWorkerJS)
 	if err != nil {
 		return nil, fmt.Errorf("page handler: %w", err)
@@ -70,12 +74,31 @@ func newPageHandler(st *assets.Server) (*app.Handler, error) {
 		ThemeColor:      "#1f4e79",
 		LoadingLabel:    "Loading the playground: {progress}%",
 		Styles:          []string{"/web/styles.css"},
+		// Says what happened, with a way to try again, when the wasm
+		// cannot load: go-app shows the bare error.
+		Scripts: []string{"/web/loader.js defer"},
 		// Not an http.Handler: go-app serves no file itself (st does).
 		Resources:             st.Resolver(),
 		Version:               st.Version(),
 		ServiceWorkerTemplate: worker,
 		// The wasm comes compressed: the bar counts against its raw size.
 		WasmContentLengthHeader: assets.RawLengthHeader,
-		RawHeaders:              []string{st.WasmPreload()},
+		RawHeaders:              rawHeaders(st, frameAncestors),
 	}, nil
+}
+
+// rawHeaders are the page's own head elements: the wasm's preload, and the
+// origins that may frame the page when there are any.
+func rawHeaders(st *assets.Server, frameAncestors []string) []string {
+	headers := []string{st.WasmPreload()}
+	if len(frameAncestors) > 0 {
+		headers = append(headers, frameAncestorsMeta(frameAncestors))
+	}
+	return headers
+}
+
+// frameAncestorsMeta lists the origins that may frame the page. They
+// passed isOrigin, and are escaped all the same.
+func frameAncestorsMeta(origins []string) string {
+	return `<meta name="` + wire.MetaFrameAncestors + `" content="` + html.EscapeString(strings.Join(origins, " ")) + `">`
 }

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -45,10 +47,9 @@ func TestPlaygroundStep1ThenStep2(t *testing.T) {
 	assert.Equal(t, "••••••••", textOf(t, ctx, "#token-value"))
 	assert.NotContains(t, textOf(t, ctx, "#step1 .answer-body"), "access_token\": \"\"", "the token is masked, not emptied")
 
-	// The stepper's links move on the page and keep what was done: the
-	// click on #send is handled after the navigation, with the token kept.
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`.stepper-item[data-state="todo"] a`)))
-	runAction(t, ctx, chromedp.Poll[bool](`location.hash === "#step2"`, chromedp.WithPollingTimeout(5*time.Second)))
+	// The stepper takes the focus to a step and keeps what was done.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`.stepper-item[data-state="todo"] button`)))
+	runAction(t, ctx, chromedp.Poll[bool](`document.activeElement.id === "step2-title"`, chromedp.WithPollingTimeout(5*time.Second)))
 	require.NoError(t, chromedp.Do(ctx,
 		waitSel(`#token-status[data-state="valid"]`),
 		chromedp.Click("#send"),
@@ -72,11 +73,22 @@ func TestPlaygroundStep1ThenStep2(t *testing.T) {
 // says (make screenshot refreshes the README's), else in the test's temp dir.
 func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	savePNG(t, name, runAction(t, ctx, chromedp.FullScreenshot(100))) // 100 gives PNG, below that JPEG
+}
+
+// saveViewShot keeps a picture of what the viewport shows: a frame of
+// another site is drawn only there.
+func saveViewShot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	savePNG(t, name, runAction(t, ctx, chromedp.CaptureScreenshot()))
+}
+
+func savePNG(t *testing.T, name string, png []byte) {
+	t.Helper()
 	dir := os.Getenv("OCTOPLAY_SCREENSHOT_DIR")
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	png := runAction(t, ctx, chromedp.FullScreenshot(100)) // 100 gives PNG, below that JPEG
 	require.NotEmpty(t, png)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, name), png, 0o644))
 }
@@ -91,10 +103,12 @@ func TestPlaygroundExplainsAWrongSecret(t *testing.T) {
 		waitSel(`#token-status[data-state="error"]`),
 		waitSel(`#step1-status[data-status="401"]`),
 	))
+	// The sandbox says the secret is wrong: the advice is the secret, not
+	// the other authentication style, which would fail the same way.
 	explain := textOf(t, ctx, "#step1 .explain")
-	assert.Contains(t, explain, "invalid_client")
-	assert.Contains(t, explain, "Check the client id and the secret")
-	assert.Equal(t, "Use HTTP Basic authentication", textOf(t, ctx, "#fix"))
+	assert.Contains(t, explain, "invalid_client: the secret does not match this client id")
+	assert.Contains(t, explain, "Check the secret")
+	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("#fix", chromedp.AtLeast(0))), "no one-click fix to offer")
 }
 
 func TestPlaygroundFixesJSONRejectedWithOneClick(t *testing.T) {
@@ -115,9 +129,11 @@ func TestPlaygroundFixesJSONRejectedWithOneClick(t *testing.T) {
 	assert.Equal(t, "form", runAction(t, ctx, chromedp.Value("#encoding")))
 }
 
+// Step 2's fix for an expired token renews it and sends Step 2 again where
+// the person is: no scroll to Step 1, no second click, the focus kept.
 func TestPlaygroundExplainsAnExpiredTokenAndRenews(t *testing.T) {
 	requireBuiltWasm(t)
-	s := startServer(t, web.Assets, nil, "-sandbox-token-ttl", "2s")
+	s := startServer(t, web.Assets, nil, "-sandbox-token-ttl", "3s")
 	ctx, _ := newBrowser(t)
 	openPlayground(t, ctx, s.URL+"/")
 	require.NoError(t, chromedp.Do(ctx,
@@ -128,12 +144,19 @@ func TestPlaygroundExplainsAnExpiredTokenAndRenews(t *testing.T) {
 		waitSel(`#step2-status[data-status="401"]`),
 	))
 	assert.Contains(t, textOf(t, ctx, "#step2 .explain"), "invalid_token")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#step2 #fix").scrollIntoView({block: "center"})`)))
+	// Where Step 2 is on the screen: the token's card above it shrinks as
+	// the token renews, and the browser keeps what is in view in place.
+	where := `document.querySelector("#send").getBoundingClientRect().top`
+	before := runAction(t, ctx, chromedp.Evaluate[float64](where))
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Click("#fix"),
-		waitSel(`#token-status[data-state="valid"]`),
-		chromedp.Click("#send"),
+		chromedp.Click("#step2 #fix"),
 		waitSel(`#step2-status[data-status="200"]`),
+		waitSel(`#token-status[data-state="valid"]`),
 	))
+	after := runAction(t, ctx, chromedp.Evaluate[float64](where))
+	assert.InDelta(t, before, after, 2, "the page stays where the person is")
+	assert.Equal(t, "send", runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus stays in Step 2")
 }
 
 func TestPlaygroundServerProfileNeedsNoSecret(t *testing.T) {
@@ -142,7 +165,7 @@ func TestPlaygroundServerProfileNeedsNoSecret(t *testing.T) {
 	ctx, _ := newBrowser(t)
 	openPlayground(t, ctx, s.URL+"/?env=sandbox&step=2")
 	// The deep link puts Step 2 in focus.
-	assert.Len(t, runAction(t, ctx, chromedp.Nodes(`.stepper-item:nth-child(2) a[aria-current="step"]`)), 1)
+	assert.Len(t, runAction(t, ctx, chromedp.Nodes(`.stepper-item:nth-child(2) button[aria-current="step"]`)), 1)
 	runAction(t, ctx, chromedp.Poll[bool](`window.scrollY > 0`, chromedp.WithPollingTimeout(5*time.Second)))
 	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo")))
 	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step1-preview").textContent.includes('"demo" profile')`, chromedp.WithPollingTimeout(5*time.Second)))
@@ -236,7 +259,18 @@ func TestPlaygroundLeaksNoSecretNorToken(t *testing.T) {
 	waitFor(t, func() bool { posts, answers := net.counts(); return posts >= 3 && answers >= 3 }, "the sealed requests and answers are captured")
 	waitFor(t, net.settled, "every captured request ended and its body was read")
 	stored := runAction(t, ctx, chromedp.Evaluate[string](storageDump, chromedp.EvalAwaitPromise))
-	haystack := net.all() + "\n" + stored + "\n" + strings.Join(msgs.everything(), "\n")
+	// The address bar and the history, which the page rewrites with its
+	// choices (pageLink) after each of them.
+	addresses := runAction(t, ctx, chromedp.Evaluate[string](`location.href`))
+	history := runAction(t, ctx, chromedp.Action[*page.GetNavigationHistoryResult](func(ctx context.Context, tgt *chromedp.Target) (*page.GetNavigationHistoryResult, error) {
+		h, err := cdp.Call(ctx, tgt, page.GetNavigationHistory, cdp.Empty{})
+		return &h, err
+	}))
+	for _, e := range history.Entries {
+		addresses += "\n" + e.URL
+	}
+	require.Contains(t, addresses, "encoding=json", "the address carries the choices")
+	haystack := net.all() + "\n" + stored + "\n" + strings.Join(msgs.everything(), "\n") + "\n" + addresses
 
 	posts, answers := net.counts()
 	require.GreaterOrEqual(t, posts, 3, "the sealed requests were captured with their bodies")
@@ -272,8 +306,7 @@ func TestPlaygroundForgetsAndRemembersOnlyTheClientID(t *testing.T) {
 		waitSel(`#token-status[data-state="none"]`),
 	))
 	assert.Equal(t, "", runAction(t, ctx, chromedp.Value("#client-secret")))
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send"), waitSel(`#step2 .error`)))
-	assert.Equal(t, "get a token in Step 1 first", textOf(t, ctx, "#step2 .error"))
+	assert.Equal(t, "Get a token in Step 1 first.", textOf(t, ctx, "#step2-unavailable"))
 
 	stored := runAction(t, ctx, chromedp.Evaluate[string](`JSON.stringify(Object.entries(localStorage))`))
 	assert.Contains(t, stored, "octoplay-demo")

@@ -29,6 +29,9 @@ func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, sandbox
 	// links these); under /web/, revalidated.
 	mux.Handle("GET "+st.VersionedPrefix(), st)
 	mux.Handle("GET /web/", st)
+	// The script documentation pages include to embed the playground, at
+	// an address that does not change with the build.
+	mux.Handle("GET /embed.js", servePath("/web/embed.js", st))
 
 	// The sealed relay (RFC 9458): GET /relay/keys, GET /relay/environments
 	// and POST /relay, with the headers all its answers carry; every other

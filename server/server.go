@@ -23,11 +23,11 @@ func NewServer(logger *slog.Logger, cfg Config, webFS fs.FS, sandbox http.Handle
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
-	page, err := newPageHandler(st)
+	page, err := newPageHandler(st, cfg.FrameAncestors)
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
 	mux := http.NewServeMux()
-	addRoutes(mux, page, st, sandbox, rl, newLimits(cfg))
+	addRoutes(mux, firstPaint(cfg.PublicURL, page), st, sandbox, rl, newLimits(cfg))
 	return logRequests(logger)(securityHeaders(contentSecurityPolicy(cfg.FrameAncestors), mux)), nil
 }

@@ -30,3 +30,12 @@ func handleHealthz() http.Handler {
 		w.Write([]byte(`{"status":"ok"}` + "\n"))
 	})
 }
+
+// servePath answers with h as if path had been asked.
+func servePath(path string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path, r2.URL.RawPath = path, ""
+		h.ServeHTTP(w, r2)
+	})
+}

@@ -70,8 +70,12 @@ func (r APIRequest) Check() error {
 	if methods := wire.APIMethods(); !slices.Contains(methods, r.Method) {
 		return fmt.Errorf("choose a method: %s", strings.Join(methods, ", "))
 	}
-	if _, err := r.URL(); err != nil {
+	u, err := r.URL()
+	if err != nil {
 		return err
+	}
+	if !r.Env.underAPI(u) {
+		return fmt.Errorf("this path is not part of the environment's API: use a path %s", apiScope(r.Env))
 	}
 	if strings.ContainsFunc(strings.TrimSpace(r.Property), unicode.IsControl) {
 		return errors.New("the Property header must be on one line, without control characters")
@@ -110,4 +114,41 @@ func (r APIRequest) Preview() string {
 		return ""
 	}
 	return httpText(r.Method, u, r.header(Masked), nil)
+}
+
+// underAPI says whether u is under one of the environment's API bases, as
+// the relay checks (scheme, host and port exactly, then the path); an
+// environment that lists none leaves the relay to say.
+func (e Environment) underAPI(u *url.URL) bool {
+	if len(e.APIBases) == 0 {
+		return true
+	}
+	for _, raw := range e.APIBases {
+		if b, ok := absoluteURL(raw); ok && b.Scheme == u.Scheme && b.Host == u.Host && strings.HasPrefix(u.EscapedPath(), b.EscapedPath()) {
+			return true
+		}
+	}
+	return false
+}
+
+// APIPaths are the environment's API bases as OctoTable's docs write a
+// path: after the origin when they are under it, whole otherwise.
+func (e Environment) APIPaths() []string {
+	origin := e.Origin()
+	paths := make([]string, 0, len(e.APIBases))
+	for _, b := range e.APIBases {
+		if p, ok := strings.CutPrefix(b, origin); ok && origin != "" && strings.HasPrefix(p, "/") {
+			b = p
+		}
+		paths = append(paths, b)
+	}
+	return paths
+}
+
+// apiScope says where Step 2 may go: "under /api/v2/ or /octotable-pms/api/v2/".
+func apiScope(e Environment) string {
+	if paths := e.APIPaths(); len(paths) > 0 {
+		return "under " + strings.Join(paths, " or ")
+	}
+	return "as OctoTable's docs write it, such as " + wire.APIBase
 }

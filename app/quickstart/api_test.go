@@ -71,6 +71,9 @@ func TestAPIRequestCheck(t *testing.T) {
 		{name: "newline", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/\nHost: x" }), wantErr: "the path must not contain spaces or #"},
 		{name: "fragment", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/#top" }), wantErr: "the path must not contain spaces or #"},
 		{name: "bad escape", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/%zz" }), wantErr: `the path is not a valid URL path: parse "https://api.octotable.com/api/v2/%zz": invalid URL escape "%zz"`},
+		// The relay would answer a bare 403: say so before sending.
+		{name: "outside the API", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v3/" }), wantErr: "this path is not part of the environment's API: use a path under /api/v2/ or /octotable-pms/api/v2/"},
+		{name: "the token endpoint is not the API", req: with(func(r *quickstart.APIRequest) { r.Path = "/octotable-auth/api/v2/oauth2/token" }), wantErr: "this path is not part of the environment's API: use a path under /api/v2/ or /octotable-pms/api/v2/"},
 		{name: "property on two lines", req: with(func(r *quickstart.APIRequest) { r.Property = "42\r\nX-Evil: 1" }), wantErr: "the Property header must be on one line, without control characters"},
 	}
 	for _, tt := range tests {

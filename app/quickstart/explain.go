@@ -3,9 +3,11 @@ package quickstart
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -48,16 +50,35 @@ type octotableError struct {
 	} `json:"error"`
 }
 
+// problem is the RFC 9457 problem an answer carries, if its Content-Type
+// says it is one.
+func (a Answer) problem() (wire.Problem, bool) {
+	var p wire.Problem
+	if !isProblem(a.Header.Get("content-type")) || json.Unmarshal(a.Body, &p) != nil {
+		return wire.Problem{}, false
+	}
+	return p, true
+}
+
+// ProblemType is the type of the RFC 9457 problem the answer carries, ""
+// when it is not one.
+func (a Answer) ProblemType() string {
+	p, _ := a.problem()
+	return p.Type
+}
+
 // ExplainRelay explains an answer the relay wrote itself, sealed or not;
 // nil when the answer came from the upstream.
 func ExplainRelay(a Answer) *Explanation {
-	var p wire.Problem
-	if !isProblem(a.Header.Get("content-type")) || json.Unmarshal(a.Body, &p) != nil {
+	p, ok := a.problem()
+	if !ok {
 		return nil
 	}
 	switch p.Type {
 	case wire.ProblemKey.URI:
-		return &Explanation{"The relay's keys changed", "The server was restarted or rotated its keys. Reload the page to fetch the new keys, then try again.", FixReloadKeys}
+		// The browser fetches the keys again and resends once by itself;
+		// this is what is left when that did not help.
+		return &Explanation{"The relay's keys changed", "The relay no longer holds the key this page sealed with, even after the page fetched its keys again. If this server runs as several instances, they must share one key (-relay-key). Try again in a moment.", FixReloadKeys}
 	case wire.ProblemTargetNotAllowed.URI:
 		return &Explanation{"The relay refused this target", "The relay only forwards to the environment's token URL and API bases." + sentence(p.Detail) + " Use a path under the environment's API, such as /api/v2/.", FixCheckRequest}
 	case wire.ProblemUpstreamUnreachable.URI:
@@ -67,7 +88,7 @@ func ExplainRelay(a Answer) *Explanation {
 	case wire.ProblemUpstreamTooLarge.URI:
 		return &Explanation{"The answer was too large", "The relay only brings back answers up to 1 MiB. Ask for less, for example with a smaller limit.", FixCheckRequest}
 	case wire.ProblemRateLimited.URI:
-		return &Explanation{"Too many requests to the relay", "Wait " + retryAfter(a) + " and try again.", FixNone}
+		return &Explanation{"Too many requests to the relay", "The relay asked to wait " + retryAfter(a) + " before the next request. The button comes back when the wait is over.", FixNone}
 	case wire.ProblemStaleDate.URI:
 		return &Explanation{"Your clock is off", "The relay refuses requests whose date is more than 30 seconds from its own, so that a captured request cannot be replayed, and the playground could not correct for it. Check this device's clock.", FixNone}
 	case wire.ProblemProfile.URI:
@@ -95,15 +116,7 @@ func ExplainToken(a Answer, r TokenRequest) *Explanation {
 	case a.Status == 415 && r.Encoding == EncodingJSON:
 		return &Explanation{"415: this server does not take JSON here", "Some OctoTable deployments only accept the token request form-encoded, as in the quickstart's curl example. Switch the body encoding to form.", FixUseForm}
 	case oe.Error == "invalid_client":
-		other, check := "HTTP Basic", "Check the client id and the secret for typos or spaces, and that they belong to this environment."
-		if r.Auth == AuthBasic {
-			other = "in the body"
-		}
-		if r.Profile != "" {
-			check = fmt.Sprintf("The server holds the %q profile's credentials: they may be out of date or belong to another environment.", r.Profile)
-		}
-		return &Explanation{"invalid_client: the client id or secret was not accepted",
-			check + " If they are right, the server may expect the other client authentication style: try " + other + ".", FixOtherAuth}
+		return explainInvalidClient(a, oe, r)
 	case oe.Error == "invalid_request":
 		return &Explanation{"invalid_request: the request is missing something",
 			"The token endpoint says: " + describe(oe) + ". Send grant_type=client_credentials with one client id and one secret, authenticated one way only.", FixCheckRequest}
@@ -119,11 +132,61 @@ func ExplainToken(a Answer, r TokenRequest) *Explanation {
 	return explainStatus(a)
 }
 
-// ExplainAPI explains a failed Step 2 answer; nil for a success. A redirect
-// is a failure: the relay does not follow it.
-func ExplainAPI(a Answer) *Explanation {
+// explainInvalidClient reads RFC 6749 §5.2's invalid_client with its
+// description and status: a wrong secret is fixed by the secret, an unknown
+// client id by the id, and only a server that speaks of the authentication
+// method, or says nothing at all, is worth the other authentication style.
+func explainInvalidClient(a Answer, oe oauthError, r TokenRequest) *Explanation {
+	said := strings.ToLower(oe.Description)
+	spaced := ""
+	if r.Profile == "" && (SpaceAround(r.ClientSecret) || SpaceAround(r.ClientID)) {
+		spaced = " What you typed starts or ends with a space: remove it."
+	}
+	switch {
+	case r.Profile != "":
+		return &Explanation{"invalid_client: the server profile's credentials were not accepted",
+			fmt.Sprintf("The server holds the %q profile's credentials: they may be out of date or belong to another environment.", r.Profile) +
+				sentence("the token endpoint says: "+describe(oe)), FixNone}
+	case strings.Contains(said, "secret") && containsAny(said, "match", "wrong", "incorrect", "invalid", "bad"):
+		return &Explanation{"invalid_client: the secret does not match this client id",
+			"OctoTable knows the client id, but not with this secret. Check the secret: copy it again from where OctoTable gave it to you." + spaced, FixCheckRequest}
+	case containsAny(said, "unknown client", "client not found", "no such client", "unknown client_id"):
+		return &Explanation{"invalid_client: this environment does not know the client id",
+			"Check the client id, and that it belongs to this environment: sandbox credentials do not work on OctoTable, nor the other way round." + spaced, FixCheckRequest}
+	}
+	other := "HTTP Basic"
+	if r.Auth == AuthBasic {
+		other = "in the body"
+	}
+	check := "Check the client id and the secret for typos or spaces, and that they belong to this environment."
+	if oe.Description != "" {
+		check = "The token endpoint says: " + describe(oe) + ". " + check
+	}
+	return &Explanation{fmt.Sprintf("invalid_client: the client id or secret was not accepted (%d)", a.Status),
+		check + spaced + " If they are right, the server may expect the other client authentication style: try " + other + ".", FixOtherAuth}
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// SpaceAround says whether s starts or ends with white space, as a pasted
+// client id or secret often does.
+func SpaceAround(s string) bool { return s != strings.TrimSpace(s) }
+
+// ExplainAPI explains a failed Step 2 answer to r; nil for a success. A
+// redirect is a failure: the relay does not follow it.
+func ExplainAPI(a Answer, r APIRequest) *Explanation {
 	if a.Status >= 200 && a.Status < 300 {
 		return nil
+	}
+	if a.ProblemType() == wire.ProblemTargetNotAllowed.URI {
+		return &Explanation{"This path is not part of the environment's API", "The relay forwards Step 2 to the environment's API alone, not to another path of its server: use a path " + apiScope(r.Env) + ".", FixCheckRequest}
 	}
 	if e := ExplainRelay(a); e != nil {
 		return e
@@ -147,7 +210,7 @@ func ExplainAPI(a Answer) *Explanation {
 func explainStatus(a Answer) *Explanation {
 	switch {
 	case a.Status == 429:
-		return &Explanation{"429: too many requests", "The server is slowing you down. Wait " + retryAfter(a) + " before trying again.", FixNone}
+		return &Explanation{"429: too many requests", "The server is slowing you down: it asked to wait " + retryAfter(a) + " before trying again. The button comes back when the wait is over.", FixNone}
 	case a.Status >= 500:
 		return &Explanation{fmt.Sprintf("%d: the server failed", a.Status), "This is on the server's side, not your request's. Try again in a moment; if it keeps happening, tell OctoTable's support the time and the status.", FixNone}
 	case a.Status >= 300 && a.Status < 400:
@@ -204,6 +267,23 @@ func retryAfter(a Answer) string {
 		return fmt.Sprintf("%d seconds", s)
 	}
 	return "a moment"
+}
+
+// RetryAfter is how long a 429 or 503 answer asks to wait before the next
+// request (RFC 9110 §10.2.3), in seconds or until a date, from now; false
+// when it names no wait.
+func (a Answer) RetryAfter(now time.Time) (time.Duration, bool) {
+	if a.Status != 429 && a.Status != 503 {
+		return 0, false
+	}
+	v := strings.TrimSpace(a.Header.Get("retry-after"))
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		return max(at.Sub(now), 0), true
+	}
+	return 0, false
 }
 
 func octotableCode(a Answer) string {

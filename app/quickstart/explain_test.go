@@ -2,6 +2,7 @@ package quickstart_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 
@@ -63,7 +64,7 @@ func TestExplainRelay(t *testing.T) {
 		{
 			name:   "RFC 9458 key problem",
 			answer: problem(400, `{"type":"https://iana.org/assignments/http-problem-types#ohttp-key","title":"Bad Request","status":400,"detail":"the key configuration is not one this gateway holds: fetch /relay/keys again"}`),
-			want:   &want{title: "The relay's keys changed", fix: quickstart.FixReloadKeys, text: []string{"Reload the page to fetch the new keys"}},
+			want:   &want{title: "The relay's keys changed", fix: quickstart.FixReloadKeys, text: []string{"even after the page fetched its keys again", "must share one key"}},
 		},
 		{
 			name:   "target not allowed",
@@ -95,17 +96,17 @@ func TestExplainRelay(t *testing.T) {
 		{
 			name:   "rate limited, seconds",
 			answer: problem(429, `{"type":"urn:octoplay:problem:rate-limited","title":"Too Many Requests","status":429}`, "retry-after", "3"),
-			want:   &want{title: "Too many requests to the relay", fix: quickstart.FixNone, text: []string{"Wait 3 seconds and try again."}},
+			want:   &want{title: "Too many requests to the relay", fix: quickstart.FixNone, text: []string{"The relay asked to wait 3 seconds before the next request."}},
 		},
 		{
 			name:   "rate limited, one second",
 			answer: problem(429, `{"type":"urn:octoplay:problem:rate-limited","title":"Too Many Requests","status":429}`, "retry-after", "1"),
-			want:   &want{title: "Too many requests to the relay", fix: quickstart.FixNone, text: []string{"Wait 1 second and try again."}},
+			want:   &want{title: "Too many requests to the relay", fix: quickstart.FixNone, text: []string{"The relay asked to wait 1 second before the next request."}},
 		},
 		{
 			name:   "rate limited, no Retry-After",
 			answer: problem(429, `{"type":"urn:octoplay:problem:rate-limited","title":"Too Many Requests","status":429}`),
-			want:   &want{title: "Too many requests to the relay", fix: quickstart.FixNone, text: []string{"Wait a moment and try again."}},
+			want:   &want{title: "Too many requests to the relay", fix: quickstart.FixNone, text: []string{"The relay asked to wait a moment before the next request."}},
 		},
 		{
 			name:   "stale date",
@@ -149,6 +150,8 @@ func TestExplainToken(t *testing.T) {
 	asJSON := body
 	asJSON.Encoding = quickstart.EncodingJSON
 	profile := quickstart.TokenRequest{Env: sandboxEnv, Profile: "demo", Auth: quickstart.AuthInBody, Encoding: quickstart.EncodingForm}
+	spaced := body
+	spaced.ClientSecret = "s "
 
 	tests := []struct {
 		name   string
@@ -176,22 +179,50 @@ func TestExplainToken(t *testing.T) {
 			want: &want{title: "invalid_request: the request is missing something", fix: quickstart.FixCheckRequest, text: []string{"says: invalid_request. Send"}},
 		},
 		{
-			name:   "invalid_client after the body: try Basic",
-			answer: oauthAnswer(401, `{"error":"invalid_client","error_description":"unknown client"}`, "www-authenticate", `Basic realm="octotable"`), req: body,
-			want: &want{title: "invalid_client: the client id or secret was not accepted", fix: quickstart.FixOtherAuth, text: []string{
-				"Check the client id and the secret for typos or spaces", "try HTTP Basic.",
+			// The sandbox's words: the fix is the secret, not the other
+			// authentication style, which would fail the same way.
+			name:   "invalid_client, the secret does not match",
+			answer: oauthAnswer(401, `{"error":"invalid_client","error_description":"client_secret does not match this client_id"}`, "www-authenticate", `Basic realm="octotable"`), req: body,
+			want: &want{title: "invalid_client: the secret does not match this client id", fix: quickstart.FixCheckRequest, text: []string{
+				"OctoTable knows the client id, but not with this secret. Check the secret",
 			}},
 		},
 		{
-			name:   "invalid_client after Basic: try the body",
+			name:   "invalid_client, the secret does not match, after Basic",
+			answer: oauthAnswer(401, `{"error":"invalid_client","error_description":"client_secret does not match this client_id (with HTTP Basic, form-encode id and secret before base64, RFC 6749 section 2.3.1)"}`), req: basic,
+			want: &want{title: "invalid_client: the secret does not match this client id", fix: quickstart.FixCheckRequest},
+		},
+		{
+			name:   "invalid_client, the secret does not match and has a space",
+			answer: oauthAnswer(401, `{"error":"invalid_client","error_description":"client_secret does not match this client_id"}`), req: spaced,
+			want: &want{title: "invalid_client: the secret does not match this client id", fix: quickstart.FixCheckRequest, text: []string{
+				"starts or ends with a space: remove it.",
+			}},
+		},
+		{
+			name:   "invalid_client, unknown client id",
+			answer: oauthAnswer(401, `{"error":"invalid_client","error_description":"unknown client_id"}`), req: body,
+			want: &want{title: "invalid_client: this environment does not know the client id", fix: quickstart.FixCheckRequest, text: []string{
+				"Check the client id, and that it belongs to this environment",
+			}},
+		},
+		{
+			name:   "invalid_client about the method after the body: try Basic",
+			answer: oauthAnswer(401, `{"error":"invalid_client","error_description":"client authentication method not supported"}`, "www-authenticate", `Basic realm="octotable"`), req: body,
+			want: &want{title: "invalid_client: the client id or secret was not accepted (401)", fix: quickstart.FixOtherAuth, text: []string{
+				"The token endpoint says: client authentication method not supported. Check the client id and the secret", "try HTTP Basic.",
+			}},
+		},
+		{
+			name:   "invalid_client without a description after Basic: try the body",
 			answer: oauthAnswer(401, `{"error":"invalid_client"}`, "www-authenticate", `Basic realm="octotable"`), req: basic,
-			want: &want{title: "invalid_client: the client id or secret was not accepted", fix: quickstart.FixOtherAuth, text: []string{"try in the body."}},
+			want: &want{title: "invalid_client: the client id or secret was not accepted (401)", fix: quickstart.FixOtherAuth, text: []string{"try in the body."}},
 		},
 		{
 			name:   "invalid_client with a profile",
-			answer: oauthAnswer(401, `{"error":"invalid_client"}`), req: profile,
-			want: &want{title: "invalid_client: the client id or secret was not accepted", fix: quickstart.FixOtherAuth, text: []string{
-				`The server holds the "demo" profile's credentials`, "try HTTP Basic.",
+			answer: oauthAnswer(401, `{"error":"invalid_client","error_description":"client_secret does not match this client_id"}`), req: profile,
+			want: &want{title: "invalid_client: the server profile's credentials were not accepted", fix: quickstart.FixNone, text: []string{
+				`The server holds the "demo" profile's credentials`, "The token endpoint says: client_secret does not match this client_id.",
 			}},
 		},
 		{
@@ -233,7 +264,7 @@ func TestExplainToken(t *testing.T) {
 		{
 			name:   "429 slow_down",
 			answer: oauthAnswer(429, `{"error":"slow_down"}`, "retry-after", "30"), req: body,
-			want: &want{title: "429: too many requests", fix: quickstart.FixNone, text: []string{"Wait 30 seconds before trying again."}},
+			want: &want{title: "429: too many requests", fix: quickstart.FixNone, text: []string{"it asked to wait 30 seconds before trying again.", "The button comes back"}},
 		},
 		{
 			name:   "500",
@@ -339,27 +370,27 @@ func TestExplainAPI(t *testing.T) {
 		{
 			name:   "429 with Retry-After in seconds",
 			answer: answer(429, ``, "retry-after", "120"),
-			want:   &want{title: "429: too many requests", fix: quickstart.FixNone, text: []string{"Wait 120 seconds before trying again."}},
+			want:   &want{title: "429: too many requests", fix: quickstart.FixNone, text: []string{"asked to wait 120 seconds before trying again."}},
 		},
 		{
 			name:   "429 with Retry-After of one second",
 			answer: answer(429, ``, "retry-after", " 1 "),
-			want:   &want{title: "429: too many requests", fix: quickstart.FixNone, text: []string{"Wait 1 second before trying again."}},
+			want:   &want{title: "429: too many requests", fix: quickstart.FixNone, text: []string{"asked to wait 1 second before trying again."}},
 		},
 		{
 			name:   "429 without Retry-After",
 			answer: answer(429, ``),
-			want:   &want{title: "429: too many requests", fix: quickstart.FixNone, text: []string{"Wait a moment before trying again."}},
+			want:   &want{title: "429: too many requests", fix: quickstart.FixNone, text: []string{"asked to wait a moment before trying again."}},
 		},
 		{
 			name:   "429 with Retry-After as a date",
 			answer: answer(429, ``, "retry-after", "Wed, 01 Apr 2026 07:06:00 GMT"),
-			want:   &want{title: "429: too many requests", fix: quickstart.FixNone, text: []string{"Wait a moment before"}},
+			want:   &want{title: "429: too many requests", fix: quickstart.FixNone, text: []string{"asked to wait a moment before"}},
 		},
 		{
 			name:   "429 with a negative Retry-After",
 			answer: answer(429, ``, "retry-after", "-3"),
-			want:   &want{title: "429: too many requests", fix: quickstart.FixNone, text: []string{"Wait a moment before"}},
+			want:   &want{title: "429: too many requests", fix: quickstart.FixNone, text: []string{"asked to wait a moment before"}},
 		},
 		{name: "500", answer: answer(500, ``), want: &want{title: "500: the server failed", fix: quickstart.FixNone, text: []string{"on the server's side"}}},
 		{name: "502", answer: answer(502, ``), want: &want{title: "502: the server failed", fix: quickstart.FixNone, text: []string{"tell OctoTable's support"}}},
@@ -380,9 +411,13 @@ func TestExplainAPI(t *testing.T) {
 			want:   &want{title: "405: the request failed", fix: quickstart.FixNone},
 		},
 		{
-			name:   "relay problem comes first",
-			answer: problem(403, `{"type":"urn:octoplay:problem:target-not-allowed","detail":"the path is not under an API base of environment octotable"}`),
-			want:   &want{title: "The relay refused this target", fix: quickstart.FixCheckRequest, text: []string{"The path is not under an API base of environment octotable."}},
+			// A bare "403 Forbidden" reads like a permissions problem: say
+			// where Step 2 may go instead.
+			name:   "target not allowed: not part of the API",
+			answer: problem(403, `{"type":"urn:octoplay:problem:target-not-allowed","detail":"the path is not under an API base of environment sandbox"}`),
+			want: &want{title: "This path is not part of the environment's API", fix: quickstart.FixCheckRequest, text: []string{
+				"use a path under /api/v2/ or /octotable-pms/api/v2/.",
+			}},
 		},
 		{
 			name:   "relay key problem",
@@ -392,7 +427,7 @@ func TestExplainAPI(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assertExplanation(t, tt.want, quickstart.ExplainAPI(tt.answer))
+			assertExplanation(t, tt.want, quickstart.ExplainAPI(tt.answer, quickstart.APIRequest{Env: sandboxEnv}))
 		})
 	}
 }
@@ -442,7 +477,35 @@ func TestZeroValues(t *testing.T) {
 
 		assert.Nil(t, quickstart.ExplainRelay(answer))
 		assert.NotNil(t, quickstart.ExplainToken(answer, tr), "status 0 is no success")
-		assert.NotNil(t, quickstart.ExplainAPI(answer), "status 0 is no success")
+		assert.NotNil(t, quickstart.ExplainAPI(answer, ar), "status 0 is no success")
+		_, waits := answer.RetryAfter(buildTime)
+		assert.False(t, waits)
+		assert.Empty(t, answer.ProblemType())
+		assert.Empty(t, env.APIPaths())
 		assert.Equal(t, []bhttp.Field(nil), []bhttp.Field(answer.Header))
 	})
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 4, 1, 7, 5, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		answer quickstart.Answer
+		want   time.Duration
+		ok     bool
+	}{
+		{name: "seconds", answer: answer(429, ``, "retry-after", "55"), want: 55 * time.Second, ok: true},
+		{name: "a date", answer: answer(429, ``, "retry-after", "Wed, 01 Apr 2026 07:06:00 GMT"), want: time.Minute, ok: true},
+		{name: "a date gone by", answer: answer(503, ``, "retry-after", "Wed, 01 Apr 2026 07:00:00 GMT"), want: 0, ok: true},
+		{name: "none", answer: answer(429, ``)},
+		{name: "negative", answer: answer(429, ``, "retry-after", "-3")},
+		{name: "not a wait status", answer: answer(200, ``, "retry-after", "55")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := tt.answer.RetryAfter(now)
+			assert.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.want, got)
+		})
+	}
 }

@@ -78,8 +78,8 @@ func (r TokenRequest) params(mask string) [][2]string {
 		return p
 	}
 	secret := r.ClientSecret
-	if mask != "" {
-		secret = mask
+	if mask != "" && secret != "" {
+		secret = mask // an empty secret shows empty: there is nothing to hide
 	}
 	return append(p, [2]string{"client_id", strings.TrimSpace(r.ClientID)}, [2]string{"client_secret", secret})
 }
@@ -127,6 +127,8 @@ func (r TokenRequest) header(mask string) bhttp.Fields {
 		if r.Auth == AuthBasic {
 			h.Add(wire.HeaderClientAuth, string(AuthBasic))
 		}
+	case r.Auth == AuthBasic && mask != "" && r.ClientSecret == "":
+		h.Add("authorization", "Basic (the client id and secret, once both are filled in)")
 	case r.Auth == AuthBasic && mask != "":
 		h.Add("authorization", "Basic "+mask)
 	case r.Auth == AuthBasic:
@@ -152,9 +154,9 @@ func (r TokenRequest) Build(now time.Time) (*bhttp.Request, error) {
 // Preview is the request as HTTP/1.1 text, the secret masked; with a
 // profile, it says the server adds the credentials.
 func (r TokenRequest) Preview() string {
-	u, err := url.Parse(r.Env.TokenURL)
-	if err != nil {
-		return ""
+	u, ok := absoluteURL(r.Env.TokenURL)
+	if !ok {
+		return "" // no environment yet: no request to show
 	}
 	preview := httpText("POST", u, r.header(Masked), r.body(Masked))
 	if r.Profile != "" {

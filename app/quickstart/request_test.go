@@ -319,6 +319,30 @@ func TestTokenRequestPreviewExact(t *testing.T) {
 				`{"grant_type": "client_credentials"}`,
 		},
 		{
+			// Nothing typed yet: the preview shows the secret empty, not
+			// masked as if there were one.
+			name: "sandbox, no secret yet",
+			req:  quickstart.TokenRequest{Env: sandboxEnv, ClientID: "id", Auth: quickstart.AuthInBody, Encoding: quickstart.EncodingForm},
+			want: "POST /sandbox/octotable-auth/api/v2/oauth2/token HTTP/1.1\n" +
+				"Host: 127.0.0.1:8080\n" +
+				"Content-Type: application/x-www-form-urlencoded\n" +
+				"Accept: application/json\n" +
+				"\n" +
+				"grant_type=client_credentials&client_id=id&client_secret=",
+		},
+		{
+			name: "sandbox, Basic with no secret yet",
+			req:  quickstart.TokenRequest{Env: sandboxEnv, ClientID: "id", Auth: quickstart.AuthBasic, Encoding: quickstart.EncodingForm},
+			want: "POST /sandbox/octotable-auth/api/v2/oauth2/token HTTP/1.1\n" +
+				"Host: 127.0.0.1:8080\n" +
+				"Content-Type: application/x-www-form-urlencoded\n" +
+				"Accept: application/json\n" +
+				"Authorization: Basic (the client id and secret, once both are filled in)\n" +
+				"\n" +
+				"grant_type=client_credentials",
+		},
+		{name: "no environment yet: nothing to show", req: quickstart.TokenRequest{Auth: quickstart.AuthInBody, Encoding: quickstart.EncodingForm}, want: ""},
+		{
 			name: "sandbox, profile in the body",
 			req:  quickstart.TokenRequest{Env: sandboxEnv, Profile: "demo", Auth: quickstart.AuthInBody, Encoding: quickstart.EncodingJSON},
 			want: "POST /sandbox/octotable-auth/api/v2/oauth2/token HTTP/1.1\n" +

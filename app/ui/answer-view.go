@@ -37,11 +37,11 @@ func (a *answerView) Render() app.UI {
 	}
 	return app.Div().Class("answer").Body(
 		app.P().ID(a.StatusID).Class("answer-status", class).DataSet("status", a.Answer.Status).Body(
-			app.Strong().Text(fmt.Sprintf("%d %s", a.Answer.Status, http.StatusText(a.Answer.Status))),
+			app.Strong().Text(statusLine(a.Answer.Status)),
 			app.Span().Class("hint").Text(" in "+a.Answer.Duration),
 		),
 		app.If(a.Explanation != nil, func() app.UI {
-			return app.Div().Class("explain").Role("alert").Body(
+			return app.Div().Class("explain").Body(
 				app.Strong().Text(a.Explanation.Title),
 				app.P().Text(a.Explanation.Text),
 				app.If(a.FixLabel != "", func() app.UI {
@@ -53,8 +53,21 @@ func (a *answerView) Render() app.UI {
 			app.Summary().Text("Headers"),
 			app.Pre().Class("wire").Text(a.Answer.Headers),
 		),
-		app.Pre().Class("wire", "answer-body").Aria("label", "Answer body").Text(a.Answer.Body),
+		app.Pre().Class("wire", "answer-body").Aria("label", "Answer body").Text(orNoBody(a.Answer.Body)),
 	)
+}
+
+// statusLine is a status as HTTP/1.1 writes it: "401 Unauthorized".
+func statusLine(status int) string {
+	return fmt.Sprintf("%d %s", status, http.StatusText(status))
+}
+
+// orNoBody says so when an answer has no body, as a HEAD answer never has.
+func orNoBody(body string) string {
+	if body == "" {
+		return "(no body)"
+	}
+	return body
 }
 
 func (a *answerView) onFix(ctx app.Context, e app.Event) {

@@ -16,6 +16,7 @@ type apiStepView struct {
 
 	Env      quickstart.Environment
 	Choices  apiChoices
+	Compact  bool // the snippets start collapsed
 	OnChange func(ctx app.Context, c apiChoices)
 	Snippets []snippetCode
 	StepExchange
@@ -25,21 +26,27 @@ func (s *apiStepView) Render() app.UI {
 	c := s.Choices
 	presets := s.Env.Presets()
 	methods := wire.APIMethods()
-	return app.Section().ID("step2").Class("card", "step").Body(
-		app.H2().Text("Step 2: call the API"),
-		app.P().Text("Send the token in the Authorization header. The path is as OctoTable's docs write it; the environment supplies the origin ("+s.Env.Origin()+")."),
+	chosen := s.preset()
+	origin := s.Env.Origin()
+	if origin == "" {
+		origin = "once the environments are loaded"
+	}
+	return app.Section().ID("step2").Class("card", "step").Aria("labelledby", "step2-title").Body(
+		app.H2().ID("step2-title").TabIndex(-1).Text("Step 2: call the API"),
+		app.P().Text("Send the token in the Authorization header. The path is as OctoTable's docs write it; the environment supplies the origin ("+origin+")."),
 		field("step2-preset", "Example requests",
 			app.Select().ID("step2-preset").OnChange(s.onChoice).Body(
-				app.Option().Value("").Text("Choose an example…"),
+				option("", "Choose an example…", chosen == ""),
 				app.Range(presets).Slice(func(i int) app.UI {
-					return app.Option().Value(presets[i].Path).Text(presets[i].Label + ": " + presets[i].Method + " " + presets[i].Path)
+					pr := presets[i]
+					return option(pr.Path, pr.Label+": "+pr.Method+" "+pr.Path, chosen == pr.Path)
 				}),
 			), ""),
 		app.Div().Class("row").Body(
 			field("step2-method", "Method",
 				app.Select().ID("step2-method").OnChange(s.onChoice).Body(
 					app.Range(methods).Slice(func(i int) app.UI {
-						return app.Option().Value(methods[i]).Selected(methods[i] == c.Method).Text(methods[i])
+						return option(methods[i], methods[i], methods[i] == c.Method)
 					}),
 				), ""),
 			field("step2-path", "Path",
@@ -49,30 +56,41 @@ func (s *apiStepView) Render() app.UI {
 				"Needed by "+wire.PMSBase+" resources. Leave empty for "+wire.APIBase+"."),
 		),
 		s.view("step2", "API request preview", "send", "Send", "Sending…"),
-		newSnippetTabs(snippets.Step2, s.Snippets),
+		newSnippetTabs(snippets.Step2, s.Snippets, !s.Compact),
 	)
+}
+
+// preset is the example request the choices are, "" when they are none:
+// the examples' list shows which, and edited choices are no example.
+func (s *apiStepView) preset() string {
+	for _, pr := range s.Env.Presets() {
+		if s.Choices == s.presetChoices(pr) {
+			return pr.Path
+		}
+	}
+	return ""
+}
+
+// presetChoices are the choices an example fills in: for the sandbox with
+// its one property, which is public, so that its resources answer at once.
+func (s *apiStepView) presetChoices(pr quickstart.Preset) apiChoices {
+	c := apiChoices{Method: pr.Method, Path: pr.Path}
+	if pr.Property && s.Env.Name == wire.SandboxEnvironment {
+		c.Property = wire.SandboxProperty
+	}
+	return c
 }
 
 // onChoice reads the control whose event it is, by its id, and calls back
 // with the choices as the control leaves them.
 func (s *apiStepView) onChoice(ctx app.Context, e app.Event) {
-	src, c := ctx.JSSrc(), s.Choices
-	switch value := src.Get("value").String(); src.Get("id").String() {
-	case "step2-method":
-		c.Method = value
-	case "step2-path":
-		c.Path = value
-	case "step2-property":
-		c.Property = value
-	case "step2-preset":
-		// An example fills the request in; for the sandbox, with its one
-		// property, which is public, so that its resources answer at once.
+	src := ctx.JSSrc()
+	id, value := src.Get("id").String(), src.Get("value").String()
+	c := s.Choices.with(id, value)
+	if id == "step2-preset" {
 		for _, pr := range s.Env.Presets() {
 			if pr.Path == value {
-				c = apiChoices{Method: pr.Method, Path: pr.Path}
-				if pr.Property && s.Env.Name == wire.SandboxEnvironment {
-					c.Property = wire.SandboxProperty
-				}
+				c = s.presetChoices(pr)
 			}
 		}
 	}

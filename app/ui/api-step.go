@@ -24,6 +24,15 @@ type apiChoices struct {
 	Property string // the Property header; empty sends none
 }
 
+// with is c after the control id took value.
+func (c apiChoices) with(id, value string) apiChoices {
+	fields := map[string]*string{"step2-method": &c.Method, "step2-path": &c.Path, "step2-property": &c.Property}
+	if f, ok := fields[id]; ok {
+		*f = value
+	}
+	return c
+}
+
 func (p *playground) apiRequest() quickstart.APIRequest {
 	c := p.step2.choices
 	return quickstart.APIRequest{Env: p.env, Method: c.Method, Path: c.Path, Property: c.Property, Token: p.token.token.AccessToken}
@@ -31,6 +40,7 @@ func (p *playground) apiRequest() quickstart.APIRequest {
 
 func (p *playground) onAPIChoices(ctx app.Context, c apiChoices) {
 	p.step2.choices = c
+	p.syncURL()
 }
 
 // sendAPI sends Step 2 through the relay.
@@ -44,7 +54,8 @@ func (p *playground) sendAPI(ctx app.Context) {
 		build:   func(now time.Time) (*bhttp.Request, error) { return r.Build(now) },
 		method:  r.Method,
 		url:     url,
-		explain: quickstart.ExplainAPI,
+		explain: func(a quickstart.Answer) *quickstart.Explanation { return quickstart.ExplainAPI(a, r) },
+		control: "send",
 	}, p.apiAnswered)
 }
 

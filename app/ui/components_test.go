@@ -14,16 +14,18 @@ func TestStepperShowsEachStepsState(t *testing.T) {
 	page := render(t, &stepper{Step1: "done", Step2: "locked", Current: 2})
 	nav := page.oneByRole(t, "navigation", "Steps")
 
-	step1 := nav.oneByRole(t, "link", "Request an access token")
-	assert.Equal(t, "#step1", step1.attrs["href"])
+	// Buttons, not links: the URL is the page's shared state.
+	step1 := nav.oneByRole(t, "button", "Get a token")
+	assert.Equal(t, "step1", step1.attrs["aria-controls"])
 	assert.NotContains(t, step1.attrs, "aria-current", "not the current step")
 	assert.Contains(t, step1.textContent(), "done")
 
-	step2 := nav.oneByRole(t, "link", "Call the API")
-	assert.Equal(t, "#step2", step2.attrs["href"])
+	step2 := nav.oneByRole(t, "button", "Call the API")
+	assert.Equal(t, "step2", step2.attrs["aria-controls"])
 	assert.Equal(t, "step", step2.attrs["aria-current"])
-	assert.Contains(t, step2.textContent(), "needs a token from Step 1")
+	assert.Contains(t, step2.textContent(), "needs a token")
 	assert.NotContains(t, step2.textContent(), "to do", "a text that must not match")
+	assert.Empty(t, nav.byRole("link", ""))
 
 	items := nav.byRole("listitem", "")
 	require.Len(t, items, 2)
@@ -68,18 +70,19 @@ func TestAnswerViewExplainsAndOffersTheFix(t *testing.T) {
 	assert.Equal(t, "answer-status status-error", status.attrs["class"])
 	assert.Equal(t, "401", status.attrs["data-status"])
 	assert.Equal(t, "401 Unauthorized in 5ms", status.textContent())
-	alert := page.oneByRole(t, "alert", "")
-	assert.Contains(t, alert.textContent(), "401 invalid_token: the token was not accepted")
-	assert.Contains(t, alert.textContent(), "Get a new token.")
-	fix := alert.oneByRole(t, "button", "Request a new token")
+	assert.Empty(t, page.byRole("alert", ""), "the step's one line announces it, not an alert beside it")
+	assert.Contains(t, page.textContent(), "401 invalid_token: the token was not accepted")
+	assert.Contains(t, page.textContent(), "Get a new token.")
+	fix := page.oneByRole(t, "button", "Request a new token")
 	assert.Equal(t, "fix", fix.attrs["id"])
 	assert.Equal(t, "button", fix.attrs["type"])
 	assert.Equal(t, "{}", page.byLabel(t, "Answer body").textContent())
 
 	ok := render(t, &answerView{StatusID: "step1-status", Answer: shownAnswer{Status: 200, Duration: "5ms"}})
 	assert.Equal(t, "answer-status status-ok", ok.byID(t, "step1-status").attrs["class"])
-	assert.Empty(t, ok.byRole("alert", ""), "nothing to explain")
+	assert.NotContains(t, ok.textContent(), "invalid_token", "nothing to explain")
 	assert.Empty(t, ok.byRole("button", ""), "nothing to fix")
+	assert.Equal(t, "(no body)", ok.byLabel(t, "Answer body").textContent(), "a HEAD answer has none")
 }
 
 func TestPageHeaderListsEnvironments(t *testing.T) {
@@ -106,26 +109,49 @@ func TestPageHeaderListsEnvironments(t *testing.T) {
 }
 
 func TestExchangeViewShowsTheRequestThenItsAnswer(t *testing.T) {
-	view := func(ready bool, shown shownExchange) *element {
-		x := StepExchange{Preview: "GET /api/v2/ HTTP/1.1", Ready: ready, Shown: shown}
+	view := func(x StepExchange) *element {
+		x.Preview = "GET /api/v2/ HTTP/1.1"
 		return render(t, x.view("step2", "API request preview", "send", "Send", "Sending…"))
 	}
-	loading := view(false, shownExchange{})
-	assert.Equal(t, "GET /api/v2/ HTTP/1.1", loading.byLabel(t, "API request preview").textContent())
-	assert.Contains(t, loading.byID(t, "send").attrs, "disabled", "nothing to send with before the relay's keys")
+	prerendered := view(StepExchange{Prerendered: true, Unavailable: "Loading the playground…"})
+	assert.Equal(t, "GET /api/v2/ HTTP/1.1", prerendered.byLabel(t, "API request preview").textContent())
+	assert.Contains(t, prerendered.byID(t, "send").attrs, "disabled", "nothing runs behind the button before the wasm does")
 
-	busy := view(true, shownExchange{Busy: true})
+	// The button is never disabled once the page runs: it would throw the
+	// focus to the page's start. It says why it cannot send instead.
+	loading := view(StepExchange{Unavailable: "Connecting to the relay…"})
+	send := loading.byID(t, "send")
+	assert.NotContains(t, send.attrs, "disabled")
+	assert.Equal(t, "true", send.attrs["aria-disabled"])
+	assert.Equal(t, "Connecting to the relay…", loading.byID(t, send.attrs["aria-describedby"]).textContent())
+
+	busy := view(StepExchange{Shown: shownExchange{Busy: true}})
 	assert.Equal(t, "Sending…", busy.byID(t, "send").textContent())
 	assert.Equal(t, "true", busy.byID(t, "send").attrs["aria-busy"])
+	assert.Equal(t, "true", busy.byID(t, "send").attrs["aria-disabled"])
+	assert.NotContains(t, busy.byID(t, "send").attrs, "disabled", "the focus stays on the button while it works")
 
-	failed := view(true, shownExchange{Err: "get a token in Step 1 first"})
-	assert.Equal(t, "get a token in Step 1 first", failed.oneByRole(t, "alert", "").textContent())
+	failed := view(StepExchange{Shown: shownExchange{Err: "get a token in Step 1 first", Summary: "get a token in Step 1 first"}})
+	assert.Equal(t, "get a token in Step 1 first", failed.oneByRole(t, "status", "").textContent(), "announced")
 	assert.False(t, failed.hasID("step2-status"), "no answer")
 
-	answered := view(true, shownExchange{Answer: &shownAnswer{Status: 200, Body: `{"data": []}`}})
+	answered := view(StepExchange{Shown: shownExchange{Answer: &shownAnswer{Status: 200, Body: `{"data": []}`}, Summary: "200 OK in 5ms."}})
 	assert.Equal(t, "Send", answered.byID(t, "send").textContent())
+	assert.Equal(t, "false", answered.byID(t, "send").attrs["aria-disabled"])
 	assert.Equal(t, "200", answered.byID(t, "step2-status").attrs["data-status"])
+	assert.Equal(t, "200 OK in 5ms.", answered.oneByRole(t, "status", "").textContent(), "the outcome in a line")
 	assert.Empty(t, answered.byRole("alert", ""))
+}
+
+// A screen reader hears how an exchange ended in a line: the status and
+// what went wrong, never the body.
+func TestExchangeSummary(t *testing.T) {
+	explained := shownExchange{Answer: &shownAnswer{Status: 401, Duration: "12ms", Body: `{"secret": "x"}`},
+		Explanation: &quickstart.Explanation{Title: "invalid_client: the secret does not match this client id"}}
+	assert.Equal(t, "401 Unauthorized in 12ms. invalid_client: the secret does not match this client id.", summary(explained))
+	assert.Equal(t, "200 OK in 3ms.", summary(shownExchange{Answer: &shownAnswer{Status: 200, Duration: "3ms"}}))
+	assert.Equal(t, "enter your client id", summary(shownExchange{Err: "enter your client id"}))
+	assert.Empty(t, summary(shownExchange{Busy: true, Answer: &shownAnswer{Status: 200}}), "nothing while it works")
 }
 
 func TestStepStates(t *testing.T) {
@@ -187,4 +213,52 @@ func TestTickMarksExpiry(t *testing.T) {
 	p.tick(now.Add(2 * time.Second))
 	assert.Equal(t, tokenExpired, p.token.state)
 	assert.Equal(t, "tok", p.token.token.AccessToken, "an expired token stays until renewed or forgotten")
+}
+
+// go-app prerenders a boolean attribute set to false as checked="false" or
+// selected="false", which HTML reads as set: the page before the wasm runs
+// showed every choice chosen. Only what is chosen carries one.
+func TestTheFirstPaintShowsTheChoicesThePageStartsWith(t *testing.T) {
+	env := quickstart.Environment{Name: "sandbox", TokenURL: "http://127.0.0.1:8080/sandbox/octotable-auth/api/v2/oauth2/token",
+		APIBases: []string{"http://127.0.0.1:8080/sandbox/api/v2/", "http://127.0.0.1:8080/sandbox/octotable-pms/api/v2/"}}
+	step1 := render(t, &tokenStepView{Env: env, Choices: tokenChoices{Auth: quickstart.AuthInBody, Encoding: quickstart.EncodingForm}})
+	assert.NotContains(t, step1.byID(t, "remember-id").attrs, "checked")
+	selected := func(page *element, id string) []string {
+		var values []string
+		for _, o := range page.byID(t, id).byRole("option", "") {
+			if _, ok := o.attrs["selected"]; ok {
+				values = append(values, o.attrs["value"])
+			}
+		}
+		return values
+	}
+	assert.Equal(t, []string{"body"}, selected(step1, "auth-style"))
+	assert.Equal(t, []string{"form"}, selected(step1, "encoding"))
+	assert.Len(t, step1.all(func(e *element) bool { return e.tag == "details" && e.attrs["open"] == "true" }), 2, "the explanation and the snippets are open")
+
+	step2 := render(t, &apiStepView{Env: env, Choices: apiChoices{Method: "GET", Path: "/api/v2/"}})
+	assert.Equal(t, []string{"GET"}, selected(step2, "step2-method"))
+	assert.Equal(t, []string{"/api/v2/"}, selected(step2, "step2-preset"), "the request is the quickstart's example")
+
+	// Edited, the request is no example any more.
+	edited := render(t, &apiStepView{Env: env, Choices: apiChoices{Method: "GET", Path: "/octotable-pms/api/v2/rooms/201", Property: "1001"}})
+	assert.Equal(t, []string{""}, selected(edited, "step2-preset"))
+
+	embedded := render(t, &tokenStepView{Env: env, Choices: tokenChoices{Remember: true}, Compact: true})
+	assert.Equal(t, "true", embedded.byID(t, "remember-id").attrs["checked"])
+	assert.Empty(t, embedded.all(func(e *element) bool { _, open := e.attrs["open"]; return e.tag == "details" && open }),
+		"in the docs' frame the explanation and the snippets start collapsed")
+}
+
+// White space around a pasted id or secret is flagged before sending; the
+// view knows of the secret only that it has some.
+func TestSpacesAroundTheCredentialsAreFlagged(t *testing.T) {
+	clean := render(t, &tokenStepView{Choices: tokenChoices{ClientID: "id"}})
+	assert.Empty(t, clean.byID(t, "client-id-warning").textContent())
+	assert.Empty(t, clean.byID(t, "client-secret-warning").textContent())
+
+	spaced := render(t, &tokenStepView{Choices: tokenChoices{ClientID: " id"}, SecretSpaced: true})
+	assert.Contains(t, spaced.byID(t, "client-id-warning").textContent(), "starts or ends with a space")
+	assert.Contains(t, spaced.byID(t, "client-secret-warning").textContent(), "starts or ends with a space")
+	assert.Equal(t, "client-secret-warning", spaced.byID(t, "client-secret").attrs["aria-describedby"])
 }

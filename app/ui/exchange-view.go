@@ -13,16 +13,23 @@ type shownExchange struct {
 	Answer      *shownAnswer // nil until one came
 	Explanation *quickstart.Explanation
 	FixLabel    string
+	Summary     string // the outcome in a line, for a screen reader
 }
 
 // StepExchange is what a step's view gets for its exchange, and hands on
 // to exchangeView: the same for both steps.
 type StepExchange struct {
 	Preview string // the request as it goes, the secret and the token masked
-	Ready   bool   // the relay's keys are in
-	Shown   shownExchange
-	OnSend  func(ctx app.Context)
-	OnFix   func(ctx app.Context)
+	// Unavailable says why the request cannot be sent now (the relay's
+	// keys not in yet, no token, a wait the server asked for); "" when it
+	// can.
+	Unavailable string
+	// Prerendered is the page the server sends: nothing runs behind the
+	// button until the wasm does.
+	Prerendered bool
+	Shown       shownExchange
+	OnSend      func(ctx app.Context)
+	OnFix       func(ctx app.Context)
 }
 
 // view is the exchange's view for a step, its ids prefixed with step.
@@ -32,7 +39,10 @@ func (x StepExchange) view(step, previewLabel, buttonID, idle, working string) *
 
 // exchangeView is what both steps show around their request: the request
 // as it goes to OctoTable, the button that sends it, and then the answer
-// or what went wrong.
+// or what went wrong. The button is never disabled, which would throw the
+// focus to the page's start: while it cannot send, it says so
+// (aria-disabled, aria-busy) and the reason is beside it; the outcome is
+// announced in a line.
 type exchangeView struct {
 	app.Compo
 
@@ -49,25 +59,39 @@ func (x *exchangeView) Render() app.UI {
 	if x.Shown.Busy {
 		text = x.Working
 	}
+	preview := x.Preview
+	if preview == "" {
+		preview = "The request shows here once the environments are loaded."
+	}
+	reasonID := x.Step + "-unavailable"
+	button := app.Button().ID(x.ButtonID).Type("button").Class("primary").
+		Aria("busy", x.Shown.Busy).Aria("disabled", x.blocked()).Aria("describedby", reasonID).Text(text).OnClick(x.onSend)
+	if x.Prerendered {
+		button = button.Disabled(true)
+	}
 	return app.Div().Class("exchange").Body(
 		app.H3().Text("What goes to OctoTable"),
-		app.Pre().ID(x.Step+"-preview").Class("wire").Aria("label", x.PreviewLabel).Text(x.Preview),
-		app.Button().ID(x.ButtonID).Type("button").Class("primary").Disabled(x.Shown.Busy || !x.Ready).
-			Aria("busy", x.Shown.Busy).Text(text).OnClick(x.onSend),
-		app.Div().Aria("live", "polite").Body(
-			app.If(x.Shown.Err != "", func() app.UI { return app.P().Class("error").Role("alert").Text(x.Shown.Err) }),
-			app.If(x.Shown.Answer != nil, func() app.UI {
-				return &answerView{
-					StatusID: x.Step + "-status", Answer: *x.Shown.Answer,
-					Explanation: x.Shown.Explanation, FixLabel: x.Shown.FixLabel, OnFix: x.OnFix,
-				}
-			}),
+		app.Pre().ID(x.Step+"-preview").Class("wire").Aria("label", x.PreviewLabel).Text(preview),
+		app.Div().Class("send-row").Body(
+			button,
+			app.Span().ID(reasonID).Class("hint").Text(x.Unavailable),
 		),
+		app.P().ID(x.Step+"-outcome").Class("sr-only").Role("status").Text(x.Shown.Summary),
+		app.If(x.Shown.Err != "", func() app.UI { return app.P().Class("error").Text(x.Shown.Err) }),
+		app.If(x.Shown.Answer != nil, func() app.UI {
+			return &answerView{
+				StatusID: x.Step + "-status", Answer: *x.Shown.Answer,
+				Explanation: x.Shown.Explanation, FixLabel: x.Shown.FixLabel, OnFix: x.OnFix,
+			}
+		}),
 	)
 }
 
+// blocked says whether a click would send nothing.
+func (x *exchangeView) blocked() bool { return x.Shown.Busy || x.Unavailable != "" }
+
 func (x *exchangeView) onSend(ctx app.Context, e app.Event) {
-	if x.OnSend != nil {
+	if x.OnSend != nil && !x.blocked() {
 		x.OnSend(ctx)
 	}
 }

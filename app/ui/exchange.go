@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -11,51 +12,67 @@ import (
 
 // exchange is one step's request and its answer, as far as the step shows
 // them: whether it is on its way, the answer (its Duration is the round
-// trip) and what it means, or what stopped it. Both steps have one, and
-// send is the one path that fills it.
+// trip) and what it means, or what stopped it, and until when the server
+// asked to wait. Both steps have one, and send is the one path that fills it.
 type exchange struct {
 	busy    bool
 	answer  *quickstart.Answer
 	explain *quickstart.Explanation
 	err     string
+	waitEnd time.Time // the end of a wait a 429 asked for (Retry-After)
 }
 
 // clear forgets the answer and what went wrong.
-func (x *exchange) clear() { x.answer, x.explain, x.err = nil, nil, "" }
+func (x *exchange) clear() { x.answer, x.explain, x.err, x.waitEnd = nil, nil, "", time.Time{} }
+
+// sendTimeout bounds a request's round trip, the keys fetched again and
+// the request sent once more included: the relay gives the upstream 20 s,
+// and a fetch the browser never settles (a stalled link) must not leave a
+// step busy for good.
+const sendTimeout = 50 * time.Second
 
 // outgoing is a request a step sends: how it is built, what the history
-// shows of it, and how its answer is explained.
+// shows of it, how its answer is explained, and the control that sends it,
+// which keeps the focus.
 type outgoing struct {
 	build   func(now time.Time) (*bhttp.Request, error)
 	method  string
 	url     string
 	explain func(quickstart.Answer) *quickstart.Explanation
+	control string
 }
 
 // send is the way every request of the page goes, one at a time per
 // exchange: built, sealed and posted to the relay and its answer opened
 // (relayClient.send), explained, recorded in the history, then handed to
 // done on the UI goroutine; done gets nil when the request could not be
-// relayed. A request that cannot be built says why in x and goes nowhere.
+// relayed. A request that cannot be built says why in x, in place of what
+// the step showed before, and goes nowhere.
 func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Answer)) {
 	if x.busy || p.relay == nil {
 		return
 	}
 	req, err := out.build(time.Now())
 	if err != nil {
+		x.clear()
 		x.err = err.Error()
 		return
 	}
 	p.used()
+	// The last answer stays, marked busy, until this one replaces it: the
+	// step does not jump, nor does the focus on its fix button.
 	x.busy, x.err = true, ""
 	relay, ctx := p.relay, p.ctx
 	ctx.Async(func() {
-		a, err := relay.send(ctx, req)
+		sending, cancel := context.WithTimeout(ctx, sendTimeout)
+		defer cancel()
+		a, err := relay.send(sending, req)
 		ctx.Dispatch(func(ctx app.Context) {
+			x.clear()
 			x.busy = false
 			entry := historyEntry{Method: out.method, URL: out.url, At: time.Now().Format("15:04:05")}
+			keepFocus(ctx, out.control)
 			if err != nil {
-				x.clear()
 				x.err = "The request could not be relayed: " + err.Error() + ". Check your connection and try again."
 				entry.Failure = "not relayed"
 				p.record(entry)
@@ -63,10 +80,29 @@ func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Ans
 				return
 			}
 			x.answer, x.explain = &a, out.explain(a)
+			if wait, ok := a.RetryAfter(time.Now()); ok {
+				x.waitEnd = time.Now().Add(wait)
+			}
 			entry.Status, entry.Duration = a.Status, a.Duration.Round(time.Millisecond).String()
 			p.record(entry)
 			done(&a)
 		})
+	})
+}
+
+// keepFocus gives the focus back to the control that sent a request when
+// the answer took it away (a fix button that went with the explanation):
+// a keyboard or a screen reader stays where the person was.
+func keepFocus(ctx app.Context, id string) {
+	ctx.Defer(func(app.Context) {
+		doc := app.Window().Get("document")
+		active := doc.Get("activeElement")
+		if active.Truthy() && !active.Equal(doc.Get("body")) {
+			return
+		}
+		if el := app.Window().GetElementByID(id); el.Truthy() {
+			el.Call("focus")
+		}
 	})
 }
 
@@ -80,10 +116,17 @@ func (p *playground) record(h historyEntry) {
 	}
 }
 
+// waiting is how long the server asked this exchange to wait still.
+func (x *exchange) waiting(now time.Time) time.Duration {
+	return max(x.waitEnd.Sub(now), 0)
+}
+
 // stepExchange is what a step's view gets of its exchange: the request's
-// preview, the answer's body with the token masked, the label of the fix
-// its explanation offers, and the callbacks that send and fix.
-func (p *playground) stepExchange(x *exchange, preview string, onSend, onFix func(ctx app.Context)) StepExchange {
+// preview, why it cannot be sent now (unavailable, or a wait the server
+// asked for), the answer's body with the token masked, the label of the
+// fix its explanation offers, what to announce, and the callbacks that
+// send and fix.
+func (p *playground) stepExchange(x *exchange, preview, unavailable string, onSend, onFix func(ctx app.Context)) StepExchange {
 	s := shownExchange{Busy: x.busy, Err: x.err, Explanation: x.explain, FixLabel: fixLabel(x.explain, p.step1.choices.Auth)}
 	if a := x.answer; a != nil {
 		s.Answer = &shownAnswer{
@@ -91,56 +134,29 @@ func (p *playground) stepExchange(x *exchange, preview string, onSend, onFix fun
 			Duration: a.Duration.Round(time.Millisecond).String(),
 		}
 	}
-	return StepExchange{Preview: preview, Ready: p.status == loadReady, Shown: s, OnSend: onSend, OnFix: onFix}
+	s.Summary = summary(s)
+	switch {
+	case unavailable != "":
+	case x.waiting(p.now) > 0:
+		unavailable = "The server asked to wait: you can send again in " + quickstart.Countdown(x.waitEnd, p.now) + "."
+	}
+	return StepExchange{Preview: preview, Unavailable: unavailable, Prerendered: !p.mounted, Shown: s, OnSend: onSend, OnFix: onFix}
 }
 
-// fixLabel names the one-click fix an explanation offers; the other
-// authentication style is the other one than auth.
-func fixLabel(e *quickstart.Explanation, auth quickstart.AuthStyle) string {
-	if e == nil {
+// summary is what a screen reader hears of an exchange once it ends: the
+// status, and what went wrong in a line; never the body.
+func summary(s shownExchange) string {
+	switch {
+	case s.Busy:
+		return ""
+	case s.Err != "":
+		return s.Err
+	case s.Answer == nil:
 		return ""
 	}
-	switch e.Fix {
-	case quickstart.FixUseForm:
-		return "Switch to form encoding and retry"
-	case quickstart.FixOtherAuth:
-		if auth == quickstart.AuthBasic {
-			return "Use authentication in the body"
-		}
-		return "Use HTTP Basic authentication"
-	case quickstart.FixNewToken:
-		return "Request a new token"
-	case quickstart.FixReloadKeys:
-		return "Reload the relay's keys"
+	line := statusLine(s.Answer.Status) + " in " + s.Answer.Duration + "."
+	if s.Explanation != nil {
+		line += " " + s.Explanation.Title + "."
 	}
-	return ""
+	return line
 }
-
-// applyFix does what fixLabel promised. Switching the authentication
-// style does not resend: the person decides to send the secret again.
-func (p *playground) applyFix(ctx app.Context, e *quickstart.Explanation) {
-	if e == nil {
-		return
-	}
-	switch e.Fix {
-	case quickstart.FixUseForm:
-		p.step1.choices.Encoding = quickstart.EncodingForm
-		p.requestToken(ctx)
-	case quickstart.FixOtherAuth:
-		if p.step1.choices.Auth == quickstart.AuthBasic {
-			p.step1.choices.Auth = quickstart.AuthInBody
-		} else {
-			p.step1.choices.Auth = quickstart.AuthBasic
-		}
-		p.step1.explain = nil
-	case quickstart.FixNewToken:
-		p.requestToken(ctx)
-		ctx.ScrollTo("step1")
-	case quickstart.FixReloadKeys:
-		p.status = loadNever
-		p.load()
-	}
-}
-
-func (p *playground) onFix1(ctx app.Context) { p.applyFix(ctx, p.step1.explain) }
-func (p *playground) onFix2(ctx app.Context) { p.applyFix(ctx, p.step2.explain) }

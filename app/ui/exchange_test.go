@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/assert"
@@ -13,6 +14,7 @@ import (
 	"octoplay/app/quickstart"
 	"octoplay/internal/bhttp"
 	"octoplay/internal/ohttp"
+	"octoplay/internal/wire"
 )
 
 // contextHolder gives a playground the context it sends on, as its own
@@ -31,25 +33,45 @@ func (h *contextHolder) Render() app.UI              { return app.Div() }
 type upstreamFunc func(req *bhttp.Request) (*bhttp.Response, error)
 
 // sending is a playground whose relay is a gateway in the test, sealing
-// and opening as the real one, with answers from up.
+// and opening as the real one, with answers from up. restart gives the
+// gateway new keys, as a restarted server has.
 type sending struct {
-	p      *playground
-	engine app.TestEngine
-	mu     sync.Mutex
-	sent   []*bhttp.Request
+	p         *playground
+	engine    app.TestEngine
+	mu        sync.Mutex
+	gw        *ohttp.Gateway // opens the sealed requests
+	published *ohttp.Gateway // whose keys the page fetches: gw, but for a misconfigured cluster
+	sent      []*bhttp.Request
+	posts     int // sealed requests the gateway got, opened or not
+	keys      int // times the page fetched the keys
+}
+
+// newGateway is a gateway with one key of its own.
+func newGateway(t *testing.T, keyID uint8) *ohttp.Gateway {
+	t.Helper()
+	key, err := ohttp.GenerateKey(keyID, ohttp.KEMX25519)
+	require.NoError(t, err)
+	gw, err := ohttp.NewGateway(key)
+	require.NoError(t, err)
+	return gw
 }
 
 func newSending(t *testing.T, up upstreamFunc) *sending {
 	t.Helper()
-	key, err := ohttp.GenerateKey(1, ohttp.KEMX25519)
-	require.NoError(t, err)
-	gw, err := ohttp.NewGateway(key)
-	require.NoError(t, err)
-	configs, err := ohttp.ParseKeyConfigs(gw.KeyConfigs())
-	require.NoError(t, err)
-	s := &sending{}
-	client, err := ohttp.NewClient(configs, func(_ context.Context, sealed []byte) ([]byte, error) {
+	s := &sending{gw: newGateway(t, 1)}
+	s.published = s.gw
+	transport := func(_ context.Context, sealed []byte) ([]byte, error) {
+		s.mu.Lock()
+		gw := s.gw
+		s.posts++
+		s.mu.Unlock()
 		opened, err := gw.OpenRequest(sealed)
+		if errors.Is(err, ohttp.ErrUnknownKey) {
+			// What the relay answers before opening (RFC 9458 §6.4).
+			a := quickstart.Answer{Status: 400, Body: []byte(`{"type":"` + wire.ProblemKey.URI + `","status":400}`)}
+			a.Header.Add("content-type", "application/problem+json")
+			return nil, &relayError{answer: a}
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -69,11 +91,24 @@ func newSending(t *testing.T, up upstreamFunc) *sending {
 			return nil, err
 		}
 		return opened.SealResponse(plain)
-	})
+	}
+	fetchKeys := func(context.Context) (*ohttp.Client, error) {
+		s.mu.Lock()
+		gw := s.published
+		s.keys++
+		s.mu.Unlock()
+		configs, err := ohttp.ParseKeyConfigs(gw.KeyConfigs())
+		if err != nil {
+			return nil, err
+		}
+		return ohttp.NewClient(configs, transport)
+	}
+	client, err := fetchKeys(context.Background())
 	require.NoError(t, err)
+	s.keys = 0
 	env := quickstart.Environment{Name: "sandbox", TokenURL: "http://127.0.0.1:8080/sandbox/octotable-auth/api/v2/oauth2/token",
 		APIBases: []string{"http://127.0.0.1:8080/sandbox/api/v2/"}}
-	s.p = &playground{relay: &relayClient{client: client}, env: env, envs: []quickstart.Environment{env}, status: loadReady,
+	s.p = &playground{relay: &relayClient{client: client, fetchKeys: fetchKeys}, env: env, envs: []quickstart.Environment{env}, status: loadReady,
 		step1: tokenStep{choices: tokenChoices{ClientID: "id", Auth: quickstart.AuthInBody, Encoding: quickstart.EncodingForm}},
 		step2: apiStep{choices: apiChoices{Method: "GET", Path: "/api/v2/"}},
 		token: heldToken{state: tokenNone}, secret: "s3cret"}
@@ -81,6 +116,21 @@ func newSending(t *testing.T, up upstreamFunc) *sending {
 	require.NoError(t, s.engine.Load(&contextHolder{p: s.p}))
 	s.engine.ConsumeAll()
 	return s
+}
+
+// restart gives the gateway a key of another id, as a server restarted
+// without a shared key has: the page's keys are no longer held.
+func (s *sending) restart(t *testing.T, keyID uint8) {
+	gw := newGateway(t, keyID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gw, s.published = gw, gw
+}
+
+func (s *sending) counts() (posts, keys int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.posts, s.keys
 }
 
 func (s *sending) requests() int {
@@ -176,4 +226,137 @@ func TestAStepThatCannotBeBuiltSaysWhy(t *testing.T) {
 	assert.Equal(t, "enter your client secret", p.step1.err)
 	assert.Zero(t, s.requests())
 	assert.Empty(t, p.history)
+}
+
+func tokenAnswer(req *bhttp.Request) (*bhttp.Response, error) {
+	if req.Method == "POST" {
+		return jsonAnswer(200, `{"access_token": "tok", "expires_in": 60, "type": "Bearer"}`), nil
+	}
+	return jsonAnswer(200, `{"success": true}`), nil
+}
+
+// A restarted relay no longer holds the page's key: the page fetches the
+// keys again and sends once more by itself (RFC 9458 §6.4), so the person
+// gets the upstream's answer with no click.
+func TestARestartedRelaysNewKeysAreFetchedAndTheRequestSentAgain(t *testing.T) {
+	s := newSending(t, tokenAnswer)
+	p := s.p
+	s.restart(t, 2)
+	p.requestToken(p.ctx)
+	s.engine.ConsumeAll()
+	require.NotNil(t, p.step1.answer)
+	assert.Equal(t, 200, p.step1.answer.Status, string(p.step1.answer.Body))
+	assert.Equal(t, tokenValid, p.token.state)
+	posts, keys := s.counts()
+	assert.Equal(t, 2, posts, "refused, then sent again")
+	assert.Equal(t, 1, keys, "the keys fetched once")
+	assert.Equal(t, 1, s.requests(), "the upstream got it once")
+	require.Len(t, p.history, 1, "one request in the person's eyes")
+
+	// With the keys in, the next request goes at once.
+	p.sendAPI(p.ctx)
+	s.engine.ConsumeAll()
+	posts, keys = s.counts()
+	assert.Equal(t, 3, posts)
+	assert.Equal(t, 1, keys)
+}
+
+// When fetching the keys again does not help (instances behind one name
+// that do not share a key), the page sends once more, not forever, stays
+// usable, and says what is left to do; its fix sends again.
+func TestKeysThatStayRefusedAreSentAgainOnceAndExplained(t *testing.T) {
+	s := newSending(t, tokenAnswer)
+	p := s.p
+	p.mounted = true
+	old := s.gw
+	s.restart(t, 2)
+	s.published = old // another instance's keys
+	p.requestToken(p.ctx)
+	s.engine.ConsumeAll()
+	require.NotNil(t, p.step1.answer)
+	assert.Equal(t, 400, p.step1.answer.Status)
+	require.NotNil(t, p.step1.explain)
+	assert.Equal(t, quickstart.FixReloadKeys, p.step1.explain.Fix)
+	posts, keys := s.counts()
+	assert.Equal(t, 2, posts)
+	assert.Equal(t, 1, keys)
+	assert.Zero(t, s.requests())
+	assert.Equal(t, loadReady, p.status, "the page never goes back to loading")
+	assert.Empty(t, p.unavailable(), "and its buttons still send")
+
+	s.published = s.gw // the cluster agrees again
+	p.onFix1(p.ctx)
+	s.engine.ConsumeAll()
+	require.NotNil(t, p.step1.answer)
+	assert.Equal(t, 200, p.step1.answer.Status)
+	assert.Equal(t, tokenValid, p.token.state)
+}
+
+// Step 2's fix for an expired token renews it where the person is and
+// sends Step 2 again: its answer stays until the new one replaces it.
+func TestTheExpiredTokenFixRenewsAndSendsStep2Again(t *testing.T) {
+	calls := 0
+	s := newSending(t, func(req *bhttp.Request) (*bhttp.Response, error) {
+		if req.Method == "POST" {
+			return jsonAnswer(200, `{"access_token": "new", "expires_in": 60, "type": "Bearer"}`), nil
+		}
+		calls++
+		if req.Header.Get("authorization") != "Bearer new" {
+			return jsonAnswer(401, `{"success": false}`, "www-authenticate", `Bearer error="invalid_token"`), nil
+		}
+		return jsonAnswer(200, `{"success": true}`), nil
+	})
+	p := s.p
+	p.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "old"}}
+	p.sendAPI(p.ctx)
+	s.engine.ConsumeAll()
+	require.NotNil(t, p.step2.explain)
+	require.Equal(t, quickstart.FixNewToken, p.step2.explain.Fix)
+
+	p.onFix2(p.ctx)
+	assert.NotNil(t, p.step2.answer, "Step 2's answer stays while the token is renewed")
+	s.engine.ConsumeAll()
+	assert.Equal(t, "new", p.token.token.AccessToken)
+	require.NotNil(t, p.step2.answer)
+	assert.Equal(t, 200, p.step2.answer.Status, "Step 2 sent again with the new token")
+	assert.Nil(t, p.step2.explain)
+	assert.Equal(t, 2, calls)
+	assert.Equal(t, 2, p.focus)
+}
+
+// What a step showed of its last request goes with the next attempt: an
+// error that stops a request does not sit above the previous answer.
+func TestANewAttemptClearsTheLastAnswer(t *testing.T) {
+	s := newSending(t, func(*bhttp.Request) (*bhttp.Response, error) {
+		return jsonAnswer(429, `{"error": "slow_down"}`, "retry-after", "55"), nil
+	})
+	p := s.p
+	p.requestToken(p.ctx)
+	s.engine.ConsumeAll()
+	require.NotNil(t, p.step1.answer)
+	p.step1.choices.ClientID = ""
+	p.requestToken(p.ctx)
+	assert.Equal(t, "enter your client id", p.step1.err)
+	assert.Nil(t, p.step1.answer, "the 429 is not left beside the new error")
+	assert.Nil(t, p.step1.explain)
+}
+
+// A 429 counts down beside the button, which sends again once the wait is
+// over.
+func TestARateLimitedAnswerCountsDownAndFreesTheButton(t *testing.T) {
+	s := newSending(t, func(*bhttp.Request) (*bhttp.Response, error) {
+		return jsonAnswer(429, `{"error": "slow_down"}`, "retry-after", "55"), nil
+	})
+	p := s.p
+	p.mounted = true
+	p.requestToken(p.ctx)
+	s.engine.ConsumeAll()
+	p.now = time.Now()
+	x := p.stepExchange(&p.step1.exchange, "", p.unavailable(), nil, nil)
+	assert.Contains(t, x.Unavailable, "you can send again in 0:5")
+	assert.True(t, p.tick(p.now.Add(time.Second)), "the countdown moves")
+	assert.Contains(t, p.stepExchange(&p.step1.exchange, "", p.unavailable(), nil, nil).Unavailable, "0:54")
+	assert.True(t, p.tick(p.now.Add(55*time.Second)), "the end of the wait shows")
+	assert.Empty(t, p.stepExchange(&p.step1.exchange, "", p.unavailable(), nil, nil).Unavailable, "the button sends again")
+	assert.False(t, p.tick(p.now.Add(time.Second)), "then nothing moves")
 }

@@ -36,7 +36,10 @@ func fetchBytes(ctx context.Context, method, url, contentType string, body []byt
 	case <-ctx.Done():
 		// The callbacks stay: the aborted promise still calls one of them.
 		abort.Call("abort")
-		return fetched{}, errors.Join(fmt.Errorf("fetch %s: cancelled", url), ctx.Err())
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return fetched{}, fmt.Errorf("fetch %s: no answer in time: %w", url, ctx.Err())
+		}
+		return fetched{}, fmt.Errorf("fetch %s: cancelled: %w", url, ctx.Err())
 	}
 }
 

@@ -32,7 +32,7 @@ func (h *historyList) Render() app.UI {
 		app.If(len(h.Entries) == 0, func() app.UI {
 			return app.P().Class("hint").Text("None yet. Each request you send is listed here, without secrets.")
 		}).Else(func() app.UI {
-			return app.Table().Class("history").Body(
+			return app.Div().Class("table-scroll").Body(app.Table().Class("history").Body(
 				app.THead().Body(app.Tr().Body(
 					app.Th().Scope("col").Text("Time"), app.Th().Scope("col").Text("Method"),
 					app.Th().Scope("col").Text("URL"), app.Th().Scope("col").Text("Status"), app.Th().Scope("col").Text("Took"),
@@ -48,7 +48,7 @@ func (h *historyList) Render() app.UI {
 						app.Td().Text(status), app.Td().Text(e.Duration),
 					)
 				})),
-			)
+			))
 		}),
 	)
 }

@@ -1,13 +1,14 @@
 package ui
 
 import (
+	"context"
+	"net/url"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"octoplay/app/quickstart"
 	"octoplay/app/snippets"
-	"octoplay/internal/wire"
 )
 
 // idleWipe is how long the secret and the token stay in memory without use.
@@ -23,6 +24,11 @@ const (
 	loadReady
 )
 
+// loadTimeout bounds loading the relay's keys and environments: a fetch the
+// browser never settles (a body stalled on a throttled link) would keep the
+// page connecting for good, and load refuses to start twice.
+const loadTimeout = 20 * time.Second
+
 // rememberKey is where the client id is kept when, and only when, the
 // person ticks "remember". Never the secret, never the token.
 const rememberKey = "octoplay.client_id"
@@ -35,10 +41,11 @@ type playground struct {
 	app.Compo
 
 	mounted bool
-	embed   bool
-	wantEnv string
-	focus   int // the step in focus: 1, or 2 once there is a token or a deep link says so
+	asked   pageLink // what the URL the page was opened with asked for
+	notice  string   // what of it the page cannot do, and the choices it has
+	focus   int      // the step in focus: 1, or 2 once there is a token or a link says so
 	ctx     app.Context
+	early   earlyInput // the prerendered controls, until the mount takes what they hold
 
 	status  loadStatus
 	loadErr string
@@ -56,37 +63,53 @@ type playground struct {
 	now     time.Time
 }
 
-// OnNav reads the deep link: ?env=sandbox&step=2&embed=1. Anything else in
-// the URL, a credential included, is never read. It also runs while the
-// server prerenders, so it does nothing that needs a browser.
+// OnInit keeps the prerendered form controls before go-app replaces them.
+func (p *playground) OnInit() {
+	p.early = keepEarlyInput()
+}
+
+// OnNav reads the link (pageLink). It also runs while the server
+// prerenders, so the first paint shows the choices the page starts with,
+// and it does nothing that needs a browser.
 func (p *playground) OnNav(ctx app.Context) {
-	q := ctx.Page().URL().Query()
-	p.wantEnv = q.Get("env")
-	p.focus = 1
-	if q.Get("step") == "2" {
+	p.follow(ctx.Page().URL())
+}
+
+// follow reads the link in u: the environment, the step, the choices of
+// both requests and the layout. Nothing else in the URL, a credential above
+// all, is ever read. Its choices become the page's the first time only: a
+// later navigation keeps what the person chose and the token they have.
+func (p *playground) follow(u *url.URL) {
+	l := parseLink(u.Query())
+	p.asked, p.focus = l, 1
+	if l.Step == 2 {
 		p.focus = 2
 	}
-	p.embed = q.Get("embed") == "1"
 	if p.step1.choices.Auth == "" {
-		// First visit only: a later navigation (a link to #step2) keeps
-		// what the person chose and the token they have.
-		// OnMount may have put the remembered client id in already.
-		p.step1.choices.Auth, p.step1.choices.Encoding = quickstart.AuthInBody, quickstart.EncodingForm
-		p.step2.choices = apiChoices{Method: "GET", Path: wire.APIBase}
+		p.step1.choices = tokenChoices{Source: l.Profile, Auth: l.Auth, Encoding: l.Encoding}
+		p.step2.choices = apiChoices{Method: l.Method, Path: l.Path, Property: l.Property}
 		p.token.state = tokenNone
 	}
 }
 
-// OnMount starts what needs a browser: the remembered client id, the
-// relay, and the clock of the countdown and the idle wipe. Its context is
-// the one every request of the page is sent and answered on, as the
-// playground stays mounted whichever view asked.
+// OnMount starts what needs a browser: the address bar cleaned of what a
+// link must not hold, the remembered client id and what was typed before
+// the wasm ran, the relay, the clock of the countdowns and the idle wipe,
+// and in a frame, the height reports. Its context is the one every request
+// of the page is sent and answered on, as the playground stays mounted
+// whichever view asked.
 func (p *playground) OnMount(ctx app.Context) {
 	p.mounted, p.ctx = true, ctx
 	p.now = time.Now()
+	p.follow(ctx.Page().URL()) // in a browser, OnNav comes after OnMount
+	p.syncURL()
 	var remembered string
 	if ctx.LocalStorage().Get(rememberKey, &remembered) == nil && remembered != "" {
 		p.step1.choices.ClientID, p.step1.choices.Remember = remembered, true
+	}
+	p.takeEarlyInput(ctx)
+	if p.asked.Embed {
+		reportHeight()
 	}
 	p.load()
 	ctx.Async(func() {
@@ -107,25 +130,30 @@ func (p *playground) OnMount(ctx app.Context) {
 	})
 }
 
-// load fetches the relay's keys and environments, once at a time.
+// load fetches the relay's keys and environments, once at a time. The
+// keys are fetched again by the relay client when the relay refuses them,
+// so the page loads them once.
 func (p *playground) load() {
-	if p.status == loadLoading {
+	if p.status == loadLoading || p.status == loadReady {
 		return
 	}
 	p.status, p.loadErr = loadLoading, ""
 	ctx := p.ctx
 	ctx.Async(func() {
-		relay, envs, err := loadRelay(ctx)
+		loading, cancel := context.WithTimeout(ctx, loadTimeout)
+		defer cancel()
+		relay, envs, err := loadRelay(loading)
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				p.status, p.loadErr = loadFailed, err.Error()
 				return
 			}
 			p.relay, p.envs, p.status = relay, envs, loadReady
-			p.selectEnv(p.wantEnv)
+			p.selectEnv(p.asked.Env)
+			p.notice = linkNotice(p.asked, p.envs, p.env)
 			if p.focus == 2 {
-				// A deep link to Step 2: show it once the page is whole;
-				// Step 1 stays a scroll away.
+				// A link to Step 2: show it once the page is whole; Step 1
+				// stays a scroll away.
 				ctx.ScrollTo("step2")
 			}
 		})
@@ -133,7 +161,7 @@ func (p *playground) load() {
 }
 
 // selectEnv switches environment; the token of another environment is no
-// use here, so it goes.
+// use here, so it goes, with both steps' answers.
 func (p *playground) selectEnv(name string) {
 	p.env = p.envs[0]
 	for _, e := range p.envs {
@@ -145,16 +173,19 @@ func (p *playground) selectEnv(name string) {
 		p.step1.choices.Source = ""
 	}
 	p.dropToken()
+	p.step1.clear()
+	p.syncURL()
 }
 
-// tick moves the countdown and wipes what was left unused too long.
-// It says whether the page shows anything new: without a token there is
-// no countdown, and re-rendering the whole page each second would only
-// spend a phone's battery.
+// tick moves the countdowns and wipes what was left unused too long. It
+// says whether the page shows anything new: without a token or a wait
+// there is nothing to count down, and re-rendering the whole page each
+// second would only spend a phone's battery.
 func (p *playground) tick(now time.Time) bool {
+	waited := p.step1.waiting(p.now) > 0 || p.step2.waiting(p.now) > 0
 	p.now = now
 	held := p.token.token.AccessToken != ""
-	changed := held // the countdown moves
+	changed := held || waited // a countdown moves, or a wait ended
 	if p.token.state == tokenValid && p.token.token.Expired(now) {
 		p.token.state = tokenExpired
 	}
@@ -190,33 +221,38 @@ func clearSecretInput() {
 }
 
 func (p *playground) Render() app.UI {
-	class := "page"
-	if p.embed {
-		class += " embed"
+	embed := p.asked.Embed
+	class := []string{"page"}
+	if embed {
+		class = append(class, "embed")
+	}
+	if p.asked.Theme != "" {
+		class = append(class, "theme-"+p.asked.Theme)
 	}
 	state1, state2 := p.stepStates()
-	return app.Div().Class(class).Body(
-		app.If(!p.embed, func() app.UI {
+	return app.Div().Class(class...).Body(
+		app.If(!embed, func() app.UI {
 			return &pageHeader{Envs: p.envs, Selected: p.env.Name, OnSelect: p.onSelectEnv}
 		}),
 		app.Main().ID("playground").DataSet("mounted", p.mounted).Body(
-			app.If(p.embed, func() app.UI {
+			app.If(embed, func() app.UI {
 				return &pageHeader{Envs: p.envs, Selected: p.env.Name, OnSelect: p.onSelectEnv, Compact: true}
 			}),
 			p.renderStatus(),
-			&stepper{Step1: state1, Step2: state2, Current: p.focus},
+			&stepper{Step1: state1, Step2: state2, Current: p.focus, OnGo: p.onGoToStep},
 			&tokenStepView{
-				Env: p.env, Choices: p.step1.choices, OnChange: p.onTokenChoices, OnSecret: p.onSecret,
+				Env: p.env, Choices: p.step1.choices, SecretSpaced: quickstart.SpaceAround(p.secret), Compact: embed,
+				OnChange: p.onTokenChoices, OnSecret: p.onSecret,
 				Snippets:     p.snippetCodes(snippets.Step1),
-				StepExchange: p.stepExchange(&p.step1.exchange, p.tokenRequest().Preview(), p.requestToken, p.onFix1),
+				StepExchange: p.stepExchange(&p.step1.exchange, p.tokenRequest().Preview(), p.unavailable(), p.requestToken, p.onFix1),
 			},
 			p.renderToken(),
 			&apiStepView{
-				Env: p.env, Choices: p.step2.choices, OnChange: p.onAPIChoices,
+				Env: p.env, Choices: p.step2.choices, Compact: embed, OnChange: p.onAPIChoices,
 				Snippets:     p.snippetCodes(snippets.Step2),
-				StepExchange: p.stepExchange(&p.step2.exchange, p.apiRequest().Preview(), p.sendAPI, p.onFix2),
+				StepExchange: p.stepExchange(&p.step2.exchange, p.apiRequest().Preview(), p.unavailableWithoutToken(), p.sendAPI, p.onFix2),
 			},
-			app.If(!p.embed, func() app.UI { return &historyList{Entries: p.history} }),
+			app.If(!embed, func() app.UI { return &historyList{Entries: p.history} }),
 			app.P().Class("forget").Body(
 				app.Button().ID("forget").Type("button").Text("Forget secret and token").OnClick(p.onForget),
 				app.Span().Class("hint").Text(" Both are kept only in this tab's memory and wiped after 15 minutes without use."),
@@ -225,18 +261,44 @@ func (p *playground) Render() app.UI {
 	)
 }
 
+// unavailable says why nothing can be sent yet: "" once the relay's keys
+// are in.
+func (p *playground) unavailable() string {
+	switch {
+	case !p.mounted:
+		return "Loading the playground…"
+	case p.status == loadFailed:
+		return "The relay could not be reached: see above."
+	case p.status != loadReady:
+		return "Connecting to the relay…"
+	}
+	return ""
+}
+
+// unavailableWithoutToken is unavailable, and for Step 2 a token to send.
+func (p *playground) unavailableWithoutToken() string {
+	if why := p.unavailable(); why != "" {
+		return why
+	}
+	if p.token.token.AccessToken == "" {
+		return "Get a token in Step 1 first."
+	}
+	return ""
+}
+
 func (p *playground) renderStatus() app.UI {
-	switch p.status {
-	case loadFailed:
+	switch {
+	case p.status == loadFailed:
 		return app.Div().Class("alert").Role("alert").Body(
 			app.Text("The relay could not be reached: "+p.loadErr+". "),
 			app.Button().Type("button").Text("Try again").OnClick(func(ctx app.Context, e app.Event) { p.load() }),
 		)
-	case loadReady:
+	case p.notice != "":
+		return app.P().ID("link-notice").Class("alert").Role("alert").Text(p.notice)
+	case p.status == loadReady:
 		return nil
-	default:
-		return app.P().Class("hint").Aria("live", "polite").Text("Connecting to the relay…")
 	}
+	return app.P().Class("hint").Aria("live", "polite").Text(p.unavailable())
 }
 
 // stepStates are the stepper's states of Step 1 and Step 2.
@@ -269,6 +331,21 @@ func (p *playground) stepStates() (step1, step2 string) {
 
 func (p *playground) onSelectEnv(ctx app.Context, name string) {
 	p.selectEnv(name)
+	p.notice = ""
+}
+
+// onGoToStep brings a step into view and the focus to its heading, where
+// a screen reader reads on from.
+func (p *playground) onGoToStep(ctx app.Context, step int) {
+	p.focus = step
+	p.syncURL()
+	id := "step1-title"
+	if step == 2 {
+		id = "step2-title"
+	}
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Call("focus")
+	}
 }
 
 func (p *playground) onForget(ctx app.Context, e app.Event) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -17,7 +18,11 @@ import (
 // relayClient seals requests in the browser to the relay's key and opens
 // its answers: the secret and the token only ever travel sealed.
 type relayClient struct {
-	client *ohttp.Client
+	mu     sync.Mutex
+	client *ohttp.Client // sealed to the keys fetched last
+	// fetchKeys makes a client for the relay's key configurations as the
+	// relay publishes them now: fetchRelayKeys in the browser.
+	fetchKeys func(ctx context.Context) (*ohttp.Client, error)
 	// clockOffset is the gateway's clock less this device's, in
 	// nanoseconds, learnt from a stale-date answer (RFC 9458 §6.5).
 	clockOffset atomic.Int64
@@ -36,20 +41,9 @@ func (e *relayError) Error() string {
 
 // loadRelay fetches the key configurations and the environments.
 func loadRelay(ctx context.Context) (*relayClient, []quickstart.Environment, error) {
-	keys, err := fetchBytes(ctx, "GET", wire.RelayKeysPath, "", nil)
+	c, err := fetchRelayKeys(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load relay keys: %w", err)
-	}
-	if keys.Status != 200 || keys.ContentType != ohttp.MediaTypeKeys {
-		return nil, nil, fmt.Errorf("load relay keys: the server answered %d", keys.Status)
-	}
-	configs, err := ohttp.ParseKeyConfigs(keys.Body)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load relay keys: %w", err)
-	}
-	c, err := ohttp.NewClient(configs, sendSealed)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load relay keys: %w", err)
+		return nil, nil, err
 	}
 	list, err := fetchBytes(ctx, "GET", wire.RelayEnvironmentsPath, "", nil)
 	if err != nil {
@@ -62,7 +56,28 @@ func loadRelay(ctx context.Context) (*relayClient, []quickstart.Environment, err
 	if err != nil {
 		return nil, nil, fmt.Errorf("load environments: %w", err)
 	}
-	return &relayClient{client: c}, envs, nil
+	return &relayClient{client: c, fetchKeys: fetchRelayKeys}, envs, nil
+}
+
+// fetchRelayKeys fetches the relay's key configurations (RFC 9458 §3) and
+// makes a client that seals to the first one it supports.
+func fetchRelayKeys(ctx context.Context) (*ohttp.Client, error) {
+	keys, err := fetchBytes(ctx, "GET", wire.RelayKeysPath, "", nil)
+	if err != nil {
+		return nil, fmt.Errorf("load relay keys: %w", err)
+	}
+	if keys.Status != 200 || keys.ContentType != ohttp.MediaTypeKeys {
+		return nil, fmt.Errorf("load relay keys: the server answered %d", keys.Status)
+	}
+	configs, err := ohttp.ParseKeyConfigs(keys.Body)
+	if err != nil {
+		return nil, fmt.Errorf("load relay keys: %w", err)
+	}
+	c, err := ohttp.NewClient(configs, sendSealed)
+	if err != nil {
+		return nil, fmt.Errorf("load relay keys: %w", err)
+	}
+	return c, nil
 }
 
 // sendSealed is the ohttp.Transport: POST the sealed bytes to the relay.
@@ -89,10 +104,10 @@ func sendSealed(ctx context.Context, sealed []byte) ([]byte, error) {
 func (r *relayClient) send(ctx context.Context, req *bhttp.Request) (quickstart.Answer, error) {
 	start := time.Now()
 	r.date(req)
-	res, err := r.client.Do(ctx, req)
+	res, err := r.sealAgainOnNewKeys(ctx, req)
 	if err == nil && r.fixable(res) {
 		r.date(req)
-		res, err = r.client.Do(ctx, req)
+		res, err = r.sealAgainOnNewKeys(ctx, req)
 	}
 	if err != nil {
 		var re *relayError
@@ -129,4 +144,50 @@ func (r *relayClient) fixable(res *bhttp.Response) bool {
 		return true
 	}
 	return false
+}
+
+// sealAgainOnNewKeys seals req, sends it and opens the answer. A gateway
+// that no longer holds the key it was sealed to (restarted, or rotated
+// past the grace period) refuses it before opening it, with RFC 9458
+// §6.4's key problem: nothing reached the upstream, so the keys are
+// fetched again and req goes once more, sealed afresh. When that cannot
+// help, the refusal is what comes back.
+func (r *relayClient) sealAgainOnNewKeys(ctx context.Context, req *bhttp.Request) (*bhttp.Response, error) {
+	res, err := r.sealer().Do(ctx, req)
+	if !keyRefused(err) {
+		return res, err
+	}
+	if r.reloadKeys(ctx) != nil {
+		return res, err
+	}
+	return r.sealer().Do(ctx, req)
+}
+
+// sealer is the client for the keys fetched last.
+func (r *relayClient) sealer() *ohttp.Client {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.client
+}
+
+// reloadKeys fetches the relay's key configurations again.
+func (r *relayClient) reloadKeys(ctx context.Context) error {
+	if r.fetchKeys == nil {
+		return errors.New("reload relay keys: no way to fetch them")
+	}
+	c, err := r.fetchKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("reload relay keys: %w", err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.client = c
+	return nil
+}
+
+// keyRefused says whether err is the relay's RFC 9458 §6.4 key problem:
+// the plain 400 answer to a sealed request it could not open.
+func keyRefused(err error) bool {
+	var re *relayError
+	return errors.As(err, &re) && re.answer.ProblemType() == wire.ProblemKey.URI
 }

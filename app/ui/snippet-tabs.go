@@ -26,15 +26,17 @@ type snippetTabs struct {
 	Snippets   []snippetCode
 	Variables  []string // what the snippets read from the environment
 	ExportLine string   // a shell line that sets them
+	Open       bool     // shown at first; in the docs' frame they start collapsed
 
-	selected string // the language shown; "" shows the first
-	copied   string // the language whose snippet was just copied
+	selected   string // the language shown; "" shows the first
+	copiedLang string // the language whose Copy was just pressed
+	copied     string // and what came of it
 }
 
 func (s *snippetTabs) Render() app.UI {
 	active := s.active()
-	return app.Div().Class("snippets").Body(
-		app.H3().ID(s.Step+"-code-title").Text("Take it home: the same request in code"),
+	return disclosure(app.Details().Class("snippets"), s.Open).Body(
+		app.Summary().Body(app.H3().ID(s.Step+"-code-title").Text("Take it home: the same request in code")),
 		app.P().Class("hint", "export-line").Body(
 			app.Text("The code reads "+strings.Join(s.Variables, " and ")+" from the environment, never a value typed here. Set them first: "),
 			app.Code().Text(s.ExportLine),
@@ -58,7 +60,7 @@ func (s *snippetTabs) Render() app.UI {
 			}
 			return app.Div().ID(s.panelID(sn.Lang)).Class(class).Role("tabpanel").Aria("labelledby", s.tabID(sn.Lang)).Body(
 				app.Div().Class("snippet-actions").Body(
-					app.Span().Class("hint").Aria("live", "polite").Text(copiedText(s.copied == sn.Lang)),
+					app.Span().Class("hint").Aria("live", "polite").Text(s.copiedFor(sn.Lang)),
 					app.Button().Type("button").Class("copy-snippet").DataSet("lang", sn.Lang).
 						Aria("label", "Copy the "+sn.Title+" code").Text("Copy").OnClick(s.onCopy),
 				),
@@ -93,15 +95,16 @@ func tabIndex(selected bool) int {
 	return -1
 }
 
-func copiedText(copied bool) string {
-	if copied {
-		return "Copied."
+// copiedFor is the feedback of the language's Copy, if it was pressed last.
+func (s *snippetTabs) copiedFor(lang string) string {
+	if lang != s.copiedLang {
+		return ""
 	}
-	return ""
+	return s.copied
 }
 
 func (s *snippetTabs) onTab(ctx app.Context, e app.Event) {
-	s.selected, s.copied = ctx.JSSrc().Get("dataset").Get("lang").String(), ""
+	s.selected, s.copiedLang = ctx.JSSrc().Get("dataset").Get("lang").String(), ""
 }
 
 // onTabKey moves between tabs with the arrows, Home and End, and takes the
@@ -127,7 +130,7 @@ func (s *snippetTabs) onTabKey(ctx app.Context, e app.Event) {
 		return
 	}
 	e.PreventDefault()
-	s.selected, s.copied = s.Snippets[at].Lang, ""
+	s.selected, s.copiedLang = s.Snippets[at].Lang, ""
 	if tab := app.Window().GetElementByID(s.tabID(s.selected)); tab.Truthy() {
 		tab.Call("focus")
 	}
@@ -137,20 +140,17 @@ func (s *snippetTabs) onTabKey(ctx app.Context, e app.Event) {
 func (s *snippetTabs) onCopy(ctx app.Context, e app.Event) {
 	lang := ctx.JSSrc().Get("dataset").Get("lang").String()
 	for _, sn := range s.Snippets {
-		if sn.Lang != lang {
-			continue
-		}
-		if clip := app.Window().Get("navigator").Get("clipboard"); clip.Truthy() {
-			clip.Call("writeText", sn.Code)
-			s.copied = lang
+		if sn.Lang == lang {
+			s.copiedLang, s.copied = lang, ""
+			copyText(ctx, sn.Code, func(feedback string) { s.copied = feedback })
 		}
 	}
 }
 
 // newSnippetTabs is a step's tabs, with the variables its snippets read
-// and the line that sets them.
-func newSnippetTabs(step snippets.Step, codes []snippetCode) *snippetTabs {
-	return &snippetTabs{Step: step.String(), Snippets: codes, Variables: snippets.Variables(step), ExportLine: snippets.ExportLine(step)}
+// and the line that sets them, shown at first when open.
+func newSnippetTabs(step snippets.Step, codes []snippetCode, open bool) *snippetTabs {
+	return &snippetTabs{Step: step.String(), Snippets: codes, Variables: snippets.Variables(step), ExportLine: snippets.ExportLine(step), Open: open}
 }
 
 // snippetCodes are a step's snippets, made from the playground's choices
@@ -161,7 +161,10 @@ func (p *playground) snippetCodes(step snippets.Step) []snippetCode {
 	var codes []snippetCode
 	for _, lang := range snippets.Languages() {
 		code, err := snippets.Generate(step, lang, opts)
-		if err != nil {
+		switch {
+		case p.env.Name == "":
+			code = "The code shows here once the environments are loaded."
+		case err != nil:
 			code = "No code yet: " + strings.TrimPrefix(err.Error(), "snippets: ") + "."
 		}
 		codes = append(codes, snippetCode{Lang: string(lang), Title: lang.Title(), Code: code})

@@ -26,6 +26,23 @@ type tokenChoices struct {
 	Encoding quickstart.Encoding
 }
 
+// with is c after the control id took value (or, a checkbox, checked).
+func (c tokenChoices) with(id, value string, checked bool) tokenChoices {
+	switch id {
+	case "source":
+		c.Source = value
+	case "client-id":
+		c.ClientID = value
+	case "remember-id":
+		c.Remember = checked
+	case "auth-style":
+		c.Auth = quickstart.AuthStyle(value)
+	case "encoding":
+		c.Encoding = quickstart.Encoding(value)
+	}
+	return c
+}
+
 func (p *playground) tokenRequest() quickstart.TokenRequest {
 	c := p.step1.choices
 	return quickstart.TokenRequest{
@@ -48,6 +65,7 @@ func (p *playground) onTokenChoices(ctx app.Context, c tokenChoices) {
 	case !c.Remember && was.Remember:
 		ctx.LocalStorage().Del(rememberKey)
 	}
+	p.syncURL()
 }
 
 // onSecret takes the secret as it is typed: the password field is read,
@@ -58,20 +76,38 @@ func (p *playground) onSecret(ctx app.Context, secret string) {
 }
 
 // requestToken sends Step 1 through the relay.
-func (p *playground) requestToken(ctx app.Context) {
+func (p *playground) requestToken(ctx app.Context) { p.sendTokenRequest(nil) }
+
+// renewToken gets a new token for Step 2 and then calls resend with it,
+// where the person is: Step 2's answer stays until resend replaces it.
+func (p *playground) renewToken(ctx app.Context, resend func(ctx app.Context)) {
+	p.sendTokenRequest(resend)
+}
+
+func (p *playground) sendTokenRequest(then func(ctx app.Context)) {
 	r := p.tokenRequest()
 	p.send(&p.step1.exchange, outgoing{
 		build:   func(now time.Time) (*bhttp.Request, error) { return r.Build(now) },
 		method:  "POST",
 		url:     r.Env.TokenURL,
 		explain: func(a quickstart.Answer) *quickstart.Explanation { return quickstart.ExplainToken(a, r) },
-	}, p.tokenAnswered)
+		control: "request-token",
+	}, func(a *quickstart.Answer) {
+		p.tokenAnswered(a, then == nil)
+		if then != nil && p.token.state == tokenValid {
+			then(p.ctx)
+		}
+	})
 }
 
 // tokenAnswered keeps the token a successful answer brings; whatever the
-// answer, the previous token and Step 2's answer go.
-func (p *playground) tokenAnswered(a *quickstart.Answer) {
-	p.dropToken()
+// answer, the previous token goes, and Step 2's answer, which it obtained,
+// unless Step 2 is about to be sent again.
+func (p *playground) tokenAnswered(a *quickstart.Answer, dropStep2 bool) {
+	p.token = heldToken{state: tokenNone}
+	if dropStep2 {
+		p.step2.clear()
+	}
 	if a == nil || p.step1.explain != nil {
 		p.token.state = tokenError
 		return
@@ -84,4 +120,5 @@ func (p *playground) tokenAnswered(a *quickstart.Answer) {
 	p.token.token, p.token.state, p.focus = tok, tokenValid, 2
 	p.now = time.Now() // the countdown starts from the arrival, not the last tick
 	p.used()
+	p.syncURL()
 }

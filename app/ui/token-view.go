@@ -20,6 +20,7 @@ type heldToken struct {
 	token    quickstart.Token
 	state    string // one of the token states
 	revealed bool   // shown in clear rather than masked
+	copied   string // what came of the last Copy
 }
 
 // statusText says what the state means for the person.
@@ -73,6 +74,7 @@ func (p *playground) renderToken() app.UI {
 					app.Code().ID("token-value").Class("token").Text(value),
 					app.Button().ID("reveal-token").Type("button").Aria("pressed", p.token.revealed).Text(showHide(p.token.revealed)).OnClick(p.onReveal),
 					app.Button().ID("copy-token").Type("button").Text("Copy").OnClick(p.onCopy),
+					app.Span().ID("copy-token-feedback").Class("hint").Aria("live", "polite").Text(p.token.copied),
 				),
 				app.If(isJWT, func() app.UI {
 					return app.Div().Class("jwt").Body(
@@ -99,9 +101,13 @@ func (p *playground) onReveal(ctx app.Context, e app.Event) {
 // onCopy puts the token on the clipboard: the person asked for it, and the
 // clipboard is not storage the page keeps.
 func (p *playground) onCopy(ctx app.Context, e app.Event) {
-	if clip := app.Window().Get("navigator").Get("clipboard"); clip.Truthy() {
-		clip.Call("writeText", p.token.token.AccessToken)
-	}
+	held := p.token.token.AccessToken
+	p.token.copied = ""
+	copyText(ctx, held, func(feedback string) {
+		if p.token.token.AccessToken == held {
+			p.token.copied = feedback
+		}
+	})
 	p.used()
 }
 

@@ -84,3 +84,14 @@ const (
 	// resources under PMSBase want in the Property header.
 	SandboxProperty = "1001"
 )
+
+// The embed: a page of the docs that frames the playground (?embed=1).
+const (
+	// MetaFrameAncestors names the meta element of the page that lists,
+	// space-separated, the origins allowed to frame it (the CSP's
+	// frame-ancestors): the only origins the playground posts its height to.
+	MetaFrameAncestors = "octoplay-frame-ancestors"
+	// ResizeMessage is the type of the message the framed playground posts
+	// to its parent with its content's height: {"type", "height"}.
+	ResizeMessage = "octoplay:resize"
+)

@@ -144,7 +144,13 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	rec := httptest.NewRecorder()
 	t.h.ServeHTTP(rec, req)
-	return rec.Result(), nil
+	res := rec.Result()
+	if req.Method == http.MethodHead {
+		// An HTTP server sends no body with a HEAD answer, whatever its
+		// handler wrote (RFC 9110 §9.3.2): the recorder keeps it all.
+		res.Body = http.NoBody
+	}
+	return res, nil
 }
 
 // NewHandlerTransport returns a RoundTripper that serves requests with h,

@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// earlyInput are the prerendered page's form controls. The server's page
+// shows them long before the wasm runs (seconds on a slow link), and go-app
+// replaces every prerendered element with its own when the playground
+// mounts: what a person typed there would be wiped. The playground keeps
+// the old controls from before the replacement (OnInit) and takes what was
+// typed into them once it runs (OnMount).
+type earlyInput []app.Value
+
+// earlyControls are the ids of the controls the prerendered page offers.
+var earlyControls = []string{
+	"client-id", "client-secret", "remember-id", "auth-style", "encoding",
+	"step2-method", "step2-path", "step2-property",
+}
+
+// keepEarlyInput finds the prerendered controls; nil outside a browser.
+func keepEarlyInput() earlyInput {
+	if app.IsServer {
+		return nil
+	}
+	var kept earlyInput
+	for _, id := range earlyControls {
+		if el := app.Window().GetElementByID(id); el.Truthy() {
+			kept = append(kept, el)
+		}
+	}
+	return kept
+}
+
+// edited says whether a person changed the control from what the page
+// came with.
+func edited(el app.Value) bool {
+	switch {
+	case el.Get("type").String() == "checkbox":
+		return el.Get("checked").Bool() != el.Get("defaultChecked").Bool()
+	case el.Get("tagName").String() == "SELECT":
+		options := el.Get("options")
+		for i := 0; i < options.Length(); i++ {
+			if o := options.Index(i); o.Get("defaultSelected").Bool() {
+				return !o.Get("selected").Bool()
+			}
+		}
+		return el.Get("selectedIndex").Int() > 0
+	default:
+		return el.Get("value").String() != el.Get("defaultValue").String()
+	}
+}
+
+// takeEarlyInput makes what was typed before the wasm ran the page's
+// choices. The secret goes into memory as onSecret would take it, and from
+// the old field to the new one inside the browser; the old field is then
+// emptied.
+func (p *playground) takeEarlyInput(ctx app.Context) {
+	c1, c2 := p.step1.choices, p.step2.choices
+	for _, el := range p.early {
+		if !edited(el) {
+			continue
+		}
+		id := el.Get("id").String()
+		switch id {
+		case "client-secret":
+			p.onSecret(ctx, el.Get("value").String())
+			if field := app.Window().GetElementByID(id); field.Truthy() {
+				field.Set("value", el.Get("value"))
+			}
+			el.Set("value", "")
+		default:
+			value, checked := el.Get("value").String(), el.Get("checked").Truthy()
+			c1, c2 = c1.with(id, value, checked), c2.with(id, value)
+		}
+	}
+	p.early = nil
+	p.onTokenChoices(ctx, c1)
+	p.onAPIChoices(ctx, c2)
+}

@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"octoplay/app/quickstart"
+)
+
+// fixLabel names the one-click fix an explanation offers; the other
+// authentication style is the other one than auth.
+func fixLabel(e *quickstart.Explanation, auth quickstart.AuthStyle) string {
+	if e == nil {
+		return ""
+	}
+	switch e.Fix {
+	case quickstart.FixUseForm:
+		return "Switch to form encoding and retry"
+	case quickstart.FixOtherAuth:
+		if auth == quickstart.AuthBasic {
+			return "Use authentication in the body"
+		}
+		return "Use HTTP Basic authentication"
+	case quickstart.FixNewToken:
+		return "Request a new token and send again"
+	case quickstart.FixReloadKeys:
+		return "Fetch the relay's keys and send again"
+	}
+	return ""
+}
+
+// applyFix does what fixLabel promised for the step whose exchange is x
+// and whose request resend sends; the page stays where it is. Switching
+// the authentication style does not resend: the person decides to send
+// the secret again.
+func (p *playground) applyFix(ctx app.Context, x *exchange, resend func(ctx app.Context)) {
+	if x.explain == nil {
+		return
+	}
+	switch x.explain.Fix {
+	case quickstart.FixUseForm:
+		c := p.step1.choices
+		c.Encoding = quickstart.EncodingForm
+		p.onTokenChoices(ctx, c)
+		p.requestToken(ctx)
+	case quickstart.FixOtherAuth:
+		c := p.step1.choices
+		c.Auth = quickstart.AuthBasic
+		if c.Auth == p.step1.choices.Auth {
+			c.Auth = quickstart.AuthInBody
+		}
+		p.onTokenChoices(ctx, c)
+		p.step1.explain = nil
+	case quickstart.FixNewToken:
+		// Step 2's answer stays until the call sent again replaces it.
+		p.renewToken(ctx, resend)
+	case quickstart.FixReloadKeys:
+		// Sending fetches the keys again when the relay refuses the ones
+		// the page has.
+		resend(ctx)
+	}
+}
+
+func (p *playground) onFix1(ctx app.Context) { p.applyFix(ctx, &p.step1.exchange, p.requestToken) }
+func (p *playground) onFix2(ctx app.Context) { p.applyFix(ctx, &p.step2.exchange, p.sendAPI) }

@@ -1,0 +1,148 @@
+//go:build !js
+
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// firstPaint corrects what go-app writes into the page it prerenders that
+// is not so, for the page a visitor sees before the wasm runs (seconds on
+// a slow link, for good when the wasm is blocked) and the one crawlers and
+// link previews read:
+//   - go-app writes an attribute whose value is "true" bare, which ARIA
+//     reads as empty: aria-selected, aria-pressed and the rest get "true";
+//   - og:url and og:image come out as "https://" and "https:///…" without
+//     a Domain: they get absolute URLs under publicURL, or go when there
+//     is none;
+//   - <meta name="author"> comes out empty: it goes.
+//
+// Only text/html answers are read; go-app's scripts, manifest and worker
+// pass as they are.
+func firstPaint(publicURL string, next http.Handler) http.Handler {
+	publicURL = strings.TrimRight(publicURL, "/")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page := &pageBuffer{ResponseWriter: w}
+		next.ServeHTTP(page, r)
+		if !page.html {
+			return
+		}
+		fixed := correctPage(page.buf.Bytes(), publicURL, r.URL.Path)
+		w.Header().Set("Content-Length", strconv.Itoa(len(fixed)))
+		w.WriteHeader(page.status)
+		w.Write(fixed)
+	})
+}
+
+// pageBuffer keeps an HTML answer to correct it; any other passes through.
+type pageBuffer struct {
+	http.ResponseWriter
+	decided, html bool
+	status        int
+	buf           bytes.Buffer
+}
+
+func (p *pageBuffer) decide(status int) {
+	if p.decided {
+		return
+	}
+	p.decided, p.status = true, status
+	p.html = status == http.StatusOK && strings.HasPrefix(p.Header().Get("Content-Type"), "text/html")
+}
+
+func (p *pageBuffer) WriteHeader(status int) {
+	p.decide(status)
+	if !p.html {
+		p.ResponseWriter.WriteHeader(status)
+	}
+}
+
+func (p *pageBuffer) Write(b []byte) (int, error) {
+	p.decide(http.StatusOK)
+	if p.html {
+		return p.buf.Write(b)
+	}
+	return p.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection underneath.
+func (p *pageBuffer) Unwrap() http.ResponseWriter { return p.ResponseWriter }
+
+// correctPage rewrites the start tags firstPaint names and copies
+// everything else byte for byte.
+func correctPage(page []byte, publicURL, path string) []byte {
+	z := html.NewTokenizer(bytes.NewReader(page))
+	var out bytes.Buffer
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return out.Bytes() // io.EOF: go-app's page is whole
+		}
+		raw := bytes.Clone(z.Raw())
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			out.Write(raw)
+			continue
+		}
+		tok := z.Token()
+		switch keep, changed := correctTag(&tok, publicURL, path); {
+		case !keep:
+		case changed:
+			out.WriteString(tok.String())
+		default:
+			out.Write(raw)
+		}
+	}
+}
+
+// correctTag corrects one start tag in place: keep is false for a tag to
+// leave out, changed true when it differs from what go-app wrote.
+func correctTag(tok *html.Token, publicURL, path string) (keep, changed bool) {
+	attr := func(key string) string {
+		for _, a := range tok.Attr {
+			if a.Key == key {
+				return a.Val
+			}
+		}
+		return ""
+	}
+	if tok.Data == "meta" {
+		switch {
+		case attr("name") == "author" && attr("content") == "":
+			return false, true
+		case attr("property") == "og:url":
+			return absolute(tok, publicURL, path)
+		case attr("property") == "og:image":
+			u, err := url.Parse(attr("content"))
+			if err != nil {
+				return false, true
+			}
+			return absolute(tok, publicURL, u.Path)
+		}
+	}
+	for i, a := range tok.Attr {
+		if strings.HasPrefix(a.Key, "aria-") && a.Val == "" {
+			tok.Attr[i].Val, changed = "true", true
+		}
+	}
+	return true, changed
+}
+
+// absolute sets a meta's content to publicURL and path, or leaves the meta
+// out when there is no public URL to name.
+func absolute(tok *html.Token, publicURL, path string) (keep, changed bool) {
+	if publicURL == "" {
+		return false, true
+	}
+	for i, a := range tok.Attr {
+		if a.Key == "content" {
+			tok.Attr[i].Val = publicURL + path
+		}
+	}
+	return true, true
+}

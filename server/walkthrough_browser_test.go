@@ -1,0 +1,435 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/ohttp"
+	"octoplay/internal/testkit"
+	"octoplay/web"
+)
+
+// The walkthrough as its users stumbled through it: a newcomer with the
+// sandbox's credentials, a presenter with links, the docs that frame the
+// playground, on slow links and small screens. One Chromium for them all,
+// a tab of its own (storage, service worker) per case.
+func TestWalkthrough(t *testing.T) {
+	requireBuiltWasm(t)
+	browser, _ := newBrowserFor(t, 4*time.Minute)
+	s := startServer(t, web.Assets, nil)
+
+	t.Run("a restarted server's new keys are fetched with no click", func(t *testing.T) { restartedServer(t, browser) })
+	t.Run("what was typed before the wasm ran is kept", func(t *testing.T) { typedBeforeTheWasm(t, browser, s) })
+	t.Run("a wasm that cannot load says so and offers to try again", func(t *testing.T) { wasmBlocked(t, browser, s) })
+	t.Run("the focus stays, the outcome is announced, nothing stale stays", func(t *testing.T) { focusAndFeedback(t, browser, s) })
+	t.Run("a rate-limited answer counts down and frees the button", func(t *testing.T) { countdown(t, browser) })
+	t.Run("links share the choices and drop the rest", func(t *testing.T) { links(t, browser, s) })
+}
+
+// relayKey is a relay key pair as -relay-key takes it, with the key id id.
+func relayKey(t *testing.T, id uint8) string {
+	t.Helper()
+	k, err := ohttp.GenerateKey(id, ohttp.KEMX25519)
+	require.NoError(t, err)
+	text, err := k.SecretText()
+	require.NoError(t, err)
+	return text
+}
+
+// A token, then the server restarts on its address with new keys: Send
+// gets the upstream's answer within seconds, with no click, the page having
+// fetched the keys again by itself (RFC 9458 §6.4). The new instance does
+// not know the old token (401 invalid_token), or does when tokens outlive
+// an instance (200): either is the upstream's answer.
+func restartedServer(t *testing.T, browser context.Context) {
+	addr := testkit.FreeAddr(t)
+	first := startServerAt(t, addr, web.Assets, nil, "-relay-key", relayKey(t, 1))
+	ctx, msgs := newTab(t, browser)
+	openPlayground(t, ctx, first.URL+"/")
+	require.NoError(t, chromedp.Do(ctx, step1("octoplay-demo", "octoplay-demo-secret"), waitSel(`#token-status[data-state="valid"]`)))
+
+	require.NoError(t, first.Stop())
+	second := startServerAt(t, addr, web.Assets, nil, "-relay-key", relayKey(t, 2))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send")))
+	status := runAction(t, ctx, chromedp.Poll[string](`(() => { const s = document.querySelector("#step2-status"); return s ? s.dataset.status : false; })()`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	assert.Contains(t, []string{"200", "401"}, status, "the upstream's answer")
+	assert.NotContains(t, textOf(t, ctx, "#step2"), "keys changed")
+	assert.Contains(t, second.Stderr.String(), "path=/relay/keys", "the page fetched the new keys")
+	assert.NotContains(t, strings.Join(msgs.all(), "\n"), "panic")
+}
+
+// wasmGate holds the tab's requests for the wasm until the test lets them
+// go or fails them: the prerendered page is up and the wasm not there yet,
+// as on a slow link, or blocked for good.
+type wasmGate struct {
+	ctx   context.Context
+	asked chan struct{} // closed once the page asked for the wasm
+	mu    sync.Mutex
+	mode  string // "hold", "continue" or "fail"
+	held  []fetch.RequestID
+	once  sync.Once
+}
+
+func gateWasm(t *testing.T, ctx context.Context) *wasmGate {
+	t.Helper()
+	g := &wasmGate{ctx: ctx, asked: make(chan struct{}), mode: "hold"}
+	events := chromedp.Events(ctx, fetch.RequestPaused)
+	go func() {
+		for ev, err := range events {
+			if err != nil {
+				return
+			}
+			g.once.Do(func() { close(g.asked) })
+			g.mu.Lock()
+			mode := g.mode
+			if mode == "hold" {
+				g.held = append(g.held, ev.RequestID)
+			}
+			g.mu.Unlock()
+			if mode != "hold" {
+				g.answer(ev.RequestID, mode)
+			}
+		}
+	}()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/app.wasm"}}})
+		return err
+	})))
+	return g
+}
+
+// answer lets one held request go on, or fails it as a network would.
+func (g *wasmGate) answer(id fetch.RequestID, mode string) {
+	chromedp.Do(g.ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		if mode == "fail" {
+			_, err := cdp.Call(ctx, tgt, fetch.FailRequest, fetch.FailRequestParams{RequestID: id, ErrorReason: network.ErrorReasonFailed})
+			return err
+		}
+		_, err := cdp.Call(ctx, tgt, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: id})
+		return err
+	}))
+}
+
+// set answers the held requests, and every later one, the way mode says.
+func (g *wasmGate) set(mode string) {
+	g.mu.Lock()
+	g.mode = mode
+	held := g.held
+	g.held = nil
+	g.mu.Unlock()
+	for _, id := range held {
+		g.answer(id, mode)
+	}
+}
+
+// The inputs appear long before the wasm runs on a slow link; what is
+// typed there is not wiped when the app mounts.
+func typedBeforeTheWasm(t *testing.T, browser context.Context, s *testServer) {
+	ctx, _ := newTab(t, browser)
+	gate := gateWasm(t, ctx)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/")))
+	<-gate.asked // the page asked for the wasm, and waits
+	require.NoError(t, chromedp.Do(ctx,
+		typeInto("#client-id", "octoplay-demo"),
+		typeInto("#client-secret", "octoplay-demo-secret"),
+		choose("#auth-style", "basic"),
+	))
+	assert.Empty(t, runAction(t, ctx, chromedp.Nodes(`main[data-mounted="true"]`, chromedp.AtLeast(0))), "typed before the wasm ran")
+	gate.set("continue")
+	require.NoError(t, chromedp.Do(ctx, waitReady()))
+	assert.Equal(t, "octoplay-demo", runAction(t, ctx, chromedp.Value("#client-id")))
+	assert.Equal(t, "basic", runAction(t, ctx, chromedp.Value("#auth-style")))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#request-token"), waitSel(`#token-status[data-state="valid"]`)))
+	assert.Contains(t, textOf(t, ctx, "#step1-preview"), "Authorization: Basic ••••••••", "sent as chosen before the mount")
+}
+
+// A wasm that cannot load leaves a plain message and a way to try again,
+// not go-app's bare "TypeError: Failed to fetch".
+func wasmBlocked(t *testing.T, browser context.Context, s *testServer) {
+	ctx, _ := newTab(t, browser)
+	gate := gateWasm(t, ctx)
+	gate.set("fail")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/"), waitSel(`#load-retry`)))
+	assert.Contains(t, textOf(t, ctx, "#app-wasm-loader-label"), "The playground could not load")
+	gate.set("continue")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#load-retry"), waitReady()))
+}
+
+// After each request the focus is where it was, the outcome is announced
+// in a line, and what no longer holds is gone: Step 2 says it needs a token,
+// the examples list follows an edited path, the preview shows an empty
+// secret as empty, Copy says what it did, and a HEAD answer has no body.
+func focusAndFeedback(t *testing.T, browser context.Context, s *testServer) {
+	ctx, msgs := newTab(t, browser)
+	openPlayground(t, ctx, s.URL+"/")
+	assert.Equal(t, "Get a token in Step 1 first.", textOf(t, ctx, "#step2-unavailable"))
+	assert.Equal(t, "true", attrOf(t, ctx, "#send", "aria-disabled"))
+
+	require.NoError(t, chromedp.Do(ctx, typeInto("#client-id", "octoplay-demo")))
+	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step1-preview").textContent.endsWith("&client_secret=")`, chromedp.WithPollingTimeout(5*time.Second)))
+	assert.NotContains(t, textOf(t, ctx, "#step1-preview"), "••••", "no secret, nothing masked")
+
+	require.NoError(t, chromedp.Do(ctx,
+		typeInto("#client-secret", "octoplay-demo-secret"),
+		chromedp.Click("#request-token"),
+		waitSel(`#token-status[data-state="valid"]`),
+	))
+	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step1-outcome").textContent.startsWith("200 OK in")`, chromedp.WithPollingTimeout(5*time.Second)))
+	assert.Equal(t, "request-token", runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus stays on the button")
+	assert.Equal(t, "status", attrOf(t, ctx, "#step1-outcome", "role"))
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#copy-token")))
+	feedback := runAction(t, ctx, chromedp.Poll[string](`document.querySelector("#copy-token-feedback").textContent || false`, chromedp.WithPollingTimeout(5*time.Second)))
+	assert.Contains(t, []string{"Copied.", "The browser did not allow copying: select the text and copy it yourself."}, feedback)
+
+	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "/octotable-pms/api/v2/rooms"), typeInto("#step2-path", "/201")))
+	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step2-preset").selectedIndex === 0`, chromedp.WithPollingTimeout(5*time.Second)))
+
+	require.NoError(t, chromedp.Do(ctx,
+		choose("#step2-method", "HEAD"),
+		chromedp.Click("#send"),
+		waitSel(`#step2-status[data-status="200"]`),
+	))
+	assert.Equal(t, "(no body)", textOf(t, ctx, "#step2 .answer-body"), "an HTTP server sends no body with a HEAD answer")
+	assert.Equal(t, "send", runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)))
+	assert.Empty(t, msgs.all(), "console errors")
+}
+
+// The relay's own 429 (here after a burst of 2, at a request every 4 s)
+// counts down beside the button, which sends again once the wait is over.
+func countdown(t *testing.T, browser context.Context) {
+	s := startServer(t, web.Assets, nil, "-relay-rate", "0.25", "-relay-burst", "2")
+	ctx, _ := newTab(t, browser)
+	openPlayground(t, ctx, s.URL+"/")
+	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo")))
+	for range 3 {
+		require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(`#request-token[aria-busy="false"][aria-disabled="false"]`), chromedp.Click("#request-token")))
+		runAction(t, ctx, chromedp.Poll[bool](`!!document.querySelector("#step1-status")`, chromedp.WithPollingTimeout(5*time.Second)))
+		if runAction(t, ctx, chromedp.Evaluate[string](`document.querySelector("#step1-status").dataset.status`)) == "429" {
+			break
+		}
+	}
+	require.NoError(t, chromedp.Do(ctx, waitSel(`#step1-status[data-status="429"]`)))
+	assert.Contains(t, textOf(t, ctx, "#step1-unavailable"), "you can send again in 0:0")
+	assert.Equal(t, "true", attrOf(t, ctx, "#request-token", "aria-disabled"))
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.WaitVisible(`#request-token[aria-disabled="false"]`),
+		chromedp.Click("#request-token"),
+		waitSel(`#token-status[data-state="valid"]`),
+	))
+	assert.Empty(t, textOf(t, ctx, "#step1-unavailable"))
+}
+
+// A presenter's link opens a ready request: its choices round-trip through
+// the address, which never holds anything else, a credential above all.
+func links(t *testing.T, browser context.Context, s *testServer) {
+	ctx, _ := newTab(t, browser)
+	openPlayground(t, ctx, s.URL+"/?client_id=me&env=sandbox&auth=basic&encoding=json&method=HEAD&path=/octotable-pms/api/v2/rooms&property=1001&step=2&client_secret=s3cret&token=t0ken")
+	address := func() string { return runAction(t, ctx, chromedp.Evaluate[string](`location.href`)) }
+	runAction(t, ctx, chromedp.Poll[bool](`!location.search.includes("client")`, chromedp.WithPollingTimeout(5*time.Second)))
+	for _, leak := range []string{"client_id", "me&", "s3cret", "t0ken", "token="} {
+		assert.NotContains(t, address(), leak)
+	}
+	history := runAction(t, ctx, chromedp.Action[*page.GetNavigationHistoryResult](func(ctx context.Context, tgt *chromedp.Target) (*page.GetNavigationHistoryResult, error) {
+		h, err := cdp.Call(ctx, tgt, page.GetNavigationHistory, cdp.Empty{})
+		return &h, err
+	}))
+	require.NotEmpty(t, history.Entries)
+	for _, e := range history.Entries {
+		assert.NotContains(t, e.URL, "s3cret", "replaced, not pushed: the URL with the secret is gone from the history")
+	}
+	assert.Equal(t, "basic", runAction(t, ctx, chromedp.Value("#auth-style")))
+	assert.Equal(t, "json", runAction(t, ctx, chromedp.Value("#encoding")))
+	assert.Equal(t, "HEAD", runAction(t, ctx, chromedp.Value("#step2-method")))
+	assert.Equal(t, "/octotable-pms/api/v2/rooms", runAction(t, ctx, chromedp.Value("#step2-path")))
+	assert.Equal(t, "1001", runAction(t, ctx, chromedp.Value("#step2-property")))
+
+	// A choice changes the address in place, and a reload keeps it.
+	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo"), choose("#encoding", "form")))
+	runAction(t, ctx, chromedp.Poll[bool](`location.search.includes("profile=demo") && !location.search.includes("encoding")`, chromedp.WithPollingTimeout(5*time.Second)))
+	shared := address()
+	u, err := url.Parse(shared)
+	require.NoError(t, err)
+	assert.Equal(t, "sandbox", u.Query().Get("env"))
+	assert.Equal(t, "2", u.Query().Get("step"))
+	other, _ := newTab(t, browser)
+	openPlayground(t, other, shared)
+	assert.Equal(t, "demo", runAction(t, other, chromedp.Value("#source")))
+	assert.Equal(t, "form", runAction(t, other, chromedp.Value("#encoding")))
+	assert.Equal(t, "HEAD", runAction(t, other, chromedp.Value("#step2-method")))
+
+	// A link to an environment the playground does not have says so.
+	openPlayground(t, other, s.URL+"/?env=nope")
+	notice := textOf(t, other, "#link-notice")
+	assert.Contains(t, notice, `"nope"`)
+	assert.Contains(t, notice, "sandbox (")
+}
+
+// attrOf reads an attribute of the element sel finds.
+func attrOf(t *testing.T, ctx context.Context, sel, name string) string {
+	t.Helper()
+	return runAction(t, ctx, chromedp.AttributeValue(sel, name)).Value
+}
+
+// loopbackHost serves page on another loopback address, a site of its own
+// to the browser: the docs that frame the playground.
+func loopbackHost(t *testing.T, ip string, page func(w http.ResponseWriter, r *http.Request)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", ip+":0")
+	testkit.Need(t, "loopback address "+ip, err, "Linux routes all of 127.0.0.0/8 to loopback")
+	srv := &http.Server{Handler: http.HandlerFunc(page), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// The docs frame the playground with /embed.js, at 420 px: the frame
+// follows the content's height, the theme is the docs', the explanations
+// and the snippets start collapsed, and the messages hold a height and
+// nothing else. A page whose origin the server does not list hears
+// nothing, even when its browser lets it frame the playground.
+func TestEmbedFollowsTheContentForListedOriginsOnly(t *testing.T) {
+	requireBuiltWasm(t)
+	browser, _ := newBrowserFor(t, 2*time.Minute)
+	var playground string
+	docs := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><title>OctoTable API docs</title>
+<script>window.__messages = []; addEventListener("message", e => __messages.push({origin: e.origin, data: e.data}));</script>
+<h1>Create Token</h1><p>Try it here:</p>
+<script src="%s/embed.js" data-env="sandbox" data-theme="dark"></script>
+<p>Then call the API.</p></html>`, playground)
+	}
+	listed := loopbackHost(t, "127.0.0.2", docs)
+	unlisted := loopbackHost(t, "127.0.0.3", docs)
+	s := startServer(t, web.Assets, nil, "-frame-ancestors", listed)
+	playground = s.URL
+
+	ctx, _ := newTab(t, browser)
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(420, 900), chromedp.Navigate(listed+"/"), chromedp.WaitVisible("iframe.octoplay-embed")))
+	frame, _ := frameTab(t, ctx, s.URL)
+	require.NoError(t, chromedp.Do(frame, waitReady()))
+
+	// The frame is as tall as the playground's content: the docs need no
+	// fixed height and the frame never scrolls inside itself.
+	fits := func() {
+		t.Helper()
+		runAction(t, ctx, chromedp.Poll[bool](`(() => {
+			const m = __messages.at(-1);
+			return !!m && document.querySelector("iframe.octoplay-embed").getBoundingClientRect().height === m.data.height;
+		})()`, chromedp.WithPollingTimeout(10*time.Second)))
+		inner := runAction(t, frame, chromedp.Evaluate[[]int64](`[document.documentElement.scrollHeight, innerHeight]`))
+		assert.LessOrEqual(t, inner[0], inner[1], "the frame shows all its content")
+	}
+	fits()
+	saveViewShot(t, ctx, "embed.png")
+	before := runAction(t, ctx, chromedp.Evaluate[int64](`__messages.at(-1).data.height`))
+	assert.Equal(t, "true", runAction(t, frame, chromedp.Evaluate[string](`String(!document.querySelector("#step1 details.about").open && !document.querySelector("#step1 details.snippets").open)`)),
+		"the explanation and the snippets start collapsed")
+	assert.True(t, runAction(t, frame, chromedp.Evaluate[bool](`document.querySelector(".page").classList.contains("theme-dark") && getComputedStyle(document.querySelector(".page")).colorScheme === "dark"`)),
+		"the docs' theme, not the device's")
+
+	require.NoError(t, chromedp.Do(frame,
+		chromedp.Click("#step1 details.snippets > summary"),
+		step1("octoplay-demo", "octoplay-demo-secret"),
+		waitSel(`#token-status[data-state="valid"]`),
+	))
+	fits()
+	assert.Greater(t, runAction(t, ctx, chromedp.Evaluate[int64](`__messages.at(-1).data.height`)), before, "the frame grew with its content")
+
+	// Each message is the height and nothing else, from the playground alone.
+	shapes := runAction(t, ctx, chromedp.Evaluate[[]string](`[...new Set(__messages.map(m => m.origin + " " + JSON.stringify(Object.keys(m.data).sort()) + " " + typeof m.data.height + " " + m.data.type))]`))
+	assert.Equal(t, []string{s.URL + ` ["height","type"] number octoplay:resize`}, shapes)
+	all := runAction(t, ctx, chromedp.Evaluate[string](`JSON.stringify(__messages)`))
+	assert.NotContains(t, all, "octoplay-demo-secret")
+
+	// A page the server does not list, in a browser that lets it frame the
+	// playground all the same (here its devtools strip the CSP): its
+	// height reports go to the listed origins, so the browser drops them.
+	// Once the frame grew and rendered, a sentinel it posts to any origin
+	// arrives after whatever the playground posted before it.
+	other, _ := newTab(t, browser)
+	stripCSP(t, other, s.URL+"/?*")
+	require.NoError(t, chromedp.Do(other, chromedp.Navigate(unlisted+"/"), chromedp.WaitVisible("iframe.octoplay-embed")))
+	refused, _ := frameTab(t, other, s.URL)
+	require.NoError(t, chromedp.Do(refused,
+		waitReady(),
+		chromedp.Click("#step1 details.snippets > summary"),
+		chromedp.Evaluate[chromedp.Void](`new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => {
+			parent.postMessage({type: "sentinel"}, "*");
+			done();
+		})))`, chromedp.EvalAwaitPromise),
+	))
+	runAction(t, other, chromedp.Poll[bool](`__messages.some(m => m.data.type === "sentinel")`, chromedp.WithPollingTimeout(10*time.Second)))
+	assert.Equal(t, int64(1), runAction(t, other, chromedp.Evaluate[int64](`__messages.length`)), "nothing but the sentinel reached it")
+}
+
+// stripCSP answers the tab's requests for pattern without the
+// Content-Security-Policy header, as a browser that ignores it would.
+func stripCSP(t *testing.T, ctx context.Context, pattern string) {
+	t.Helper()
+	events := chromedp.Events(ctx, fetch.RequestPaused)
+	go func() {
+		for ev, err := range events {
+			if err != nil {
+				return
+			}
+			chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+				body, err := cdp.Call(ctx, tgt, fetch.GetResponseBody, fetch.GetResponseBodyParams{RequestID: ev.RequestID})
+				if err != nil {
+					return err
+				}
+				var headers []*fetch.HeaderEntry
+				for _, h := range ev.ResponseHeaders {
+					if !strings.EqualFold(h.Name, "Content-Security-Policy") {
+						headers = append(headers, h)
+					}
+				}
+				_, err = cdp.Call(ctx, tgt, fetch.FulfillRequest, fetch.FulfillRequestParams{RequestID: ev.RequestID, ResponseCode: ev.ResponseStatusCode, ResponseHeaders: headers, Body: body.Body})
+				return err
+			}))
+		}
+	}()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: pattern, RequestStage: fetch.RequestStageResponse}}})
+		return err
+	})))
+}
+
+// frameTab attaches to the playground's frame in the tab of ctx: a target
+// of its own, as the frame is of another site (site isolation).
+func frameTab(t *testing.T, ctx context.Context, origin string) (context.Context, *browserMessages) {
+	t.Helper()
+	tab := chromedp.FromContext(ctx).Target.TargetID
+	var frame context.Context
+	waitFor(t, func() bool {
+		infos, err := chromedp.Targets(ctx)
+		require.NoError(t, err)
+		for _, info := range infos {
+			if info.Type == "iframe" && info.ParentID == tab && strings.HasPrefix(info.URL, origin) {
+				var cancel context.CancelFunc
+				frame, cancel = chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
+				t.Cleanup(cancel)
+				return true
+			}
+		}
+		return false
+	}, "the playground's frame is a target")
+	return frame, listenTab(t, frame)
+}

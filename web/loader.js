@@ -1,0 +1,40 @@
+// Octoplay's loading screen, before the wasm runs. go-app's app.js shows a
+// failed load as the bare error ("TypeError: Failed to fetch") in its
+// loading screen, with no way on; this says what happened in words and
+// offers to try again. (A file of its own: the page's CSP runs no inline
+// script.)
+"use strict";
+(() => {
+  const label = document.getElementById("app-wasm-loader-label");
+  const icon = document.getElementById("app-wasm-loader-icon");
+  if (!label) {
+    return;
+  }
+  // The label app.js writes while it loads: "Loading the playground: 42%".
+  const template = typeof goappLoadingLabel === "string" ? goappLoadingLabel : "{progress}";
+  const [before, after] = template.split("{progress}");
+  const loading = (text) => text.startsWith(before) && text.endsWith(after ?? "");
+
+  const explain = () => {
+    const said = label.textContent;
+    if (label.dataset.failed || !label.isConnected || loading(said)) {
+      return;
+    }
+    label.dataset.failed = "true";
+    if (icon) {
+      icon.classList.remove("goapp-spin");
+    }
+    const retry = document.createElement("a");
+    retry.id = "load-retry";
+    retry.href = location.href;
+    retry.textContent = "Try again";
+    label.setAttribute("role", "alert");
+    label.replaceChildren(
+      "The playground could not load: its code did not arrive (" + said + "). " +
+        "Check your connection, or whether a proxy or an extension blocks it. ",
+      retry,
+    );
+  };
+  new MutationObserver(explain).observe(label, { childList: true, characterData: true, subtree: true });
+  explain();
+})();
