@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -219,9 +220,14 @@ func (rec relayRecord) log(ctx context.Context, l *slog.Logger, keyID uint8, d t
 	level := slog.LevelInfo
 	if rec.problem != "" {
 		attrs = append(attrs, "problem", rec.problem)
-		// The gateway's own 5xx (upstream unreachable, timeout, busy) is
-		// what an operator acts on; an upstream's 5xx passes through as info.
-		if rec.status >= 500 {
+		// The gateway's own 5xx (upstream unreachable, timeout) is what an
+		// operator acts on; an upstream's 5xx passes through as info. A 503
+		// refuses for now (busy, or the shared state is away, which its
+		// store logs once): a warning.
+		switch {
+		case rec.status == http.StatusServiceUnavailable:
+			level = slog.LevelWarn
+		case rec.status >= 500:
 			level = slog.LevelError
 		}
 	}
@@ -261,8 +267,11 @@ func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([
 	case errors.Is(err, state.ErrOutsideWindow):
 		return fail(newProblem(wire.ProblemStaleDate, "the inner request's Date left the window while it was checked"), gatewayDate)
 	case err != nil:
-		r.log.Error("relay: replay window", "err", err)
-		return fail(newProblem(wire.ProblemBusy, "the gateway cannot check for replays right now; try again"))
+		// The store logs once when it goes and once when it comes back;
+		// at every request, only for debugging.
+		r.log.Debug("relay: replay window", "err", err)
+		return fail(newProblem(wire.ProblemStateUnavailable, "the gateway cannot check for replays right now; try again"),
+			bhttp.Field{Name: "retry-after", Value: strconv.Itoa(int(admit.StateRetryAfter / time.Second))})
 	case !fresh:
 		return fail(newProblem(wire.ProblemReplayed, "this sealed request was already relayed"))
 	}
