@@ -20,6 +20,9 @@ const (
 	defaultConnsPerClient   = 64
 	defaultSandboxRate      = 5
 	defaultSandboxBurst     = 20
+	// defaultDrainDelay is how long /readyz says 503 after SIGTERM before
+	// the server stops: load balancers probe every few seconds.
+	defaultDrainDelay = 5 * time.Second
 	// bodyReadTimeout is how long a request body may take to arrive: a
 	// sealed request or a token request is a few KiB, so this is generous,
 	// and it is how long a stalled upload can hold its share of the budget.

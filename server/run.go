@@ -43,7 +43,11 @@ func Main() int {
 }
 
 // Run serves until ctx is done or the process gets SIGINT or SIGTERM, then
-// lets in-flight requests finish and returns nil.
+// lets in-flight requests finish and returns nil. After SIGTERM, what
+// orchestrators send, it first drains: /readyz answers 503 for the drain
+// delay while requests are still served, so that load balancers stop
+// sending traffic before the listener closes. SIGINT (Ctrl-C) and ctx skip
+// the drain.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	return run(ctx, args, getenv, stdout, stderr, web.Assets)
 }
@@ -61,10 +65,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.NewRelayKey {
 		return printNewRelayKeys(stdout)
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
 
 	logger := newLogger(cfg, stderr)
+	st, err := openStores(ctx, cfg, logger)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	defer st.close()
 	tokenKey, err := sandboxTokenKey(cfg.RelayKeys)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
@@ -74,6 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		TokenTTL:   cfg.SandboxTokenTTL,
 		RejectJSON: cfg.SandboxRejectJSON,
 		TokenKey:   tokenKey,
+		Failures:   st.sandboxFailures,
 	})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
@@ -90,11 +103,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = baseURL(ln.Addr())
 	}
-	rl, err := newRelay(ctx, cfg, logger, sb, getenv)
+	rl, err := newRelay(ctx, cfg, logger, sb, getenv, st)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	handler, err := NewServer(logger, cfg, assets, sb, rl)
+	ready := newReadiness(st.ready)
+	handler, err := NewServer(logger, cfg, assets, Parts{Sandbox: sb, Relay: rl, Ready: ready, SandboxLimit: st.sandboxLimit})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -117,11 +131,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case err := <-served:
 		return fmt.Errorf("run: %w", err)
 	case <-ctx.Done():
+	case sig := <-signals:
+		if sig == syscall.SIGTERM {
+			drain(ctx, ready, cfg.DrainDelay, signals, logger)
+		}
 	}
+	ready.drain()
 
 	logger.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
+	shutdownCtx, cancelShutdown := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancelShutdown()
 	// Stop taking connections (new ones are answered 503 until the end),
 	// then let those already taken send their requests: net/http drops,
 	// unanswered, a request it reads once Shutdown has begun.
@@ -137,9 +156,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
+// drain tells load balancers to stop sending this instance traffic
+// (/readyz turns 503) and goes on serving for delay, so that what they
+// still send while they notice is answered, not refused. A second signal,
+// or ctx, ends it early.
+func drain(ctx context.Context, ready *readiness, delay time.Duration, signals <-chan os.Signal, logger *slog.Logger) {
+	ready.drain()
+	if delay <= 0 {
+		return
+	}
+	logger.Info("draining: /readyz answers 503 while requests are still served", "delay", delay)
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-signals:
+	case <-ctx.Done():
+	}
+}
+
 // newRelay builds the gateway from the configuration, for as long as ctx
-// lasts.
-func newRelay(ctx context.Context, cfg Config, logger *slog.Logger, sb http.Handler, getenv func(string) string) (*relay.Relay, error) {
+// lasts, keeping its state in st.
+func newRelay(ctx context.Context, cfg Config, logger *slog.Logger, sb http.Handler, getenv func(string) string, st stores) (*relay.Relay, error) {
 	gw, err := relayGateway(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
@@ -149,11 +187,11 @@ func newRelay(ctx context.Context, cfg Config, logger *slog.Logger, sb http.Hand
 		return nil, err
 	}
 	return relay.New(relay.Config{
-		Logger:        logger,
-		Gateway:       gw,
-		Environments:  envs,
-		RatePerSecond: cfg.RelayRate,
-		RateBurst:     cfg.RelayBurst,
+		Logger:       logger,
+		Gateway:      gw,
+		Environments: envs,
+		Limiter:      st.relayLimit,
+		Replays:      st.replays,
 	})
 }
 
