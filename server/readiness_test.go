@@ -66,7 +66,8 @@ func readyz(base string) int {
 // everything works again, with no restart.
 func TestRedisAwayFailsClosedAndRecovers(t *testing.T) {
 	rd := testkit.StartRedis(t)
-	s := startServer(t, standInAssets(), map[string]string{"OCTOPLAY_REDIS_URL": rd.URL})
+	metricsURL := "http://" + testkit.FreeAddr(t)
+	s := startServer(t, standInAssets(), map[string]string{"OCTOPLAY_REDIS_URL": rd.URL, "OCTOPLAY_METRICS_ADDR": strings.TrimPrefix(metricsURL, "http://")})
 	ctx := context.Background()
 	c := newRelayClient(t, s.URL)
 	require.NoError(t, sendStep1(ctx, c, s.URL))
@@ -86,10 +87,16 @@ func TestRedisAwayFailsClosedAndRecovers(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode, "the sandbox fails closed too")
 	assert.Contains(t, body, wire.ProblemStateUnavailable.URI)
 	assert.Equal(t, 1, strings.Count(s.Stderr.String(), "state store unavailable"), "one line, not one per request:\n%s", s.Stderr.String())
+	got, _ := scrape(t, metricsURL)
+	assert.Zero(t, got[series("octoplay_state_up")])
+	assert.Positive(t, got[series("octoplay_state_errors_total", "store", "relay-limit")])
+	assert.Equal(t, 20.0, got[series("octoplay_relay_requests_total", "environment", "none", "outcome", "state-unavailable")])
 
 	rd.Start()
 	waitFor(t, func() bool { return readyz(s.URL) == http.StatusOK }, "/readyz says 200 again")
 	assert.NoError(t, sendStep1(ctx, c, s.URL))
+	got, _ = scrape(t, metricsURL)
+	assert.Equal(t, 1.0, got[series("octoplay_state_up")])
 	assert.Equal(t, 2, strings.Count(s.Stderr.String(), "state store available"), "at start and on recovery")
 }
 

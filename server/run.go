@@ -23,6 +23,7 @@ import (
 	"octoplay/app/quickstart"
 	"octoplay/app/snippets"
 	"octoplay/internal/wire"
+	"octoplay/server/metrics"
 	"octoplay/server/relay"
 	"octoplay/server/sandbox"
 	"octoplay/web"
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("run: %w", err)
 	}
 	defer st.close()
+	met := metrics.New()
+	st = st.observed(met)
 	tokenKey, err := sandboxTokenKey(cfg.RelayKeys)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
@@ -87,6 +90,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		RejectJSON: cfg.SandboxRejectJSON,
 		TokenKey:   tokenKey,
 		Failures:   st.sandboxFailures,
+		Issued:     met.TokenIssued,
 	})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
@@ -100,15 +104,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
+	metricsLn, err := listenMetrics(cfg)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = baseURL(ln.Addr())
 	}
-	rl, err := newRelay(ctx, cfg, logger, sb, getenv, st)
+	envs, err := environments(cfg, sb, getenv)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	met.Environments(envNames(envs))
+	rl, err := newRelay(ctx, cfg, logger, envs, st, met)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	ready := newReadiness(st.ready)
-	handler, err := NewServer(logger, cfg, assets, Parts{Sandbox: sb, Relay: rl, Ready: ready, SandboxLimit: st.sandboxLimit})
+	uploads := newUploads(cfg)
+	met.WatchState(st.ready)
+	met.WatchUploads(uploads)
+	met.WatchConnections(ln)
+	handler, err := NewServer(logger, cfg, assets, Parts{Sandbox: sb, Relay: rl, Ready: ready, SandboxLimit: st.sandboxLimit, Uploads: uploads})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -123,10 +140,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ConnContext:       ln.ConnContext,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	metricsSrv := &http.Server{Handler: met.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: srv.ErrorLog}
 	printBanner(stdout, cfg, baseURL(ln.Addr()))
+	if metricsLn != nil {
+		fmt.Fprintf(stdout, "metrics: %s%s\n", baseURL(metricsLn.Addr()), metrics.Path)
+	}
 
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
+	if metricsLn != nil {
+		go func() { served <- metricsSrv.Serve(metricsLn) }()
+	}
 	select {
 	case err := <-served:
 		return fmt.Errorf("run: %w", err)
@@ -152,6 +176,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := ln.Release(); err != nil {
 		return fmt.Errorf("run: close listener: %w", err)
 	}
+	// The metrics go last: a scrape during the shutdown still sees it.
+	if err := metricsSrv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("run: shutdown metrics: %w", err)
+	}
 	logger.Info("stopped")
 	return nil
 }
@@ -175,14 +203,11 @@ func drain(ctx context.Context, ready *readiness, delay time.Duration, signals <
 	}
 }
 
-// newRelay builds the gateway from the configuration, for as long as ctx
-// lasts, keeping its state in st.
-func newRelay(ctx context.Context, cfg Config, logger *slog.Logger, sb http.Handler, getenv func(string) string, st stores) (*relay.Relay, error) {
+// newRelay builds the gateway to envs from the configuration, for as long
+// as ctx lasts, keeping its state in st and telling obs how each request
+// ended.
+func newRelay(ctx context.Context, cfg Config, logger *slog.Logger, envs []*relay.Environment, st stores, obs relay.Observer) (*relay.Relay, error) {
 	gw, err := relayGateway(ctx, cfg, logger)
-	if err != nil {
-		return nil, err
-	}
-	envs, err := environments(cfg, sb, getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +217,30 @@ func newRelay(ctx context.Context, cfg Config, logger *slog.Logger, sb http.Hand
 		Environments: envs,
 		Limiter:      st.relayLimit,
 		Replays:      st.replays,
+		Observer:     obs,
 	})
+}
+
+// envNames are the names of envs.
+func envNames(envs []*relay.Environment) []string {
+	names := make([]string, len(envs))
+	for i, e := range envs {
+		names[i] = e.Name
+	}
+	return names
+}
+
+// listenMetrics makes the metrics' own listener, before the banner says
+// where it is; nil when -metrics-addr is not set.
+func listenMetrics(cfg Config) (net.Listener, error) {
+	if cfg.MetricsAddr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	return ln, nil
 }
 
 // baseURL is the URL a person on this machine opens: an unspecified listen

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 
+	"octoplay/server/metrics"
 	"octoplay/server/relay"
 	"octoplay/server/sandbox"
 	"octoplay/server/state"
@@ -58,4 +59,13 @@ func openStores(ctx context.Context, cfg Config, logger *slog.Logger) (stores, e
 		ready:           rs.Ready,
 		close:           rs.Close,
 	}, nil
+}
+
+// observed is st with each store timed and counted by m.
+func (st stores) observed(m *metrics.Metrics) stores {
+	st.relayLimit = m.Limiter(metrics.StoreRelayLimit, st.relayLimit)
+	st.sandboxLimit = m.Limiter(metrics.StoreSandboxLimit, st.sandboxLimit)
+	st.sandboxFailures = m.Limiter(metrics.StoreSandboxFailures, st.sandboxFailures)
+	st.replays = m.ReplayWindow(st.replays)
+	return st
 }

@@ -17,9 +17,9 @@ type Redis struct {
 	Addr string // host:port
 	URL  string // redis://host:port/0
 
-	t   testing.TB
-	bin string
-	dir string
+	t      testing.TB
+	bin    string
+	dir    string
 	cmd    *exec.Cmd
 	exited chan struct{} // closed when cmd has exited
 }

@@ -27,13 +27,13 @@ var (
 	ProblemCrossOrigin      = ProblemType{ProblemTypePrefix + "cross-origin", 403} // a cross-site POST (Sec-Fetch-Site, Origin)
 	ProblemRateLimited      = ProblemType{ProblemTypePrefix + "rate-limited", 429} // with Retry-After
 	ProblemBusy             = ProblemType{ProblemTypePrefix + "busy", 503}         // the relay cannot take the request now
+	ProblemNotFound         = ProblemType{ProblemTypePrefix + "not-found", 404}    // no such relay resource
+	ProblemMethodNotAllowed = ProblemType{ProblemTypePrefix + "method-not-allowed", 405}
 	// The shared state (rate limits, replay window) does not answer: the
 	// request is refused, never let through unchecked; with Retry-After.
 	// Outer when the rate limit cannot be read, sealed when the replay
 	// window cannot.
 	ProblemStateUnavailable = ProblemType{ProblemTypePrefix + "state-unavailable", 503}
-	ProblemNotFound         = ProblemType{ProblemTypePrefix + "not-found", 404}    // no such relay resource
-	ProblemMethodNotAllowed = ProblemType{ProblemTypePrefix + "method-not-allowed", 405}
 
 	// The opened request is not one the relay may send: not binary HTTP,
 	// a Date outside the window (RFC 9458 §6.5; the answer carries the
