@@ -51,14 +51,7 @@ func TestReadyzSaysWhy(t *testing.T) {
 }
 
 // readyz is the status /readyz answers at base, 0 when it does not.
-func readyz(base string) int {
-	res, err := http.Get(base + "/readyz")
-	if err != nil {
-		return 0
-	}
-	res.Body.Close()
-	return res.StatusCode
-}
+func readyz(base string) int { return readyzWith(http.DefaultClient, base) }
 
 // With its state in a Redis that goes away, the server refuses sealed
 // requests (state-unavailable, Retry-After) rather than relay them
