@@ -45,8 +45,8 @@ func TestShortBenchPrintsEveryRow(t *testing.T) {
 			cells[c[0]] = c
 		}
 	}
-	want := []string{rowFirstLoad, rowWasm, rowCold + " of 1", rowWarm + " of 1", rowRSS}
-	for _, via := range []string{viaX25519, viaXWing, viaProxy} {
+	want := []string{rowFirstLoad, rowWasm, rowCold + " of 1", rowWarm + " of 1", rowRSS, rowState}
+	for _, via := range []string{viaX25519, viaRedis, viaXWing, viaProxy} {
 		for _, c := range []int{oneAtATime, manyAtATime} {
 			want = append(want, relayRow(via, c))
 		}
@@ -55,6 +55,8 @@ func TestShortBenchPrintsEveryRow(t *testing.T) {
 		want = append(want, rowSealOpen+suite)
 	}
 	number := regexp.MustCompile(`\d+(\.\d+)? (MB|ms|req/s|µs/op)`)
+	assert.Regexp(t, `^[1-9]\.\d operations, \d+\.\d{3} ms$`, cells[rowState][1], "the state store's work per sealed request, with Redis")
+	assert.Regexp(t, `^memory: [1-9]\.\d operations`, cells[rowState][2])
 	for _, name := range want {
 		c, ok := cells[name]
 		if !assert.True(t, ok, "row %q is missing from:\n%s", name, out.String()) {

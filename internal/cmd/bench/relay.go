@@ -39,6 +39,7 @@ const (
 	viaProxy     = "bare reverse proxy"
 	viaX25519    = "sealed relay, X25519"
 	viaXWing     = "sealed relay, X-Wing"
+	viaRedis     = "sealed relay, X25519, state in Redis"
 	oneAtATime   = 1
 	manyAtATime  = 32
 	warmUpFactor = 1 // warm-up requests per worker, untimed
@@ -70,13 +71,15 @@ type relayResults struct {
 	runs         map[runKey]loadRun
 	peakRSS      int64 // the relay's server during its runs, bytes
 	startPeakRSS int64 // and before them, since it started
+	// What the state store did per sealed request: in memory, in Redis.
+	memoryState, redisState stateCost
 }
 
 // measureRelay runs Step 1 through each path at each concurrency. The
 // paths alternate within a concurrency so that a drift of the machine
 // touches them alike. Sealing happens before a run starts: the browser
 // does it, not the relay.
-func measureRelay(ctx context.Context, cfg config, octo, ref *process) (relayResults, error) {
+func measureRelay(ctx context.Context, cfg config, octo, octoRedis, ref *process) (relayResults, error) {
 	out := relayResults{runs: make(map[runKey]loadRun)}
 	if len(ref.urls) != 2 {
 		return out, fmt.Errorf("bench: the reference printed %v, not a sandbox and a proxy", ref.urls)
@@ -86,6 +89,10 @@ func measureRelay(ctx context.Context, cfg config, octo, ref *process) (relayRes
 		Transport: &http.Transport{Proxy: nil, MaxIdleConns: 256, MaxIdleConnsPerHost: 256, DisableCompression: true},
 	}
 	configs, err := relayKeys(ctx, client, octo.url)
+	if err != nil {
+		return out, err
+	}
+	redisConfigs, err := relayKeys(ctx, client, octoRedis.url)
 	if err != nil {
 		return out, err
 	}
@@ -102,8 +109,11 @@ func measureRelay(ctx context.Context, cfg config, octo, ref *process) (relayRes
 			viaProxy:   func() (sender, error) { return plainSender(client, ref.urls[1]+wire.TokenPath), nil },
 			viaX25519:  func() (sender, error) { return sealedSender(client, octo.url, configs[ohttp.KEMX25519], total) },
 			viaXWing:   func() (sender, error) { return sealedSender(client, octo.url, configs[ohttp.KEMXWing], total) },
+			viaRedis: func() (sender, error) {
+				return sealedSender(client, octoRedis.url, redisConfigs[ohttp.KEMX25519], total)
+			},
 		}
-		for _, via := range []string{viaSandbox, viaProxy, viaX25519, viaXWing} {
+		for _, via := range []string{viaSandbox, viaProxy, viaX25519, viaRedis, viaXWing} {
 			send, err := senders[via]()
 			if err != nil {
 				return out, err
@@ -115,7 +125,13 @@ func measureRelay(ctx context.Context, cfg config, octo, ref *process) (relayRes
 			out.runs[runKey{via, c}] = run
 		}
 	}
-	out.peakRSS, err = octo.peakRSS()
+	if out.peakRSS, err = octo.peakRSS(); err != nil {
+		return out, err
+	}
+	if out.memoryState, err = measureStateCost(octo); err != nil {
+		return out, err
+	}
+	out.redisState, err = measureStateCost(octoRedis)
 	return out, err
 }
 

@@ -21,6 +21,7 @@ const (
 	rowWarm      = "Warm load (service worker), median"
 	rowRSS       = "Server peak RSS (VmHWM) under the relay load"
 	rowSealOpen  = "Seal + open (go test -bench), "
+	rowState     = "State store per sealed request, in the server, Redis"
 )
 
 // relayRow names the row of a relay run.
@@ -87,6 +88,8 @@ func buildRows(cfg config, wasm wasms, l loads, relay relayResults, benches []go
 	}{
 		{viaX25519, viaProxy, oneAtATime, nil},
 		{viaX25519, viaProxy, manyAtATime, &target{atMost: false, limit: 0.6, unit: "×"}},
+		{viaRedis, viaX25519, oneAtATime, nil},
+		{viaRedis, viaX25519, manyAtATime, nil},
 		{viaXWing, viaProxy, oneAtATime, nil},
 		{viaXWing, viaProxy, manyAtATime, nil},
 		{viaProxy, viaSandbox, oneAtATime, nil},
@@ -97,6 +100,8 @@ func buildRows(cfg config, wasm wasms, l loads, relay relayResults, benches []go
 		rows = append(rows, row{measure: relayRow(r.via, r.concurrency), value: runCell(run), reference: r.against + ": " + runCell(ref),
 			ratio: rt, target: r.target, judged: rt})
 	}
+	rows = append(rows, row{measure: rowState, value: stateCell(relay.redisState), reference: "memory: " + stateCell(relay.memoryState),
+		ratio: ratio(relay.redisState.timePerRequest, relay.memoryState.timePerRequest)})
 	rows = append(rows, row{measure: rowRSS, value: megabytes(relay.peakRSS),
 		reference: "before the relay runs (start, page loads): " + megabytes(relay.startPeakRSS), target: &target{atMost: true, limit: 48, unit: " MB"}, judged: float64(relay.peakRSS) / 1e6})
 	base := benches[0]
@@ -163,6 +168,10 @@ func runCell(r loadRun) string {
 		cell += fmt.Sprintf(" (%d of %d in the time limit)", len(r.latencies), r.want)
 	}
 	return cell
+}
+
+func stateCell(c stateCost) string {
+	return fmt.Sprintf("%.1f operations, %.3f ms", c.opsPerRequest, c.timePerRequest*1e3)
 }
 
 func benchCell(b goBench) string {
