@@ -62,6 +62,9 @@ type Config struct {
 	// window, rate limits); empty keeps it in this process's memory.
 	RedisURL       string
 	RedisKeyPrefix string // starts every key this server writes there
+	// ReadyNeedsState makes /readyz answer 503 while the state store does
+	// not answer; false keeps it 200 and says so in its body.
+	ReadyNeedsState bool
 	// DrainDelay is how long /readyz answers 503 after SIGTERM, while
 	// requests are still served, before the server stops.
 	DrainDelay time.Duration
@@ -146,6 +149,7 @@ func defineFlags(name string, raw *rawConfig, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(frameFrom, "frame-ancestors", "", "`origins` allowed to embed the playground in a frame, space- or comma-separated, such as https://docs.octotable.com")
 	fs.StringVar(&cfg.RedisURL, "redis-url", "", "`URL` of the Redis that instances share their state in (redis://, rediss:// or unix://, with password and database); set it with the variable, which keeps a password out of ps")
 	fs.StringVar(&cfg.RedisKeyPrefix, "redis-key-prefix", redisstate.DefaultKeyPrefix, "`prefix` of every key this server writes in Redis")
+	fs.BoolVar(&cfg.ReadyNeedsState, "ready-needs-state", true, "/readyz answers 503 while the state store does not answer (false: 200, saying so in its body, and requests that need the store get state-unavailable)")
 	fs.DurationVar(&cfg.DrainDelay, "drain-delay", defaultDrainDelay, "how long /readyz answers 503 after SIGTERM, while requests are still served, before the server stops")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", "", "`host:port` to serve Prometheus metrics on (GET /metrics), apart from the playground")
 	fs.BoolVar(&cfg.NewRelayKey, "new-relay-key", false, "print a new key pair for -relay-key / OCTOPLAY_RELAY_KEY and exit")

@@ -91,9 +91,9 @@ func TestParseConfig(t *testing.T) {
 		},
 		{
 			name: "scale-out from the environment",
-			env:  map[string]string{"OCTOPLAY_REDIS_URL": "unix:///run/redis.sock", "OCTOPLAY_DRAIN_DELAY": "0s", "OCTOPLAY_METRICS_ADDR": "127.0.0.1:9100"},
+			env:  map[string]string{"OCTOPLAY_REDIS_URL": "unix:///run/redis.sock", "OCTOPLAY_DRAIN_DELAY": "0s", "OCTOPLAY_METRICS_ADDR": "127.0.0.1:9100", "OCTOPLAY_READY_NEEDS_STATE": "false"},
 			want: func(c *Config) {
-				c.RedisURL, c.DrainDelay, c.MetricsAddr = "unix:///run/redis.sock", 0, "127.0.0.1:9100"
+				c.RedisURL, c.DrainDelay, c.MetricsAddr, c.ReadyNeedsState = "unix:///run/redis.sock", 0, "127.0.0.1:9100", false
 			},
 		},
 		{name: "negative drain delay", args: []string{"-drain-delay", "-1s"}, wantErr: "-drain-delay must not be negative"},
@@ -141,6 +141,7 @@ func TestParseConfig(t *testing.T) {
 				UploadsPerClient:    16,
 				ConnsPerClient:      64,
 				RedisKeyPrefix:      "octoplay:",
+				ReadyNeedsState:     true,
 				DrainDelay:          5 * time.Second,
 			}
 			tt.want(&want)
@@ -202,6 +203,7 @@ func TestHelpShowsEachDefaultOnce(t *testing.T) {
 		"redis-url":         "(default none: the state stays in this process's memory)",
 		"redis-key-prefix":  `(default "octoplay:")`,
 		"drain-delay":       "(default 5s)",
+		"ready-needs-state": "(default true)",
 		"metrics-addr":      "(default none: no metrics)",
 		"octotable":         "",
 		"config":            "",

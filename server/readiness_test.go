@@ -22,8 +22,9 @@ import (
 // that names no address; from the drain on it is 503 for good.
 func TestReadyzSaysWhy(t *testing.T) {
 	var storeErr error
-	r := newReadiness(func() error { return storeErr })
+	r := newReadiness(func() error { return storeErr }, true)
 	answer := func() (int, readyzAnswer) {
+		t.Helper()
 		w := httptest.NewRecorder()
 		r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 		assert.Equal(t, "no-store", w.Header().Get("Cache-Control"))
@@ -39,7 +40,13 @@ func TestReadyzSaysWhy(t *testing.T) {
 	storeErr = errors.New("redisstate: dial tcp 10.0.0.5:6379: connect: connection refused")
 	status, a = answer()
 	assert.Equal(t, http.StatusServiceUnavailable, status)
-	assert.Equal(t, readyzAnswer{"unavailable", "the state store does not answer"}, a)
+	assert.Equal(t, readyzAnswer{Status: "unavailable", Reason: "the state store does not answer"}, a)
+
+	r.needsState = false
+	status, a = answer()
+	assert.Equal(t, http.StatusOK, status, "ready without its store, when told so")
+	assert.Equal(t, readyzAnswer{Status: "ready", State: "unavailable"}, a)
+	r.needsState = true
 
 	storeErr = nil
 	status, _ = answer()

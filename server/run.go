@@ -120,7 +120,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	ready := newReadiness(st.ready)
+	ready := newReadiness(st.ready, cfg.ReadyNeedsState)
 	uploads := newUploads(cfg)
 	met.WatchState(st.ready)
 	met.WatchUploads(uploads)

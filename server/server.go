@@ -50,7 +50,7 @@ func NewServer(logger *slog.Logger, cfg Config, webFS fs.FS, p Parts) (http.Hand
 		lim.uploads = p.Uploads
 	}
 	if p.Ready == nil {
-		p.Ready = newReadiness(func() error { return nil })
+		p.Ready = newReadiness(func() error { return nil }, true)
 	}
 	mux := http.NewServeMux()
 	addRoutes(mux, page, st, p, lim)
