@@ -98,6 +98,8 @@ func TestRedisAwayFailsClosedAndRecovers(t *testing.T) {
 	got, _ = scrape(t, metricsURL)
 	assert.Equal(t, 1.0, got[series("octoplay_state_up")])
 	assert.Equal(t, 2, strings.Count(s.Stderr.String(), "state store available"), "at start and on recovery")
+	require.NoError(t, s.Stop())
+	assert.Equal(t, 1, strings.Count(s.Stderr.String(), "state store unavailable"), "stopping is no outage:\n%s", s.Stderr.String())
 }
 
 // SIGTERM turns /readyz to 503 at once, while the server goes on serving

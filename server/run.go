@@ -108,6 +108,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
+	if metricsLn != nil {
+		defer metricsLn.Close()
+	}
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = baseURL(ln.Addr())
 	}

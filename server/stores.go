@@ -50,14 +50,22 @@ func openStores(ctx context.Context, cfg Config, logger *slog.Logger) (stores, e
 	if err != nil {
 		return stores{}, err
 	}
-	go rs.Watch(ctx)
+	// The probe stops before the connections close, or it would find the
+	// store closed and say it is away.
+	ctx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() { rs.Watch(ctx); close(watched) }()
 	return stores{
 		relayLimit:      rs.Limiter("relay", relayLimit, nil),
 		sandboxLimit:    rs.Limiter("sandbox", sandboxLimit, nil),
 		sandboxFailures: rs.Limiter("sandbox-failures", sandbox.FailureLimit, nil),
 		replays:         rs.ReplayWindow(span, nil),
 		ready:           rs.Ready,
-		close:           rs.Close,
+		close: func() error {
+			stopWatch()
+			<-watched
+			return rs.Close()
+		},
 	}, nil
 }
 

@@ -98,28 +98,33 @@ type limiter struct {
 }
 
 func (l *limiter) Allow(ctx context.Context, key string) (state.Decision, error) {
-	return l.decide(func() (state.Decision, error) { return l.Limiter.Allow(ctx, key) })
+	start := time.Now()
+	d, err := l.Limiter.Allow(ctx, key)
+	l.decided(start, d, err)
+	return d, err
 }
 
 func (l *limiter) Peek(ctx context.Context, key string) (state.Decision, error) {
-	return l.decide(func() (state.Decision, error) { return l.Limiter.Peek(ctx, key) })
+	start := time.Now()
+	d, err := l.Limiter.Peek(ctx, key)
+	l.decided(start, d, err)
+	return d, err
 }
 
 func (l *limiter) Charge(ctx context.Context, key string) error {
-	defer l.m.timeState(l.store, time.Now())
+	start := time.Now()
 	err := l.Limiter.Charge(ctx, key)
-	l.m.stateFailed(l.store, err)
+	l.decided(start, state.Decision{Allowed: true}, err)
 	return err
 }
 
-func (l *limiter) decide(op func() (state.Decision, error)) (state.Decision, error) {
-	defer l.m.timeState(l.store, time.Now())
-	d, err := op()
+// decided counts an operation that began at start and said d or err.
+func (l *limiter) decided(start time.Time, d state.Decision, err error) {
+	l.m.timeState(l.store, start)
 	l.m.stateFailed(l.store, err)
 	if err == nil && !d.Allowed {
 		l.m.rateLimited.WithLabelValues(limits[l.store]).Inc()
 	}
-	return d, err
 }
 
 // ReplayWindow is w, timed and counted: each operation's time and failure,
