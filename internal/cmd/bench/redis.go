@@ -34,26 +34,39 @@ func startRedis(work string) (*redisserver.Server, error) {
 }
 
 // stateCost is what a server's state store did per sealed request it
-// relayed, from its metrics.
+// relayed in one run, from its metrics.
 type stateCost struct {
 	opsPerRequest  float64
 	timePerRequest float64 // seconds
 }
 
-// measureStateCost reads the metrics p printed the address of.
-func measureStateCost(p *process) (stateCost, error) {
+// stateTotals are a server's counts since it started: state store
+// operations, their time, sealed requests relayed.
+type stateTotals struct{ ops, seconds, relayed float64 }
+
+// since is the cost per request between two readings.
+func (t stateTotals) since(before stateTotals) stateCost {
+	n := t.relayed - before.relayed
+	if n <= 0 {
+		return stateCost{}
+	}
+	return stateCost{opsPerRequest: (t.ops - before.ops) / n, timePerRequest: (t.seconds - before.seconds) / n}
+}
+
+// readStateTotals reads the metrics p printed the address of.
+func readStateTotals(p *process) (stateTotals, error) {
 	url := strings.TrimSpace(p.lines.after("metrics: "))
 	if url == "" {
-		return stateCost{}, fmt.Errorf("bench: %s printed no metrics address", p.name)
+		return stateTotals{}, fmt.Errorf("bench: %s printed no metrics address", p.name)
 	}
 	res, err := rawClient.Get(url)
 	if err != nil {
-		return stateCost{}, fmt.Errorf("bench: %s's metrics: %w", p.name, err)
+		return stateTotals{}, fmt.Errorf("bench: %s's metrics: %w", p.name, err)
 	}
 	defer res.Body.Close()
 	text, err := io.ReadAll(res.Body)
 	if err != nil {
-		return stateCost{}, fmt.Errorf("bench: %s's metrics: %w", p.name, err)
+		return stateTotals{}, fmt.Errorf("bench: %s's metrics: %w", p.name, err)
 	}
 	sums := map[string]float64{} // by series name, relayed requests alone
 	for line := range strings.Lines(string(text)) {
@@ -65,12 +78,9 @@ func measureStateCost(p *process) (stateCost, error) {
 		}
 		sums[name] += v
 	}
-	relayed := sums["octoplay_relay_requests_total"]
-	if relayed == 0 {
-		return stateCost{}, fmt.Errorf("bench: %s relayed nothing", p.name)
-	}
-	return stateCost{
-		opsPerRequest:  sums["octoplay_state_duration_seconds_count"] / relayed,
-		timePerRequest: sums["octoplay_state_duration_seconds_sum"] / relayed,
+	return stateTotals{
+		ops:     sums["octoplay_state_duration_seconds_count"],
+		seconds: sums["octoplay_state_duration_seconds_sum"],
+		relayed: sums["octoplay_relay_requests_total"],
 	}, nil
 }

@@ -71,8 +71,9 @@ type relayResults struct {
 	runs         map[runKey]loadRun
 	peakRSS      int64 // the relay's server during its runs, bytes
 	startPeakRSS int64 // and before them, since it started
-	// What the state store did per sealed request: in memory, in Redis.
-	memoryState, redisState stateCost
+	// What the state store did per sealed request in the X25519 runs, in
+	// memory (viaX25519) and in Redis (viaRedis).
+	state map[runKey]stateCost
 }
 
 // measureRelay runs Step 1 through each path at each concurrency. The
@@ -80,7 +81,8 @@ type relayResults struct {
 // touches them alike. Sealing happens before a run starts: the browser
 // does it, not the relay.
 func measureRelay(ctx context.Context, cfg config, octo, octoRedis, ref *process) (relayResults, error) {
-	out := relayResults{runs: make(map[runKey]loadRun)}
+	out := relayResults{runs: make(map[runKey]loadRun), state: make(map[runKey]stateCost)}
+	servers := map[string]*process{viaX25519: octo, viaRedis: octoRedis}
 	if len(ref.urls) != 2 {
 		return out, fmt.Errorf("bench: the reference printed %v, not a sandbox and a proxy", ref.urls)
 	}
@@ -118,20 +120,28 @@ func measureRelay(ctx context.Context, cfg config, octo, octoRedis, ref *process
 			if err != nil {
 				return out, err
 			}
+			server := servers[via]
+			var before stateTotals
+			if server != nil {
+				if before, err = readStateTotals(server); err != nil {
+					return out, err
+				}
+			}
 			run, err := runLoad(ctx, cfg.requests, c, cfg.limit, send)
 			if err != nil {
 				return out, fmt.Errorf("bench: %s, %d at a time: %w", via, c, err)
 			}
 			out.runs[runKey{via, c}] = run
+			if server != nil {
+				after, err := readStateTotals(server)
+				if err != nil {
+					return out, err
+				}
+				out.state[runKey{via, c}] = after.since(before)
+			}
 		}
 	}
-	if out.peakRSS, err = octo.peakRSS(); err != nil {
-		return out, err
-	}
-	if out.memoryState, err = measureStateCost(octo); err != nil {
-		return out, err
-	}
-	out.redisState, err = measureStateCost(octoRedis)
+	out.peakRSS, err = octo.peakRSS()
 	return out, err
 }
 

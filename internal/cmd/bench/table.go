@@ -24,6 +24,11 @@ const (
 	rowState     = "State store per sealed request, in the server, Redis"
 )
 
+// stateRow names the row of the state store's cost in the X25519 runs.
+func stateRow(concurrency int) string {
+	return fmt.Sprintf("%s, %d at a time", rowState, concurrency)
+}
+
 // relayRow names the row of a relay run.
 func relayRow(via string, concurrency int) string {
 	return fmt.Sprintf("Step 1, %s, %d at a time", via, concurrency)
@@ -100,8 +105,11 @@ func buildRows(cfg config, wasm wasms, l loads, relay relayResults, benches []go
 		rows = append(rows, row{measure: relayRow(r.via, r.concurrency), value: runCell(run), reference: r.against + ": " + runCell(ref),
 			ratio: rt, target: r.target, judged: rt})
 	}
-	rows = append(rows, row{measure: rowState, value: stateCell(relay.redisState), reference: "memory: " + stateCell(relay.memoryState),
-		ratio: ratio(relay.redisState.timePerRequest, relay.memoryState.timePerRequest)})
+	for _, c := range []int{oneAtATime, manyAtATime} {
+		redis, memory := relay.state[runKey{viaRedis, c}], relay.state[runKey{viaX25519, c}]
+		rows = append(rows, row{measure: stateRow(c), value: stateCell(redis), reference: "memory: " + stateCell(memory),
+			ratio: ratio(redis.timePerRequest, memory.timePerRequest)})
+	}
 	rows = append(rows, row{measure: rowRSS, value: megabytes(relay.peakRSS),
 		reference: "before the relay runs (start, page loads): " + megabytes(relay.startPeakRSS), target: &target{atMost: true, limit: 48, unit: " MB"}, judged: float64(relay.peakRSS) / 1e6})
 	base := benches[0]
