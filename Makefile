@@ -45,7 +45,8 @@ vet: wasm
 # What the tests run besides Go: Debian's Chromium for the browser tests,
 # curl for the README's examples, HTTPie, Python's requests and Node 18+
 # for the snippets (the Go snippet's golang.org/x/oauth2 comes through the Go
-# module proxy), and podman with runc for the container image, installed
+# module proxy), podman with runc for the container image, and
+# redis-server for the shared state (the tests start their own), installed
 # when this machine lets us (root with apt-get); otherwise the tests that
 # need them say what is missing.
 test-deps:
@@ -57,6 +58,7 @@ test-deps:
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v podman >/dev/null 2>&1 || missing="$$missing podman"; \
 	command -v runc >/dev/null 2>&1 || missing="$$missing runc"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "installing$$missing for the tests"; \

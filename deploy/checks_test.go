@@ -82,6 +82,10 @@ func (m manifests) check() []error {
 
 	p.probes(c, "liveness probe", c.LivenessProbe, "/healthz")
 	p.probes(c, "readiness probe", c.ReadinessProbe, "/readyz")
+	if r := c.ReadinessProbe; r != nil && r.PeriodSeconds*max(r.FailureThreshold, 1) > 8 {
+		p.addf("readiness probe: %d failures %d s apart take longer than 8 s: with the server's 2 s to notice Redis gone, a pod would stay in the Service over 10 s",
+			max(r.FailureThreshold, 1), r.PeriodSeconds)
+	}
 	drain := defaultDrainDelay
 	if e, ok := env["OCTOPLAY_DRAIN_DELAY"]; ok {
 		var err error

@@ -170,10 +170,10 @@ func checkRuns(t *testing.T, ctx context.Context, pm podman, image string) {
 	wantKeys := publishedKeys(t, keyLine)
 
 	name := uniqueName("run")
-	addr := testkit.FreeAddr(t)
+	addr, metricsAddr := testkit.FreeAddr(t), testkit.FreeAddr(t)
 	run := pm.command(ctx, "run", "--name", name, "--runtime", "runc", "--network", "host",
 		"--read-only", "--user", nonRoot, "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-		"--env", "OCTOPLAY_ADDR="+addr, "--env", "OCTOPLAY_RELAY_KEY", image)
+		"--env", "OCTOPLAY_ADDR="+addr, "--env", "OCTOPLAY_METRICS_ADDR="+metricsAddr, "--env", "OCTOPLAY_RELAY_KEY", image)
 	run.Env = append(run.Env, "OCTOPLAY_RELAY_KEY="+keyLine) // passed by name: never on a command line
 	require.NoError(t, run.Start())
 	pm.remove(t, "rm", name)
@@ -202,6 +202,12 @@ func checkRuns(t *testing.T, ctx context.Context, pm podman, image string) {
 	assert.Equal(t, http.StatusOK, res.StatusCode)
 	assert.Equal(t, "application/ohttp-keys", res.Header.Get("Content-Type"))
 	assert.Equal(t, wantKeys, body, "the relay must publish the keys of OCTOPLAY_RELAY_KEY")
+
+	res, body = get(t, base+"/readyz")
+	assert.Equal(t, http.StatusOK, res.StatusCode, "ready: %s", body)
+	res, body = get(t, "http://"+metricsAddr+"/metrics")
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Contains(t, string(body), "\noctoplay_state_up 1\n", "the metrics on their own port")
 
 	var state struct{ Pid int }
 	stateJSON := pm.output(t, ctx, "container", "inspect", "--format", "{{json .State}}", name)

@@ -13,8 +13,9 @@ import (
 // fallbackRoots are the CA roots the server carries for the scratch image.
 const fallbackRoots = "golang.org/x/crypto/x509roots/fallback"
 
-// The server links the CA roots, which the browser build must not (the
-// browser verifies TLS itself, and every kB of wasm is downloaded), and
+// The server links the CA roots, the Redis client and the Prometheus
+// client, which the browser build must not (the browser verifies TLS
+// itself, talks to neither, and every kB of wasm is downloaded), and
 // neither links the Kubernetes API types that only the manifests' test
 // uses.
 func TestLinkedPackages(t *testing.T) {
@@ -22,6 +23,12 @@ func TestLinkedPackages(t *testing.T) {
 	wasm := linkedPackages(t, "GOOS=js", "GOARCH=wasm")
 	assert.Contains(t, server, fallbackRoots, "a scratch image has no CA bundle")
 	assert.NotContains(t, wasm, fallbackRoots)
+	for _, serverOnly := range []string{"github.com/redis/go-redis/v9", "github.com/prometheus/client_golang/prometheus"} {
+		assert.Contains(t, server, serverOnly)
+		for _, p := range wasm {
+			assert.False(t, strings.HasPrefix(p, "github.com/redis/") || strings.HasPrefix(p, "github.com/prometheus/"), "the wasm links %s", p)
+		}
+	}
 	for build, pkgs := range map[string][]string{"server": server, "wasm": wasm} {
 		for _, p := range pkgs {
 			assert.False(t, strings.HasPrefix(p, "k8s.io/") || strings.HasPrefix(p, "sigs.k8s.io/"),

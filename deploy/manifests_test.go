@@ -177,6 +177,7 @@ func TestManifestsRefuseMistakes(t *testing.T) {
 		{"misspelled field in the kustomization", "kustomization.yaml", "includeSelectors:", "includeSelector:", `unknown field "labels[0].includeSelector"`},
 		{"file not listed", "kustomization.yaml", "  - secret.yaml\n", "", "lists"},
 		{"readiness on another path", "deployment.yaml", "path: /readyz", "path: /ready", "readiness probe"},
+		{"readiness too slow to notice Redis gone", "deployment.yaml", "periodSeconds: 3\n            timeoutSeconds: 2\n            failureThreshold: 2", "periodSeconds: 5\n            timeoutSeconds: 2\n            failureThreshold: 2", "readiness probe: 2 failures 5 s apart"},
 		{"liveness on a port number", "deployment.yaml", "path: /healthz\n              port: http", "path: /healthz\n              port: 8080", "liveness probe"},
 		{"grace below the drain", "deployment.yaml", "terminationGracePeriodSeconds: 45", "terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds"},
 		{"root allowed", "deployment.yaml", "runAsNonRoot: true", "runAsNonRoot: false", "runAsNonRoot"},

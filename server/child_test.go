@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"octoplay/internal/testkit"
+	"io/fs"
 	"os"
 	"os/exec"
 	"strconv"
@@ -15,6 +15,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/testkit"
+	"octoplay/web"
 )
 
 // childEnv makes the test binary a server: the tests that need one in its
@@ -25,6 +28,9 @@ const childEnv = "OCTOPLAY_TEST_CHILD"
 type childSpec struct {
 	Args   []string `json:"args"`
 	NoFile uint64   `json:"nofile"` // descriptor limit; 0 leaves it
+	// Built serves the built web assets, the wasm a browser runs; false
+	// serves stand-ins.
+	Built bool `json:"built"`
 }
 
 // serveAsChild runs the server as the binary does, with the stand-in
@@ -41,7 +47,11 @@ func serveAsChild(spec string) int {
 			return 2
 		}
 	}
-	if err := run(context.Background(), append([]string{"octoplay"}, s.Args...), os.Getenv, os.Stdout, os.Stderr, standInAssets()); err != nil {
+	var assets fs.FS = standInAssets()
+	if s.Built {
+		assets = web.Assets
+	}
+	if err := run(context.Background(), append([]string{"octoplay"}, s.Args...), os.Getenv, os.Stdout, os.Stderr, assets); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -61,8 +71,16 @@ type child struct {
 // test ends first.
 func startChild(t *testing.T, nofile uint64, args ...string) *child {
 	t.Helper()
+	return startChildSpec(t, childSpec{Args: args, NoFile: nofile})
+}
+
+// startChildSpec is startChild with the whole spec, on an address of its
+// own.
+func startChildSpec(t *testing.T, s childSpec) *child {
+	t.Helper()
 	addr := testkit.FreeAddr(t)
-	spec, err := json.Marshal(childSpec{Args: append([]string{"-addr", addr}, args...), NoFile: nofile})
+	s.Args = append([]string{"-addr", addr}, s.Args...)
+	spec, err := json.Marshal(s)
 	require.NoError(t, err)
 	self, err := os.Executable()
 	require.NoError(t, err)

@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"octoplay/server/sandbox"
+	"octoplay/server/state/redisstate"
 )
 
 // envPrefix names the environment variables that stand in for flags:
@@ -55,6 +57,20 @@ type Config struct {
 	// FrameAncestors are the origins allowed to embed the playground in a
 	// frame (CSP frame-ancestors); none when empty.
 	FrameAncestors []string
+
+	// RedisURL is the Redis that instances share their state in (replay
+	// window, rate limits); empty keeps it in this process's memory.
+	RedisURL       string
+	RedisKeyPrefix string // starts every key this server writes there
+	// ReadyNeedsState makes /readyz answer 503 while the state store does
+	// not answer; false keeps it 200 and says so in its body.
+	ReadyNeedsState bool
+	// DrainDelay is how long /readyz answers 503 after SIGTERM, while
+	// requests are still served, before the server stops.
+	DrainDelay time.Duration
+	// MetricsAddr is where Prometheus metrics are served (GET /metrics),
+	// a listener of their own; empty serves none.
+	MetricsAddr string
 }
 
 // envName is the environment variable that stands in for a flag.
@@ -99,6 +115,8 @@ var describedDefaults = map[string]string{
 	"relay-key":       "new keys at every start",
 	"frame-ancestors": "none",
 	"max-conns":       "4096, or half the descriptor limit less headroom if that is lower",
+	"redis-url":       "none: the state stays in this process's memory",
+	"metrics-addr":    "none: no metrics",
 }
 
 // defineFlags defines every flag on a new FlagSet named name, setting raw.
@@ -129,6 +147,11 @@ func defineFlags(name string, raw *rawConfig, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&cfg.ConnsPerClient, "conns-per-client", defaultConnsPerClient, "connections open at once from one client address")
 	fs.IntVar(&cfg.MaxConns, "max-conns", 0, "connections open at once in all")
 	fs.StringVar(frameFrom, "frame-ancestors", "", "`origins` allowed to embed the playground in a frame, space- or comma-separated, such as https://docs.octotable.com")
+	fs.StringVar(&cfg.RedisURL, "redis-url", "", "`URL` of the Redis that instances share their state in (redis://, rediss:// or unix://, with password and database); set it with the variable, which keeps a password out of ps")
+	fs.StringVar(&cfg.RedisKeyPrefix, "redis-key-prefix", redisstate.DefaultKeyPrefix, "`prefix` of every key this server writes in Redis")
+	fs.BoolVar(&cfg.ReadyNeedsState, "ready-needs-state", true, "/readyz answers 503 while the state store does not answer (false: 200, saying so in its body, and requests that need the store get state-unavailable)")
+	fs.DurationVar(&cfg.DrainDelay, "drain-delay", defaultDrainDelay, "how long /readyz answers 503 after SIGTERM, while requests are still served, before the server stops")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", "", "`host:port` to serve Prometheus metrics on (GET /metrics), apart from the playground")
 	fs.BoolVar(&cfg.NewRelayKey, "new-relay-key", false, "print a new key pair for -relay-key / OCTOPLAY_RELAY_KEY and exit")
 	fs.Usage = func() { printUsage(fs, stderr) }
 	return fs
@@ -231,6 +254,17 @@ func (raw rawConfig) validate() (Config, error) {
 	}
 	if cfg.RelayKeyGrace < 0 {
 		return Config{}, errors.New("parse config: -relay-key-grace must not be negative")
+	}
+	if cfg.DrainDelay < 0 {
+		return Config{}, errors.New("parse config: -drain-delay must not be negative")
+	}
+	if cfg.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(cfg.MetricsAddr); err != nil {
+			return Config{}, fmt.Errorf("parse config: -metrics-addr must be host:port, such as :9090, not %q", cfg.MetricsAddr)
+		}
+	}
+	if cfg.RedisURL != "" && cfg.RedisKeyPrefix == "" {
+		return Config{}, errors.New("parse config: -redis-key-prefix must not be empty: a shared Redis needs the playground's keys apart")
 	}
 	if cfg.SandboxClientID == "" || cfg.SandboxClientSecret == "" {
 		return Config{}, errors.New("parse config: -sandbox-client-id and -sandbox-client-secret must not be empty")

@@ -82,6 +82,23 @@ func TestParseConfig(t *testing.T) {
 			env:  map[string]string{"OCTOPLAY_SANDBOX_RATE": "2", "OCTOPLAY_UPLOAD_BUDGET_MIB": "64", "OCTOPLAY_MAX_CONNS": "100"},
 			want: func(c *Config) { c.SandboxRate, c.UploadBudgetMiB, c.MaxConns = 2, 64, 100 },
 		},
+		{
+			name: "scale-out flags",
+			args: []string{"-redis-url", "rediss://:pw@redis.example.com:6380/2", "-redis-key-prefix", "docs:", "-drain-delay", "15s", "-metrics-addr", ":9090"},
+			want: func(c *Config) {
+				c.RedisURL, c.RedisKeyPrefix, c.DrainDelay, c.MetricsAddr = "rediss://:pw@redis.example.com:6380/2", "docs:", 15*time.Second, ":9090"
+			},
+		},
+		{
+			name: "scale-out from the environment",
+			env:  map[string]string{"OCTOPLAY_REDIS_URL": "unix:///run/redis.sock", "OCTOPLAY_DRAIN_DELAY": "0s", "OCTOPLAY_METRICS_ADDR": "127.0.0.1:9100", "OCTOPLAY_READY_NEEDS_STATE": "false"},
+			want: func(c *Config) {
+				c.RedisURL, c.DrainDelay, c.MetricsAddr, c.ReadyNeedsState = "unix:///run/redis.sock", 0, "127.0.0.1:9100", false
+			},
+		},
+		{name: "negative drain delay", args: []string{"-drain-delay", "-1s"}, wantErr: "-drain-delay must not be negative"},
+		{name: "metrics address without a port", args: []string{"-metrics-addr", "metrics"}, wantErr: "-metrics-addr must be host:port"},
+		{name: "empty key prefix", args: []string{"-redis-url", "redis://localhost", "-redis-key-prefix", ""}, wantErr: "-redis-key-prefix must not be empty"},
 		{name: "zero sandbox rate", args: []string{"-sandbox-rate", "0"}, wantErr: "-sandbox-rate must be above 0"},
 		{name: "zero sandbox burst", args: []string{"-sandbox-burst", "0"}, wantErr: "-sandbox-burst at least 1"},
 		{name: "zero upload budget", args: []string{"-upload-budget-mib", "0"}, wantErr: "-upload-budget-mib"},
@@ -123,6 +140,9 @@ func TestParseConfig(t *testing.T) {
 				UploadBudgetMiB:     32,
 				UploadsPerClient:    16,
 				ConnsPerClient:      64,
+				RedisKeyPrefix:      "octoplay:",
+				ReadyNeedsState:     true,
+				DrainDelay:          5 * time.Second,
 			}
 			tt.want(&want)
 			assert.Equal(t, want, got)
@@ -180,6 +200,11 @@ func TestHelpShowsEachDefaultOnce(t *testing.T) {
 		"public-url":        "(default http:// and the listening address)",
 		"relay-key":         "(default new keys at every start)",
 		"frame-ancestors":   "(default none)",
+		"redis-url":         "(default none: the state stays in this process's memory)",
+		"redis-key-prefix":  `(default "octoplay:")`,
+		"drain-delay":       "(default 5s)",
+		"ready-needs-state": "(default true)",
+		"metrics-addr":      "(default none: no metrics)",
 		"octotable":         "",
 		"config":            "",
 		"new-relay-key":     "",

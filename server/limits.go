@@ -20,6 +20,9 @@ const (
 	defaultConnsPerClient   = 64
 	defaultSandboxRate      = 5
 	defaultSandboxBurst     = 20
+	// defaultDrainDelay is how long /readyz says 503 after SIGTERM before
+	// the server stops: load balancers probe every few seconds.
+	defaultDrainDelay = 5 * time.Second
 	// bodyReadTimeout is how long a request body may take to arrive: a
 	// sealed request or a token request is a few KiB, so this is generous,
 	// and it is how long a stalled upload can hold its share of the budget.
@@ -42,6 +45,19 @@ type limits struct {
 
 // newLimits makes the limits cfg asks for; zero values take the defaults.
 func newLimits(cfg Config) limits {
+	rate, burst := cfg.SandboxRate, cfg.SandboxBurst
+	if rate == 0 || burst == 0 {
+		rate, burst = defaultSandboxRate, defaultSandboxBurst
+	}
+	return limits{
+		uploads: newUploads(cfg),
+		sandbox: state.NewMemoryLimiter(state.PerSecond(rate, burst), 0, nil),
+	}
+}
+
+// newUploads is the admission of request bodies cfg asks for; zero values
+// take the defaults.
+func newUploads(cfg Config) *admit.Uploads {
 	budget, perClient := cfg.UploadBudgetMiB, cfg.UploadsPerClient
 	if budget == 0 {
 		budget = defaultUploadBudgetMiB
@@ -49,14 +65,7 @@ func newLimits(cfg Config) limits {
 	if perClient == 0 {
 		perClient = defaultUploadsPerClient
 	}
-	rate, burst := cfg.SandboxRate, cfg.SandboxBurst
-	if rate == 0 || burst == 0 {
-		rate, burst = defaultSandboxRate, defaultSandboxBurst
-	}
-	return limits{
-		uploads: admit.NewUploads(int64(budget)<<20, perClient, returnMemory),
-		sandbox: state.NewMemoryLimiter(state.PerSecond(rate, burst), 0, nil),
-	}
+	return admit.NewUploads(int64(budget)<<20, perClient, returnMemory)
 }
 
 // returnMemory gives the memory a flood of uploads or connections left back

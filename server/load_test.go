@@ -104,7 +104,8 @@ func waitGoroutines(t *testing.T, want int) {
 // reset), and the server exits 0.
 func TestSIGTERMUnderLoad(t *testing.T) {
 	const concurrency, addresses = 64, 8
-	srv := startChild(t, 0, "-relay-rate", "100000", "-relay-burst", "100000")
+	// No drain: TestSIGTERMDrains covers it; this is about what follows.
+	srv := startChild(t, 0, "-relay-rate", "100000", "-relay-burst", "100000", "-drain-delay", "0")
 	// A connection per request, so that every request after the signal
 	// meets the listener: none waits on a connection kept alive.
 	sealed, _ := loadClients(t, srv.URL, addresses, false)

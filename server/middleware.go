@@ -77,8 +77,14 @@ func logRequests(logger *slog.Logger) func(http.Handler) http.Handler {
 				if status == 0 {
 					status = http.StatusOK
 				}
+				// A 503 refuses for now (busy, closing, or the shared state
+				// is away, which its store logs once): a warning, not an
+				// error at every request.
 				level := slog.LevelInfo
-				if status >= 500 {
+				switch {
+				case status == http.StatusServiceUnavailable:
+					level = slog.LevelWarn
+				case status >= 500:
 					level = slog.LevelError
 				}
 				logger.Log(r.Context(), level, "request",

@@ -77,7 +77,7 @@ func TestEnvironments(t *testing.T) {
 			if err == nil {
 				// The relay itself refuses what the environments cannot say
 				// alone: a name defined twice.
-				_, err = newRelay(context.Background(), cfg, newLogger(Config{}, io.Discard), http.NotFoundHandler(), func(k string) string { return tt.env[k] })
+				_, err = newRelay(context.Background(), cfg, newLogger(Config{}, io.Discard), envs, stores{}, nil)
 			}
 			if tt.wantErr != "" {
 				require.Error(t, err)

@@ -13,8 +13,11 @@ import (
 )
 
 // addRoutes is the server's whole surface.
-func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, sandbox http.Handler, rl *relay.Relay, lim limits) {
+func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, p Parts, lim limits) {
+	// Liveness (the process serves) and readiness (it should get traffic:
+	// its state store answers and it is not stopping).
 	mux.Handle("GET /healthz", handleHealthz())
+	mux.Handle("GET /readyz", p.Ready)
 
 	// go-app would fetch these through the request's Host header: never let it.
 	mux.Handle("GET /robots.txt", handleRobots())
@@ -37,14 +40,14 @@ func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, sandbox
 	// and POST /relay, with the headers all its answers carry; every other
 	// /relay path is the relay's too (go-app's page handler would answer it
 	// no-cache). POST /relay reads its body within the upload budget.
-	relayRoutes := rl.Handler()
+	relayRoutes := p.Relay.Handler()
 	mux.Handle("POST "+wire.RelayPath, lim.uploads.Limit(relay.MaxSealedRequest, bodyReadTimeout, relayRoutes))
 	mux.Handle(wire.RelayPath, relayRoutes)
 	mux.Handle(wire.RelayPath+"/", relayRoutes)
 	// The sandbox gets the relay's protections when reached directly: a
 	// request rate per client address, and bodies read within the budget.
 	mux.Handle(wire.SandboxMount+"/", admit.PerClient(lim.sandbox,
-		lim.uploads.Limit(sb.MaxRequestBody, bodyReadTimeout, http.StripPrefix(wire.SandboxMount, sandbox))))
+		lim.uploads.Limit(sb.MaxRequestBody, bodyReadTimeout, http.StripPrefix(wire.SandboxMount, p.Sandbox))))
 
 	// The page, go-app's scripts, manifest and service worker. "GET /" would
 	// conflict with "/sandbox/", which takes every method.

@@ -23,6 +23,7 @@ import (
 	"octoplay/app/quickstart"
 	"octoplay/app/snippets"
 	"octoplay/internal/wire"
+	"octoplay/server/metrics"
 	"octoplay/server/relay"
 	"octoplay/server/sandbox"
 	"octoplay/web"
@@ -43,7 +44,11 @@ func Main() int {
 }
 
 // Run serves until ctx is done or the process gets SIGINT or SIGTERM, then
-// lets in-flight requests finish and returns nil.
+// lets in-flight requests finish and returns nil. After SIGTERM, what
+// orchestrators send, it first drains: /readyz answers 503 for the drain
+// delay while requests are still served, so that load balancers stop
+// sending traffic before the listener closes. SIGINT (Ctrl-C) and ctx skip
+// the drain.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	return run(ctx, args, getenv, stdout, stderr, web.Assets)
 }
@@ -61,10 +66,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.NewRelayKey {
 		return printNewRelayKeys(stdout)
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
 
 	logger := newLogger(cfg, stderr)
+	st, err := openStores(ctx, cfg, logger)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	defer st.close()
+	met := metrics.New()
+	st = st.observed(met)
 	tokenKey, err := sandboxTokenKey(cfg.RelayKeys)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
@@ -74,6 +89,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		TokenTTL:   cfg.SandboxTokenTTL,
 		RejectJSON: cfg.SandboxRejectJSON,
 		TokenKey:   tokenKey,
+		Failures:   st.sandboxFailures,
+		Issued:     met.TokenIssued,
 	})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
@@ -87,14 +104,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	if cfg.PublicURL == "" {
-		cfg.PublicURL = baseURL(ln.Addr())
-	}
-	rl, err := newRelay(ctx, cfg, logger, sb, getenv)
+	metricsLn, err := listenMetrics(cfg)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	handler, err := NewServer(logger, cfg, assets, sb, rl)
+	if metricsLn != nil {
+		defer metricsLn.Close()
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = baseURL(ln.Addr())
+	}
+	envs, err := environments(cfg, sb, getenv)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	met.Environments(envNames(envs))
+	rl, err := newRelay(ctx, cfg, logger, envs, st, met)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	ready := newReadiness(st.ready, cfg.ReadyNeedsState)
+	uploads := newUploads(cfg)
+	met.WatchState(st.ready)
+	met.WatchUploads(uploads)
+	met.WatchConnections(ln)
+	handler, err := NewServer(logger, cfg, assets, Parts{Sandbox: sb, Relay: rl, Ready: ready, SandboxLimit: st.sandboxLimit, Uploads: uploads})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -109,19 +143,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ConnContext:       ln.ConnContext,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	metricsSrv := &http.Server{Handler: met.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: srv.ErrorLog}
 	printBanner(stdout, cfg, baseURL(ln.Addr()))
+	if metricsLn != nil {
+		fmt.Fprintf(stdout, "metrics: %s%s\n", baseURL(metricsLn.Addr()), metrics.Path)
+	}
 
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
+	if metricsLn != nil {
+		go func() { served <- metricsSrv.Serve(metricsLn) }()
+	}
 	select {
 	case err := <-served:
 		return fmt.Errorf("run: %w", err)
 	case <-ctx.Done():
+	case sig := <-signals:
+		if sig == syscall.SIGTERM {
+			drain(ctx, ready, cfg.DrainDelay, signals, logger)
+		}
 	}
+	ready.drain()
 
 	logger.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
+	shutdownCtx, cancelShutdown := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancelShutdown()
 	// Stop taking connections (new ones are answered 503 until the end),
 	// then let those already taken send their requests: net/http drops,
 	// unanswered, a request it reads once Shutdown has begun.
@@ -133,28 +179,71 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := ln.Release(); err != nil {
 		return fmt.Errorf("run: close listener: %w", err)
 	}
+	// The metrics go last: a scrape during the shutdown still sees it.
+	if err := metricsSrv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("run: shutdown metrics: %w", err)
+	}
 	logger.Info("stopped")
 	return nil
 }
 
-// newRelay builds the gateway from the configuration, for as long as ctx
-// lasts.
-func newRelay(ctx context.Context, cfg Config, logger *slog.Logger, sb http.Handler, getenv func(string) string) (*relay.Relay, error) {
+// drain tells load balancers to stop sending this instance traffic
+// (/readyz turns 503) and goes on serving for delay, so that what they
+// still send while they notice is answered, not refused. A second signal,
+// or ctx, ends it early.
+func drain(ctx context.Context, ready *readiness, delay time.Duration, signals <-chan os.Signal, logger *slog.Logger) {
+	ready.drain()
+	if delay <= 0 {
+		return
+	}
+	logger.Info("draining: /readyz answers 503 while requests are still served", "delay", delay)
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-signals:
+	case <-ctx.Done():
+	}
+}
+
+// newRelay builds the gateway to envs from the configuration, for as long
+// as ctx lasts, keeping its state in st and telling obs how each request
+// ended.
+func newRelay(ctx context.Context, cfg Config, logger *slog.Logger, envs []*relay.Environment, st stores, obs relay.Observer) (*relay.Relay, error) {
 	gw, err := relayGateway(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
 	}
-	envs, err := environments(cfg, sb, getenv)
-	if err != nil {
-		return nil, err
-	}
 	return relay.New(relay.Config{
-		Logger:        logger,
-		Gateway:       gw,
-		Environments:  envs,
-		RatePerSecond: cfg.RelayRate,
-		RateBurst:     cfg.RelayBurst,
+		Logger:       logger,
+		Gateway:      gw,
+		Environments: envs,
+		Limiter:      st.relayLimit,
+		Replays:      st.replays,
+		Observer:     obs,
 	})
+}
+
+// envNames are the names of envs.
+func envNames(envs []*relay.Environment) []string {
+	names := make([]string, len(envs))
+	for i, e := range envs {
+		names[i] = e.Name
+	}
+	return names
+}
+
+// listenMetrics makes the metrics' own listener, before the banner says
+// where it is; nil when -metrics-addr is not set.
+func listenMetrics(cfg Config) (net.Listener, error) {
+	if cfg.MetricsAddr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	return ln, nil
 }
 
 // baseURL is the URL a person on this machine opens: an unspecified listen

@@ -82,7 +82,9 @@ func TestBinaryDrainsOnSIGTERM(t *testing.T) {
 	addr := testkit.FreeAddr(t)
 	cmd := exec.Command(bin, "-addr", addr)
 	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "OCTOPLAY_LOG_LEVEL=debug")
+	// A short drain, so that the binary goes through it (TestSIGTERMDrains
+	// says what it does) and the test does not wait long.
+	cmd.Env = append(os.Environ(), "OCTOPLAY_LOG_LEVEL=debug", "OCTOPLAY_DRAIN_DELAY=1s")
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	var stderr testkit.SyncBuffer

@@ -118,7 +118,7 @@ func TestPatchServiceWorkerRefusesUnknownTemplate(t *testing.T) {
 func TestMissingWasmIsAClearError(t *testing.T) {
 	assets := standInAssets()
 	delete(assets, "app.wasm")
-	_, err := NewServer(newLogger(Config{}, io.Discard), Config{}, assets, http.NotFoundHandler(), nil)
+	_, err := NewServer(newLogger(Config{}, io.Discard), Config{}, assets, Parts{Sandbox: http.NotFoundHandler()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "make wasm")
 }

@@ -89,6 +89,8 @@ func ExplainRelay(a Answer) *Explanation {
 		return &Explanation{"The answer was too large", "The relay only brings back answers up to 1 MiB. Ask for less, for example with a smaller limit.", FixCheckRequest}
 	case wire.ProblemRateLimited.URI:
 		return &Explanation{"Too many requests to the relay", "The relay asked to wait " + retryAfter(a) + " before the next request. The button comes back when the wait is over.", FixNone}
+	case wire.ProblemStateUnavailable.URI:
+		return &Explanation{"The playground is briefly unavailable", "The relay cannot check its limits right now, so it sent nothing on. Nothing was lost: wait " + retryAfter(a) + " and try again.", FixNone}
 	case wire.ProblemStaleDate.URI:
 		return &Explanation{"Your clock is off", "The relay refuses requests whose date is more than 30 seconds from its own, so that a captured request cannot be replayed, and the playground could not correct for it. Check this device's clock.", FixNone}
 	case wire.ProblemProfile.URI:

@@ -109,6 +109,11 @@ func TestExplainRelay(t *testing.T) {
 			want:   &want{title: "Too many requests to the relay", fix: quickstart.FixNone, text: []string{"The relay asked to wait a moment before the next request."}},
 		},
 		{
+			name:   "state unavailable, sealed or not",
+			answer: problem(503, `{"type":"urn:octoplay:problem:state-unavailable","title":"Service Unavailable","status":503,"detail":"the rate limit cannot be checked right now; try again"}`, "retry-after", "2"),
+			want:   &want{title: "The playground is briefly unavailable", fix: quickstart.FixNone, text: []string{"sent nothing on", "wait 2 seconds and try again."}},
+		},
+		{
 			name:   "stale date",
 			answer: problem(400, `{"type":"urn:octoplay:problem:stale-date","title":"Bad Request","status":400,"detail":"the inner request's Date is 2m0s from the gateway's clock; at most 1m0s is allowed"}`),
 			want:   &want{title: "Your clock is off", fix: quickstart.FixNone, text: []string{"more than 30 seconds", "Check this device's clock."}},

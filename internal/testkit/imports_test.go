@@ -44,6 +44,10 @@ func importRule(from, to string) string {
 		return "the sandbox is a stand-in for OctoTable: it knows nothing of the server or the relay (it keeps its counts in a state store)"
 	case under(from, "server/relay") && (under(to, "server/sandbox") || to == module+"/server"):
 		return "the relay reaches environments by URL and transport, whatever they are"
+	case strings.HasPrefix(to, "github.com/prometheus/") && !under(from, "server/metrics"):
+		return "Prometheus is server/metrics' alone: the others report through plain interfaces, and it never reaches the wasm"
+	case strings.HasPrefix(to, "github.com/redis/") && !under(from, "server/state/redisstate"):
+		return "Redis is server/state/redisstate's alone: the others see state.Limiter and state.ReplayWindow"
 	}
 	return ""
 }
@@ -65,6 +69,9 @@ func TestImportRulesRefuse(t *testing.T) {
 		{"octoplay/server/relay", "octoplay/server/sandbox"},
 		{"octoplay/server/sandbox", "octoplay/server/admit"},
 		{"octoplay/server/state", "octoplay/server/relay"},
+		{"octoplay/server/relay", "github.com/prometheus/client_golang/prometheus"},
+		{"octoplay/app/ui", "github.com/prometheus/client_golang/prometheus"},
+		{"octoplay/server", "github.com/redis/go-redis/v9"},
 	} {
 		assert.NotEmpty(t, importRule(bad[0], bad[1]), "%s may not import %s", bad[0], bad[1])
 	}
@@ -76,6 +83,8 @@ func TestImportRulesRefuse(t *testing.T) {
 		{"octoplay/server", "octoplay/app/ui"},
 		{"octoplay/internal/cmd/bench", "octoplay/internal/ohttp"},
 		{"octoplay/internal/wire", "strings"},
+		{"octoplay/server/metrics", "github.com/prometheus/client_golang/prometheus"},
+		{"octoplay/server/state/redisstate", "github.com/redis/go-redis/v9"},
 	} {
 		assert.Empty(t, importRule(good[0], good[1]), "%s may import %s", good[0], good[1])
 	}

@@ -1,5 +1,7 @@
 package wire
 
+import "strings"
+
 // ProblemType is one of the problem types (RFC 9457 §3.1.1) the relay
 // answers with, and the HTTP status that goes with it (a number: this
 // package does without net/http). The browser explains each by its URI.
@@ -27,6 +29,11 @@ var (
 	ProblemBusy             = ProblemType{ProblemTypePrefix + "busy", 503}         // the relay cannot take the request now
 	ProblemNotFound         = ProblemType{ProblemTypePrefix + "not-found", 404}    // no such relay resource
 	ProblemMethodNotAllowed = ProblemType{ProblemTypePrefix + "method-not-allowed", 405}
+	// The shared state (rate limits, replay window) does not answer: the
+	// request is refused, never let through unchecked; with Retry-After.
+	// Outer when the rate limit cannot be read, sealed when the replay
+	// window cannot.
+	ProblemStateUnavailable = ProblemType{ProblemTypePrefix + "state-unavailable", 503}
 
 	// The opened request is not one the relay may send: not binary HTTP,
 	// a Date outside the window (RFC 9458 §6.5; the answer carries the
@@ -44,6 +51,26 @@ var (
 	ProblemUpstreamTimeout     = ProblemType{ProblemTypePrefix + "upstream-timeout", 504}
 	ProblemUpstreamTooLarge    = ProblemType{ProblemTypePrefix + "upstream-too-large", 502}
 )
+
+// ProblemTypes are every problem type above: a fixed set, so a count by
+// type (the server's metrics) has a bounded number of series.
+func ProblemTypes() []ProblemType {
+	return []ProblemType{
+		ProblemKey, ProblemBadEncapsulation, ProblemMediaType, ProblemCrossOrigin, ProblemRateLimited,
+		ProblemBusy, ProblemStateUnavailable, ProblemNotFound, ProblemMethodNotAllowed,
+		ProblemBadInnerRequest, ProblemStaleDate, ProblemReplayed, ProblemTargetNotAllowed, ProblemProfile,
+		ProblemUpstreamUnreachable, ProblemUpstreamTimeout, ProblemUpstreamTooLarge,
+	}
+}
+
+// Name is the type's URI without its prefix ("stale-date"), or the
+// fragment of RFC 9458's ("ohttp-key").
+func (p ProblemType) Name() string {
+	if i := strings.LastIndexAny(p.URI, ":#"); i >= 0 {
+		return p.URI[i+1:]
+	}
+	return p.URI
+}
 
 // Problem is an RFC 9457 problem detail as the relay writes it, plain
 // before a request is opened, sealed after. Detail never carries a header

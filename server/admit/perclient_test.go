@@ -41,5 +41,6 @@ func TestPerClient(t *testing.T) {
 
 	broken := do(PerClient(brokenLimiter{}, h), "198.51.100.1:1")
 	assert.Equal(t, http.StatusServiceUnavailable, broken.Code, "fails closed")
-	assert.Contains(t, broken.Body.String(), wire.ProblemBusy.URI)
+	assert.Contains(t, broken.Body.String(), wire.ProblemStateUnavailable.URI)
+	assert.Equal(t, "2", broken.Header().Get("Retry-After"))
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"octoplay/internal/bhttp"
 	"octoplay/internal/wire"
@@ -96,7 +97,8 @@ func readUpstream(res *http.Response, maxBody int64) (*bhttp.Response, error) {
 
 // forward sends the checked request and reads the answer, mapping
 // transport failures to the problems the UI explains.
-func (r *Relay) forward(ctx context.Context, t *target, in *bhttp.Request) (*bhttp.Response, *wire.Problem) {
+// took is set to how long the upstream took, its answer read.
+func (r *Relay) forward(ctx context.Context, t *target, in *bhttp.Request, took *time.Duration) (*bhttp.Response, *wire.Problem) {
 	ctx, cancel := context.WithTimeout(ctx, r.timeouts.Overall)
 	defer cancel()
 	req, err := upstreamRequest(ctx, t, in)
@@ -109,6 +111,8 @@ func (r *Relay) forward(ctx context.Context, t *target, in *bhttp.Request) (*bht
 		transport = r.client.Transport
 	}
 	client := &http.Client{Transport: transport, CheckRedirect: r.client.CheckRedirect, Timeout: r.timeouts.Overall}
+	start := r.now()
+	defer func() { *took = r.now().Sub(start) }()
 	res, err := client.Do(req)
 	if err != nil {
 		p := transportProblem(err, r.timeouts)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -64,6 +65,8 @@ type Config struct {
 	Limiter state.Limiter
 	// Replays remembers the requests relayed; nil means memory.
 	Replays state.ReplayWindow
+	// Observer hears how each request ended; nil means nobody.
+	Observer Observer
 	// Now tells the time; nil means time.Now.
 	Now func() time.Time
 }
@@ -77,6 +80,7 @@ type Relay struct {
 	client   *http.Client
 	replays  state.ReplayWindow
 	limiter  state.Limiter
+	observer Observer
 	now      func() time.Time
 	timeouts Timeouts
 }
@@ -98,7 +102,10 @@ func New(cfg Config) (*Relay, error) {
 	}
 	r := &Relay{
 		log: cfg.Logger, gateway: cfg.Gateway, envs: cfg.Environments,
-		replays: cfg.Replays, limiter: cfg.Limiter, now: cfg.Now, timeouts: cfg.Timeouts.withDefaults(),
+		replays: cfg.Replays, limiter: cfg.Limiter, observer: cfg.Observer, now: cfg.Now, timeouts: cfg.Timeouts.withDefaults(),
+	}
+	if r.observer == nil {
+		r.observer = ignoreOutcomes{}
 	}
 	control := cfg.DialControl
 	if control == nil {
@@ -122,6 +129,7 @@ func New(cfg Config) (*Relay, error) {
 	if r.replays == nil {
 		r.replays = state.NewMemoryReplayWindow(2*DateSkew, r.now)
 	}
+	r.limiter = observedLimiter{Limiter: r.limiter, observer: r.observer}
 	return r, nil
 }
 
@@ -152,41 +160,53 @@ func (r *Relay) handleRelay() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeProblem(w, newProblem(wire.ProblemCrossOrigin, "cross-origin requests to the relay are refused"))
+		r.observer.Observe(Outcome{Problem: wire.ProblemCrossOrigin.URI})
 	}))
 	return cop.Handler(admit.PerClient(r.limiter, http.HandlerFunc(r.serveRelay)))
 }
 
 func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
+	start := r.now()
+	var o Outcome
+	defer func() { o.Total = r.now().Sub(start); r.observer.Observe(o) }()
+	refuse := func(p wire.Problem, failure string) {
+		o.Problem, o.Failure = p.Type, failure
+		writeProblem(w, p)
+	}
 	// Media types compare without case (RFC 9110 §8.3.1).
 	if mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type")); err != nil || mt != ohttp.MediaTypeRequest {
-		writeProblem(w, newProblem(wire.ProblemMediaType, "POST /relay takes "+ohttp.MediaTypeRequest))
+		refuse(newProblem(wire.ProblemMediaType, "POST /relay takes "+ohttp.MediaTypeRequest), "")
 		return
 	}
 	sealed, err := readBody(w, req, maxSealedRequest)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			writeProblem(w, withStatus(newProblem(wire.ProblemBadEncapsulation, fmt.Sprintf("a sealed request is at most %d bytes", maxSealedRequest)), http.StatusRequestEntityTooLarge))
+			refuse(withStatus(newProblem(wire.ProblemBadEncapsulation, fmt.Sprintf("a sealed request is at most %d bytes", maxSealedRequest)), http.StatusRequestEntityTooLarge), "")
 			return
 		}
-		writeProblem(w, newProblem(wire.ProblemBadEncapsulation, "reading the sealed request failed"))
+		refuse(newProblem(wire.ProblemBadEncapsulation, "reading the sealed request failed"), "")
 		return
 	}
+	start = r.now() // the relay's time, not the client's upload
 	opened, err := r.gateway.OpenRequest(sealed)
 	if err != nil {
-		writeProblem(w, openProblem(err))
+		refuse(openProblem(err))
 		return
 	}
-	start := r.now()
 	// The sandbox, reached in-process, counts this request against the
 	// browser's address, not the gateway's.
 	ctx := clientaddr.WithAddr(req.Context(), clientaddr.Of(req))
 	answer, rec := r.relayOpened(ctx, opened)
+	o.Environment, o.Problem, o.Upstream = rec.env, rec.problem, rec.upstream
+	if rec.problem == "" {
+		o.UpstreamStatus = rec.status
+	}
 	out, err := opened.SealResponse(answer)
 	if err != nil {
 		// Sealing a message we built cannot fail but for a broken RNG.
 		r.log.Error("relay: seal response", "err", err)
-		writeProblem(w, newProblem(wire.ProblemBusy, "the gateway could not seal its answer"))
+		refuse(newProblem(wire.ProblemBusy, "the gateway could not seal its answer"), FailureSeal)
 		return
 	}
 	w.Header().Set("Content-Type", ohttp.MediaTypeResponse)
@@ -195,37 +215,17 @@ func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
 }
 
 // openProblem maps why a request could not be opened to RFC 9458 §5.3's
-// answers: a key problem (§6.4) tells the client to fetch the keys again.
-func openProblem(err error) wire.Problem {
+// answers (a key problem, §6.4, tells the client to fetch the keys again),
+// and to the Failure it is.
+func openProblem(err error) (wire.Problem, string) {
 	switch {
 	case errors.Is(err, ohttp.ErrUnknownKey), errors.Is(err, ohttp.ErrUnsupportedSuite):
-		return newProblem(wire.ProblemKey, "the key configuration is not one this gateway holds: fetch /relay/keys again")
+		return newProblem(wire.ProblemKey, "the key configuration is not one this gateway holds: fetch /relay/keys again"), FailureUnknownKey
 	case errors.Is(err, ohttp.ErrDecrypt):
-		return newProblem(wire.ProblemBadEncapsulation, "the sealed request could not be opened")
+		return newProblem(wire.ProblemBadEncapsulation, "the sealed request could not be opened"), FailureDecrypt
 	default:
-		return newProblem(wire.ProblemBadEncapsulation, "the sealed request is malformed")
+		return newProblem(wire.ProblemBadEncapsulation, "the sealed request is malformed"), FailureMalformed
 	}
-}
-
-// relayRecord is what the log line of a relayed request says.
-type relayRecord struct {
-	env, method, path string
-	status            int
-	problem           string
-}
-
-func (rec relayRecord) log(ctx context.Context, l *slog.Logger, keyID uint8, d time.Duration) {
-	attrs := []any{"env", rec.env, "method", rec.method, "target", rec.path, "status", rec.status, "duration", d, "key_id", keyID}
-	level := slog.LevelInfo
-	if rec.problem != "" {
-		attrs = append(attrs, "problem", rec.problem)
-		// The gateway's own 5xx (upstream unreachable, timeout, busy) is
-		// what an operator acts on; an upstream's 5xx passes through as info.
-		if rec.status >= 500 {
-			level = slog.LevelError
-		}
-	}
-	l.Log(ctx, level, "relay", attrs...)
 }
 
 // relayOpened does everything after opening: decode, check the Date, then
@@ -261,8 +261,11 @@ func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([
 	case errors.Is(err, state.ErrOutsideWindow):
 		return fail(newProblem(wire.ProblemStaleDate, "the inner request's Date left the window while it was checked"), gatewayDate)
 	case err != nil:
-		r.log.Error("relay: replay window", "err", err)
-		return fail(newProblem(wire.ProblemBusy, "the gateway cannot check for replays right now; try again"))
+		// The store logs once when it goes and once when it comes back;
+		// at every request, only for debugging.
+		r.log.Debug("relay: replay window", "err", err)
+		return fail(newProblem(wire.ProblemStateUnavailable, "the gateway cannot check for replays right now; try again"),
+			bhttp.Field{Name: "retry-after", Value: strconv.Itoa(int(admit.StateRetryAfter / time.Second))})
 	case !fresh:
 		return fail(newProblem(wire.ProblemReplayed, "this sealed request was already relayed"))
 	}
@@ -274,7 +277,7 @@ func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([
 	if err := applyProfile(t, in); err != nil {
 		return fail(newProblem(wire.ProblemProfile, err.Error()))
 	}
-	answer, p := r.forward(ctx, t, in)
+	answer, p := r.forward(ctx, t, in, &rec.upstream)
 	if p != nil {
 		return fail(*p)
 	}

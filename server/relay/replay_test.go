@@ -164,7 +164,9 @@ func TestReplayWindowUnavailableFailsClosed(t *testing.T) {
 	up := newUpstream(t, nil)
 	window := &countingWindow{err: errors.New("store unreachable")}
 	h := newHarness(t, []*Environment{loopbackEnv(t, "up", up, nil)}, func(c *Config) { c.Replays = window })
-	assertProblem(t, h.do(t, h.inner("GET", up.URL+"/api/")), http.StatusServiceUnavailable, wire.ProblemBusy.URI)
+	answer := h.do(t, h.inner("GET", up.URL+"/api/"))
+	assertProblem(t, answer, http.StatusServiceUnavailable, wire.ProblemStateUnavailable.URI)
+	assert.Equal(t, "2", answer.Header.Get("retry-after"))
 	assert.Zero(t, up.Hits())
 	assert.Equal(t, 1, window.Calls())
 }

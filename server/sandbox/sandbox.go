@@ -65,6 +65,9 @@ type Config struct {
 	// (the request's, or the one an outer server put in its context with
 	// package clientaddr); nil means FailureLimit in memory.
 	Failures state.Limiter
+	// Issued is called once for each token issued, for a server's
+	// metrics; nil means nothing is. It must not block.
+	Issued func()
 	// Now tells the time; nil means time.Now. Tests pass a fake clock.
 	Now func() time.Time
 }
@@ -79,6 +82,7 @@ type Sandbox struct {
 	now        func() time.Time
 	tokens     tokenSigner
 	failures   *failureGate
+	issued     func()
 	mux        *http.ServeMux
 }
 
@@ -128,6 +132,10 @@ func New(cfg Config) (*Sandbox, error) {
 		now:        now,
 		tokens:     tokenSigner{key: key},
 		failures:   newFailureGate(failures),
+		issued:     cfg.Issued,
+	}
+	if s.issued == nil {
+		s.issued = func() {}
 	}
 	s.mux = s.routes()
 	return s, nil

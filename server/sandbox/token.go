@@ -60,6 +60,7 @@ func (s *Sandbox) grantToken(w http.ResponseWriter, r *http.Request) (tokenRespo
 	case f != nil:
 		return tokenResponse{}, f
 	}
+	s.issued()
 	return tokenResponse{
 		AccessToken: s.tokens.issue(tokenRecord{clientID: cred.id, expiresAt: s.now().Add(s.ttl)}),
 		ExpiresIn:   int64(s.ttl / time.Second),

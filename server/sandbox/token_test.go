@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -289,4 +290,20 @@ func TestTokensCannotBeEvicted(t *testing.T) {
 	stranger, err := sandbox.New(cfg)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusUnauthorized, call(stranger, victim), "an instance with its own key")
+}
+
+// Issued hears each token issued, and nothing else.
+func TestIssuedCountsTokens(t *testing.T) {
+	var issued atomic.Int64
+	srv, _ := newSandbox(t, func(c *sandbox.Config) { c.Issued = func() { issued.Add(1) } })
+	form := http.Header{"Content-Type": {formType}}
+	for range 3 {
+		res, _ := send(t, http.MethodPost, srv.URL+tokenPath, form, demoForm())
+		require.Equal(t, http.StatusOK, res.StatusCode)
+	}
+	res, _ := send(t, http.MethodPost, srv.URL+tokenPath, form, "grant_type=client_credentials&client_id=octoplay-demo&client_secret=wrong")
+	require.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	res, _ = send(t, http.MethodPost, srv.URL+tokenPath, form, "grant_type=password")
+	require.Equal(t, http.StatusBadRequest, res.StatusCode)
+	assert.Equal(t, int64(3), issued.Load())
 }

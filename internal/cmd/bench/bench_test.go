@@ -46,10 +46,15 @@ func TestShortBenchPrintsEveryRow(t *testing.T) {
 		}
 	}
 	want := []string{rowFirstLoad, rowWasm, rowCold + " of 1", rowWarm + " of 1", rowRSS}
-	for _, via := range []string{viaX25519, viaXWing, viaProxy} {
-		for _, c := range []int{oneAtATime, manyAtATime} {
+	for _, c := range []int{oneAtATime, manyAtATime} {
+		for _, via := range []string{viaX25519, viaRedis, viaXWing, viaProxy} {
 			want = append(want, relayRow(via, c))
 		}
+		want = append(want, stateRow(c))
+		// The state store's work per sealed request: three operations
+		// (the relay's limit, the replay window, the sandbox's failures).
+		assert.Regexp(t, `^3\.0 operations, \d+\.\d{3} ms$`, cells[stateRow(c)][1], "with Redis")
+		assert.Regexp(t, `^memory: 3\.0 operations, \d+\.\d{3} ms$`, cells[stateRow(c)][2])
 	}
 	for _, suite := range []string{"X25519/HKDF-SHA256/AES-128-GCM", "X25519/HKDF-SHA256/AES-256-GCM", "X-Wing/HKDF-SHA256/AES-128-GCM", "X-Wing/HKDF-SHA256/AES-256-GCM"} {
 		want = append(want, rowSealOpen+suite)

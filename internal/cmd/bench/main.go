@@ -9,6 +9,9 @@
 //     process of its own, with DHKEM(X25519) and with X-Wing, one and 32 at a
 //     time, against a bare httputil.ReverseProxy in front of the same sandbox
 //     and against the sandbox directly; the server's peak RSS meanwhile;
+//   - the same with the state in Redis (a redis-server the bench starts)
+//     against the state in memory, and the state store's time per sealed
+//     request, from each server's own metrics;
 //   - the sealed channel's Go benchmarks, per suite.
 //
 // Load goes to 127.0.0.1 only and stops by itself: a fixed count of
@@ -132,13 +135,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	octo, err := startProcess(ctx, work, "octoplay", bin,
-		"-addr", "127.0.0.1:0", "-relay-rate", "1000000", "-relay-burst", "1000000", "-uploads-per-client", "1000",
-		"-sandbox-client-id", benchClientID, "-sandbox-client-secret", benchClientSecret)
+	// The server twice: its state in memory, and in a Redis of the bench's
+	// own, each with its metrics (the state store's time per request).
+	octoArgs := []string{bin, "-addr", "127.0.0.1:0", "-metrics-addr", "127.0.0.1:0",
+		"-relay-rate", "1000000", "-relay-burst", "1000000", "-uploads-per-client", "1000",
+		"-sandbox-client-id", benchClientID, "-sandbox-client-secret", benchClientSecret}
+	octo, err := startProcess(ctx, work, "octoplay", octoArgs...)
 	if err != nil {
 		return err
 	}
 	defer octo.stop()
+	rd, err := startRedis(work)
+	if err != nil {
+		return err
+	}
+	defer rd.Kill()
+	octoRedis, err := startProcess(ctx, work, "octoplay-redis", append(octoArgs, "-redis-url", rd.URL())...)
+	if err != nil {
+		return err
+	}
+	defer octoRedis.stop()
 	hello, err := startProcess(ctx, work, "hello", filepath.Join(helloDir, "hello"),
 		"-addr", "127.0.0.1:0", "-web", filepath.Join(helloDir, "web"))
 	if err != nil {
@@ -158,7 +174,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	logf("loading the relay, %d requests per run", cfg.requests)
-	relay, err := measureRelay(ctx, cfg, octo, ref)
+	relay, err := measureRelay(ctx, cfg, octo, octoRedis, ref)
 	if err != nil {
 		return err
 	}

@@ -80,11 +80,12 @@ func goBuild(ctx context.Context, cfg config, root string, env []string, args ..
 
 // process is a server the bench started: it printed the URLs it serves on.
 type process struct {
-	name string
-	cmd  *exec.Cmd
-	url  string   // the first URL it printed
-	urls []string // every URL on that line
-	done chan struct{}
+	name  string
+	cmd   *exec.Cmd
+	url   string   // the first URL it printed
+	urls  []string // every URL on that line
+	lines *urlWatcher
+	done  chan struct{}
 }
 
 var loopbackURL = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
@@ -104,7 +105,7 @@ func startProcess(ctx context.Context, work, name string, argv ...string) (*proc
 		logFile.Close()
 		return nil, fmt.Errorf("bench: start %s: %w", name, err)
 	}
-	p := &process{name: name, cmd: cmd, done: make(chan struct{})}
+	p := &process{name: name, cmd: cmd, lines: found, done: make(chan struct{})}
 	go func() { cmd.Wait(); logFile.Close(); close(p.done) }()
 	select {
 	case p.urls = <-found.found:
@@ -122,12 +123,26 @@ func startProcess(ctx context.Context, work, name string, argv ...string) (*proc
 }
 
 // urlWatcher reads a server's output and hands over the loopback URLs of
-// the first line that has any.
+// the first line that has any; it keeps the first lines, for what comes
+// after.
 type urlWatcher struct {
 	mu    sync.Mutex
 	line  []byte
+	lines []string
 	found chan []string // gets one value
 	sent  bool
+}
+
+// after is the rest of the first line that starts with prefix, or "".
+func (u *urlWatcher) after(prefix string) string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for _, l := range u.lines {
+		if rest, ok := strings.CutPrefix(l, prefix); ok {
+			return rest
+		}
+	}
+	return ""
 }
 
 func (u *urlWatcher) Write(p []byte) (int, error) {
@@ -137,6 +152,9 @@ func (u *urlWatcher) Write(p []byte) (int, error) {
 		if b != '\n' {
 			u.line = append(u.line, b)
 			continue
+		}
+		if len(u.lines) < 100 {
+			u.lines = append(u.lines, string(u.line))
 		}
 		if urls := loopbackURL.FindAllString(string(u.line), -1); urls != nil && !u.sent {
 			u.found <- urls

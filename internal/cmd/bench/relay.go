@@ -39,6 +39,7 @@ const (
 	viaProxy     = "bare reverse proxy"
 	viaX25519    = "sealed relay, X25519"
 	viaXWing     = "sealed relay, X-Wing"
+	viaRedis     = "sealed relay, X25519, state in Redis"
 	oneAtATime   = 1
 	manyAtATime  = 32
 	warmUpFactor = 1 // warm-up requests per worker, untimed
@@ -70,14 +71,18 @@ type relayResults struct {
 	runs         map[runKey]loadRun
 	peakRSS      int64 // the relay's server during its runs, bytes
 	startPeakRSS int64 // and before them, since it started
+	// What the state store did per sealed request in the X25519 runs, in
+	// memory (viaX25519) and in Redis (viaRedis).
+	state map[runKey]stateCost
 }
 
 // measureRelay runs Step 1 through each path at each concurrency. The
 // paths alternate within a concurrency so that a drift of the machine
 // touches them alike. Sealing happens before a run starts: the browser
 // does it, not the relay.
-func measureRelay(ctx context.Context, cfg config, octo, ref *process) (relayResults, error) {
-	out := relayResults{runs: make(map[runKey]loadRun)}
+func measureRelay(ctx context.Context, cfg config, octo, octoRedis, ref *process) (relayResults, error) {
+	out := relayResults{runs: make(map[runKey]loadRun), state: make(map[runKey]stateCost)}
+	servers := map[string]*process{viaX25519: octo, viaRedis: octoRedis}
 	if len(ref.urls) != 2 {
 		return out, fmt.Errorf("bench: the reference printed %v, not a sandbox and a proxy", ref.urls)
 	}
@@ -86,6 +91,10 @@ func measureRelay(ctx context.Context, cfg config, octo, ref *process) (relayRes
 		Transport: &http.Transport{Proxy: nil, MaxIdleConns: 256, MaxIdleConnsPerHost: 256, DisableCompression: true},
 	}
 	configs, err := relayKeys(ctx, client, octo.url)
+	if err != nil {
+		return out, err
+	}
+	redisConfigs, err := relayKeys(ctx, client, octoRedis.url)
 	if err != nil {
 		return out, err
 	}
@@ -102,17 +111,34 @@ func measureRelay(ctx context.Context, cfg config, octo, ref *process) (relayRes
 			viaProxy:   func() (sender, error) { return plainSender(client, ref.urls[1]+wire.TokenPath), nil },
 			viaX25519:  func() (sender, error) { return sealedSender(client, octo.url, configs[ohttp.KEMX25519], total) },
 			viaXWing:   func() (sender, error) { return sealedSender(client, octo.url, configs[ohttp.KEMXWing], total) },
+			viaRedis: func() (sender, error) {
+				return sealedSender(client, octoRedis.url, redisConfigs[ohttp.KEMX25519], total)
+			},
 		}
-		for _, via := range []string{viaSandbox, viaProxy, viaX25519, viaXWing} {
+		for _, via := range []string{viaSandbox, viaProxy, viaX25519, viaRedis, viaXWing} {
 			send, err := senders[via]()
 			if err != nil {
 				return out, err
+			}
+			server := servers[via]
+			var before stateTotals
+			if server != nil {
+				if before, err = readStateTotals(server); err != nil {
+					return out, err
+				}
 			}
 			run, err := runLoad(ctx, cfg.requests, c, cfg.limit, send)
 			if err != nil {
 				return out, fmt.Errorf("bench: %s, %d at a time: %w", via, c, err)
 			}
 			out.runs[runKey{via, c}] = run
+			if server != nil {
+				after, err := readStateTotals(server)
+				if err != nil {
+					return out, err
+				}
+				out.state[runKey{via, c}] = after.since(before)
+			}
 		}
 	}
 	out.peakRSS, err = octo.peakRSS()

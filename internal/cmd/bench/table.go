@@ -21,7 +21,13 @@ const (
 	rowWarm      = "Warm load (service worker), median"
 	rowRSS       = "Server peak RSS (VmHWM) under the relay load"
 	rowSealOpen  = "Seal + open (go test -bench), "
+	rowState     = "State store per sealed request, in the server, Redis"
 )
+
+// stateRow names the row of the state store's cost in the X25519 runs.
+func stateRow(concurrency int) string {
+	return fmt.Sprintf("%s, %d at a time", rowState, concurrency)
+}
 
 // relayRow names the row of a relay run.
 func relayRow(via string, concurrency int) string {
@@ -87,6 +93,8 @@ func buildRows(cfg config, wasm wasms, l loads, relay relayResults, benches []go
 	}{
 		{viaX25519, viaProxy, oneAtATime, nil},
 		{viaX25519, viaProxy, manyAtATime, &target{atMost: false, limit: 0.6, unit: "×"}},
+		{viaRedis, viaX25519, oneAtATime, nil},
+		{viaRedis, viaX25519, manyAtATime, nil},
 		{viaXWing, viaProxy, oneAtATime, nil},
 		{viaXWing, viaProxy, manyAtATime, nil},
 		{viaProxy, viaSandbox, oneAtATime, nil},
@@ -96,6 +104,11 @@ func buildRows(cfg config, wasm wasms, l loads, relay relayResults, benches []go
 		rt := ratio(run.perSecond(), ref.perSecond())
 		rows = append(rows, row{measure: relayRow(r.via, r.concurrency), value: runCell(run), reference: r.against + ": " + runCell(ref),
 			ratio: rt, target: r.target, judged: rt})
+	}
+	for _, c := range []int{oneAtATime, manyAtATime} {
+		redis, memory := relay.state[runKey{viaRedis, c}], relay.state[runKey{viaX25519, c}]
+		rows = append(rows, row{measure: stateRow(c), value: stateCell(redis), reference: "memory: " + stateCell(memory),
+			ratio: ratio(redis.timePerRequest, memory.timePerRequest)})
 	}
 	rows = append(rows, row{measure: rowRSS, value: megabytes(relay.peakRSS),
 		reference: "before the relay runs (start, page loads): " + megabytes(relay.startPeakRSS), target: &target{atMost: true, limit: 48, unit: " MB"}, judged: float64(relay.peakRSS) / 1e6})
@@ -163,6 +176,10 @@ func runCell(r loadRun) string {
 		cell += fmt.Sprintf(" (%d of %d in the time limit)", len(r.latencies), r.want)
 	}
 	return cell
+}
+
+func stateCell(c stateCost) string {
+	return fmt.Sprintf("%.1f operations, %.3f ms", c.opsPerRequest, c.timePerRequest*1e3)
 }
 
 func benchCell(b goBench) string {

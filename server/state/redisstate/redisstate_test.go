@@ -1,0 +1,184 @@
+package redisstate_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/testkit"
+	"octoplay/server/state"
+	"octoplay/server/state/redisstate"
+	"octoplay/server/state/statetest"
+)
+
+// open opens a store on r under a prefix of the test's own, logging to log.
+func open(t *testing.T, r *testkit.Redis, log *testkit.SyncBuffer) *redisstate.Store {
+	t.Helper()
+	if log == nil {
+		log = &testkit.SyncBuffer{}
+	}
+	s, err := redisstate.Open(context.Background(), r.URL, "test:"+t.Name()+":", slog.New(slog.NewTextHandler(log, nil)))
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// The same suite as the memory implementations, against a real
+// redis-server: the suite's clock is passed to Redis as each instance's
+// would be.
+func TestRedisLimiter(t *testing.T) {
+	s := open(t, testkit.StartRedis(t), nil)
+	var n atomic.Int64
+	statetest.TestLimiter(t, func(t *testing.T, limit state.Limit, clock *statetest.Clock) state.Limiter {
+		return s.Limiter(fmt.Sprint("suite", n.Add(1)), limit, clock.Now) // empty: a name of its own
+	})
+}
+
+func TestRedisReplayWindow(t *testing.T) {
+	r := testkit.StartRedis(t)
+	statetest.TestReplayWindow(t, func(t *testing.T, span time.Duration, clock *statetest.Clock) state.ReplayWindow {
+		return open(t, r, nil).ReplayWindow(span, clock.Now) // empty: a prefix of its own
+	})
+}
+
+// Two instances on one Redis are one playground: a request one has seen is
+// a replay to the other, and one address has one limit across both.
+func TestInstancesShareState(t *testing.T) {
+	r := testkit.StartRedis(t)
+	a, b := open(t, r, nil), open(t, r, nil)
+	ctx := context.Background()
+	id := sha256.Sum256([]byte("sealed request"))
+	until := time.Now().Add(30 * time.Second)
+	fresh, err := a.ReplayWindow(time.Minute, nil).Remember(ctx, id, until)
+	require.NoError(t, err)
+	assert.True(t, fresh)
+	fresh, err = b.ReplayWindow(time.Minute, nil).Remember(ctx, id, until)
+	require.NoError(t, err)
+	assert.False(t, fresh, "a replay to the other instance")
+
+	limit := state.Limit{Interval: time.Hour, Burst: 4}
+	allowed := 0
+	for i := range 12 {
+		d, err := []*redisstate.Store{a, b}[i%2].Limiter("relay", limit, nil).Allow(ctx, "198.51.100.7")
+		require.NoError(t, err)
+		if d.Allowed {
+			allowed++
+		}
+	}
+	assert.Equal(t, limit.Burst, allowed, "one burst across both instances")
+}
+
+// Every key expires: a replay entry when no instance would accept a copy
+// (its forget-after time plus the clock margin), a limiter's key when its
+// burst is back.
+func TestKeysExpire(t *testing.T) {
+	r := testkit.StartRedis(t)
+	s := open(t, r, nil)
+	ctx := context.Background()
+	now := time.Now()
+	_, err := s.ReplayWindow(time.Minute, func() time.Time { return now }).Remember(ctx, sha256.Sum256([]byte("x")), now.Add(20*time.Second))
+	require.NoError(t, err)
+	_, err = s.Limiter("relay", state.Limit{Interval: 200 * time.Millisecond, Burst: 20}, nil).Allow(ctx, "198.51.100.7")
+	require.NoError(t, err)
+
+	rc := redis.NewClient(&redis.Options{Addr: r.Addr})
+	defer rc.Close()
+	keys, err := rc.Keys(ctx, "*").Result()
+	require.NoError(t, err)
+	require.Len(t, keys, 3, "the replay entry, the limiter's key and the probe's: %v", keys)
+	for _, k := range keys {
+		ttl, err := rc.PTTL(ctx, k).Result()
+		require.NoError(t, err)
+		assert.Positive(t, ttl, "%s has no time to live", k)
+		switch {
+		case strings.Contains(k, ":replay:"):
+			assert.Len(t, strings.TrimPrefix(k[strings.LastIndex(k, ":"):], ":"), 32, "16 bytes of the id in hex")
+			assert.InDelta(t, (20*time.Second + redisstate.ClockMargin).Seconds(), ttl.Seconds(), 1)
+		case strings.Contains(k, ":limit:relay:"):
+			assert.LessOrEqual(t, ttl, 200*time.Millisecond, "one event: its burst is back one interval later")
+		}
+	}
+}
+
+// A URL that does not parse is refused, and the error never repeats it: it
+// may hold a password.
+func TestOpenRefusesBadURLsWithoutEchoingThem(t *testing.T) {
+	for _, u := range []string{
+		"REPLACE_WITH_redis_URL_of_the_shared_state",
+		"http://:hunter2@redis.example.com:6379",
+		"redis://:hunter2@redis.example.com:port/0",
+		"redis://:hunter2@redis.example.com:6379/zero",
+		"redis://:hunter2@redis.example.com:6379/0?pool_size=many",
+	} {
+		_, err := redisstate.Open(context.Background(), u, redisstate.DefaultKeyPrefix, slog.New(slog.DiscardHandler))
+		require.Error(t, err, u)
+		assert.NotContains(t, err.Error(), "hunter2")
+		assert.Contains(t, err.Error(), "Redis URL")
+	}
+}
+
+// Redis goes away: operations fail (callers fail closed), at once once the
+// store knows, with one log line; it comes back: the probe finds it within
+// seconds, with one log line, and operations work again without a new
+// store.
+func TestFailsClosedAndRecoversAlone(t *testing.T) {
+	r := testkit.StartRedis(t)
+	var log testkit.SyncBuffer
+	s := open(t, r, &log)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.Watch(ctx)
+	l := s.Limiter("relay", state.Limit{Interval: time.Millisecond, Burst: 1000}, nil)
+	w := s.ReplayWindow(time.Minute, nil)
+	require.NoError(t, s.Ready())
+	_, err := l.Allow(ctx, "a")
+	require.NoError(t, err)
+
+	r.Kill()
+	_, err = l.Allow(ctx, "a")
+	require.Error(t, err, "a limiter that cannot count refuses")
+	assert.ErrorIs(t, s.Ready(), redisstate.ErrUnavailable)
+	for i := range 50 {
+		start := time.Now()
+		_, err := w.Remember(ctx, sha256.Sum256(fmt.Append(nil, i)), time.Now().Add(time.Second))
+		require.ErrorIs(t, err, redisstate.ErrUnavailable)
+		require.Less(t, time.Since(start), 100*time.Millisecond, "refused without waiting on Redis")
+	}
+	assert.Equal(t, 1, strings.Count(log.String(), "state store unavailable"), log.String())
+
+	r.Start()
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Ready() != nil {
+		require.True(t, time.Now().Before(deadline), "the store did not come back:\n%s", log.String())
+		time.Sleep(50 * time.Millisecond)
+	}
+	_, err = l.Allow(ctx, "a")
+	assert.NoError(t, err)
+	fresh, err := w.Remember(ctx, sha256.Sum256([]byte("after")), time.Now().Add(time.Second))
+	assert.NoError(t, err)
+	assert.True(t, fresh)
+	assert.Equal(t, 1, strings.Count(log.String(), "state store unavailable"), log.String())
+	assert.Equal(t, 2, strings.Count(log.String(), "state store available"), "at start and on recovery:\n%s", log.String())
+}
+
+// A store whose Redis is away at start opens all the same, unavailable, and
+// says so once.
+func TestOpensUnavailable(t *testing.T) {
+	var log testkit.SyncBuffer
+	s, err := redisstate.Open(context.Background(), "redis://"+testkit.FreeAddr(t)+"/0", "x:", slog.New(slog.NewTextHandler(&log, nil)))
+	require.NoError(t, err)
+	defer s.Close()
+	assert.ErrorIs(t, s.Ready(), redisstate.ErrUnavailable)
+	_, err = s.Limiter("relay", state.Limit{Interval: time.Second, Burst: 1}, nil).Allow(context.Background(), "a")
+	assert.ErrorIs(t, err, redisstate.ErrUnavailable)
+	assert.Equal(t, 1, strings.Count(log.String(), "state store unavailable"), log.String())
+}

@@ -1,0 +1,129 @@
+package redisstate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
+)
+
+// DefaultKeyPrefix starts every key, so that the playground can share a
+// Redis with other applications.
+const DefaultKeyPrefix = "octoplay:"
+
+// Timeouts that keep a dead or slow Redis from holding a request: a second
+// to connect, to send and to read, half a second to wait for a pooled
+// connection, and the probe's interval and time limit.
+const (
+	dialTimeout = time.Second
+	ioTimeout   = time.Second
+	poolTimeout = 500 * time.Millisecond
+	probeEvery  = time.Second
+	probeTTL    = 10 * time.Second
+)
+
+// ErrUnavailable is wrapped by what an operation returns while the store
+// is known not to answer.
+var ErrUnavailable = errors.New("redisstate: the store does not answer")
+
+// Store is one Redis, shared by the instances, with the limiters and the
+// replay window it keeps.
+type Store struct {
+	client *redis.Client
+	prefix string
+	health *health
+}
+
+// Open connects to the Redis of rawURL (redis://, rediss:// or unix://,
+// with a password and a database, as redis.ParseURL reads them), with keys
+// under prefix, and probes it once. A store that does not answer is opened
+// all the same, unavailable: Watch finds when it comes. Errors never hold
+// the URL, which may hold a password.
+func Open(ctx context.Context, rawURL, prefix string, logger *slog.Logger) (*Store, error) {
+	opts, err := redis.ParseURL(rawURL)
+	if err != nil {
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err // url.Error quotes the whole URL
+		}
+		return nil, fmt.Errorf("redisstate: open: the Redis URL (redis://, rediss:// or unix://) is not valid: %w", err)
+	}
+	if opts.DialTimeout == 0 {
+		opts.DialTimeout = dialTimeout
+	}
+	if opts.ReadTimeout == 0 {
+		opts.ReadTimeout = ioTimeout
+	}
+	if opts.WriteTimeout == 0 {
+		opts.WriteTimeout = ioTimeout
+	}
+	if opts.PoolTimeout == 0 {
+		opts.PoolTimeout = poolTimeout
+	}
+	opts.MaxRetries = -1   // see the package comment: a retry can refuse a fresh request
+	opts.DialerRetries = 1 // the probe dials again each second
+	opts.ContextTimeoutEnabled = true
+	opts.DisableIdentity = true // CLIENT SETINFO needs Redis 7.2
+	opts.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+	routeClientLog(logger)
+	s := &Store{client: redis.NewClient(opts), prefix: prefix, health: newHealth(logger)}
+	s.probe(ctx)
+	return s, nil
+}
+
+// Close closes the connections.
+func (s *Store) Close() error {
+	if err := s.client.Close(); err != nil {
+		return fmt.Errorf("redisstate: close: %w", err)
+	}
+	return nil
+}
+
+// Ready is nil while the store answers, else why it does not.
+func (s *Store) Ready() error { return s.health.err() }
+
+// Watch probes the store every second until ctx is done: that is how an
+// unavailable store is found again, and an idle one found gone.
+func (s *Store) Watch(ctx context.Context) {
+	tick := time.NewTicker(probeEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			s.probe(ctx)
+		}
+	}
+}
+
+// probe writes the probe key: a write, so that a Redis that answers PING
+// but refuses writes (out of memory, a read-only replica) counts as away.
+func (s *Store) probe(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, probeEvery)
+	defer cancel()
+	err := s.client.Set(ctx, s.prefix+"probe", "1", probeTTL).Err()
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return // the server is stopping, the store is not at fault
+	}
+	s.health.report(err)
+}
+
+// do runs op unless the store is known to be away, and reports how it
+// went: an error other than the caller's own cancellation marks the store
+// away.
+func (s *Store) do(ctx context.Context, op func(context.Context) error) error {
+	if err := s.health.err(); err != nil {
+		return err
+	}
+	err := op(ctx)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		s.health.report(err)
+	}
+	return err
+}

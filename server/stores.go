@@ -1,0 +1,79 @@
+//go:build !js
+
+package server
+
+import (
+	"context"
+	"log/slog"
+
+	"octoplay/server/metrics"
+	"octoplay/server/relay"
+	"octoplay/server/sandbox"
+	"octoplay/server/state"
+	"octoplay/server/state/redisstate"
+)
+
+// stores are what the server remembers between requests, one per use:
+// with -redis-url, in that Redis, shared by every instance that names it
+// (all four: a request relayed by one instance is a replay on the others,
+// an address has one limit across them); otherwise in this process's
+// memory.
+type stores struct {
+	relayLimit      state.Limiter      // sealed requests per client address
+	sandboxLimit    state.Limiter      // requests to /sandbox/ per client address
+	sandboxFailures state.Limiter      // failed client authentications per client address
+	replays         state.ReplayWindow // sealed requests already relayed
+	// ready is nil while the state answers; memory always does.
+	ready func() error
+	close func() error
+}
+
+// openStores opens the stores cfg asks for, for as long as ctx lasts. A
+// Redis that does not answer yet is no error: requests that need it are
+// refused, and /readyz says 503, until it does.
+func openStores(ctx context.Context, cfg Config, logger *slog.Logger) (stores, error) {
+	relayLimit := state.PerSecond(cfg.RelayRate, cfg.RelayBurst)
+	sandboxLimit := state.PerSecond(cfg.SandboxRate, cfg.SandboxBurst)
+	span := 2 * relay.DateSkew
+	if cfg.RedisURL == "" {
+		replays := state.NewMemoryReplayWindow(span, nil)
+		return stores{
+			relayLimit:      state.NewMemoryLimiter(relayLimit, 0, nil),
+			sandboxLimit:    state.NewMemoryLimiter(sandboxLimit, 0, nil),
+			sandboxFailures: state.NewMemoryLimiter(sandbox.FailureLimit, 0, nil),
+			replays:         replays,
+			ready:           func() error { return nil },
+			close:           func() error { replays.Close(); return nil },
+		}, nil
+	}
+	rs, err := redisstate.Open(ctx, cfg.RedisURL, cfg.RedisKeyPrefix, logger)
+	if err != nil {
+		return stores{}, err
+	}
+	// The probe stops before the connections close, or it would find the
+	// store closed and say it is away.
+	ctx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() { rs.Watch(ctx); close(watched) }()
+	return stores{
+		relayLimit:      rs.Limiter("relay", relayLimit, nil),
+		sandboxLimit:    rs.Limiter("sandbox", sandboxLimit, nil),
+		sandboxFailures: rs.Limiter("sandbox-failures", sandbox.FailureLimit, nil),
+		replays:         rs.ReplayWindow(span, nil),
+		ready:           rs.Ready,
+		close: func() error {
+			stopWatch()
+			<-watched
+			return rs.Close()
+		},
+	}, nil
+}
+
+// observed is st with each store timed and counted by m.
+func (st stores) observed(m *metrics.Metrics) stores {
+	st.relayLimit = m.Limiter(metrics.StoreRelayLimit, st.relayLimit)
+	st.sandboxLimit = m.Limiter(metrics.StoreSandboxLimit, st.sandboxLimit)
+	st.sandboxFailures = m.Limiter(metrics.StoreSandboxFailures, st.sandboxFailures)
+	st.replays = m.ReplayWindow(st.replays)
+	return st
+}
