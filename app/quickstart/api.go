@@ -43,16 +43,23 @@ func (r APIRequest) SendsBody() bool {
 	return TakesBody(r.Method) && strings.TrimSpace(r.Body) != ""
 }
 
-// body is what goes: a form is sent trimmed, as a textarea may leave a
-// line break after it; JSON as typed.
-func (r APIRequest) body() []byte {
+// SentBody is the body as it goes ("" for none): a form trimmed, as a
+// textarea may leave a line break after it; JSON as typed.
+func (r APIRequest) SentBody() string {
 	if !r.SendsBody() {
-		return nil
+		return ""
 	}
 	if r.ContentType.orDefault() == ContentForm {
-		return []byte(strings.TrimSpace(r.Body))
+		return strings.TrimSpace(r.Body)
 	}
-	return []byte(r.Body)
+	return r.Body
+}
+
+func (r APIRequest) body() []byte {
+	if b := r.SentBody(); b != "" {
+		return []byte(b)
+	}
+	return nil
 }
 
 // URL is the request's absolute URL.
@@ -122,7 +129,7 @@ func (r APIRequest) Check() error {
 // write the same.
 func (r APIRequest) Fields() []Header {
 	var out []Header
-	if r.defaultAccept() {
+	if r.DefaultAccept() {
 		out = append(out, Header{"Accept", "application/json"})
 	}
 	if p := strings.TrimSpace(r.Property); p != "" {
@@ -134,9 +141,9 @@ func (r APIRequest) Fields() []Header {
 	return append(out, extraHeaders(r.Headers)...)
 }
 
-// defaultAccept says whether the playground's Accept goes: an extra
-// header may give another.
-func (r APIRequest) defaultAccept() bool {
+// DefaultAccept says whether the playground's Accept: application/json
+// goes (first in Fields): an extra header may give another.
+func (r APIRequest) DefaultAccept() bool {
 	return !slices.ContainsFunc(extraHeaders(r.Headers), func(h Header) bool { return strings.EqualFold(h.Name, "accept") })
 }
 
@@ -145,7 +152,7 @@ func (r APIRequest) defaultAccept() bool {
 func (r APIRequest) header(token string) bhttp.Fields {
 	fields := r.Fields()
 	var h bhttp.Fields
-	if r.defaultAccept() {
+	if r.DefaultAccept() {
 		h.Add("accept", fields[0].Value)
 		fields = fields[1:]
 	}
