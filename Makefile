@@ -5,6 +5,9 @@ GO       ?= go
 CHROMIUM ?= /usr/lib/chromium/chromium
 AXE      ?= .cache/npm/node_modules/axe-core/axe.min.js
 AXE_VERSION = 4.14.1
+# An independent validator of the HAR 1.2 schema, for the transcript.
+HARV     ?= .cache/npm/node_modules/har-validator
+HARV_VERSION = 5.1.5
 ARGS     ?=
 # The container engine: podman where it is installed, else docker.
 ENGINE   ?= $(firstword $(shell command -v podman docker 2>/dev/null))
@@ -47,8 +50,9 @@ vet: wasm
 # for the snippets (the Go snippet's golang.org/x/oauth2 comes through the Go
 # module proxy), podman with runc for the container image, and
 # redis-server for the shared state (the tests start their own), installed
-# when this machine lets us (root with apt-get); otherwise the tests that
-# need them say what is missing.
+# when this machine lets us (root with apt-get); axe-core and har-validator
+# from the npm registry. Otherwise the tests that need them say what is
+# missing.
 test-deps:
 	@missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
@@ -67,11 +71,12 @@ test-deps:
 			echo "missing$$missing: install them to run every test"; \
 		fi; \
 	fi
-	@[ -f "$(AXE)" ] || npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION) \
-		|| echo "npm could not install axe-core: the accessibility test will say so"
+	@{ [ -f "$(AXE)" ] && [ -f "$(HARV)/package.json" ]; } || \
+		npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION) har-validator@$(HARV_VERSION) \
+		|| echo "npm could not install axe-core and har-validator: the accessibility and HAR tests will say so"
 
 test: test-deps vet
-	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_AXE=$(CURDIR)/$(AXE) $(GO) test -count=1 ./...
+	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_AXE=$(CURDIR)/$(AXE) OCTOPLAY_HAR_VALIDATOR=$(CURDIR)/$(HARV) $(GO) test -count=1 ./...
 
 # The performance table of the README: first load and cold start against a
 # go-app hello world, the sealed relay against a bare reverse proxy, in one

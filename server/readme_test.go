@@ -39,11 +39,12 @@ func TestREADMECurlExamples(t *testing.T) {
 			examples = append(examples, strings.ReplaceAll(b, "http://127.0.0.1:8080", s.URL))
 		}
 	}
-	require.Len(t, examples, 5, "three ways to get a token, Step 2, the resources")
+	require.Len(t, examples, 7, "three ways to get a token, Step 2, the resources, a write, changing and removing it")
 
+	reservation := ""
 	sh := func(script, token string) string {
 		cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
-		cmd.Env = append(os.Environ(), "OCTOTABLE_TOKEN="+token)
+		cmd.Env = append(os.Environ(), "OCTOTABLE_TOKEN="+token, "RESERVATION="+reservation)
 		out, err := cmd.Output()
 		require.NoError(t, err, script)
 		return string(out)
@@ -80,6 +81,24 @@ func TestREADMECurlExamples(t *testing.T) {
 	}
 	assert.Contains(t, lines[1], `"id":201`)
 	assert.Equal(t, 2, strings.Count(lines[3], `"guest_name"`), "limit=2")
+
+	var created struct {
+		Success bool
+		Data    struct{ ID, Status string }
+	}
+	out = sh(examples[5], token)
+	require.NoError(t, json.Unmarshal([]byte(out), &created), out)
+	require.True(t, created.Success, out)
+	assert.Equal(t, "confirmed", created.Data.Status)
+	reservation = created.Data.ID
+	assert.Contains(t, sh(examples[5], token), `"code":"CONFLICT"`, "the same stay again, as the README says")
+
+	out = sh(examples[6], token)
+	changed, removed, found := strings.Cut(strings.TrimSpace(out), "\n")
+	require.True(t, found, out)
+	assert.Contains(t, changed, `"status":"checked_in"`)
+	assert.Contains(t, changed, `"adults":1`)
+	assert.Equal(t, "204", removed)
 }
 
 // The README's layout table names what is in the tree, and every package

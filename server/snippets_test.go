@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -112,7 +113,7 @@ func TestSnippetsRunAgainstTheSandbox(t *testing.T) {
 				apiCodes[i] = generate(t, snippets.Step2, lang, snippets.Options{Env: env, Method: "GET", Path: c.path, Property: c.property})
 				all = append(all, apiCodes[i])
 			}
-			run := newSnippetRunner(t, lang, all)
+			run := newSnippetRunner(t, lang, all).mustRun
 
 			for _, c := range combos {
 				t.Run(fmt.Sprintf("%s-%s", c.enc, c.auth), func(t *testing.T) {
@@ -143,28 +144,42 @@ func generate(t *testing.T, step snippets.Step, lang snippets.Language, opts sni
 	return code
 }
 
-// snippetRun runs one snippet with the given variables and returns what it
-// printed; it fails the test when the snippet exits non-zero.
-type snippetRun func(t *testing.T, code string, vars map[string]string) string
+// snippetRunner runs the snippets of one language.
+type snippetRunner struct {
+	// run runs code with the variables set and returns what it printed,
+	// and whether it exited 0.
+	run func(t *testing.T, code string, vars map[string]string) (string, error)
+	// prepare builds codes ahead of running them, together (the Go ones);
+	// run builds what was not prepared.
+	prepare func(t *testing.T, codes []string)
+}
+
+// mustRun runs code and fails the test when it exits non-zero.
+func (r *snippetRunner) mustRun(t *testing.T, code string, vars map[string]string) string {
+	t.Helper()
+	out, err := r.run(t, code, vars)
+	require.NoError(t, err, "stdout: %s", out)
+	return out
+}
 
 // newSnippetRunner finds the tool a language needs (a failure in CI, a
 // skip elsewhere) and prepares the snippets it will run: the Go ones are
 // built once, together.
-func newSnippetRunner(t *testing.T, lang snippets.Language, codes []string) snippetRun {
+func newSnippetRunner(t *testing.T, lang snippets.Language, codes []string) *snippetRunner {
 	t.Helper()
 	dir := t.TempDir()
 	var mu sync.Mutex
 	n := 0
 	// script writes code to a new file in dir and runs it with argv.
-	script := func(ext string, argv ...string) snippetRun {
-		return func(t *testing.T, code string, vars map[string]string) string {
+	script := func(ext string, argv ...string) *snippetRunner {
+		return &snippetRunner{prepare: func(*testing.T, []string) {}, run: func(t *testing.T, code string, vars map[string]string) (string, error) {
 			mu.Lock()
 			n++
 			path := filepath.Join(dir, fmt.Sprintf("snippet%d%s", n, ext))
 			mu.Unlock()
 			require.NoError(t, os.WriteFile(path, []byte(code), 0o600))
 			return runSnippet(t, dir, vars, append(argv, path)...)
-		}
+		}}
 	}
 	switch lang {
 	case snippets.Curl:
@@ -182,11 +197,29 @@ func newSnippetRunner(t *testing.T, lang snippets.Language, codes []string) snip
 		return script(".js", "node")
 	case snippets.Go:
 		needTool(t, "go")
-		bins := buildGoSnippets(t, dir, codes)
-		return func(t *testing.T, code string, vars map[string]string) string {
-			require.Contains(t, bins, code, "every Go snippet is built up front")
-			return runSnippet(t, dir, vars, bins[code])
+		bins := map[string]string{}
+		prepare := func(t *testing.T, codes []string) {
+			mu.Lock()
+			defer mu.Unlock()
+			var missing []string
+			for _, c := range codes {
+				if _, built := bins[c]; !built {
+					missing = append(missing, c)
+				}
+			}
+			if len(missing) > 0 {
+				n++
+				maps.Copy(bins, buildGoSnippets(t, filepath.Join(dir, fmt.Sprint("build", n)), missing))
+			}
 		}
+		prepare(t, codes)
+		return &snippetRunner{prepare: prepare, run: func(t *testing.T, code string, vars map[string]string) (string, error) {
+			prepare(t, []string{code})
+			mu.Lock()
+			bin := bins[code]
+			mu.Unlock()
+			return runSnippet(t, dir, vars, bin)
+		}}
 	}
 	t.Fatalf("no runner for %s", lang)
 	return nil
@@ -194,8 +227,8 @@ func newSnippetRunner(t *testing.T, lang snippets.Language, codes []string) snip
 
 // runSnippet runs argv in dir with the variables set, HTTPie's
 // configuration kept apart from the user's, and no proxy between it and the
-// loopback server.
-func runSnippet(t *testing.T, dir string, vars map[string]string, argv ...string) string {
+// loopback server; it returns what it printed, and why it did not exit 0.
+func runSnippet(t *testing.T, dir string, vars map[string]string, argv ...string) (string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -208,12 +241,14 @@ func runSnippet(t *testing.T, dir string, vars map[string]string, argv ...string
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
-	require.NoError(t, err, "stdout: %s\nstderr: %s", out, stderr.String())
-	return string(out)
+	if err != nil {
+		err = fmt.Errorf("%w; stderr: %s", err, stderr.String())
+	}
+	return string(out), err
 }
 
-// buildGoSnippets builds every Go snippet in one temporary module, one
-// package each, with one go build: x/oauth2 comes through the Go module
+// buildGoSnippets builds Go snippets in one temporary module under dir,
+// one package each, with one go build: x/oauth2 comes through the Go module
 // proxy into the usual module cache, and the build cache is shared, so a
 // second run compiles nothing.
 func buildGoSnippets(t *testing.T, dir string, codes []string) map[string]string {

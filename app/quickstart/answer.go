@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math"
 	"net/textproto"
+	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -234,4 +236,26 @@ func decodeSegment(s string) (string, bool) {
 		return "", false
 	}
 	return out.String(), true
+}
+
+// CreatedID is the id of what a 201 (Created) answer made, such as the
+// sandbox's new reservation: the last segment of its Location (RFC 9110
+// §15.3.2), else the "id" under "data" in its body.
+func (a Answer) CreatedID() (string, bool) {
+	if a.Status != 201 {
+		return "", false
+	}
+	if loc, err := url.Parse(a.Header.Get("location")); err == nil && loc.Path != "" && !strings.HasSuffix(loc.Path, "/") {
+		return path.Base(loc.Path), true
+	}
+	var body struct {
+		Data struct {
+			ID json.RawMessage `json:"id"`
+		} `json:"data"`
+	}
+	var id string
+	if json.Unmarshal(a.Body, &body) != nil || json.Unmarshal(body.Data.ID, &id) != nil || id == "" {
+		return "", false
+	}
+	return id, true
 }

@@ -24,6 +24,42 @@ type APIRequest struct {
 	Path     string
 	Property string // the Property header, for the resources that need it
 	Token    string
+	// Body goes with POST, PUT and PATCH (TakesBody) when it is not blank,
+	// as ContentType says ("" means ContentJSON); other methods send none.
+	Body        string
+	ContentType ContentType
+	// Headers are extra fields, sent after the playground's own (an Accept
+	// among them replaces the playground's); CheckHeaders says which may
+	// go. Rows left blank are not sent.
+	Headers []Header
+}
+
+// IDPlaceholder stands in a preset's path for the id of a record the
+// person creates first (a reservation): replace it to send the request.
+const IDPlaceholder = "{id}"
+
+// SendsBody says whether the request carries its Body.
+func (r APIRequest) SendsBody() bool {
+	return TakesBody(r.Method) && strings.TrimSpace(r.Body) != ""
+}
+
+// SentBody is the body as it goes ("" for none): a form trimmed, as a
+// textarea may leave a line break after it; JSON as typed.
+func (r APIRequest) SentBody() string {
+	if !r.SendsBody() {
+		return ""
+	}
+	if r.ContentType.orDefault() == ContentForm {
+		return strings.TrimSpace(r.Body)
+	}
+	return r.Body
+}
+
+func (r APIRequest) body() []byte {
+	if b := r.SentBody(); b != "" {
+		return []byte(b)
+	}
+	return nil
 }
 
 // URL is the request's absolute URL.
@@ -77,18 +113,56 @@ func (r APIRequest) Check() error {
 	if !r.Env.underAPI(u) {
 		return fmt.Errorf("this path is not part of the environment's API: use a path %s", apiScope(r.Env))
 	}
+	if strings.Contains(r.Path, IDPlaceholder) {
+		return fmt.Errorf("replace %s in the path with a reservation's id: create one first, with the POST example", IDPlaceholder)
+	}
 	if strings.ContainsFunc(strings.TrimSpace(r.Property), unicode.IsControl) {
 		return errors.New("the Property header must be on one line, without control characters")
 	}
-	return nil
+	if r.SendsBody() {
+		if err := CheckBody(r.ContentType, r.Body); err != nil {
+			return err
+		}
+	}
+	return CheckHeaders(r.Headers)
 }
 
-func (r APIRequest) header(token string) bhttp.Fields {
-	var h bhttp.Fields
-	h.Add("accept", "application/json")
-	h.Add("authorization", "Bearer "+token)
+// Fields are the request's header fields but Authorization, in the order
+// they go, names as typed: Accept (unless an extra header gives its own),
+// Property, Content-Type with a body, then the extra headers. The snippets
+// write the same.
+func (r APIRequest) Fields() []Header {
+	var out []Header
+	if r.DefaultAccept() {
+		out = append(out, Header{"Accept", "application/json"})
+	}
 	if p := strings.TrimSpace(r.Property); p != "" {
-		h.Add("property", p)
+		out = append(out, Header{"Property", p})
+	}
+	if r.SendsBody() {
+		out = append(out, Header{"Content-Type", string(r.ContentType.orDefault())})
+	}
+	return append(out, extraHeaders(r.Headers)...)
+}
+
+// DefaultAccept says whether the playground's Accept: application/json
+// goes (first in Fields): an extra header may give another.
+func (r APIRequest) DefaultAccept() bool {
+	return !slices.ContainsFunc(extraHeaders(r.Headers), func(h Header) bool { return strings.EqualFold(h.Name, "accept") })
+}
+
+// header is Fields with the token's Authorization after the playground's
+// Accept, as the quickstart orders them.
+func (r APIRequest) header(token string) bhttp.Fields {
+	fields := r.Fields()
+	var h bhttp.Fields
+	if r.DefaultAccept() {
+		h.Add("accept", fields[0].Value)
+		fields = fields[1:]
+	}
+	h.Add("authorization", "Bearer "+token)
+	for _, f := range fields {
+		h.Add(strings.ToLower(f.Name), f.Value)
 	}
 	return h
 }
@@ -104,16 +178,18 @@ func (r APIRequest) Build(now time.Time) (*bhttp.Request, error) {
 		return nil, err
 	}
 	req.Header = append(r.header(r.Token), req.Header...)
+	req.Body = r.body()
 	return req, nil
 }
 
-// Preview is the request as HTTP/1.1 text with the token masked.
+// Preview is the request as HTTP/1.1 text with the token masked: its
+// headers, the extra ones included, and its body.
 func (r APIRequest) Preview() string {
 	u, err := r.URL()
 	if err != nil {
 		return ""
 	}
-	return httpText(r.Method, u, r.header(Masked), nil)
+	return httpText(r.Method, u, r.header(Masked), r.body())
 }
 
 // underAPI says whether u is under one of the environment's API bases, as

@@ -73,10 +73,16 @@ func (e Environment) HasProfile(p string) bool {
 
 // Preset is a Step 2 request OctoTable's docs describe.
 type Preset struct {
+	// Key names the preset uniquely (paths repeat: one reservation is read,
+	// changed and removed at the same path).
+	Key      string
 	Label    string
 	Method   string
-	Path     string
-	Property bool // needs the Property header
+	Path     string // may hold IDPlaceholder: see NeedsID
+	Property bool   // needs the Property header
+	// Body and ContentType, for a write.
+	Body        string
+	ContentType ContentType
 }
 
 // Presets are the Step 2 requests an environment offers: the quickstart's
@@ -84,13 +90,59 @@ type Preset struct {
 // their base under its origin (a preset's path goes after Origin, so a base
 // elsewhere would give requests the relay refuses).
 func (e Environment) Presets() []Preset {
-	presets := []Preset{{Label: "API root (the quickstart's Step 2)", Method: "GET", Path: wire.APIBase}}
-	if o := e.Origin(); o != "" && slices.Contains(e.APIBases, o+wire.PMSBase) {
+	presets := []Preset{{Key: "api-root", Label: "API root (the quickstart's Step 2)", Method: "GET", Path: wire.APIBase}}
+	if e.hasPMS() {
 		presets = append(presets,
-			Preset{Label: "Rooms", Method: "GET", Path: wire.PMSBase + "rooms", Property: true},
-			Preset{Label: "Services", Method: "GET", Path: wire.PMSBase + "services", Property: true},
-			Preset{Label: "Reservations from a date", Method: "GET", Path: wire.PMSBase + "reservations?limit=5&start_date=2026-04-01", Property: true},
+			Preset{Key: "rooms", Label: "Rooms", Method: "GET", Path: wire.PMSBase + "rooms", Property: true},
+			Preset{Key: "services", Label: "Services", Method: "GET", Path: wire.PMSBase + "services", Property: true},
+			Preset{Key: "reservations", Label: "Reservations from a date", Method: "GET", Path: wire.ReservationsPath + "?limit=5&start_date=2026-04-01", Property: true},
 		)
 	}
 	return presets
+}
+
+func (e Environment) hasPMS() bool {
+	o := e.Origin()
+	return o != "" && slices.Contains(e.APIBases, o+wire.PMSBase)
+}
+
+// exampleReservation is the body of the sandbox's "create" preset: a room
+// and dates no fixture holds, for two guests.
+const exampleReservation = `{
+  "room_id": 102,
+  "arrival_date": "2026-06-01",
+  "departure_date": "2026-06-04",
+  "guest_name": "Ana Lopes",
+  "adults": 2,
+  "children": 0
+}`
+
+// WritePresets are the sandbox's reservation writes, in the order a person
+// tries them: create one, read it, change it, remove it. The last three
+// name the created reservation by IDPlaceholder (WithID fills it in, from
+// CreatedID of the create's answer). Other environments have none: their
+// writes are as OctoTable's own docs describe them, which the sandbox's
+// shape need not match.
+func (e Environment) WritePresets() []Preset {
+	if e.Name != wire.SandboxEnvironment || !e.hasPMS() {
+		return nil
+	}
+	one := wire.ReservationsPath + "/" + IDPlaceholder
+	return []Preset{
+		{Key: "reservation-create", Label: "Create a reservation", Method: "POST", Path: wire.ReservationsPath, Property: true,
+			Body: exampleReservation, ContentType: ContentJSON},
+		{Key: "reservation-read", Label: "Read the reservation you created", Method: "GET", Path: one, Property: true},
+		{Key: "reservation-update", Label: "Check its guests in, one fewer", Method: "PATCH", Path: one, Property: true,
+			Body: "{\n  \"status\": \"checked_in\",\n  \"adults\": 1\n}", ContentType: ContentJSON},
+		{Key: "reservation-delete", Label: "Remove the reservation", Method: "DELETE", Path: one, Property: true},
+	}
+}
+
+// NeedsID says whether the preset's path still holds IDPlaceholder.
+func (p Preset) NeedsID() bool { return strings.Contains(p.Path, IDPlaceholder) }
+
+// WithID is the preset for the record id, put in its path escaped.
+func (p Preset) WithID(id string) Preset {
+	p.Path = strings.ReplaceAll(p.Path, IDPlaceholder, url.PathEscape(id))
+	return p
 }

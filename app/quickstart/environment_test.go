@@ -124,12 +124,12 @@ func TestHasProfile(t *testing.T) {
 }
 
 func TestPresets(t *testing.T) {
-	root := quickstart.Preset{Label: "API root (the quickstart's Step 2)", Method: "GET", Path: "/api/v2/"}
+	root := quickstart.Preset{Key: "api-root", Label: "API root (the quickstart's Step 2)", Method: "GET", Path: "/api/v2/"}
 	pms := []quickstart.Preset{
 		root,
-		{Label: "Rooms", Method: "GET", Path: "/octotable-pms/api/v2/rooms", Property: true},
-		{Label: "Services", Method: "GET", Path: "/octotable-pms/api/v2/services", Property: true},
-		{Label: "Reservations from a date", Method: "GET", Path: "/octotable-pms/api/v2/reservations?limit=5&start_date=2026-04-01", Property: true},
+		{Key: "rooms", Label: "Rooms", Method: "GET", Path: "/octotable-pms/api/v2/rooms", Property: true},
+		{Key: "services", Label: "Services", Method: "GET", Path: "/octotable-pms/api/v2/services", Property: true},
+		{Key: "reservations", Label: "Reservations from a date", Method: "GET", Path: "/octotable-pms/api/v2/reservations?limit=5&start_date=2026-04-01", Property: true},
 	}
 	tests := []struct {
 		name string
@@ -165,4 +165,41 @@ func TestPresets(t *testing.T) {
 			assert.Equal(t, tt.want, tt.env.Presets())
 		})
 	}
+}
+
+// The sandbox's writes come as presets for the sandbox alone, in the order a
+// person tries them, each with a body the playground would send and a key
+// of its own; the three that name the created reservation wait for its id.
+func TestWritePresets(t *testing.T) {
+	assert.Empty(t, octotableEnv.WritePresets(), "the real OctoTable's writes are as its docs say")
+	assert.Empty(t, quickstart.Environment{Name: "sandbox", TokenURL: sandboxEnv.TokenURL, APIBases: sandboxEnv.APIBases[:1]}.WritePresets(),
+		"no PMS base, no reservations")
+	presets := sandboxEnv.WritePresets()
+	var got [][3]string
+	keys := map[string]bool{}
+	for _, p := range append(sandboxEnv.Presets(), presets...) {
+		assert.False(t, keys[p.Key], "key %s is used once", p.Key)
+		keys[p.Key] = true
+	}
+	for _, p := range presets {
+		got = append(got, [3]string{p.Key, p.Method, p.Path})
+		assert.True(t, p.Property, p.Key)
+		assert.Equal(t, quickstart.TakesBody(p.Method), p.Body != "", "%s has a body if and only if its method takes one", p.Key)
+		req := quickstart.APIRequest{Env: sandboxEnv, Method: p.Method, Path: p.WithID("RSV-ABCD2345").Path, Property: "1001",
+			Token: apiToken, Body: p.Body, ContentType: p.ContentType}
+		assert.NoError(t, req.Check(), p.Key)
+		if p.NeedsID() {
+			req.Path = p.Path
+			assert.ErrorContains(t, req.Check(), "replace {id} in the path with a reservation's id", p.Key)
+		}
+	}
+	assert.Equal(t, [][3]string{
+		{"reservation-create", "POST", "/octotable-pms/api/v2/reservations"},
+		{"reservation-read", "GET", "/octotable-pms/api/v2/reservations/{id}"},
+		{"reservation-update", "PATCH", "/octotable-pms/api/v2/reservations/{id}"},
+		{"reservation-delete", "DELETE", "/octotable-pms/api/v2/reservations/{id}"},
+	}, got)
+	assert.Equal(t, "/octotable-pms/api/v2/reservations/a%2Fb%20c", presets[1].WithID("a/b c").Path, "the id is escaped")
+	assert.False(t, presets[1].WithID("x").NeedsID())
+	assert.False(t, presets[0].NeedsID())
 }

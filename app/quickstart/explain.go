@@ -47,6 +47,12 @@ type octotableError struct {
 		Code      string `json:"code"`
 		Message   string `json:"message"`
 		ClassName string `json:"class_name"`
+		// Details are the fields a write got wrong, as the sandbox
+		// lists them.
+		Details []struct {
+			Field   string `json:"field"`
+			Message string `json:"message"`
+		} `json:"details"`
 	} `json:"error"`
 }
 
@@ -198,6 +204,8 @@ func ExplainAPI(a Answer, r APIRequest) *Explanation {
 		return &Explanation{"401 invalid_token: the token was not accepted", "The token has expired or is not one this environment issued. Get a new token in Step 1, then send again.", FixNewToken}
 	case a.Status == 401:
 		return &Explanation{"401: no usable credentials", "The API wants Authorization: Bearer followed by the access token from Step 1. Get a token, then send again.", FixNewToken}
+	case explainWrite(a) != nil:
+		return explainWrite(a)
 	case a.Status == 400 && octotableCode(a) != "":
 		return &Explanation{"400: the API refused the request", "OctoTable says " + octotableMessage(a) + ". Check the path, the query and the Property header.", FixCheckRequest}
 	case a.Status == 403:

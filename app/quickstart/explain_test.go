@@ -353,6 +353,48 @@ func TestExplainAPI(t *testing.T) {
 			}},
 		},
 		{
+			name: "400 with fields to fix",
+			answer: answer(400, `{"success": false, "error": {"code": "VALIDATION_ERROR", "message": "the reservation is not valid: room_id, adults",`+
+				` "class_name": "ValidationException", "details": [{"field": "room_id", "message": "is required"}, {"field": "adults", "message": "must be a whole number, at least 1"}]}}`),
+			want: &want{title: "400: fields to fix", fix: quickstart.FixCheckRequest, text: []string{
+				"OctoTable says: room_id is required; adults must be a whole number, at least 1. Fix the body, then send again.",
+			}},
+		},
+		{
+			name:   "409 in OctoTable's envelope",
+			answer: answer(409, envelope("CONFLICT", "room 102 is taken from 2026-06-01 to 2026-06-04 by reservation RSV-7KQ2M4XW", "ConflictException")),
+			want: &want{title: "409: in conflict with what is there", fix: quickstart.FixCheckRequest, text: []string{
+				"OctoTable says room 102 is taken from 2026-06-01 to 2026-06-04 by reservation RSV-7KQ2M4XW (CONFLICT). Change the body",
+			}},
+		},
+		{
+			name:   "409 not in the envelope",
+			answer: answer(409, `conflict`),
+			want:   &want{title: "409: the request failed", fix: quickstart.FixNone},
+		},
+		{
+			name:   "413",
+			answer: answer(413, envelope("PAYLOAD_TOO_LARGE", "the body is larger than 16384 bytes", "PayloadTooLargeException")),
+			want:   &want{title: "413: the body is too large", fix: quickstart.FixCheckRequest, text: []string{"Send a smaller one."}},
+		},
+		{
+			name:   "415 with Accept-Patch",
+			answer: answer(415, envelope("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json (UTF-8)", "UnsupportedMediaTypeException"), "accept-patch", "application/json, application/merge-patch+json"),
+			want: &want{title: "415: the API does not take this content type", fix: quickstart.FixCheckRequest, text: []string{
+				"Choose the content type the API takes (it takes application/json, application/merge-patch+json), then send again.",
+			}},
+		},
+		{
+			name:   "415 saying nothing",
+			answer: answer(415, ``),
+			want:   &want{title: "415: the API does not take this content type", fix: quickstart.FixCheckRequest, text: []string{"Choose the content type the API takes, then send again."}},
+		},
+		{
+			name:   "405 with Allow",
+			answer: answer(405, envelope("METHOD_NOT_ALLOWED", "this endpoint accepts only GET and POST", "MethodNotAllowedException"), "allow", "GET, HEAD, POST"),
+			want:   &want{title: "405: this path does not take that method", fix: quickstart.FixCheckRequest, text: []string{"It takes GET, HEAD, POST."}},
+		},
+		{
 			name:   "400 not in the envelope",
 			answer: answer(400, `bad`),
 			want:   &want{title: "400: the request failed", fix: quickstart.FixNone, text: []string{"Read the answer's body"}},
@@ -411,9 +453,9 @@ func TestExplainAPI(t *testing.T) {
 			want:   &want{title: "301: a redirect, not followed", fix: quickstart.FixCheckRequest, text: []string{"to another address."}},
 		},
 		{
-			name:   "405",
+			name:   "405 without Allow",
 			answer: answer(405, envelope("METHOD_NOT_ALLOWED", "Method not allowed", "MethodNotAllowedException")),
-			want:   &want{title: "405: the request failed", fix: quickstart.FixNone},
+			want:   &want{title: "405: this path does not take that method", fix: quickstart.FixCheckRequest, text: []string{"Choose another method, or another path."}},
 		},
 		{
 			// A bare "403 Forbidden" reads like a permissions problem: say

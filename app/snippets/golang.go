@@ -130,21 +130,39 @@ import (
 	"log"
 	"net/http"
 	"os"
-)
+`)
+	body := "nil"
+	if c.Body != "" {
+		b.WriteString("\t\"strings\"\n")
+		body = "strings.NewReader(" + goText(c.Body) + ")"
+	}
+	b.WriteString(`)
 
 func main() {
-	req, err := http.NewRequest(` + literal(c.Method) + `, ` + literal(c.URL) + `, nil)
+	req, err := http.NewRequest(` + literal(c.Method) + `, ` + literal(c.URL) + `, ` + body + `)
 	if err != nil {
 		log.Fatal(err)
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Authorization", "Bearer "+os.Getenv("` + EnvToken + `"))
 `)
-	if c.Property != "" {
-		b.WriteString("\treq.Header.Set(\"Property\", " + literal(c.Property) + ")\n")
+	if c.Accept {
+		b.WriteString("\treq.Header.Set(\"Accept\", \"application/json\")\n")
+	}
+	b.WriteString("\treq.Header.Set(\"Authorization\", \"Bearer \"+os.Getenv(\"" + EnvToken + "\"))\n")
+	for _, f := range c.Fields {
+		b.WriteString("\treq.Header.Set(" + literal(f.Name) + ", " + literal(f.Value) + ")\n")
 	}
 	b.WriteString(goSendAndPrint)
 	return b.String()
+}
+
+// goText writes a body as a Go string: as it reads, in a raw string, where
+// it can be; else as one escaped literal (Go drops carriage returns from
+// raw strings).
+func goText(s string) string {
+	if !strings.ContainsAny(s, "`\r") {
+		return "`" + s + "`"
+	}
+	return literal(s)
 }
 
 // goSendAndPrint ends both net/http programs: send, print the answer as it

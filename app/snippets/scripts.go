@@ -41,7 +41,8 @@ import os
 	return b.String()
 }
 
-// pythonAPI is Step 2 with requests.
+// pythonAPI is Step 2 with requests; a body goes as bytes, since requests
+// would encode a str body as Latin-1.
 func pythonAPI(c apiCall) string {
 	var b strings.Builder
 	b.WriteString(`# Step 2 of the OctoTable quickstart: an API call with the access token of
@@ -53,14 +54,38 @@ import requests
 response = requests.` + strings.ToLower(c.Method) + `(
     ` + literal(c.URL) + `,
     headers={
-        "Accept": "application/json",
-        "Authorization": "Bearer " + os.environ["` + EnvToken + `"],
 `)
-	if c.Property != "" {
-		b.WriteString("        \"Property\": " + literal(c.Property) + ",\n")
+	scriptHeaders(&b, "        ", c, literal, `"Bearer " + os.environ["`+EnvToken+`"]`)
+	b.WriteString("    },\n")
+	if c.Body != "" {
+		b.WriteString("    data=" + pythonText(c.Body) + ".encode(),\n")
 	}
-	b.WriteString("    },\n    timeout=30,\n)\n" + pythonPrint)
+	b.WriteString("    timeout=30,\n)\n" + pythonPrint)
 	return b.String()
+}
+
+// scriptHeaders writes Step 2's headers as the entries of a Python dict or
+// a JavaScript object, each on its line: key writes a name, auth is the
+// expression of Authorization's value.
+func scriptHeaders(b *strings.Builder, indent string, c apiCall, key func(string) string, auth string) {
+	if c.Accept {
+		b.WriteString(indent + key("Accept") + ": \"application/json\",\n")
+	}
+	b.WriteString(indent + key("Authorization") + ": " + auth + ",\n")
+	for _, f := range c.Fields {
+		b.WriteString(indent + key(f.Name) + ": " + literal(f.Value) + ",\n")
+	}
+}
+
+// pythonText writes a body as a Python string: as it reads, in a raw
+// triple-quoted string, where it can be; else as one escaped literal.
+// Python reads a carriage return in its source as a line break, so a body
+// with one is escaped too.
+func pythonText(s string) string {
+	if !strings.Contains(s, `"""`) && !strings.ContainsRune(s, '\r') && !strings.HasSuffix(s, `"`) && !strings.HasSuffix(s, `\`) {
+		return `r"""` + s + `"""`
+	}
+	return literal(s)
 }
 
 // pythonPrint prints the answer as it came and exits 1 on an error status.
@@ -123,14 +148,36 @@ async function main() {
   const response = await fetch(` + literal(c.URL) + `, {
     method: ` + literal(c.Method) + `,
     headers: {
-      Accept: "application/json",
-      Authorization: "Bearer " + env("` + EnvToken + `"),
 `)
-	if c.Property != "" {
-		b.WriteString("      Property: " + literal(c.Property) + ",\n")
+	scriptHeaders(&b, "      ", c, nodeKey, `"Bearer " + env("`+EnvToken+`")`)
+	b.WriteString("    },\n")
+	if c.Body != "" {
+		b.WriteString("    body: " + nodeText(c.Body) + ",\n")
 	}
-	b.WriteString("    },\n  });\n" + nodePrint)
+	b.WriteString("  });\n" + nodePrint)
 	return b.String()
+}
+
+// nodeKey writes a header name as an object key: bare when it is an
+// identifier, quoted otherwise.
+func nodeKey(name string) string {
+	for i, c := range name {
+		if !(c == '_' || c == '$' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9') {
+			return literal(name)
+		}
+	}
+	return name
+}
+
+// nodeText writes a body as a JavaScript string: as it reads, in a raw
+// template literal, where it can be; else as one escaped literal. A
+// template literal reads a carriage return as a line feed, so a body with
+// one is escaped too.
+func nodeText(s string) string {
+	if !strings.ContainsAny(s, "`\r") && !strings.Contains(s, "${") {
+		return "String.raw`" + s + "`"
+	}
+	return literal(s)
 }
 
 // nodeEnv says which variable is missing, where process.env would give

@@ -1,6 +1,10 @@
 package snippets
 
-import "strings"
+import (
+	"strings"
+
+	"octoplay/app/quickstart"
+)
 
 // The shell snippets (curl and HTTPie) are bash: the form-encoding that
 // HTTP Basic needs is a bash function rather than a tool that a fresh
@@ -100,17 +104,31 @@ func curlToken(c tokenCall) string {
 	return b.String()
 }
 
-// curlAPI is the quickstart's Step 2 curl.
+// curlAPI is the quickstart's Step 2 curl, with the body as it goes
+// (--data-raw: no @file reading, no stripped line breaks).
 func curlAPI(c apiCall) string {
 	first := "curl -X " + c.Method + " " + ShellQuote(c.URL)
 	if c.Method == "HEAD" {
 		first = "curl --head " + ShellQuote(c.URL) // -X HEAD would wait for a body that never comes
 	}
 	lines := []string{first, `-H "Authorization: Bearer $` + EnvToken + `"`}
-	if c.Property != "" {
-		lines = append(lines, "-H "+ShellQuote("Property: "+c.Property))
+	for _, f := range c.Fields {
+		lines = append(lines, "-H "+ShellQuote(headerItem(f, ": ", ";")))
+	}
+	if c.Body != "" {
+		lines = append(lines, "--data-raw "+ShellQuote(c.Body))
 	}
 	return command(lines...)
+}
+
+// headerItem writes a header as curl's -H and HTTPie's items take it: name,
+// sep, value; both read a header with nothing after its colon as one to
+// leave out, and want empty instead to send it with an empty value.
+func headerItem(f quickstart.Header, sep, empty string) string {
+	if f.Value == "" {
+		return f.Name + empty
+	}
+	return f.Name + sep + f.Value
 }
 
 // httpieToken sends the items as a form with --form, else as HTTPie's
@@ -140,11 +158,19 @@ func httpieToken(c tokenCall) string {
 	return b.String()
 }
 
-// httpieAPI is Step 2 with HTTPie's Header:value items.
+// httpieAPI is Step 2 with HTTPie's Header:value items, and the body as it
+// goes with --raw (HTTPie 3 or later), which as an option comes before the
+// method. HTTPie drops a backslash before : = @ or ; in an item, with no
+// way to keep it: a header value holding such a pair needs another
+// language.
 func httpieAPI(c apiCall) string {
-	lines := []string{"http --ignore-stdin " + c.Method + " " + ShellQuote(c.URL), `"Authorization:Bearer $` + EnvToken + `"`}
-	if c.Property != "" {
-		lines = append(lines, ShellQuote("Property:"+c.Property))
+	lines := []string{"http --ignore-stdin " + c.Method + " " + ShellQuote(c.URL)}
+	if c.Body != "" {
+		lines = []string{"http --ignore-stdin", "--raw " + ShellQuote(c.Body), c.Method + " " + ShellQuote(c.URL)}
+	}
+	lines = append(lines, `"Authorization:Bearer $`+EnvToken+`"`)
+	for _, f := range c.Fields {
+		lines = append(lines, ShellQuote(headerItem(f, ":", ";")))
 	}
 	return ignoreStdin + command(lines...)
 }

@@ -3,7 +3,7 @@
 // §4.4) and Step 2 (a call with the token as a Bearer credential, RFC 6750
 // §2.1) in curl, HTTPie, Go, Python and Node, with every choice the
 // playground makes: environment, body encoding, client authentication,
-// method, path and the Property header.
+// method, path, the Property header, and Step 2's body and extra headers.
 //
 // A snippet never holds a credential: it reads the client id, the secret and
 // the token from $OCTOTABLE_CLIENT_ID, $OCTOTABLE_CLIENT_SECRET and
@@ -98,14 +98,36 @@ type Options struct {
 	Path string
 	// Property is the Property header's value; empty sends none.
 	Property string
+	// Body goes with POST, PUT and PATCH, as ContentType says (JSON when
+	// empty); Headers are Step 2's extra headers.
+	Body        string
+	ContentType quickstart.ContentType
+	Headers     []quickstart.Header
 }
 
+// Removed stands for a secret or a token pasted into Step 2's body or
+// headers, in ASCII, which a header value must be.
+const Removed = "[removed]"
+
 // NewOptions takes the choices of the playground's two requests and leaves
-// their client id, secret, profile and token behind.
+// their client id, secret, profile and token behind. A secret or a token
+// pasted into Step 2's body or headers is replaced by Removed there.
 func NewOptions(token quickstart.TokenRequest, api quickstart.APIRequest) Options {
+	var secrets []string
+	for _, s := range []string{token.ClientSecret, api.Token} {
+		if s != "" {
+			secrets = append(secrets, s, Removed)
+		}
+	}
+	mask := strings.NewReplacer(secrets...)
+	var headers []quickstart.Header
+	for _, h := range api.Headers {
+		headers = append(headers, quickstart.Header{Name: mask.Replace(h.Name), Value: mask.Replace(h.Value)})
+	}
 	return Options{
 		Env: token.Env, Auth: token.Auth, Encoding: token.Encoding,
 		Method: api.Method, Path: api.Path, Property: strings.TrimSpace(api.Property),
+		Body: mask.Replace(api.Body), ContentType: api.ContentType, Headers: headers,
 	}
 }
 
@@ -118,9 +140,15 @@ type tokenCall struct {
 
 // apiCall is Step 2 as every language writes it.
 type apiCall struct {
-	Method   string
-	URL      string
-	Property string
+	Method string
+	URL    string
+	// Accept is the playground's Accept: application/json, which curl and
+	// HTTPie leave to their own defaults as the quickstart does.
+	Accept bool
+	// Fields follow Authorization: Property, Content-Type with a body,
+	// the extra headers.
+	Fields []quickstart.Header
+	Body   string // empty for none
 }
 
 // writers are each language's two snippets.
@@ -169,12 +197,17 @@ func (o Options) tokenCall() (tokenCall, error) {
 }
 
 func (o Options) apiCall() (apiCall, error) {
-	r := quickstart.APIRequest{Env: o.Env, Method: o.Method, Path: o.Path, Property: o.Property, Token: "$" + EnvToken}
+	r := quickstart.APIRequest{Env: o.Env, Method: o.Method, Path: o.Path, Property: o.Property, Token: "$" + EnvToken,
+		Body: o.Body, ContentType: o.ContentType, Headers: o.Headers}
 	if err := r.Check(); err != nil {
 		return apiCall{}, fmt.Errorf("snippets: %w", err)
 	}
 	u, _ := r.URL()
-	return apiCall{Method: o.Method, URL: u.String(), Property: o.Property}, nil
+	call := apiCall{Method: o.Method, URL: u.String(), Fields: r.Fields(), Body: r.SentBody()}
+	if r.DefaultAccept() {
+		call.Accept, call.Fields = true, call.Fields[1:]
+	}
+	return call, nil
 }
 
 // literal writes s as a string literal that Go, Python and JavaScript all

@@ -34,16 +34,28 @@ var (
 )
 
 // apiCases are the Step 2 requests the goldens cover: the quickstart's,
-// a resource with the Property header, HEAD (curl needs --head), and a
-// path and a property that need quoting in every language.
+// a resource with the Property header, HEAD (curl needs --head), a path
+// and a property that need quoting in every language, a JSON write on
+// several lines with extra headers that need quoting too, a form write,
+// and an extra Accept with an empty header.
 var apiCases = []struct {
 	name                   string
 	method, path, property string
+	body                   string
+	contentType            quickstart.ContentType
+	headers                []quickstart.Header
 }{
 	{name: "root", method: "GET", path: "/api/v2/"},
 	{name: "rooms", method: "GET", path: "/octotable-pms/api/v2/rooms", property: "1001"},
 	{name: "head", method: "HEAD", path: "/api/v2/"},
 	{name: "quoting", method: "DELETE", path: `/octotable-pms/api/v2/reservations?note=it's$HOME&x="\`, property: `10"01 $x`},
+	{name: "write-json", method: "POST", path: "/octotable-pms/api/v2/reservations", property: "1001",
+		body:    "{\n  \"guest_name\": \"Zoë O'Neil \\\"$HOME\\\"\",\n  \"note\": \"`date` \\\\ 100%\"\n}\n",
+		headers: []quickstart.Header{{Name: "Idempotency-Key", Value: `it's "k-1" $HOME \ 100%`}, {Name: "X-Trace", Value: "a b"}}},
+	{name: "write-form", method: "PATCH", path: "/octotable-pms/api/v2/reservations/RSV-1", property: "1001",
+		body: "adults=2&guest_name=Zo%C3%AB+O%27Neil\n", contentType: quickstart.ContentForm},
+	{name: "accept", method: "GET", path: "/api/v2/",
+		headers: []quickstart.Header{{Name: "Accept", Value: "*/*"}, {Name: "X-Empty", Value: ""}}},
 }
 
 type goldenCase struct {
@@ -69,7 +81,8 @@ func goldenCases() []goldenCase {
 		for _, c := range apiCases {
 			cases = append(cases, goldenCase{
 				name: fmt.Sprintf("step2-%s-%s", lang, c.name), lang: lang, step: snippets.Step2,
-				opts: snippets.Options{Env: octotable, Method: c.method, Path: c.path, Property: c.property},
+				opts: snippets.Options{Env: octotable, Method: c.method, Path: c.path, Property: c.property,
+					Body: c.body, ContentType: c.contentType, Headers: c.headers},
 			})
 		}
 	}
@@ -134,7 +147,10 @@ func TestNoSnippetHoldsACredential(t *testing.T) {
 	for _, enc := range encodings {
 		for _, auth := range auths {
 			tr := quickstart.TokenRequest{Env: octotable, Profile: "partner-demo", ClientID: id, ClientSecret: secret, Auth: auth, Encoding: enc}
-			ar := quickstart.APIRequest{Env: octotable, Method: "GET", Path: "/octotable-pms/api/v2/rooms", Property: "1001", Token: token}
+			// A token and a secret pasted into the body or a header.
+			ar := quickstart.APIRequest{Env: octotable, Method: "POST", Path: "/octotable-pms/api/v2/rooms", Property: "1001", Token: token,
+				Body:    `{"token": "` + token + `", "secret": "typed-s3cret+/:%"}`,
+				Headers: []quickstart.Header{{Name: "X-Token", Value: "Bearer " + token}, {Name: "X-Secret", Value: secret}}}
 			opts := snippets.NewOptions(tr, ar)
 			for _, lang := range snippets.Languages() {
 				for _, step := range []snippets.Step{snippets.Step1, snippets.Step2} {
@@ -159,6 +175,12 @@ func TestNewOptionsKeepsTheChoices(t *testing.T) {
 		Env: octotable, Auth: quickstart.AuthBasic, Encoding: quickstart.EncodingJSON,
 		Method: "HEAD", Path: "/api/v2/", Property: "7",
 	}, snippets.NewOptions(tr, ar))
+	ar = quickstart.APIRequest{Env: octotable, Method: "PATCH", Path: "/x", Token: "tok-123", Body: "a=tok-123", ContentType: quickstart.ContentForm,
+		Headers: []quickstart.Header{{Name: "X-A", Value: "s and tok-123"}}}
+	assert.Equal(t, snippets.Options{
+		Env: octotable, Auth: quickstart.AuthBasic, Encoding: quickstart.EncodingJSON, Method: "PATCH", Path: "/x",
+		Body: "a=" + snippets.Removed, ContentType: quickstart.ContentForm, Headers: []quickstart.Header{{Name: "X-A", Value: snippets.Removed + " and " + snippets.Removed}},
+	}, snippets.NewOptions(tr, ar), "the secret (s) and the token are masked in Step 2's body and headers")
 }
 
 func TestGenerateRefusesWhatThePlaygroundWouldRefuse(t *testing.T) {
@@ -181,6 +203,8 @@ func TestGenerateRefusesWhatThePlaygroundWouldRefuse(t *testing.T) {
 		{name: "method", step: snippets.Step2, lang: snippets.Node, opts: with(func(o *snippets.Options) { o.Method = "TRACE" }), want: "choose a method"},
 		{name: "relative path", step: snippets.Step2, lang: snippets.HTTPie, opts: with(func(o *snippets.Options) { o.Path = "api/v2/" }), want: "must start with /"},
 		{name: "property on two lines", step: snippets.Step2, lang: snippets.Curl, opts: with(func(o *snippets.Options) { o.Property = "1\n2" }), want: "one line"},
+		{name: "invalid JSON body", step: snippets.Step2, lang: snippets.Go, opts: with(func(o *snippets.Options) { o.Method, o.Body = "POST", "{" }), want: "not valid JSON"},
+		{name: "a refused header", step: snippets.Step2, lang: snippets.Python, opts: with(func(o *snippets.Options) { o.Headers = []quickstart.Header{{Name: "Host", Value: "x"}} }), want: "header Host: the relay sets Host"},
 		{name: "language", step: snippets.Step1, lang: "cobol", opts: ok, want: `no language "cobol"`},
 		{name: "step", step: 3, lang: snippets.Curl, opts: ok, want: "no step 3"},
 	}

@@ -69,6 +69,10 @@ const (
 	APIBase = "/api/v2/"
 	// PMSBase holds the property resources, which need the Property header.
 	PMSBase = "/octotable-pms/api/v2/"
+	// ReservationsPath lists reservations (GET) and creates one (POST);
+	// ReservationsPath + "/" + id reads (GET), changes (PATCH) or removes
+	// (DELETE) one.
+	ReservationsPath = PMSBase + "reservations"
 )
 
 // The sandbox, the embedded stand-in for OctoTable.

@@ -60,3 +60,18 @@ func declaredProblemTypes(t *testing.T) int {
 	})
 	return n
 }
+
+func TestRelayDrops(t *testing.T) {
+	for _, name := range []string{"Connection", "keep-alive", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+		"Proxy-Authorization", "proxy-connection", "Host", "Cookie", "Content-Length", "Date",
+		"Forwarded", "X-Forwarded-Proto", "X-Real-IP", "Via", "Octoplay-Profile", "OCTOPLAY-CLIENT-AUTH"} {
+		why, dropped := wire.RelayDrops(name)
+		assert.True(t, dropped, name)
+		assert.NotEmpty(t, why, name)
+	}
+	for _, name := range []string{"Authorization", "Accept", "Property", "Content-Type", "Idempotency-Key", "Proxy", "X-Forwarded"} {
+		why, dropped := wire.RelayDrops(name)
+		assert.False(t, dropped, name)
+		assert.Empty(t, why, name)
+	}
+}

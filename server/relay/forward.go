@@ -17,21 +17,12 @@ import (
 	"octoplay/internal/wire"
 )
 
-// hopByHop are the fields that describe one connection (RFC 9110 §7.6.1)
-// and so never cross the gateway, with the ones that speak for the browser
-// or the gateway rather than the sender: the gateway chooses Host from the
-// target, and the sender has no cookies to give OctoTable.
-var hopByHop = map[string]bool{
-	"connection": true, "keep-alive": true, "proxy-connection": true,
-	"proxy-authenticate": true, "proxy-authorization": true, "te": true,
-	"trailer": true, "transfer-encoding": true, "upgrade": true,
-	"host": true, "cookie": true, "forwarded": true, "x-real-ip": true,
-	"content-length": true, "date": true, "via": true,
-}
-
+// dropField says whether a field stays behind: wire.RelayDrops names the
+// ones that never cross the gateway (the playground refuses the same), and
+// a Connection header lists more for its one connection.
 func dropField(name string, connectionListed map[string]bool) bool {
-	name = strings.ToLower(name)
-	return hopByHop[name] || connectionListed[name] || strings.HasPrefix(name, "x-forwarded-") || strings.HasPrefix(name, wire.HeaderPrefix)
+	_, dropped := wire.RelayDrops(name)
+	return dropped || connectionListed[strings.ToLower(name)]
 }
 
 // connectionListed is the set of fields a Connection header names, which

@@ -1,7 +1,9 @@
 package relay
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -109,4 +111,50 @@ func TestResponseHeaders(t *testing.T) {
 	assert.Equal(t, []string{`Bearer error="invalid_token"`, `Basic realm="octotable"`}, answer.Header.Values("www-authenticate"))
 	assert.NotEmpty(t, answer.Header.Get("date"), "the upstream's Date comes back")
 	assert.Equal(t, `{"success":false}`, string(answer.Body))
+}
+
+// TestLargestStep2RequestPasses: the biggest body and the most, longest
+// extra fields the playground lets Step 2 send (internal/wire's bounds),
+// with the token, Property and Date beside them, open under the relay's
+// inner limits and reach the upstream as they were sent.
+func TestLargestStep2RequestPasses(t *testing.T) {
+	up := newUpstream(t, nil)
+	h := newHarness(t, []*Environment{loopbackEnv(t, "up", up, nil)})
+	body := strings.Repeat("b", wire.MaxAPIBody)
+	fields := []string{
+		"authorization", "Bearer " + strings.Repeat("t", 400),
+		"accept", "application/json", "property", "1001", "content-type", "application/json",
+	}
+	for i := range wire.MaxExtraFields {
+		name := fmt.Sprintf("x-extra-%02d-", i)
+		name += strings.Repeat("n", wire.MaxFieldNameLen-len(name))
+		fields = append(fields, name, strings.Repeat("v", wire.MaxFieldValueLen))
+	}
+	req := h.inner("POST", up.URL+"/api/reservations", fields...)
+	req.Body = []byte(body)
+	answer := h.do(t, req)
+	require.Equal(t, http.StatusOK, answer.Status, string(answer.Body))
+	got, gotBody := up.Last()
+	assert.Equal(t, body, gotBody)
+	for i := 0; i+1 < len(fields); i += 2 {
+		assert.Equal(t, []string{fields[i+1]}, got.Header.Values(fields[i]), fields[i])
+	}
+}
+
+// Every field the relay drops is one wire.RelayDrops names, so that the
+// playground refuses exactly those; what it keeps, it does not name.
+func TestDroppedFieldsAreTheContractsList(t *testing.T) {
+	for _, name := range []string{"Connection", "Keep-Alive", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+		"Proxy-Authorization", "Proxy-Connection", "Proxy-Anything", "Host", "Cookie", "Content-Length", "Date",
+		"Forwarded", "X-Forwarded-For", "X-Real-IP", "Via", "Octoplay-Profile"} {
+		_, listed := wire.RelayDrops(name)
+		assert.True(t, listed, name)
+		assert.True(t, dropField(name, nil), name)
+	}
+	for _, name := range []string{"Authorization", "Accept", "Property", "Content-Type", "Idempotency-Key", "X-Request-Id"} {
+		_, listed := wire.RelayDrops(name)
+		assert.False(t, listed, name)
+		assert.False(t, dropField(name, nil), name)
+	}
+	assert.True(t, dropField("X-Listed", map[string]bool{"x-listed": true}), "a field Connection lists")
 }

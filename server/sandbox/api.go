@@ -8,12 +8,23 @@ import (
 	"octoplay/internal/wire"
 )
 
-// apiHandler answers an authorized API request with the data of a success
-// answer, or with a failure.
-type apiHandler func(r *http.Request, tok tokenRecord) (any, *failure)
+// apiHandler answers an authorized API request with a success reply, or
+// with a failure.
+type apiHandler func(r *http.Request, tok tokenRecord) (reply, *failure)
 
-// apiSuccess is every successful API answer: the data under "data", and
-// "success": true to mirror the envelope's "success": false.
+// reply is a successful API answer: its status, extra headers, and the
+// data that goes under "data" (nothing at all with 204 No Content).
+type reply struct {
+	status int
+	header http.Header
+	data   any
+}
+
+// ok is a 200 answer with data.
+func ok(data any) (reply, *failure) { return reply{status: http.StatusOK, data: data}, nil }
+
+// apiSuccess is every successful API answer with a body: the data under
+// "data", and "success": true to mirror the envelope's "success": false.
 type apiSuccess struct {
 	Success bool `json:"success"`
 	Data    any  `json:"data"`
@@ -27,15 +38,22 @@ func (s *Sandbox) protected(needProperty bool, h apiHandler) http.Handler {
 		if f == nil && needProperty {
 			f = checkProperty(r)
 		}
-		var data any
+		var rep reply
 		if f == nil {
-			data, f = h(r, tok)
+			rep, f = h(r, tok)
 		}
 		if f != nil {
 			f.write(w)
 			return
 		}
-		writeJSON(w, http.StatusOK, apiSuccess{Success: true, Data: data})
+		for key, values := range rep.header {
+			w.Header()[key] = values
+		}
+		if rep.status == http.StatusNoContent {
+			writeNoContent(w)
+			return
+		}
+		writeJSON(w, rep.status, apiSuccess{Success: true, Data: rep.data})
 	})
 }
 
@@ -151,12 +169,12 @@ type apiInfo struct {
 	ExpiresIn int64 `json:"expires_in"`
 }
 
-func (s *Sandbox) apiRoot(_ *http.Request, tok tokenRecord) (any, *failure) {
-	return apiInfo{
+func (s *Sandbox) apiRoot(_ *http.Request, tok tokenRecord) (reply, *failure) {
+	return ok(apiInfo{
 		API:            "OctoTable API",
 		Version:        "v2",
 		ClientID:       tok.clientID,
 		TokenExpiresAt: tok.expiresAt.UTC().Format(time.RFC3339),
 		ExpiresIn:      int64(tok.expiresAt.Sub(s.now()) / time.Second),
-	}, nil
+	})
 }

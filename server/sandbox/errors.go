@@ -31,6 +31,15 @@ type envelopeError struct {
 	Code      string `json:"code"`
 	Message   string `json:"message"`
 	ClassName string `json:"class_name"`
+	// Details says what is wrong with each field of a refused body, in the
+	// order the fields are documented; absent from other errors.
+	Details []fieldError `json:"details,omitempty"`
+}
+
+// fieldError is what is wrong with one field of a request body.
+type fieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
 }
 
 // OctoTable's error codes and the class names that go with them. The manual
@@ -43,6 +52,12 @@ const (
 	codeForbidden        = "FORBIDDEN"
 	codeNotFound         = "RESOURCE_NOT_FOUND"
 	codeMethodNotAllowed = "METHOD_NOT_ALLOWED"
+	codeValidation       = "VALIDATION_ERROR"
+	codeConflict         = "CONFLICT"
+	codeTooLarge         = "PAYLOAD_TOO_LARGE"
+	codeMediaType        = "UNSUPPORTED_MEDIA_TYPE"
+	codeLimitExceeded    = "LIMIT_EXCEEDED"
+	codeUnavailable      = "SERVICE_UNAVAILABLE"
 )
 
 var classNames = map[string]string{
@@ -52,6 +67,12 @@ var classNames = map[string]string{
 	codeForbidden:        "ForbiddenException",
 	codeNotFound:         "ResourceNotFoundException",
 	codeMethodNotAllowed: "MethodNotAllowedException",
+	codeValidation:       "ValidationException",
+	codeConflict:         "ConflictException",
+	codeTooLarge:         "PayloadTooLargeException",
+	codeMediaType:        "UnsupportedMediaTypeException",
+	codeLimitExceeded:    "LimitExceededException",
+	codeUnavailable:      "ServiceUnavailableException",
 }
 
 // tokenFailure is a token endpoint error (RFC 6749 §5.2). description must
@@ -104,15 +125,24 @@ func (f *failure) write(w http.ResponseWriter) {
 // credential or what it grants, so none may be stored by a cache: RFC 6749
 // §5.1 asks this of token answers, and it is as true of the rest.
 func writeJSON(w http.ResponseWriter, status int, body any) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Pragma", "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Type", "application/json")
+	setNoStore(w.Header())
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false) // messages such as "Bearer <token>" stay readable
 	// The bodies are plain structs, which always encode: an error here only
 	// means the client has gone.
 	_ = enc.Encode(body)
+}
+
+// writeNoContent answers 204, with no body and so no Content-Type.
+func writeNoContent(w http.ResponseWriter) {
+	setNoStore(w.Header())
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func setNoStore(h http.Header) {
+	h.Set("Cache-Control", "no-store")
+	h.Set("Pragma", "no-cache")
+	h.Set("X-Content-Type-Options", "nosniff")
 }

@@ -33,6 +33,9 @@ type reservation struct {
 	Children      int    `json:"children"`
 	Status        string `json:"status"`
 	ServiceIDs    []int  `json:"service_ids"`
+	// SandboxExpiresAt is when the sandbox lets a client's own reservation
+	// go (RFC 3339, UTC); the fixtures stay.
+	SandboxExpiresAt string `json:"sandbox_expires_at,omitempty"`
 }
 
 var rooms = []room{
@@ -51,7 +54,8 @@ var services = []service{
 	{ID: 5, Name: "Spa access", Category: "wellness", Price: 25, Currency: "EUR", Unit: "per person per day"},
 }
 
-// reservations are in order of arrival, which listReservations relies on.
+// reservations are in order of arrival; a client's own go among them by
+// their arrival.
 var reservations = []reservation{
 	{ID: "RSV-2026-0001", GuestName: "Giulia Rossi", ArrivalDate: "2026-03-02", DepartureDate: "2026-03-05", RoomID: 101, Adults: 2, Status: "checked_out", ServiceIDs: []int{1}},
 	{ID: "RSV-2026-0002", GuestName: "Lukas Becker", ArrivalDate: "2026-03-09", DepartureDate: "2026-03-10", RoomID: 301, Adults: 1, Status: "checked_out", ServiceIDs: []int{2}},

@@ -1,6 +1,7 @@
 // Package sandbox is a faithful, embedded OctoTable: the token endpoint of
-// OctoTable's API quickstart and a small read-only API behind it, served from
-// memory, so that the playground works offline and without an account.
+// OctoTable's API quickstart and a small API behind it, whose reservations
+// each client may write too (kept per client within ReservationLimits), so
+// that the playground works offline and without an account.
 //
 // The token endpoint implements the OAuth 2.0 client credentials grant
 // (RFC 6749 §4.4, https://www.rfc-editor.org/rfc/rfc6749#section-4.4), with
@@ -25,6 +26,7 @@ import (
 	"fmt"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,6 +70,10 @@ type Config struct {
 	// Issued is called once for each token issued, for a server's
 	// metrics; nil means nothing is. It must not block.
 	Issued func()
+	// Reservations keeps what clients write, per client id and address,
+	// within ReservationLimits; nil means a store in memory. Sandboxes
+	// given one shared store see the same writes.
+	Reservations state.Records
 	// Now tells the time; nil means time.Now. Tests pass a fake clock.
 	Now func() time.Time
 }
@@ -83,7 +89,9 @@ type Sandbox struct {
 	tokens     tokenSigner
 	failures   *failureGate
 	issued     func()
-	mux        *http.ServeMux
+	// reservations are the clients' own, beside the fixtures.
+	reservations state.Records
+	mux          *http.ServeMux
 }
 
 // New checks cfg and returns a Sandbox that serves it.
@@ -125,14 +133,19 @@ func New(cfg Config) (*Sandbox, error) {
 	if failures == nil {
 		failures = state.NewMemoryLimiter(FailureLimit, 0, now)
 	}
+	written := cfg.Reservations
+	if written == nil {
+		written = state.NewMemoryRecords(ReservationLimits, 0, now)
+	}
 	s := &Sandbox{
-		clients:    clients,
-		ttl:        ttl,
-		rejectJSON: cfg.RejectJSON,
-		now:        now,
-		tokens:     tokenSigner{key: key},
-		failures:   newFailureGate(failures),
-		issued:     cfg.Issued,
+		clients:      clients,
+		ttl:          ttl,
+		rejectJSON:   cfg.RejectJSON,
+		now:          now,
+		tokens:       tokenSigner{key: key},
+		failures:     newFailureGate(failures),
+		issued:       cfg.Issued,
+		reservations: written,
 	}
 	if s.issued == nil {
 		s.issued = func() {}
@@ -163,45 +176,57 @@ func (s *Sandbox) routes() *http.ServeMux {
 	mux.Handle("GET "+wire.PMSBase+"rooms", s.protected(true, listRooms))
 	mux.Handle("GET "+wire.PMSBase+"rooms/{id}", s.protected(true, getRoom))
 	mux.Handle("GET "+wire.PMSBase+"services", s.protected(true, listServices))
-	mux.Handle("GET "+wire.PMSBase+"reservations", s.protected(true, listReservations))
+	mux.Handle("GET "+wire.ReservationsPath, s.protected(true, s.listReservations))
+	mux.Handle("POST "+wire.ReservationsPath, s.protected(true, s.createReservation))
+	mux.Handle("GET "+wire.ReservationsPath+"/{id}", s.protected(true, s.getReservation))
+	mux.Handle("PATCH "+wire.ReservationsPath+"/{id}", s.protected(true, s.updateReservation))
+	mux.Handle("DELETE "+wire.ReservationsPath+"/{id}", s.protected(true, s.deleteReservation))
 	mux.HandleFunc("/", s.handleUnrouted)
 	return mux
 }
 
-// routeMethods are the methods the routes use, with the Allow header (RFC
-// 9110 §10.2.1) and the kind of error body a wrong method gets on them.
-var routeMethods = []struct {
-	method string
-	allow  string
-	oauth  bool
-}{
-	{http.MethodPost, "POST", true},
-	{http.MethodGet, "GET, HEAD", false},
-}
+// routeMethods are the methods the routes use, in the order an Allow header
+// (RFC 9110 §10.2.1) lists them; a GET route answers HEAD too.
+var routeMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 
 // handleUnrouted answers what no route took. The catch-all pattern also
 // takes a known path with a wrong method (ServeMux answers 405 itself only
 // when no pattern matches at all, and then in text/plain), so ask the mux
-// whether the path exists for another method and answer 405 in the format
-// of that endpoint.
+// which methods the path has and answer 405 with them, in the format of
+// that endpoint.
 func (s *Sandbox) handleUnrouted(w http.ResponseWriter, r *http.Request) {
-	for _, rm := range routeMethods {
+	var allowed []string
+	for _, method := range routeMethods {
 		probe := r.WithContext(r.Context())
-		probe.Method = rm.method
-		if _, pattern := s.mux.Handler(probe); pattern == "/" {
-			continue
+		probe.Method = method
+		if _, pattern := s.mux.Handler(probe); pattern != "/" {
+			allowed = append(allowed, method)
 		}
-		if rm.oauth {
-			tokenFailure(http.StatusMethodNotAllowed, "invalid_request",
-				"the token endpoint accepts only POST (RFC 6749 section 3.2)").
-				withHeader("Allow", rm.allow).write(w)
-			return
-		}
-		apiFailure(http.StatusMethodNotAllowed, codeMethodNotAllowed, "this endpoint accepts only GET").
-			withHeader("Allow", rm.allow).write(w)
-		return
 	}
-	notFound().write(w)
+	switch {
+	case len(allowed) == 0:
+		notFound().write(w)
+	case r.URL.Path == wire.TokenPath:
+		tokenFailure(http.StatusMethodNotAllowed, "invalid_request",
+			"the token endpoint accepts only POST (RFC 6749 section 3.2)").
+			withHeader("Allow", "POST").write(w)
+	default:
+		allow := allowed
+		if allowed[0] == http.MethodGet {
+			allow = slices.Insert(slices.Clone(allowed), 1, http.MethodHead)
+		}
+		apiFailure(http.StatusMethodNotAllowed, codeMethodNotAllowed, "this endpoint accepts only "+inWords(allowed)).
+			withHeader("Allow", strings.Join(allow, ", ")).write(w)
+	}
+}
+
+// inWords lists methods as a sentence says them: "GET", "GET and POST",
+// "GET, PATCH and DELETE".
+func inWords(methods []string) string {
+	if len(methods) == 1 {
+		return methods[0]
+	}
+	return strings.Join(methods[:len(methods)-1], ", ") + " and " + methods[len(methods)-1]
 }
 
 // isCleanPath reports whether p is what ServeMux would serve without a

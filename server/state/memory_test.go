@@ -54,3 +54,37 @@ func TestMemoryLimiterIsBounded(t *testing.T) {
 }
 
 func addr(i int) string { return fmt.Sprintf("198.51.%d.%d", i/256, i%256) }
+
+func TestMemoryRecords(t *testing.T) {
+	statetest.TestRecords(t, func(t *testing.T, limits state.RecordLimits, clock *statetest.Clock) state.Records {
+		return state.NewMemoryRecords(limits, 0, clock.Now)
+	})
+}
+
+// TestMemoryRecordsIsBounded: when the store holds its most, a new record is
+// refused, never made room for by dropping another owner's; expired records
+// make room again, and an idle owner's are forgotten within a minute.
+func TestMemoryRecordsIsBounded(t *testing.T) {
+	ctx := context.Background()
+	clock := statetest.NewClock()
+	s := state.NewMemoryRecords(state.RecordLimits{TTL: time.Hour, PerOwner: 10, MaxData: 16}, 30, clock.Now)
+	for i := range 30 {
+		_, err := s.Create(ctx, addr(i/10), fmt.Sprint(i), []byte("x"), nil)
+		require.NoError(t, err)
+	}
+	_, err := s.Create(ctx, "newcomer", "n", []byte("x"), nil)
+	assert.ErrorIs(t, err, state.ErrStoreFull)
+	for i := range 3 {
+		recs, err := s.List(ctx, addr(i))
+		require.NoError(t, err)
+		assert.Len(t, recs, 10, "nobody's records were dropped")
+	}
+	require.NoError(t, s.Delete(ctx, addr(0), "0"))
+	_, err = s.Create(ctx, "newcomer", "n", []byte("x"), nil)
+	require.NoError(t, err, "a delete makes room")
+
+	clock.Advance(time.Hour)
+	_, err = s.Create(ctx, "another", "a", []byte("x"), nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, s.Len(), "expired records are forgotten, whoever owned them")
+}

@@ -1,6 +1,6 @@
 // Package statetest is the test suite every implementation of the state
 // interfaces passes, the in-memory ones and any that keeps the state
-// elsewhere: run TestLimiter and TestReplayWindow from the
+// elsewhere: run TestLimiter, TestReplayWindow and TestRecords from the
 // implementation's own tests.
 package statetest
 
