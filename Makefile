@@ -44,6 +44,7 @@ run: build
 vet: wasm
 	$(GO) vet ./... ./internal/cmd/bench/testdata/hello ./internal/cmd/bench/testdata/reference
 	GOOS=js GOARCH=wasm $(GO) vet ./app/... $$($(GO) list ./internal/... | grep -v /internal/cmd/) .
+	$(GO) vet -tags octoplaybench ./server/relay
 
 # What the tests run besides Go: Debian's Chromium for the browser tests,
 # curl for the README's examples, HTTPie, Python's requests and Node 18+
@@ -77,6 +78,8 @@ test-deps:
 
 test: test-deps vet
 	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_AXE=$(CURDIR)/$(AXE) OCTOPLAY_HAR_VALIDATOR=$(CURDIR)/$(HARV) $(GO) test -count=1 ./...
+	# The bench's build of the relay (make bench): it dials 127.0.0.1, nothing else.
+	$(GO) test -count=1 -tags octoplaybench -run TestBenchBuild ./server/relay
 
 # The performance table of the README: first load and cold start against a
 # go-app hello world, the sealed relay against a bare reverse proxy, in one

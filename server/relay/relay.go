@@ -53,7 +53,8 @@ type Config struct {
 	Environments []*Environment
 	// DialControl vets each outbound connection's address after DNS
 	// resolution; nil means the guard that refuses loopback, private and
-	// special-purpose addresses. Tests with upstreams on loopback pass their own.
+	// special-purpose addresses (see defaultDialControl). Tests with
+	// upstreams on loopback pass their own; no flag of the server sets it.
 	DialControl func(network, address string, c syscall.RawConn) error
 	// Timeouts for the outbound client; zero means the defaults.
 	Timeouts Timeouts
@@ -109,7 +110,7 @@ func New(cfg Config) (*Relay, error) {
 	}
 	control := cfg.DialControl
 	if control == nil {
-		control = guardDial
+		control = defaultDialControl
 	}
 	r.client = newOutboundClient(control, r.timeouts)
 	if r.now == nil {
