@@ -82,10 +82,12 @@ test: test-deps vet
 	$(GO) test -count=1 -tags octoplaybench -run TestBenchBuild ./server/relay
 
 # The performance table of the README: first load and cold start against a
-# go-app hello world, the sealed relay against a bare reverse proxy, in one
-# run. Only 127.0.0.1 is loaded, for a bounded count and time.
-bench: test-deps build
-	OCTOPLAY_CHROMIUM=$(CHROMIUM) $(GO) run ./internal/cmd/bench -bin bin/octoplay
+# go-app hello world, the sealed relay against a bare reverse proxy on the
+# same upstream path, in one run. The bench builds the server itself, with
+# -tags octoplaybench (its relay may dial 127.0.0.1). Only 127.0.0.1 is
+# loaded, for a bounded count and time.
+bench: test-deps wasm
+	OCTOPLAY_CHROMIUM=$(CHROMIUM) $(GO) run ./internal/cmd/bench
 
 # Refresh the README's screenshots from the browser tests: the playground
 # after Step 2, and the docs' embed at 420 px.

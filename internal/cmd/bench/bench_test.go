@@ -47,14 +47,20 @@ func TestShortBenchPrintsEveryRow(t *testing.T) {
 	}
 	want := []string{rowFirstLoad, rowWasm, rowCold + " of 1", rowWarm + " of 1", rowRSS}
 	for _, c := range []int{oneAtATime, manyAtATime} {
-		for _, via := range []string{viaX25519, viaRedis, viaXWing, viaProxy} {
+		for _, via := range []string{viaX25519, viaXWing, viaRedis, viaInProcess, viaProxy} {
 			want = append(want, relayRow(via, c))
+			// Each run says what its forwarding process spent per request.
+			assert.Regexp(t, `, CPU \d+ µs/req$`, cells[relayRow(via, c)][1], via)
 		}
 		want = append(want, stateRow(c))
-		// The state store's work per sealed request: three operations
-		// (the relay's limit, the replay window, the sandbox's failures).
-		assert.Regexp(t, `^3\.0 operations, \d+\.\d{3} ms$`, cells[stateRow(c)][1], "with Redis")
-		assert.Regexp(t, `^memory: 3\.0 operations, \d+\.\d{3} ms$`, cells[stateRow(c)][2])
+		// The state store's work per sealed request to an upstream of its
+		// own: two operations (the relay's limit, the replay window).
+		assert.Regexp(t, `^2\.0 operations, \d+\.\d{3} ms$`, cells[stateRow(c)][1], "with Redis")
+		assert.Regexp(t, `^memory: 2\.0 operations, \d+\.\d{3} ms$`, cells[stateRow(c)][2])
+	}
+	for _, via := range []string{viaX25519, viaXWing} {
+		want = append(want, addedRow(via))
+		assert.Regexp(t, `^[+-]\d+\.\d{2} ms$`, cells[addedRow(via)][1], via)
 	}
 	for _, suite := range []string{"X25519/HKDF-SHA256/AES-128-GCM", "X25519/HKDF-SHA256/AES-256-GCM", "X-Wing/HKDF-SHA256/AES-128-GCM", "X-Wing/HKDF-SHA256/AES-256-GCM"} {
 		want = append(want, rowSealOpen+suite)
@@ -72,7 +78,7 @@ func TestShortBenchPrintsEveryRow(t *testing.T) {
 			assert.Regexp(t, `^(met|missed by (\d+|<1) %)$`, c[5], name)
 		}
 	}
-	for _, judged := range []string{rowFirstLoad, rowCold + " of 1", relayRow(viaX25519, manyAtATime), rowRSS} {
+	for _, judged := range []string{rowFirstLoad, rowCold + " of 1", relayRow(viaX25519, manyAtATime), relayRow(viaXWing, manyAtATime), addedRow(viaX25519), addedRow(viaXWing), rowRSS} {
 		assert.NotEmpty(t, cells[judged][4], "%s has its target", judged)
 	}
 	assert.Len(t, cells, len(want)+2, "every row, the header and its rule")
