@@ -3,6 +3,7 @@ package relay
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -159,6 +160,31 @@ func TestUpstreamFaults(t *testing.T) {
 		})
 		h := newHarness(t, []*Environment{loopbackEnv(t, "up", up, nil)})
 		assertProblem(t, h.do(t, h.inner("GET", up.URL+"/api/big")), http.StatusBadGateway, wire.ProblemUpstreamTooLarge.URI)
+	})
+	t.Run("declared over the cap", func(t *testing.T) {
+		h, base := rawEnv(t, rawListener(t, func(c net.Conn) {
+			bufio.NewReader(c).ReadString('\n')
+			fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n{}", maxUpstreamBody+1)
+		}))
+		assertProblem(t, h.do(t, h.inner("GET", base+"/api/x")), http.StatusBadGateway, wire.ProblemUpstreamTooLarge.URI)
+	})
+	t.Run("declared longer than sent", func(t *testing.T) {
+		h, base := rawEnv(t, rawListener(t, func(c net.Conn) {
+			bufio.NewReader(c).ReadString('\n')
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}")
+		}))
+		assertProblem(t, h.do(t, h.inner("GET", base+"/api/x")), http.StatusBadGateway, wire.ProblemUpstreamUnreachable.URI)
+	})
+	// A HEAD answer declares the length of the GET's body and has none.
+	t.Run("HEAD with a declared length", func(t *testing.T) {
+		up := newUpstream(t, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Length", "94")
+			w.WriteHeader(http.StatusOK)
+		})
+		h := newHarness(t, []*Environment{loopbackEnv(t, "up", up, nil)})
+		answer := h.do(t, h.inner("HEAD", up.URL+"/api/x"))
+		assert.Equal(t, http.StatusOK, answer.Status, string(answer.Body))
+		assert.Empty(t, answer.Body)
 	})
 	t.Run("body exactly at the cap", func(t *testing.T) {
 		up := newUpstream(t, func(w http.ResponseWriter, _ *http.Request) {
