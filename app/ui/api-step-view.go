@@ -16,8 +16,8 @@ type apiStepView struct {
 
 	Env      quickstart.Environment
 	Choices  apiChoices
-	Compact  bool // the snippets start collapsed
-	OnChange func(ctx app.Context, c apiChoices)
+	Compact  bool                                                    // the snippets start collapsed
+	OnChange func(ctx app.Context, edit func(apiChoices) apiChoices) // as tokenStepView's
 	Snippets []snippetCode
 	StepExchange
 }
@@ -82,19 +82,19 @@ func (s *apiStepView) presetChoices(pr quickstart.Preset) apiChoices {
 }
 
 // onChoice reads the control whose event it is, by its id, and calls back
-// with the choices as the control leaves them.
+// with the edit it makes.
 func (s *apiStepView) onChoice(ctx app.Context, e app.Event) {
 	src := ctx.JSSrc()
 	id, value := src.Get("id").String(), src.Get("value").String()
-	c := s.Choices.with(id, value)
+	edit := func(c apiChoices) apiChoices { return c.with(id, value) }
 	if id == "step2-preset" {
 		for _, pr := range s.Env.Presets() {
 			if pr.Path == value {
-				c = s.presetChoices(pr)
+				edit = func(apiChoices) apiChoices { return s.presetChoices(pr) }
 			}
 		}
 	}
 	if s.OnChange != nil {
-		s.OnChange(ctx, c)
+		s.OnChange(ctx, edit)
 	}
 }

@@ -38,8 +38,8 @@ func (p *playground) apiRequest() quickstart.APIRequest {
 	return quickstart.APIRequest{Env: p.env, Method: c.Method, Path: c.Path, Property: c.Property, Token: p.token.token.AccessToken}
 }
 
-func (p *playground) onAPIChoices(ctx app.Context, c apiChoices) {
-	p.step2.choices = c
+func (p *playground) onAPIChoices(ctx app.Context, edit func(apiChoices) apiChoices) {
+	p.step2.choices = edit(p.step2.choices)
 	p.syncURL()
 }
 
