@@ -208,6 +208,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, machine(ctx, cfg))
 	fmt.Fprintln(stdout)
 	writeTable(stdout, buildRows(cfg, wasm, loads, relay, benches))
+	fmt.Fprintln(stdout)
+	writePhases(stdout, loads)
 	return nil
 }
 

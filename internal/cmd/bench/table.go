@@ -19,6 +19,7 @@ const (
 	rowWasm      = "app.wasm, raw / brotli / gzip"
 	rowCold      = "Cold load to interactive, median"
 	rowWarm      = "Warm load (service worker), median"
+	rowPaint     = "First contentful paint, cold, median"
 	rowRSS       = "Server peak RSS (VmHWM) under the relay load"
 	rowSealOpen  = "Seal + open (go test -bench), "
 	rowState     = "State store per sealed request, in the server, Redis"
@@ -81,6 +82,8 @@ func (t target) verdict(v float64) string {
 func buildRows(cfg config, wasm wasms, l loads, relay relayResults, benches []goBench) []row {
 	firstLoad := ratio(float64(median(l.playground.bytes)), float64(median(l.hello.bytes)))
 	cold := ratio(median(l.playground.cold).Seconds(), median(l.hello.cold).Seconds())
+	warm := ratio(median(l.playground.warm).Seconds(), median(l.hello.warm).Seconds())
+	paint, helloPaint := medianPhase(l.playground.phases, firstPaint), medianPhase(l.hello.phases, firstPaint)
 	rows := []row{
 		{measure: rowFirstLoad, value: megabytes(median(l.playground.bytes)), reference: "hello world: " + megabytes(median(l.hello.bytes)),
 			ratio: firstLoad, target: &target{atMost: true, limit: 1.3, unit: "×"}, judged: firstLoad},
@@ -89,7 +92,9 @@ func buildRows(cfg config, wasm wasms, l loads, relay relayResults, benches []go
 		{measure: fmt.Sprintf("%s of %d", rowCold, cfg.loads), value: millis(median(l.playground.cold)), reference: "hello world: " + millis(median(l.hello.cold)),
 			ratio: cold, target: &target{atMost: true, limit: 1.3, unit: "×"}, judged: cold},
 		{measure: fmt.Sprintf("%s of %d", rowWarm, cfg.loads), value: millis(median(l.playground.warm)), reference: "hello world: " + millis(median(l.hello.warm)),
-			ratio: ratio(median(l.playground.warm).Seconds(), median(l.hello.warm).Seconds())},
+			ratio: warm, target: &target{atMost: true, limit: 1.2, unit: "×"}, judged: warm},
+		{measure: fmt.Sprintf("%s of %d", rowPaint, cfg.loads), value: fmt.Sprintf("%.0f ms", paint), reference: fmt.Sprintf("hello world: %.0f ms", helloPaint),
+			ratio: ratio(paint, helloPaint), target: &target{atMost: true, limit: 1.1, unit: "×"}, judged: ratio(paint, helloPaint)},
 	}
 	for _, r := range []struct {
 		via, against string
