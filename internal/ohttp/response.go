@@ -35,22 +35,22 @@ func responseAEAD(ctx exporter, p suiteParams, enc, responseNonce []byte) (ciphe
 	// both Expands: Nk and Nn never exceed the hash's size, so each Expand
 	// is its first block, T(1) = HMAC(prk, info || 0x01), cut to length.
 	// crypto/hkdf makes an HMAC per call, and this runs for every answer.
-	var buf [3 * maxHashSize]byte
-	extract := hmac.New(p.kdf.hash, append(append(buf[:0:maxHashSize], enc...), responseNonce...))
+	// One buffer holds the salt, the PRK, each Expand's input and output.
+	var buf [6 * maxHashSize]byte
+	part := func(i int) []byte { return buf[i*maxHashSize : i*maxHashSize : (i+1)*maxHashSize] }
+	extract := hmac.New(p.kdf.hash, append(append(part(0), enc...), responseNonce...))
 	extract.Write(secret)
-	prk := extract.Sum(buf[maxHashSize:maxHashSize])
-	expand := hmac.New(p.kdf.hash, prk)
+	expand := hmac.New(p.kdf.hash, extract.Sum(part(1)))
 	if p.aead.keySize > expand.Size() || p.aead.nonceSize > expand.Size() {
 		return nil, nil, fmt.Errorf("ohttp: derive response key: %d or %d bytes from one block of %d", p.aead.keySize, p.aead.nonceSize, expand.Size())
 	}
-	firstBlock := func(info string, out []byte) []byte {
+	firstBlock := func(info string, in, out []byte) []byte {
 		expand.Reset()
-		expand.Write([]byte(info))
-		expand.Write([]byte{1})
-		return expand.Sum(out[:0])
+		expand.Write(append(append(in, info...), 1))
+		return expand.Sum(out)
 	}
-	key := firstBlock("key", buf[2*maxHashSize:])[:p.aead.keySize]
-	nonce := firstBlock("nonce", make([]byte, 0, expand.Size()))[:p.aead.nonceSize]
+	key := firstBlock("key", part(2), part(3))[:p.aead.keySize]
+	nonce := firstBlock("nonce", part(4), part(5))[:p.aead.nonceSize]
 	aead, err := newAESGCM(key)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ohttp: response %s: %w", p.aead.name, err)
