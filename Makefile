@@ -13,7 +13,7 @@ ARGS     ?=
 ENGINE   ?= $(firstword $(shell command -v podman docker 2>/dev/null))
 IMAGE    ?= octoplay
 
-.PHONY: all wasm build image run test vet test-deps screenshot bench clean
+.PHONY: all wasm build image run test vet test-deps screenshot bench wasm-size clean
 
 all: build
 
@@ -88,6 +88,14 @@ test: test-deps vet
 # loaded, for a bounded count and time.
 bench: test-deps wasm
 	OCTOPLAY_CHROMIUM=$(CHROMIUM) $(GO) run ./internal/cmd/bench
+
+# What the playground's wasm links beyond the hello world's, package by
+# package (go tool nm does not read wasm; this reads its name section).
+wasm-size:
+	mkdir -p .cache/wasm-size
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o .cache/wasm-size/app.wasm .
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o .cache/wasm-size/hello.wasm ./internal/cmd/bench/testdata/hello
+	$(GO) run ./internal/cmd/wasmsize -ref .cache/wasm-size/hello.wasm .cache/wasm-size/app.wasm
 
 # Refresh the README's screenshots from the browser tests: the playground
 # after Step 2, and the docs' embed at 420 px.
