@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/testkit"
 	"octoplay/internal/wire"
 )
 
@@ -34,4 +35,24 @@ func TestShippedServerRefusesLoopbackUpstreams(t *testing.T) {
 	assert.Equal(t, wire.ProblemTargetNotAllowed.URI, res.Header.Get("octoplay-problem"))
 	assert.Contains(t, string(res.Body), "address is not allowed")
 	assert.Zero(t, hits.Load(), "the upstream on loopback was reached")
+}
+
+// The shipped server serves no Go profile, on its metrics listener or its
+// public one: only the bench's build adds /debug/pprof/ (profile_bench.go),
+// which would tell a stranger how the server spends its time and memory.
+func TestShippedServerServesNoProfiles(t *testing.T) {
+	metricsAddr := testkit.FreeAddr(t)
+	s := startServer(t, standInAssets(), nil, "-metrics-addr", metricsAddr)
+	res, _ := get(t, "http://"+metricsAddr+"/metrics", nil)
+	require.Equal(t, http.StatusOK, res.StatusCode, "the metrics listener answers")
+	for _, base := range []string{"http://" + metricsAddr, s.URL} {
+		for _, path := range []string{"/debug/pprof/", "/debug/pprof/profile?seconds=1", "/debug/pprof/heap"} {
+			res, body := get(t, base+path, nil)
+			assert.NotContains(t, body, "Types of profiles available", base+path)
+			assert.NotEqual(t, "application/octet-stream", res.Header.Get("Content-Type"), base+path)
+			if base != s.URL {
+				assert.Equal(t, http.StatusNotFound, res.StatusCode, base+path)
+			}
+		}
+	}
 }
