@@ -13,7 +13,7 @@ ARGS     ?=
 ENGINE   ?= $(firstword $(shell command -v podman docker 2>/dev/null))
 IMAGE    ?= octoplay
 
-.PHONY: all wasm build image run test vet test-deps screenshot bench clean
+.PHONY: all wasm build image run test vet test-deps screenshot bench wasm-size clean
 
 all: build
 
@@ -44,6 +44,7 @@ run: build
 vet: wasm
 	$(GO) vet ./... ./internal/cmd/bench/testdata/hello ./internal/cmd/bench/testdata/reference
 	GOOS=js GOARCH=wasm $(GO) vet ./app/... $$($(GO) list ./internal/... | grep -v /internal/cmd/) .
+	$(GO) vet -tags octoplaybench ./server/relay
 
 # What the tests run besides Go: Debian's Chromium for the browser tests,
 # curl for the README's examples, HTTPie, Python's requests and Node 18+
@@ -77,12 +78,24 @@ test-deps:
 
 test: test-deps vet
 	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_AXE=$(CURDIR)/$(AXE) OCTOPLAY_HAR_VALIDATOR=$(CURDIR)/$(HARV) $(GO) test -count=1 ./...
+	# The bench's build of the relay (make bench): it dials 127.0.0.1, nothing else.
+	$(GO) test -count=1 -tags octoplaybench -run TestBenchBuild ./server/relay
 
 # The performance table of the README: first load and cold start against a
-# go-app hello world, the sealed relay against a bare reverse proxy, in one
-# run. Only 127.0.0.1 is loaded, for a bounded count and time.
-bench: test-deps build
-	OCTOPLAY_CHROMIUM=$(CHROMIUM) $(GO) run ./internal/cmd/bench -bin bin/octoplay
+# go-app hello world, the sealed relay against a bare reverse proxy on the
+# same upstream path, in one run. The bench builds the server itself, with
+# -tags octoplaybench (its relay may dial 127.0.0.1). Only 127.0.0.1 is
+# loaded, for a bounded count and time.
+bench: test-deps wasm
+	OCTOPLAY_CHROMIUM=$(CHROMIUM) $(GO) run ./internal/cmd/bench
+
+# What the playground's wasm links beyond the hello world's, package by
+# package (go tool nm does not read wasm; this reads its name section).
+wasm-size:
+	mkdir -p .cache/wasm-size
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o .cache/wasm-size/app.wasm .
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o .cache/wasm-size/hello.wasm ./internal/cmd/bench/testdata/hello
+	$(GO) run ./internal/cmd/wasmsize -ref .cache/wasm-size/hello.wasm .cache/wasm-size/app.wasm
 
 # Refresh the README's screenshots from the browser tests: the playground
 # after Step 2, and the docs' embed at 420 px.

@@ -87,11 +87,11 @@ func logRequests(logger *slog.Logger) func(http.Handler) http.Handler {
 				case status >= 500:
 					level = slog.LevelError
 				}
-				logger.Log(r.Context(), level, "request",
-					"method", r.Method,
-					"path", r.URL.Path,
-					"status", status,
-					"duration", time.Since(start))
+				logger.LogAttrs(r.Context(), level, "request",
+					slog.String("method", r.Method),
+					slog.String("path", r.URL.Path),
+					slog.Int("status", status),
+					slog.Duration("duration", time.Since(start)))
 			}()
 			next.ServeHTTP(rec, r)
 		})

@@ -143,7 +143,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ConnContext:       ln.ConnContext,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	metricsSrv := &http.Server{Handler: met.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: srv.ErrorLog}
+	metricsSrv := &http.Server{Handler: withProfiling(met.Handler()), ReadHeaderTimeout: 10 * time.Second, ErrorLog: srv.ErrorLog}
 	printBanner(stdout, cfg, baseURL(ln.Addr()))
 	if metricsLn != nil {
 		fmt.Fprintf(stdout, "metrics: %s%s\n", baseURL(metricsLn.Addr()), metrics.Path)

@@ -47,17 +47,20 @@ func UnmarshalRequest(b []byte, lim Limits) (*Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	var control [4]string // method, scheme, authority, path
+	var control [4][]byte // method, scheme, authority, path
 	budget := d.lim.MaxControlDataSize
 	for i, what := range [...]string{"method", "scheme", "authority", "path"} {
-		p, err := d.prefixed(budget, what)
-		if err != nil {
+		if control[i], err = d.prefixed(budget, what); err != nil {
 			return nil, err
 		}
-		budget -= len(p)
-		control[i] = string(p)
+		budget -= len(control[i])
 	}
-	r := &Request{Method: control[0], Scheme: control[1], Authority: control[2], Path: control[3]}
+	// One string for the four, each cut from it.
+	text := string(control[0]) + string(control[1]) + string(control[2]) + string(control[3])
+	r := &Request{}
+	for i, field := range [...]*string{&r.Method, &r.Scheme, &r.Authority, &r.Path} {
+		*field, text = text[:len(control[i])], text[len(control[i]):]
+	}
 	if err := checkControlData(r.Method, r.Scheme, r.Authority, r.Path); err != nil {
 		return nil, err
 	}

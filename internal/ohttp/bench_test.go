@@ -38,3 +38,29 @@ func BenchmarkSealOpen(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGateway measures the gateway's side of one exchange, what the
+// relay pays per request: open the sealed request, seal the response.
+func BenchmarkGateway(b *testing.B) {
+	request := make([]byte, 512)
+	response := make([]byte, 2048)
+	for _, suite := range allSuites() {
+		b.Run(suite.String(), func(b *testing.B) {
+			key := fixedKey(b, 1, suite.KEM)
+			g, err := NewGateway(key)
+			require.NoError(b, err)
+			sealed, _, err := SealRequest(configFor(key, suite.AEAD), request)
+			require.NoError(b, err)
+			b.ReportAllocs()
+			for b.Loop() {
+				o, err := g.OpenRequest(sealed)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := o.SealResponse(response); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -2,7 +2,7 @@ package ohttp
 
 import (
 	"crypto/cipher"
-	"crypto/hkdf"
+	"crypto/hmac"
 	"fmt"
 )
 
@@ -11,6 +11,9 @@ import (
 type exporter interface {
 	Export(exporterContext string, length int) ([]byte, error)
 }
+
+// maxHashSize bounds the output of any hash an HKDF here may use.
+const maxHashSize = 64
 
 // responseAEAD derives the response key and nonce exactly as RFC 9458 §4.4
 // says:
@@ -28,22 +31,26 @@ func responseAEAD(ctx exporter, p suiteParams, enc, responseNonce []byte) (ciphe
 	if err != nil {
 		return nil, nil, fmt.Errorf("ohttp: export response secret: %w", err)
 	}
-	salt := make([]byte, 0, len(enc)+len(responseNonce))
-	salt = append(salt, enc...)
-	salt = append(salt, responseNonce...)
-	// crypto/hkdf takes the secret first, then the salt.
-	prk, err := hkdf.Extract(p.kdf.hash, secret, salt)
-	if err != nil {
-		return nil, nil, fmt.Errorf("ohttp: derive response key: %w", err)
+	// HKDF (RFC 5869 §2) written out with one HMAC for Extract and one for
+	// both Expands: Nk and Nn never exceed the hash's size, so each Expand
+	// is its first block, T(1) = HMAC(prk, info || 0x01), cut to length.
+	// crypto/hkdf makes an HMAC per call, and this runs for every answer.
+	// One buffer holds the salt, the PRK, each Expand's input and output.
+	var buf [6 * maxHashSize]byte
+	part := func(i int) []byte { return buf[i*maxHashSize : i*maxHashSize : (i+1)*maxHashSize] }
+	extract := hmac.New(p.kdf.hash, append(append(part(0), enc...), responseNonce...))
+	extract.Write(secret)
+	expand := hmac.New(p.kdf.hash, extract.Sum(part(1)))
+	if p.aead.keySize > expand.Size() || p.aead.nonceSize > expand.Size() {
+		return nil, nil, fmt.Errorf("ohttp: derive response key: %d or %d bytes from one block of %d", p.aead.keySize, p.aead.nonceSize, expand.Size())
 	}
-	key, err := hkdf.Expand(p.kdf.hash, prk, "key", p.aead.keySize)
-	if err != nil {
-		return nil, nil, fmt.Errorf("ohttp: derive response key: %w", err)
+	firstBlock := func(info string, in, out []byte) []byte {
+		expand.Reset()
+		expand.Write(append(append(in, info...), 1))
+		return expand.Sum(out)
 	}
-	nonce, err := hkdf.Expand(p.kdf.hash, prk, "nonce", p.aead.nonceSize)
-	if err != nil {
-		return nil, nil, fmt.Errorf("ohttp: derive response nonce: %w", err)
-	}
+	key := firstBlock("key", part(2), part(3))[:p.aead.keySize]
+	nonce := firstBlock("nonce", part(4), part(5))[:p.aead.nonceSize]
 	aead, err := newAESGCM(key)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ohttp: response %s: %w", p.aead.name, err)

@@ -36,6 +36,26 @@ type Environment struct {
 	// Transport reaches the environment; nil means the gateway's guarded
 	// outbound client. The sandbox's is in-process.
 	Transport http.RoundTripper
+
+	// token and apiBases are TokenURL and APIBases as allowTarget compares
+	// them, worked out once.
+	token    envURL
+	apiBases []envURL
+}
+
+// envURL is an environment's URL as allowTarget compares a request's
+// target with it: its canonical origin ("" when it has none, which
+// nothing matches) and its escaped path.
+type envURL struct {
+	origin, path string
+}
+
+func newEnvURL(u *url.URL) envURL {
+	origin, err := canonicalOrigin(u.Scheme, u.Host)
+	if err != nil {
+		origin = ""
+	}
+	return envURL{origin: origin, path: u.EscapedPath()}
 }
 
 var envName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
@@ -50,7 +70,7 @@ func NewEnvironment(name, title, tokenURL string, apiBases []string, profiles ma
 	if err != nil {
 		return nil, fmt.Errorf("relay: environment %s: token_url: %w", name, err)
 	}
-	env := &Environment{Name: name, Title: title, TokenURL: tok, Profiles: profiles}
+	env := &Environment{Name: name, Title: title, TokenURL: tok, Profiles: profiles, token: newEnvURL(tok)}
 	if env.Title == "" {
 		env.Title = name
 	}
@@ -66,6 +86,7 @@ func NewEnvironment(name, title, tokenURL string, apiBases []string, profiles ma
 			return nil, fmt.Errorf("relay: environment %s: api base %q must end in /", name, b)
 		}
 		env.APIBases = append(env.APIBases, u)
+		env.apiBases = append(env.apiBases, newEnvURL(u))
 	}
 	for p, c := range profiles {
 		if !envName.MatchString(p) {

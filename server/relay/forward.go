@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net"
 	"net/http"
 	"slices"
@@ -26,8 +25,11 @@ func dropField(name string, connectionListed map[string]bool) bool {
 }
 
 // connectionListed is the set of fields a Connection header names, which
-// are hop-by-hop too.
+// are hop-by-hop too; nil when there is none.
 func connectionListed(values []string) map[string]bool {
+	if len(values) == 0 {
+		return nil
+	}
 	listed := map[string]bool{}
 	for _, v := range values {
 		for _, name := range strings.Split(v, ",") {
@@ -39,10 +41,14 @@ func connectionListed(values []string) map[string]bool {
 
 // upstreamRequest is the opened request as it goes to the target.
 func upstreamRequest(ctx context.Context, t *target, in *bhttp.Request) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, in.Method, t.url.String(), bytes.NewReader(in.Body))
+	// The target's URL is already parsed: none is given here to be parsed
+	// again from its text.
+	req, err := http.NewRequestWithContext(ctx, in.Method, "", bytes.NewReader(in.Body))
 	if err != nil {
 		return nil, fmt.Errorf("upstream request: %w", err)
 	}
+	req.URL, req.Host = t.url, t.url.Host
+	req.Header = make(http.Header, len(in.Header)+1)
 	listed := connectionListed(in.Header.Values("connection"))
 	for _, f := range in.Header {
 		if !dropField(f.Name, listed) {
@@ -66,24 +72,57 @@ var errUpstreamTooLarge = errors.New("upstream answer too large")
 // message that goes back sealed. Redirects arrive here as they came.
 func readUpstream(res *http.Response, maxBody int64) (*bhttp.Response, error) {
 	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
+	body, err := readAtMost(res.Body, res.ContentLength, maxBody)
 	if err != nil {
-		return nil, fmt.Errorf("read upstream: %w", err)
+		return nil, err
 	}
-	if int64(len(body)) > maxBody {
-		return nil, fmt.Errorf("read upstream: %w: more than %d bytes", errUpstreamTooLarge, maxBody)
-	}
-	out := &bhttp.Response{Status: res.StatusCode, Body: body}
+	out := &bhttp.Response{Status: res.StatusCode, Body: body, Header: make(bhttp.Fields, 0, len(res.Header)+1)}
 	listed := connectionListed(res.Header.Values("Connection"))
-	for _, name := range slices.Sorted(maps.Keys(res.Header)) {
-		if dropField(name, listed) && !strings.EqualFold(name, "date") {
-			continue
+	names := make([]string, 0, 16)
+	for name := range res.Header {
+		if !dropField(name, listed) || strings.EqualFold(name, "date") {
+			names = append(names, name)
 		}
+	}
+	slices.Sort(names)
+	for _, name := range names {
 		for _, v := range res.Header[name] {
-			out.Header.Add(strings.ToLower(name), v)
+			out.Header.Add(name, v)
 		}
 	}
 	return out, nil
+}
+
+// readAtMost reads a body of at most max bytes into one buffer, sized from
+// its declared length when it has one (a HEAD answer declares one and has
+// no body: the length is a hint, never trusted).
+func readAtMost(body io.Reader, declared, max int64) ([]byte, error) {
+	if declared > max {
+		return nil, fmt.Errorf("read upstream: %w: more than %d bytes", errUpstreamTooLarge, max)
+	}
+	size := int64(512)
+	if declared >= 0 {
+		size = declared + 1 // room to read the end without growing
+	}
+	buf := make([]byte, 0, size)
+	limited := io.LimitedReader{R: body, N: max + 1}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := limited.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read upstream: %w", err)
+		}
+	}
+	if int64(len(buf)) > max {
+		return nil, fmt.Errorf("read upstream: %w: more than %d bytes", errUpstreamTooLarge, max)
+	}
+	return buf, nil
 }
 
 // forward sends the checked request and reads the answer, mapping
@@ -97,14 +136,9 @@ func (r *Relay) forward(ctx context.Context, t *target, in *bhttp.Request, took 
 		p := newProblem(wire.ProblemBadInnerRequest, err.Error())
 		return nil, &p
 	}
-	transport := t.env.Transport
-	if transport == nil {
-		transport = r.client.Transport
-	}
-	client := &http.Client{Transport: transport, CheckRedirect: r.client.CheckRedirect, Timeout: r.timeouts.Overall}
 	start := r.now()
 	defer func() { *took = r.now().Sub(start) }()
-	res, err := client.Do(req)
+	res, err := r.clients[t.env].Do(req)
 	if err != nil {
 		p := transportProblem(err, r.timeouts)
 		return nil, &p

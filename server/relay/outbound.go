@@ -125,9 +125,10 @@ func newOutboundClient(control func(network, address string, c syscall.RawConn) 
 		ExpectContinueTimeout:  time.Second,
 		MaxResponseHeaderBytes: 64 << 10,
 	}
+	// No Client.Timeout: forward bounds the whole exchange, body included,
+	// with its context.
 	return &http.Client{
 		Transport: transport,
-		Timeout:   t.Overall,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},

@@ -16,10 +16,8 @@ type relayRecord struct {
 }
 
 func (rec relayRecord) log(ctx context.Context, l *slog.Logger, keyID uint8, d time.Duration) {
-	attrs := []any{"env", rec.env, "method", rec.method, "target", rec.path, "status", rec.status, "duration", d, "key_id", keyID}
 	level := slog.LevelInfo
 	if rec.problem != "" {
-		attrs = append(attrs, "problem", rec.problem)
 		// The gateway's own 5xx (upstream unreachable, timeout) is what an
 		// operator acts on; an upstream's 5xx passes through as info. A 503
 		// refuses for now (busy, or the shared state is away, which its
@@ -31,5 +29,15 @@ func (rec relayRecord) log(ctx context.Context, l *slog.Logger, keyID uint8, d t
 			level = slog.LevelError
 		}
 	}
-	l.Log(ctx, level, "relay", attrs...)
+	if !l.Enabled(ctx, level) {
+		return
+	}
+	// Attributes, not arguments: nothing is boxed into an interface.
+	attrs := [...]slog.Attr{slog.String("env", rec.env), slog.String("method", rec.method), slog.String("target", rec.path),
+		slog.Int("status", rec.status), slog.Duration("duration", d), slog.Int("key_id", int(keyID)), slog.String("problem", rec.problem)}
+	n := len(attrs)
+	if rec.problem == "" {
+		n--
+	}
+	l.LogAttrs(ctx, level, "relay", attrs[:n]...)
 }

@@ -53,7 +53,8 @@ type Config struct {
 	Environments []*Environment
 	// DialControl vets each outbound connection's address after DNS
 	// resolution; nil means the guard that refuses loopback, private and
-	// special-purpose addresses. Tests with upstreams on loopback pass their own.
+	// special-purpose addresses (see defaultDialControl). Tests with
+	// upstreams on loopback pass their own; no flag of the server sets it.
 	DialControl func(network, address string, c syscall.RawConn) error
 	// Timeouts for the outbound client; zero means the defaults.
 	Timeouts Timeouts
@@ -77,7 +78,7 @@ type Relay struct {
 	log      *slog.Logger
 	gateway  *ohttp.Gateway
 	envs     []*Environment
-	client   *http.Client
+	clients  map[*Environment]*http.Client // by environment: the guarded outbound client, or the environment's own transport
 	replays  state.ReplayWindow
 	limiter  state.Limiter
 	observer Observer
@@ -109,9 +110,16 @@ func New(cfg Config) (*Relay, error) {
 	}
 	control := cfg.DialControl
 	if control == nil {
-		control = guardDial
+		control = defaultDialControl
 	}
-	r.client = newOutboundClient(control, r.timeouts)
+	outbound := newOutboundClient(control, r.timeouts)
+	r.clients = make(map[*Environment]*http.Client, len(r.envs))
+	for _, e := range r.envs {
+		r.clients[e] = outbound
+		if e.Transport != nil {
+			r.clients[e] = &http.Client{Transport: e.Transport, CheckRedirect: outbound.CheckRedirect}
+		}
+	}
 	if r.now == nil {
 		r.now = time.Now
 	}
@@ -245,13 +253,15 @@ func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([
 	now := r.now()
 	// RFC 9458 §6.5: a stale answer gives the gateway's time, so the
 	// client can correct.
-	gatewayDate := bhttp.Field{Name: "date", Value: now.UTC().Format(http.TimeFormat)}
+	staleDate := func(detail string) ([]byte, relayRecord) {
+		return fail(newProblem(wire.ProblemStaleDate, detail), bhttp.Field{Name: "date", Value: now.UTC().Format(http.TimeFormat)})
+	}
 	date, err := http.ParseTime(in.Header.Get("date"))
 	if err != nil {
-		return fail(newProblem(wire.ProblemStaleDate, "the inner request needs a Date header (RFC 9110 §6.6.1)"), gatewayDate)
+		return staleDate("the inner request needs a Date header (RFC 9110 §6.6.1)")
 	}
 	if skew := now.Sub(date); skew > DateSkew || skew < -DateSkew {
-		return fail(newProblem(wire.ProblemStaleDate, fmt.Sprintf("the inner request's Date is %s from the gateway's clock; at most %s is allowed", skew.Round(time.Second).Abs(), DateSkew)), gatewayDate)
+		return staleDate(fmt.Sprintf("the inner request's Date is %s from the gateway's clock; at most %s is allowed", skew.Round(time.Second).Abs(), DateSkew))
 	}
 	// Only now, for a request that opened, decoded and is dated within the
 	// window, is it remembered: nobody can fill the window with requests
@@ -259,7 +269,7 @@ func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([
 	fresh, err := r.replays.Remember(ctx, sha256.Sum256(opened.Enc), date.Add(DateSkew))
 	switch {
 	case errors.Is(err, state.ErrOutsideWindow):
-		return fail(newProblem(wire.ProblemStaleDate, "the inner request's Date left the window while it was checked"), gatewayDate)
+		return staleDate("the inner request's Date left the window while it was checked")
 	case err != nil:
 		// The store logs once when it goes and once when it comes back;
 		// at every request, only for debugging.

@@ -45,7 +45,7 @@ func allowTarget(envs []*Environment, method, scheme, authority, pathAndQuery st
 		return nil, err
 	}
 	for _, env := range envs {
-		if sameOrigin(origin, env.TokenURL) && path == env.TokenURL.EscapedPath() {
+		if sameOrigin(origin, &env.token) && path == env.token.path {
 			if method != "POST" {
 				return nil, fmt.Errorf("%w: the token endpoint takes POST, not %s", errNotAllowed, method)
 			}
@@ -54,12 +54,12 @@ func allowTarget(envs []*Environment, method, scheme, authority, pathAndQuery st
 			}
 			return &target{env: env, kind: tokenTarget, url: buildURL(env.TokenURL, path, query)}, nil
 		}
-		for _, base := range env.APIBases {
-			if sameOrigin(origin, base) && strings.HasPrefix(path, base.EscapedPath()) {
+		for i := range env.apiBases {
+			if base := &env.apiBases[i]; sameOrigin(origin, base) && strings.HasPrefix(path, base.path) {
 				if !slices.Contains(wire.APIMethods(), method) {
 					return nil, fmt.Errorf("%w: method %q is not allowed for the API", errNotAllowed, method)
 				}
-				return &target{env: env, kind: apiTarget, url: buildURL(base, path, query)}, nil
+				return &target{env: env, kind: apiTarget, url: buildURL(env.APIBases[i], path, query)}, nil
 			}
 		}
 	}
@@ -96,7 +96,10 @@ func canonicalOrigin(scheme, authority string) (string, error) {
 		return "", fmt.Errorf("%w: authority %q", errNotAllowed, authority)
 	}
 	if port == "" {
-		port = map[string]string{"http": "80", "https": "443"}[scheme]
+		port = "443"
+		if scheme == "http" {
+			port = "80"
+		}
 	}
 	if host == "" || strings.HasSuffix(host, ".") {
 		return "", fmt.Errorf("%w: host %q", errNotAllowed, host)
@@ -110,9 +113,10 @@ func canonicalOrigin(scheme, authority string) (string, error) {
 	return scheme + "://" + net.JoinHostPort(strings.ToLower(host), port), nil
 }
 
-func sameOrigin(origin string, u *url.URL) bool {
-	want, err := canonicalOrigin(u.Scheme, u.Host)
-	return err == nil && origin == want
+// sameOrigin says whether origin, as canonicalOrigin writes it, is the
+// origin of an environment's URL, which NewEnvironment wrote the same way.
+func sameOrigin(origin string, u *envURL) bool {
+	return u.origin != "" && origin == u.origin
 }
 
 // checkPath refuses every path that a server or proxy might read as another

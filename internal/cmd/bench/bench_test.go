@@ -34,27 +34,46 @@ func TestShortBenchPrintsEveryRow(t *testing.T) {
 	var out, log bytes.Buffer
 	require.NoError(t, run(ctx, []string{"-short", "-chromium", chromium}, &out, &log), log.String())
 
-	cells := make(map[string][]string)
+	// Two tables: the measures (six columns), then the cold load's phases
+	// (four).
+	cells, phaseCells := make(map[string][]string), make(map[string][]string)
 	for line := range strings.Lines(out.String()) {
 		if strings.HasPrefix(line, "| ") {
 			c := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
 			for i := range c {
 				c[i] = strings.TrimSpace(c[i])
 			}
+			if len(c) == 4 {
+				phaseCells[c[0]] = c
+				continue
+			}
 			require.Len(t, c, 6, line)
 			cells[c[0]] = c
 		}
 	}
-	want := []string{rowFirstLoad, rowWasm, rowCold + " of 1", rowWarm + " of 1", rowRSS}
+	for _, s := range phaseSpans {
+		if assert.Contains(t, phaseCells, s.name) {
+			assert.Regexp(t, `^-?\d+ ms$`, phaseCells[s.name][1], s.name)
+			assert.Regexp(t, `^-?\d+ ms$`, phaseCells[s.name][2], s.name)
+		}
+	}
+	assert.Len(t, phaseCells, len(phaseSpans)+3, "every phase, the wasm's arrival, the header and its rule")
+	want := []string{rowFirstLoad, rowWasm, rowCold + " of 1", rowWarm + " of 1", rowPaint + " of 1", rowRSS}
 	for _, c := range []int{oneAtATime, manyAtATime} {
-		for _, via := range []string{viaX25519, viaRedis, viaXWing, viaProxy} {
+		for _, via := range []string{viaX25519, viaXWing, viaRedis, viaInProcess, viaProxy} {
 			want = append(want, relayRow(via, c))
+			// Each run says what its forwarding process spent per request.
+			assert.Regexp(t, `, CPU \d+ µs/req$`, cells[relayRow(via, c)][1], via)
 		}
 		want = append(want, stateRow(c))
-		// The state store's work per sealed request: three operations
-		// (the relay's limit, the replay window, the sandbox's failures).
-		assert.Regexp(t, `^3\.0 operations, \d+\.\d{3} ms$`, cells[stateRow(c)][1], "with Redis")
-		assert.Regexp(t, `^memory: 3\.0 operations, \d+\.\d{3} ms$`, cells[stateRow(c)][2])
+		// The state store's work per sealed request to an upstream of its
+		// own: two operations (the relay's limit, the replay window).
+		assert.Regexp(t, `^2\.0 operations, \d+\.\d{3} ms$`, cells[stateRow(c)][1], "with Redis")
+		assert.Regexp(t, `^memory: 2\.0 operations, \d+\.\d{3} ms$`, cells[stateRow(c)][2])
+	}
+	for _, via := range []string{viaX25519, viaXWing} {
+		want = append(want, addedRow(via))
+		assert.Regexp(t, `^[+-]\d+\.\d{2} ms$`, cells[addedRow(via)][1], via)
 	}
 	for _, suite := range []string{"X25519/HKDF-SHA256/AES-128-GCM", "X25519/HKDF-SHA256/AES-256-GCM", "X-Wing/HKDF-SHA256/AES-128-GCM", "X-Wing/HKDF-SHA256/AES-256-GCM"} {
 		want = append(want, rowSealOpen+suite)
@@ -72,7 +91,7 @@ func TestShortBenchPrintsEveryRow(t *testing.T) {
 			assert.Regexp(t, `^(met|missed by (\d+|<1) %)$`, c[5], name)
 		}
 	}
-	for _, judged := range []string{rowFirstLoad, rowCold + " of 1", relayRow(viaX25519, manyAtATime), rowRSS} {
+	for _, judged := range []string{rowFirstLoad, rowCold + " of 1", rowWarm + " of 1", rowPaint + " of 1", relayRow(viaX25519, manyAtATime), relayRow(viaXWing, manyAtATime), addedRow(viaX25519), addedRow(viaXWing), rowRSS} {
 		assert.NotEmpty(t, cells[judged][4], "%s has its target", judged)
 	}
 	assert.Len(t, cells, len(want)+2, "every row, the header and its rule")

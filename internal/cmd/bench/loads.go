@@ -19,24 +19,11 @@ import (
 type appLoads struct {
 	meter      *meter // in front of the app's server
 	cold, warm []time.Duration
-	bytes      []int64 // over the wire during each cold load
+	bytes      []int64  // over the wire during each cold load
+	phases     []phases // of each cold load
 }
 
 type loads struct{ playground, hello appLoads }
-
-// mountRecorder runs before any script of every page and notes when the
-// app mounted (main[data-mounted="true"]) in the page's own clock:
-// performance.now() counts from the start of the navigation.
-const mountRecorder = `(() => {
-	const mark = () => {
-		if (window.__mountedAt === undefined && document.querySelector('main[data-mounted="true"]')) {
-			window.__mountedAt = performance.now();
-		}
-		return window.__mountedAt !== undefined;
-	};
-	new MutationObserver((_, observer) => { if (mark()) observer.disconnect(); })
-		.observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ["data-mounted"]});
-})();`
 
 // measureLoads loads the playground and the hello world in turn, so that a
 // drift of the machine touches both alike.
@@ -88,12 +75,16 @@ func (a *appLoads) loadOnce(ctx context.Context, chromium string) error {
 	defer cancelAlloc()
 	browser, cancelBrowser := chromedp.NewContext(allocCtx)
 	defer cancelBrowser()
-	if _, err := chromedp.Call(browser, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: mountRecorder}); err != nil {
+	if _, err := chromedp.Call(browser, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: loadRecorder}); err != nil {
 		return fmt.Errorf("bench: start Chromium: %w", err)
 	}
 
 	a.meter.reset()
 	cold, err := loadUntilMounted(browser, a.meter.url()+"/")
+	if err != nil {
+		return fmt.Errorf("bench: cold load of %s: %w", a.meter.target, err)
+	}
+	p, err := readPhases(browser)
 	if err != nil {
 		return fmt.Errorf("bench: cold load of %s: %w", a.meter.target, err)
 	}
@@ -110,7 +101,7 @@ func (a *appLoads) loadOnce(ctx context.Context, chromium string) error {
 	if err != nil {
 		return fmt.Errorf("bench: warm load of %s: %w", a.meter.target, err)
 	}
-	a.cold, a.warm, a.bytes = append(a.cold, cold), append(a.warm, warm), append(a.bytes, bytes)
+	a.cold, a.warm, a.bytes, a.phases = append(a.cold, cold), append(a.warm, warm), append(a.bytes, bytes), append(a.phases, p)
 	return nil
 }
 
@@ -120,7 +111,7 @@ func loadUntilMounted(ctx context.Context, url string) (time.Duration, error) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		return 0, err
 	}
-	ms, err := chromedp.Run(ctx, chromedp.Poll[float64](`window.__mountedAt`,
+	ms, err := chromedp.Run(ctx, chromedp.Poll[float64](`window.__octoplayLoad.mounted`,
 		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(time.Minute)))
 	return time.Duration(ms * float64(time.Millisecond)), err
 }

@@ -5,10 +5,15 @@
 //   - the bytes over the wire of a first load and the time to interactive,
 //     cold and warm, in headless Chromium, against a go-app hello world
 //     (testdata/hello) built with the same flags and served the same way;
-//   - sealed Step 1 token requests through the relay of the built server, a
-//     process of its own, with DHKEM(X25519) and with X-Wing, one and 32 at a
-//     time, against a bare httputil.ReverseProxy in front of the same sandbox
-//     and against the sandbox directly; the server's peak RSS meanwhile;
+//   - sealed Step 1 token requests through the relay of the server, a
+//     process of its own built as `make build` builds it but with -tags
+//     octoplaybench (its relay may dial 127.0.0.1), with DHKEM(X25519) and
+//     with X-Wing, one and 32 at a time, to a sandbox of its own process
+//     over loopback TCP, against a bare httputil.ReverseProxy in front of
+//     the same sandbox, and against the sandbox directly; each with the CPU
+//     time of the process that forwards, per request; the server's peak RSS
+//     meanwhile; and the relay to its in-process sandbox, as it runs by
+//     default, against the relay over loopback;
 //   - the same with the state in Redis (a redis-server the bench starts)
 //     against the state in memory, and the state store's time per sealed
 //     request, from each server's own metrics;
@@ -22,7 +27,7 @@
 // reference servers, are programs of their own under testdata, built here:
 // they import the server's packages, the bench does not.
 //
-//	go run ./internal/cmd/bench [-short] [-bin bin/octoplay] [-chromium PATH]
+//	go run ./internal/cmd/bench [-short] [-chromium PATH]
 package main
 
 import (
@@ -52,12 +57,14 @@ func main() {
 // config is what the flags set.
 type config struct {
 	short    bool
-	bin      string        // the server binary; built into the work folder when empty
 	chromium string        // the browser binary itself, not Debian's wrapper
 	loads    int           // cold loads of each app
 	requests int           // sealed or plain requests per relay run
 	limit    time.Duration // the most any one relay run may take: less than the relay's Date skew (30 s), as requests are sealed before the run
-	goCmd    string
+	// cpuProfile, when set, is where the server's CPU profile during the
+	// sealed X25519 run, 32 at a time, is written.
+	cpuProfile string
+	goCmd      string
 }
 
 func parseConfig(args []string, stderr io.Writer) (config, error) {
@@ -65,11 +72,11 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.BoolVar(&cfg.short, "short", false, "CI's mode: a few requests and one load of each app")
-	fs.StringVar(&cfg.bin, "bin", "", "the octoplay binary to measure (default: build one)")
 	fs.StringVar(&cfg.chromium, "chromium", envOr("OCTOPLAY_CHROMIUM", "/usr/lib/chromium/chromium"), "Chromium's binary")
 	fs.IntVar(&cfg.loads, "loads", 0, "cold loads of each app (default 7, 1 with -short)")
 	fs.IntVar(&cfg.requests, "requests", 0, "requests per relay run (default 3000, 20 with -short)")
 	fs.StringVar(&cfg.goCmd, "go", envOr("GO", "go"), "the go command")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the server's CPU profile during the sealed X25519 run, 32 at a time, to `file` (go tool pprof reads it)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -135,9 +142,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
+	// The upstream of every relay run, and the proxy in front of it.
+	sb, err := startProcess(ctx, work, "sandbox", reference, "-serve", "sandbox",
+		"-client-id", benchClientID, "-client-secret", benchClientSecret)
+	if err != nil {
+		return err
+	}
+	defer sb.stop()
+	proxy, err := startProcess(ctx, work, "proxy", reference, "-serve", "proxy", "-upstream", sb.url)
+	if err != nil {
+		return err
+	}
+	defer proxy.stop()
+	envFile, err := writeUpstreamConfig(work, sb.url)
+	if err != nil {
+		return err
+	}
+
 	// The server twice: its state in memory, and in a Redis of the bench's
 	// own, each with its metrics (the state store's time per request).
-	octoArgs := []string{bin, "-addr", "127.0.0.1:0", "-metrics-addr", "127.0.0.1:0",
+	octoArgs := []string{bin, "-addr", "127.0.0.1:0", "-metrics-addr", "127.0.0.1:0", "-config", envFile,
 		"-relay-rate", "1000000", "-relay-burst", "1000000", "-uploads-per-client", "1000",
 		"-sandbox-client-id", benchClientID, "-sandbox-client-secret", benchClientSecret}
 	octo, err := startProcess(ctx, work, "octoplay", octoArgs...)
@@ -161,12 +185,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer hello.stop()
-	ref, err := startProcess(ctx, work, "reference", reference,
-		"-client-id", benchClientID, "-client-secret", benchClientSecret)
-	if err != nil {
-		return err
-	}
-	defer ref.stop()
 
 	logf("loading both apps in Chromium, %d cold loads each", cfg.loads)
 	loads, err := measureLoads(ctx, cfg, octo.url, hello.url)
@@ -174,7 +192,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	logf("loading the relay, %d requests per run", cfg.requests)
-	relay, err := measureRelay(ctx, cfg, octo, octoRedis, ref)
+	relay, err := measureRelay(ctx, cfg, relayProcesses{octo: octo, octoRedis: octoRedis, sandbox: sb, proxy: proxy})
 	if err != nil {
 		return err
 	}
@@ -190,6 +208,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, machine(ctx, cfg))
 	fmt.Fprintln(stdout)
 	writeTable(stdout, buildRows(cfg, wasm, loads, relay, benches))
+	fmt.Fprintln(stdout)
+	writePhases(stdout, loads)
 	return nil
 }
 

@@ -18,24 +18,24 @@ import (
 	"octoplay/internal/precompress"
 )
 
-// wasmBuildFlags are the Makefile's wasm flags; bench_test.go checks that
-// the Makefile still says the same.
+// wasmBuildFlags are the Makefile's wasm flags, which its server build
+// uses too; bench_test.go checks that the Makefile still says the same.
 var wasmBuildFlags = []string{"-trimpath", "-ldflags=-s -w"}
 
-// buildOctoplay returns the server binary to measure: -bin, or a fresh
-// build of the module with the web assets as they are.
+// benchTag builds the server whose relay may dial 127.0.0.1 (see
+// server/relay's dialcontrol_bench.go); the shipped build never can.
+const benchTag = "octoplaybench"
+
+// buildOctoplay builds the server to measure as `make build` does, with the
+// web assets as they are, and with -tags octoplaybench: the one difference,
+// which lets its relay dial the bench's upstream on 127.0.0.1.
 func buildOctoplay(ctx context.Context, cfg config, root, work string) (string, error) {
-	if cfg.bin != "" {
-		if _, err := os.Stat(cfg.bin); err != nil {
-			return "", fmt.Errorf("bench: %w (make build writes it)", err)
-		}
-		return cfg.bin, nil
-	}
 	if _, err := os.Stat(filepath.Join(root, "web", "app.wasm")); err != nil {
 		return "", fmt.Errorf("bench: %w (make wasm builds it)", err)
 	}
-	bin := filepath.Join(work, "octoplay")
-	return bin, goBuild(ctx, cfg, root, nil, "-trimpath", "-o", bin, ".")
+	bin := filepath.Join(work, "octoplay-bench")
+	args := append(append([]string{"-tags", benchTag}, wasmBuildFlags...), "-o", bin, ".")
+	return bin, goBuild(ctx, cfg, root, []string{"CGO_ENABLED=0"}, args...)
 }
 
 // buildHello builds the hello world as the Makefile builds the playground:
@@ -62,7 +62,8 @@ func buildHello(ctx context.Context, cfg config, root, work string, log io.Write
 	return dir, goBuild(ctx, cfg, root, nil, "-trimpath", "-o", filepath.Join(dir, "hello"), pkg)
 }
 
-// buildReference builds the servers the relay is measured against.
+// buildReference builds the sandbox and the proxy the relay is measured
+// against (one program, a process for each).
 func buildReference(ctx context.Context, cfg config, root, work string) (string, error) {
 	bin := filepath.Join(work, "reference")
 	return bin, goBuild(ctx, cfg, root, nil, "-trimpath", "-o", bin, "./internal/cmd/bench/testdata/reference")
@@ -197,6 +198,30 @@ func (p *process) stop() {
 // read later is the load's, not the start's.
 func (p *process) resetPeakRSS() error {
 	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", p.cmd.Process.Pid), []byte("5"), 0)
+}
+
+// cpuTime is the CPU time the process has used, user and system, all its
+// threads (proc(5): utime and stime, in clock ticks of 1/100 s).
+func (p *process) cpuTime() (time.Duration, error) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0, fmt.Errorf("bench: %s's CPU time: %w", p.name, err)
+	}
+	// The command name, in parentheses, may hold spaces: count from after it.
+	i := strings.LastIndexByte(string(stat), ')')
+	fields := strings.Fields(string(stat[i+1:]))
+	if i < 0 || len(fields) < 13 {
+		return 0, fmt.Errorf("bench: %s's /proc/PID/stat is not as proc(5) says", p.name)
+	}
+	var ticks int64
+	for _, f := range fields[11:13] { // utime, stime: fields 14 and 15 of the line
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("bench: %s's CPU time: %w", p.name, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
 }
 
 // peakRSS is the process's VmHWM in bytes.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -53,11 +54,39 @@ func (t stateTotals) since(before stateTotals) stateCost {
 	return stateCost{opsPerRequest: (t.ops - before.ops) / n, timePerRequest: (t.seconds - before.seconds) / n}
 }
 
-// readStateTotals reads the metrics p printed the address of.
-func readStateTotals(p *process) (stateTotals, error) {
+// metricsURL is the metrics address p printed.
+func metricsURL(p *process) (string, error) {
 	url := strings.TrimSpace(p.lines.after("metrics: "))
 	if url == "" {
-		return stateTotals{}, fmt.Errorf("bench: %s printed no metrics address", p.name)
+		return "", fmt.Errorf("bench: %s printed no metrics address", p.name)
+	}
+	return url, nil
+}
+
+// profileDuring fetches p's CPU profile of the next seconds (the bench's
+// build serves it beside its metrics) into file, and says how that went.
+func profileDuring(ctx context.Context, p *process, file string) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		url, err := metricsURL(p)
+		if err != nil {
+			done <- err
+			return
+		}
+		profile, _, err := fetch(ctx, strings.TrimSuffix(url, "/metrics")+"/debug/pprof/profile?seconds=5", "")
+		if err == nil {
+			err = os.WriteFile(file, profile, 0o644)
+		}
+		done <- err
+	}()
+	return done
+}
+
+// readStateTotals reads the metrics p printed the address of.
+func readStateTotals(p *process) (stateTotals, error) {
+	url, err := metricsURL(p)
+	if err != nil {
+		return stateTotals{}, err
 	}
 	res, err := rawClient.Get(url)
 	if err != nil {

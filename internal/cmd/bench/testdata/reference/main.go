@@ -1,12 +1,17 @@
 // Command reference serves what the bench measures the relay against, on
-// 127.0.0.1: the sandbox directly, and a bare httputil.ReverseProxy with a
-// pooled transport in front of it. It is a process of its own, as the
-// relay's server is. It prints both URLs on one line, sandbox first, and
-// serves until SIGTERM. It is a measuring stick, not a product.
+// 127.0.0.1, one role per process so that each one's CPU time is its own:
+//
+//	reference -serve sandbox            the sandbox, the upstream of every run
+//	reference -serve proxy -upstream U  a bare httputil.ReverseProxy with a
+//	                                    pooled transport in front of U
+//
+// It prints its URL on one line and serves until SIGTERM. It is a
+// measuring stick, not a product.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -22,50 +27,56 @@ import (
 )
 
 func main() {
+	role := flag.String("serve", "", "sandbox or proxy")
+	upstream := flag.String("upstream", "", "the proxy's upstream, http://host:port")
 	clientID := flag.String("client-id", sandbox.DemoClientID, "the sandbox client's id")
 	clientSecret := flag.String("client-secret", sandbox.DemoClientSecret, "and its secret")
 	flag.Parse()
-	if err := serve(*clientID, *clientSecret); err != nil {
-		fmt.Fprintln(os.Stderr, err)
+	handler, err := newHandler(*role, *upstream, *clientID, *clientSecret)
+	if err == nil {
+		err = serve(*role, handler)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "reference:", err)
 		os.Exit(1)
 	}
 }
 
-func serve(clientID, clientSecret string) error {
+func newHandler(role, upstream, clientID, clientSecret string) (http.Handler, error) {
+	switch role {
+	case "sandbox":
+		return sandbox.New(sandbox.Config{Clients: map[string]string{clientID: clientSecret}})
+	case "proxy":
+		target, err := url.Parse(upstream)
+		if err != nil || target.Scheme != "http" || target.Host == "" {
+			return nil, fmt.Errorf("-upstream %q: want http://host:port", upstream)
+		}
+		return &httputil.ReverseProxy{
+			Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(target) },
+			Transport: &http.Transport{
+				Proxy:               nil,
+				MaxIdleConns:        256,
+				MaxIdleConnsPerHost: 256,
+				IdleConnTimeout:     time.Minute,
+			},
+		}, nil
+	}
+	return nil, errors.New("-serve must be sandbox or proxy")
+}
+
+func serve(role string, handler http.Handler) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sb, err := sandbox.New(sandbox.Config{Clients: map[string]string{clientID: clientSecret}})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	sandboxLn, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	proxyLn, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	target := &url.URL{Scheme: "http", Host: sandboxLn.Addr().String()}
-	proxy := &httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(target) },
-		Transport: &http.Transport{
-			Proxy:               nil,
-			MaxIdleConns:        256,
-			MaxIdleConnsPerHost: 256,
-			IdleConnTimeout:     time.Minute,
-		},
-	}
-	servers := []*http.Server{{Handler: sb}, {Handler: proxy}}
-	go servers[0].Serve(sandboxLn)
-	go servers[1].Serve(proxyLn)
-	fmt.Printf("sandbox: %s proxy: http://%s\n", target, proxyLn.Addr())
+	srv := &http.Server{Handler: handler}
+	go srv.Serve(ln)
+	fmt.Printf("%s: http://%s\n", role, ln.Addr())
 
 	<-ctx.Done()
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	for _, s := range servers {
-		s.Shutdown(shutdown)
-	}
-	return nil
+	return srv.Shutdown(shutdown)
 }
