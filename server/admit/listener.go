@@ -34,8 +34,10 @@ type Listener struct {
 	acceptDone       *sync.Cond // signalled when accepting falls to zero
 
 	// lingering holds a token per refused connection kept open a moment to
-	// close cleanly: they hold descriptors too, so they are few.
+	// close cleanly: they hold descriptors too, so they are few. Release
+	// waits for them (answering).
 	lingering chan struct{}
+	answering sync.WaitGroup
 
 	mu      sync.Mutex
 	flood   floodWatch

@@ -283,6 +283,38 @@ func TestListenerCloseAnswersWaitingConnections(t *testing.T) {
 	assert.Error(t, err, "then nothing listens")
 }
 
+// Release returns only once a connection refused before has had its
+// answer: a server that exits then, under a load that slows its clients,
+// would cut it with no answer.
+func TestListenerReleaseWaitsForTheRefusedToBeAnswered(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	l := NewListener(ln, 10, 10, nil)
+	require.NoError(t, l.Close())
+	slow := dial(t, loopback.Addr(0), ln.Addr().String()) // its request is late
+	for deadline := time.Now().Add(5 * time.Second); len(l.lingering) == 0; time.Sleep(time.Millisecond) {
+		require.True(t, time.Now().Before(deadline), "the connection is never taken to be refused")
+	}
+	released := make(chan error, 1)
+	go func() { released <- l.Release() }()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			break // the socket is closed
+		}
+		c.Close()
+		require.True(t, time.Now().Before(deadline), "the socket is never closed")
+	}
+	select {
+	case err := <-released:
+		t.Fatalf("Release returned (%v) while a refused connection waited for its request", err)
+	default:
+	}
+	slow.send(t, "/")
+	assertRefusedConn(t, slow)
+	require.NoError(t, <-released)
+}
+
 // Once a flood of connections is over, the listener says so (the server
 // gives the memory they held back then).
 func TestListenerReportsTheEndOfAFlood(t *testing.T) {

@@ -28,10 +28,10 @@ var refusal = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-Af
 func (l *Listener) refuseConn(c net.Conn) {
 	select {
 	case l.lingering <- struct{}{}:
-		go func() {
+		l.answering.Go(func() {
 			defer func() { <-l.lingering }()
 			answerAndClose(c)
-		}()
+		})
 	default:
 		c.Close()
 	}

@@ -143,7 +143,9 @@ func (l *Listener) refuseAll() {
 const releaseAfter = 50 * time.Millisecond
 
 // Release closes the socket, after a last moment of refusals; from then on
-// a connection is refused by the system. Call it once the server has shut
+// a connection is refused by the system. It returns once the connections
+// refused before have had their answer (lingerFor at most): a process that
+// exits then cuts none of them short. Call it once the server has shut
 // down.
 func (l *Listener) Release() error {
 	if err := l.Close(); err != nil {
@@ -153,6 +155,7 @@ func (l *Listener) Release() error {
 	l.released.Store(true)
 	err := l.Listener.Close()
 	<-l.refusedAll
+	l.answering.Wait()
 	if errors.Is(err, net.ErrClosed) {
 		return nil
 	}
