@@ -62,7 +62,7 @@ func TestHistoryListEmptyAndWithEntries(t *testing.T) {
 
 func TestAnswerViewExplainsAndOffersTheFix(t *testing.T) {
 	page := render(t, &answerView{
-		StatusID: "step2-status", Answer: shownAnswer{Status: 401, Duration: "5ms", Body: "{}"},
+		Step: "step2", Answer: shownAnswer{Status: 401, Duration: "5ms", Body: "{}"},
 		Explanation: &quickstart.Explanation{Title: "401 invalid_token: the token was not accepted", Text: "Get a new token.", Fix: quickstart.FixNewToken},
 		FixLabel:    "Request a new token",
 	})
@@ -78,7 +78,7 @@ func TestAnswerViewExplainsAndOffersTheFix(t *testing.T) {
 	assert.Equal(t, "button", fix.attrs["type"])
 	assert.Equal(t, "{}", page.byLabel(t, "Answer body").textContent())
 
-	ok := render(t, &answerView{StatusID: "step1-status", Answer: shownAnswer{Status: 200, Duration: "5ms"}})
+	ok := render(t, &answerView{Step: "step1", Answer: shownAnswer{Status: 200, Duration: "5ms"}})
 	assert.Equal(t, "answer-status status-ok", ok.byID(t, "step1-status").attrs["class"])
 	assert.NotContains(t, ok.textContent(), "invalid_token", "nothing to explain")
 	assert.Empty(t, ok.byRole("button", ""), "nothing to fix")
@@ -238,7 +238,8 @@ func TestTheFirstPaintShowsTheChoicesThePageStartsWith(t *testing.T) {
 
 	step2 := render(t, &apiStepView{Env: env, Choices: apiChoices{Method: "GET", Path: "/api/v2/"}})
 	assert.Equal(t, []string{"GET"}, selected(step2, "step2-method"))
-	assert.Equal(t, []string{"/api/v2/"}, selected(step2, "step2-preset"), "the request is the quickstart's example")
+	assert.Equal(t, []string{"api-root"}, selected(step2, "step2-preset"), "the request is the quickstart's example")
+	assert.NotContains(t, step2.byID(t, "auto-renew").attrs, "checked", "renewing on its own is off unless asked")
 
 	// Edited, the request is no example any more.
 	edited := render(t, &apiStepView{Env: env, Choices: apiChoices{Method: "GET", Path: "/octotable-pms/api/v2/rooms/201", Property: "1001"}})
