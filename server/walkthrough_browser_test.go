@@ -260,8 +260,10 @@ func links(t *testing.T, browser context.Context, s *testServer) {
 	assert.Equal(t, "/octotable-pms/api/v2/rooms", runAction(t, ctx, chromedp.Value("#step2-path")))
 	assert.Equal(t, "1001", runAction(t, ctx, chromedp.Value("#step2-property")))
 
-	// A choice changes the address in place, and a reload keeps it.
-	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo"), choose("#encoding", "form")))
+	// A choice changes the address in place, and a reload keeps it. Both
+	// changes land in one frame, before the page renders the first: the
+	// second must not undo it.
+	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo", "#encoding", "form")))
 	runAction(t, ctx, chromedp.Poll[bool](`location.search.includes("profile=demo") && !location.search.includes("encoding")`, chromedp.WithPollingTimeout(5*time.Second)))
 	shared := address()
 	u, err := url.Parse(shared)

@@ -21,10 +21,10 @@ type apiStepView struct {
 	CreatedID string
 	AutoRenew bool
 	Compact   bool // the snippets start collapsed
-	// OnEdit gets how a control changes the choices, which the playground
-	// applies to its own: two events in a row must not each start from
-	// the choices this view was last given.
-	OnEdit      func(ctx app.Context, edit func(apiChoices) apiChoices)
+	// OnChange gets how a control changes the choices, which the
+	// playground applies to its own, as tokenStepView's: two events in one
+	// frame must not each start from the choices this view was last given.
+	OnChange    func(ctx app.Context, edit func(apiChoices) apiChoices)
 	OnAutoRenew func(ctx app.Context, on bool)
 	Snippets    []snippetCode
 	StepExchange
@@ -150,8 +150,8 @@ func (s *apiStepView) onChoice(ctx app.Context, e app.Event) {
 }
 
 func (s *apiStepView) edit(ctx app.Context, edit func(apiChoices) apiChoices) {
-	if s.OnEdit != nil {
-		s.OnEdit(ctx, edit)
+	if s.OnChange != nil {
+		s.OnChange(ctx, edit)
 	}
 }
 

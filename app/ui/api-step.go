@@ -89,15 +89,9 @@ func (p *playground) apiRequest() quickstart.APIRequest {
 	}
 }
 
-func (p *playground) onAPIChoices(ctx app.Context, c apiChoices) {
-	p.step2.choices = c
+func (p *playground) onAPIChoices(ctx app.Context, edit func(apiChoices) apiChoices) {
+	p.step2.choices = edit(p.step2.choices)
 	p.syncURL()
-}
-
-// onAPIEdit applies what a control of Step 2 changed to the choices as they
-// are now.
-func (p *playground) onAPIEdit(ctx app.Context, edit func(apiChoices) apiChoices) {
-	p.onAPIChoices(ctx, edit(p.step2.choices))
 }
 
 func (p *playground) onAutoRenew(ctx app.Context, on bool) {

@@ -252,7 +252,7 @@ func TestAutoRenew(t *testing.T) {
 // to the copy the view was last given.
 func TestStep2ChangesApplyToTheChoicesAsTheyAre(t *testing.T) {
 	p := &playground{step2: apiStep{choices: apiChoices{Method: "GET", Headers: []quickstart.Header{{}}}}}
-	v := &apiStepView{Choices: p.step2.choices, OnEdit: p.onAPIEdit}
+	v := &apiStepView{Choices: p.step2.choices, OnChange: p.onAPIChoices}
 	v.edit(app.Context{}, func(c apiChoices) apiChoices { return c.with("step2-header-name-0", "X-Trace") })
 	v.edit(app.Context{}, func(c apiChoices) apiChoices { return c.with("step2-header-value-0", "1") })
 	assert.Equal(t, []quickstart.Header{{Name: "X-Trace", Value: "1"}}, p.step2.choices.Headers)

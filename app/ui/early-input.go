@@ -75,6 +75,6 @@ func (p *playground) takeEarlyInput(ctx app.Context) {
 		}
 	}
 	p.early = nil
-	p.onTokenChoices(ctx, c1)
-	p.onAPIChoices(ctx, c2)
+	p.onTokenChoices(ctx, func(tokenChoices) tokenChoices { return c1 })
+	p.onAPIChoices(ctx, func(apiChoices) apiChoices { return c2 })
 }

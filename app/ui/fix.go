@@ -38,17 +38,20 @@ func (p *playground) applyFix(ctx app.Context, x *exchange, resend func(ctx app.
 	}
 	switch x.explain.Fix {
 	case quickstart.FixUseForm:
-		c := p.step1.choices
-		c.Encoding = quickstart.EncodingForm
-		p.onTokenChoices(ctx, c)
+		p.onTokenChoices(ctx, func(c tokenChoices) tokenChoices {
+			c.Encoding = quickstart.EncodingForm
+			return c
+		})
 		p.requestToken(ctx)
 	case quickstart.FixOtherAuth:
-		c := p.step1.choices
-		c.Auth = quickstart.AuthBasic
-		if c.Auth == p.step1.choices.Auth {
-			c.Auth = quickstart.AuthInBody
-		}
-		p.onTokenChoices(ctx, c)
+		p.onTokenChoices(ctx, func(c tokenChoices) tokenChoices {
+			if c.Auth == quickstart.AuthBasic {
+				c.Auth = quickstart.AuthInBody
+			} else {
+				c.Auth = quickstart.AuthBasic
+			}
+			return c
+		})
 		p.step1.explain = nil
 	case quickstart.FixNewToken:
 		// Step 2's answer stays until the call sent again replaces it.

@@ -259,7 +259,7 @@ func (p *playground) Render() app.UI {
 			p.renderToken(),
 			&apiStepView{
 				Env: p.env, Choices: p.step2.choices, CreatedID: p.step2.createdID, AutoRenew: p.step2.autoRenew,
-				Compact: embed, OnEdit: p.onAPIEdit, OnAutoRenew: p.onAutoRenew,
+				Compact: embed, OnChange: p.onAPIChoices, OnAutoRenew: p.onAutoRenew,
 				Snippets:     p.snippetCodes(snippets.Step2),
 				StepExchange: p.stepExchange(&p.step2.exchange, p.apiRequest().Preview(), p.unavailableWithoutToken(), p.sendAPI, p.onFix2),
 			},

@@ -20,9 +20,11 @@ type tokenStepView struct {
 	// (the playground holds the secret; this view never does).
 	SecretSpaced bool
 	Compact      bool // the explanation and the snippets start collapsed
-	OnChange     func(ctx app.Context, c tokenChoices)
-	OnSecret     func(ctx app.Context, secret string)
-	Snippets     []snippetCode
+	// OnChange gets the edit a control made, to apply to the choices as
+	// they are when it runs: two changes within one frame both count.
+	OnChange func(ctx app.Context, edit func(tokenChoices) tokenChoices)
+	OnSecret func(ctx app.Context, secret string)
+	Snippets []snippetCode
 	StepExchange
 
 	showSecret bool
@@ -102,12 +104,13 @@ func (s *tokenStepView) secretInputType() string {
 }
 
 // onChoice reads the control whose event it is, by its id, and calls back
-// with the choices as the control leaves them.
+// with the edit it makes. Not the choices it leaves: the view's copy may
+// be a frame old, and a change made in that frame would be undone.
 func (s *tokenStepView) onChoice(ctx app.Context, e app.Event) {
 	src := ctx.JSSrc()
-	c := s.Choices.with(src.Get("id").String(), src.Get("value").String(), src.Get("checked").Truthy())
+	id, value, checked := src.Get("id").String(), src.Get("value").String(), src.Get("checked").Truthy()
 	if s.OnChange != nil {
-		s.OnChange(ctx, c)
+		s.OnChange(ctx, func(c tokenChoices) tokenChoices { return c.with(id, value, checked) })
 	}
 }
 

@@ -53,8 +53,9 @@ func (p *playground) tokenRequest() quickstart.TokenRequest {
 
 // onTokenChoices takes Step 1's new choices, and keeps the client id on
 // the device while, and only while, the person asks.
-func (p *playground) onTokenChoices(ctx app.Context, c tokenChoices) {
+func (p *playground) onTokenChoices(ctx app.Context, edit func(tokenChoices) tokenChoices) {
 	was := p.step1.choices
+	c := edit(was)
 	p.step1.choices = c
 	if c.ClientID != was.ClientID {
 		p.used()

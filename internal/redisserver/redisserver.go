@@ -21,14 +21,16 @@ type Server struct {
 	Addr string // 127.0.0.1:port
 
 	bin, dir string
+	args     []string // more of redis-server's options
 	cmd      *exec.Cmd
 	exited   chan struct{} // closed when cmd has exited
 }
 
 // Start runs bin (redis-server) on addr with dir as its folder, and waits
-// until it answers PING.
-func Start(bin, dir, addr string) (*Server, error) {
-	s := &Server{Addr: addr, bin: bin, dir: dir}
+// until it answers PING. args are more of its options (a password, a
+// socket, TLS); addr stays a plain TCP port.
+func Start(bin, dir, addr string, args ...string) (*Server, error) {
+	s := &Server{Addr: addr, bin: bin, dir: dir, args: args}
 	return s, s.Start()
 }
 
@@ -48,7 +50,8 @@ func (s *Server) Start() error {
 		return fmt.Errorf("redisserver: %w", err)
 	}
 	defer log.Close()
-	cmd := exec.Command(s.bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", s.dir)
+	args := append([]string{"--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", s.dir}, s.args...)
+	cmd := exec.Command(s.bin, args...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("redisserver: %w", err)
@@ -82,7 +85,8 @@ func (s *Server) Kill() {
 	s.cmd = nil
 }
 
-// pong says whether a Redis server answers PING on addr.
+// pong says whether a Redis server answers PING on addr: PONG, or that it
+// wants a password first.
 func pong(addr string) bool {
 	c, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
@@ -94,5 +98,5 @@ func pong(addr string) bool {
 		return false
 	}
 	line, err := bufio.NewReader(c).ReadString('\n')
-	return err == nil && strings.HasPrefix(line, "+PONG")
+	return err == nil && (strings.HasPrefix(line, "+PONG") || strings.HasPrefix(line, "-NOAUTH"))
 }

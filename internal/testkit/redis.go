@@ -18,12 +18,12 @@ type Redis struct {
 	server *redisserver.Server
 }
 
-// StartRedis starts a redis-server for t; without one, t fails in CI and
-// is skipped elsewhere.
-func StartRedis(t testing.TB) *Redis {
+// StartRedis starts a redis-server for t, with args as more of its
+// options; without one, t fails in CI and is skipped elsewhere.
+func StartRedis(t testing.TB, args ...string) *Redis {
 	t.Helper()
 	bin := NeedCommand(t, "redis-server", "apt-get install redis-server")
-	s, err := redisserver.Start(bin, t.TempDir(), FreeAddr(t))
+	s, err := redisserver.Start(bin, t.TempDir(), FreeAddr(t), args...)
 	if err != nil {
 		t.Fatal(err)
 	}
