@@ -38,6 +38,8 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 	s := startServer(t, web.Assets, nil, "-sandbox-client-id", id, "-sandbox-client-secret", secret)
 	ctx, msgs := newBrowserFor(t, 3*time.Minute)
 	downloads := allowDownloads(t, ctx)
+	var net traffic
+	net.record(t, ctx, "page")
 	openPlayground(t, ctx, s.URL+"/")
 
 	// Step 1 twice: the secret in HTTP Basic, then in a JSON body.
@@ -84,11 +86,20 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 		assert.NotContains(t, address, kept, "the body and the headers stay out of the link")
 	}
 
+	// sendFor sends Step 2 and waits for its answer, a row more in the
+	// history: a request that cannot be built leaves none, and says why.
 	sendFor := func(status string) {
 		t.Helper()
-		require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(`#send[aria-busy="false"][aria-disabled="false"]`), chromedp.Click("#send")))
-		got := runAction(t, ctx, chromedp.Poll[string](`(() => { const s = document.querySelector("#step2-status"), e = document.querySelector("#step2-error");
-			return e ? "not sent: " + e.textContent : s && s.dataset.status === `+jsString(status)+` && s.dataset.status; })()`, chromedp.WithPollingTimeout(15*time.Second)))
+		const rows = `document.querySelectorAll("#history tbody tr").length`
+		require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(`#send[aria-busy="false"][aria-disabled="false"]`)))
+		before := runAction(t, ctx, chromedp.Evaluate[int](rows))
+		require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send")))
+		got, err := chromedp.Run(ctx, chromedp.Poll[string](fmt.Sprintf(`%s > %d && document.querySelector("#step2-status").dataset.status`, rows, before),
+			chromedp.WithPollingTimeout(15*time.Second)))
+		if err != nil {
+			why, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("#step2-error") || {}).textContent || ""`))
+			require.NoError(t, err, "no answer came: %s", why)
+		}
 		require.Equal(t, status, got)
 	}
 	sendFor("201")
@@ -110,7 +121,10 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 	assert.Contains(t, textOf(t, ctx, "#step2-body-check"), "line 1, column 14", "where the JSON breaks, before sending")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send"), waitSel("#step2-error")))
 	assert.Contains(t, textOf(t, ctx, "#step2-error"), "not valid JSON", "nothing sent")
-	require.NoError(t, chromedp.Do(ctx, fillIn("#step2-body", `{"status":"checked_in","adults":1}`), chromedp.Click("#step2-pretty")))
+	// The error's line goes once the body is fixed, which moves the button
+	// up: click it where it then is.
+	require.NoError(t, chromedp.Do(ctx, fillIn("#step2-body", `{"status":"checked_in","adults":1}`), waitSel(`#step2-body[aria-invalid="false"]`),
+		chromedp.Click("#step2-pretty")))
 	assert.Equal(t, "{\n  \"status\": \"checked_in\",\n  \"adults\": 1\n}",
 		runAction(t, ctx, chromedp.Poll[string](`(() => { const v = document.querySelector("#step2-body").value; return v.includes("\n") ? v : false; })()`, chromedp.WithPollingTimeout(5*time.Second))))
 	sendFor("200")
@@ -129,10 +143,20 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "reservation-delete")))
 	sendFor("204")
 
-	// The transcript, as HAR and as Markdown.
+	// The transcript, as HAR and as Markdown, made in the page: saving it
+	// sends nothing (a blob: URL is no network request).
+	waitFor(t, net.settled, "every request so far has ended")
+	posts, _ := net.counts()
+	require.GreaterOrEqual(t, posts, 7, "the record sees the page's requests")
+	before := net.all()
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#export-transcript"), chromedp.Click("#export-markdown")))
 	har := waitDownload(t, downloads, "octoplay-transcript-*.har")
 	md := waitDownload(t, downloads, "octoplay-transcript-*.md")
+	for line := range strings.Lines(strings.TrimPrefix(net.all(), before)) {
+		if strings.HasPrefix(line, "page request ") {
+			assert.Contains(t, line, " blob:", "the export sent a request")
+		}
+	}
 	assert.Contains(t, textOf(t, ctx, "#export-feedback"), "7 of this visit's requests")
 	assert.Empty(t, runAction(t, ctx, chromedp.Evaluate[[]string](`window.__csp`)), "the downloads broke no CSP rule")
 	assert.Empty(t, msgs.all(), "console errors")
