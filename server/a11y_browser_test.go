@@ -149,6 +149,8 @@ func TestPlaygroundFitsPhoneAndDesktop(t *testing.T) {
 			fillIn("#step2-header-name-0", "X-A-Rather-Long-Header-Name-For-A-Phone"),
 			fillIn("#step2-header-value-0", "a value\u00a0with a no-break space"),
 			waitSel(`#step2-header-error-0:not(:empty)`),
+			// The history's requests open, their headers and bodies shown.
+			chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("#history details").forEach(d => d.open = true)`),
 		))
 		scroll := runAction(t, ctx, chromedp.Evaluate[int64](`document.scrollingElement.scrollWidth`))
 		assert.LessOrEqual(t, scroll, width, "no horizontal scrolling at %d px", width)

@@ -122,6 +122,7 @@ func (p *playground) resendAPI(ctx app.Context) {
 		title:   "Step 2: call the API",
 		method:  r.Method,
 		url:     url,
+		preview: r.Preview(),
 		explain: func(a quickstart.Answer) *quickstart.Explanation { return quickstart.ExplainAPI(a, r) },
 		control: "send",
 	}, p.apiAnswered)

@@ -145,11 +145,19 @@ func TestACreatedRecordFillsTheNextExamples(t *testing.T) {
 	v := &apiStepView{Env: p.env}
 	v.Choices = v.presetChoices(v.Env.WritePresets()[0], v.Choices)
 	p.step2.choices = v.Choices
+	p.step2.choices.Headers = []quickstart.Header{{Name: "X-Trace", Value: "t-1"}}
 	p.sendAPI(p.ctx)
 	s.engine.ConsumeAll()
 	assert.Equal(t, "RSV-NEW", p.step2.createdID)
 	assert.Contains(t, string(s.sent[0].Body), `"room_id": 102`, "the example's body went")
 	assert.Equal(t, "application/json", s.sent[0].Header.Get("content-type"))
+	// The history keeps what went: the body and the extra header, the
+	// token masked.
+	require.Len(t, p.history, 1)
+	for _, want := range []string{"POST /sandbox/octotable-pms/api/v2/reservations", "X-Trace: t-1", `"room_id": 102`, "Bearer " + quickstart.Masked} {
+		assert.Contains(t, p.history[0].Request, want)
+	}
+	assert.NotContains(t, p.history[0].Request, "tok-0123456789")
 
 	v.CreatedID = p.step2.createdID
 	p.step2.choices = v.presetChoices(v.presets()[5], v.Choices)

@@ -58,6 +58,17 @@ func TestHistoryListEmptyAndWithEntries(t *testing.T) {
 	}
 	assert.Equal(t, []string{"10:00:00", "GET", "http://x/sandbox/api/v2/", "401", "12ms"}, cells(rows[1]))
 	assert.Equal(t, []string{"09:59:00", "POST", "http://x/sandbox/octotable-auth/api/v2/oauth2/token", "not relayed", ""}, cells(rows[2]))
+
+	// A request's headers and body, collapsed under its URL.
+	write := render(t, &historyList{Entries: []historyEntry{{Method: "POST", URL: "http://x/r", Request: "POST /r HTTP/1.1\nX-Trace: 1\n\n{}", Status: 201, At: "10:01:00"}}})
+	isDetails := func(c *element) bool { return c.tag == "details" }
+	details := write.all(isDetails)
+	require.Len(t, details, 1)
+	assert.Equal(t, "history-request", details[0].attrs["class"])
+	assert.Equal(t, "Headers and body", details[0].all(func(c *element) bool { return c.tag == "summary" })[0].textContent())
+	assert.Equal(t, "POST /r HTTP/1.1 X-Trace: 1 {}", details[0].all(func(c *element) bool { return c.tag == "pre" })[0].textContent(),
+		"the request as it went (textContent here runs its lines together)")
+	assert.Empty(t, page.all(isDetails), "none without a request to show")
 }
 
 func TestAnswerViewExplainsAndOffersTheFix(t *testing.T) {

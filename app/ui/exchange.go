@@ -42,6 +42,7 @@ type outgoing struct {
 	title   string // what the transcript calls it
 	method  string
 	url     string
+	preview string // the request as the step shows it, credentials masked
 	explain func(quickstart.Answer) *quickstart.Explanation
 	control string
 }
@@ -77,7 +78,7 @@ func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Ans
 			x.clear()
 			x.busy = false
 			x.answers++
-			entry := historyEntry{Method: out.method, URL: out.url, At: time.Now().Format("15:04:05")}
+			entry := historyEntry{Method: out.method, URL: out.url, Request: out.preview, At: time.Now().Format("15:04:05")}
 			keepFocus(ctx, out.control)
 			if err != nil {
 				x.err = "The request could not be relayed: " + err.Error() + ". Check your connection and try again."

@@ -99,6 +99,7 @@ func (p *playground) sendTokenRequest(then func(ctx app.Context)) bool {
 		title:   "Step 1: request an access token",
 		method:  "POST",
 		url:     r.Env.TokenURL,
+		preview: r.Preview(),
 		explain: func(a quickstart.Answer) *quickstart.Explanation { return quickstart.ExplainToken(a, r) },
 		control: "request-token",
 	}, func(a *quickstart.Answer) {
