@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -245,32 +246,75 @@ func saveElementShot(t *testing.T, ctx context.Context, sel, name string) {
 	savePNG(t, name, runAction(t, ctx, chromedp.Screenshot(sel)))
 }
 
-// allowDownloads makes the browser of ctx save downloads, under the names
-// the page gives them, in a folder of the test's own.
-func allowDownloads(t *testing.T, ctx context.Context) string {
-	t.Helper()
-	dir := t.TempDir()
-	_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
-	})
-	require.NoError(t, err)
-	return dir
+// downloads are the files the browser saved, in a folder of the test's
+// own, as the browser reports each one done: Chromium reserves the final
+// name with an empty file at the start, so the folder alone cannot say
+// when a file is whole.
+type downloads struct {
+	dir  string
+	mu   sync.Mutex
+	name map[string]string // the page's name for each download, by GUID
+	done map[string]string // where each finished download is, by the page's name
 }
 
-// waitDownload waits until a file matching pattern is saved whole in dir
-// (Chromium writes to a .crdownload and renames it when done), and
-// returns it; it is then removed, so the next download of the name is
-// waited for afresh.
-func waitDownload(t *testing.T, dir, pattern string) []byte {
+// allowDownloads makes the browser of ctx save downloads, under the names
+// the page gives them, and report them.
+func allowDownloads(t *testing.T, ctx context.Context) *downloads {
+	t.Helper()
+	d := &downloads{dir: t.TempDir(), name: map[string]string{}, done: map[string]string{}}
+	begun := chromedp.BrowserEvents(ctx, browser.DownloadWillBegin)
+	progress := chromedp.BrowserEvents(ctx, browser.DownloadProgress)
+	go func() {
+		for ev, err := range begun {
+			if err != nil {
+				return
+			}
+			d.mu.Lock()
+			d.name[ev.GUID] = ev.SuggestedFilename
+			d.mu.Unlock()
+		}
+	}()
+	go func() {
+		for ev, err := range progress {
+			if err != nil {
+				return
+			}
+			if ev.State == browser.DownloadProgressStateCompleted {
+				d.mu.Lock()
+				path := ev.FilePath
+				if path == "" {
+					path = filepath.Join(d.dir, d.name[ev.GUID])
+				}
+				d.done[d.name[ev.GUID]] = path
+				d.mu.Unlock()
+			}
+		}
+	}()
+	events := true
+	_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: d.dir, EventsEnabled: &events,
+	})
+	require.NoError(t, err)
+	return d
+}
+
+// waitDownload waits until the browser says a download whose name matches
+// pattern is done, and returns it; it is then removed, so the next
+// download of the name is waited for afresh.
+func waitDownload(t *testing.T, d *downloads, pattern string) []byte {
 	t.Helper()
 	var path string
 	waitFor(t, func() bool {
-		found, err := filepath.Glob(filepath.Join(dir, pattern))
-		require.NoError(t, err)
-		if len(found) == 1 {
-			path = found[0]
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		for name, p := range d.done {
+			if ok, _ := filepath.Match(pattern, name); ok {
+				path = p
+				delete(d.done, name)
+				return true
+			}
 		}
-		return path != ""
+		return false
 	}, "the download of "+pattern)
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
