@@ -98,9 +98,10 @@ wasm-size:
 	$(GO) run ./internal/cmd/wasmsize -ref .cache/wasm-size/hello.wasm .cache/wasm-size/app.wasm
 
 # Refresh the README's screenshots from the browser tests: the playground
-# after Step 2, and the docs' embed at 420 px.
+# after Step 2, the docs' embed at 420 px, and Step 2 with a write's body.
 screenshot: wasm
-	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_SCREENSHOT_DIR=$(CURDIR)/web $(GO) test -count=1 -run 'TestPlaygroundStep1ThenStep2|TestEmbedFollowsTheContentForListedOriginsOnly' ./server/
+	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_HAR_VALIDATOR=$(CURDIR)/$(HARV) OCTOPLAY_SCREENSHOT_DIR=$(CURDIR)/web $(GO) test -count=1 \
+		-run 'TestPlaygroundStep1ThenStep2|TestEmbedFollowsTheContentForListedOriginsOnly|TestPartnerWritesFromStep2AndExportsATranscript' ./server/
 
 clean:
 	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -59,6 +60,22 @@ func TestPlaygroundAccessibility(t *testing.T) {
 	))
 	assert.Empty(t, axeViolations(t, ctx, src), "after Step 2")
 
+	// A write with a broken body and a refused header: each flagged where
+	// it is, labelled and tied to its field.
+	require.NoError(t, chromedp.Do(ctx,
+		choose("#step2-preset", "reservation-create"),
+		waitSel("#step2-body"),
+		fillIn("#step2-body", `{"room_id": 102,`),
+		chromedp.Click("#step2-header-add"),
+		waitSel("#step2-header-name-0"),
+		fillIn("#step2-header-name-0", "Host"),
+		waitSel(`#step2-header-name-0[aria-invalid="true"]`),
+		waitSel(`#step2-body[aria-invalid="true"]`),
+	))
+	assert.Equal(t, "step2-body-check", attrOf(t, ctx, "#step2-body", "aria-describedby"))
+	assert.NotEmpty(t, textOf(t, ctx, "#"+attrOf(t, ctx, "#step2-header-name-0", "aria-describedby")))
+	assert.Empty(t, axeViolations(t, ctx, src), "a write with what to fix")
+
 	// The docs' layout, dark, with its explanations collapsed.
 	openPlayground(t, ctx, s.URL+"/?embed=1&theme=dark")
 	assert.Empty(t, axeViolations(t, ctx, src), "embedded")
@@ -90,8 +107,22 @@ func TestPlaygroundWithTheKeyboardAlone(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("octoplay-demo-secret")))
 	tabTo("request-token")
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\r"), waitSel(`#token-status[data-state="valid"]`)))
+	// An extra header, added and filled in from the keyboard.
+	tabTo("step2-header-add")
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\r")))
+	waitFocus(t, ctx, "step2-header-name-0")
+	// A key at a time, as a person types: go-app may redraw a field from
+	// the last keystroke it handled while a later one is on its way, which
+	// keys sent all at once by the protocol meet and hands do not.
+	for i, key := range "X-Key" {
+		require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(string(key))))
+		runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step2-preview").textContent.includes("\n`+"X-Key"[:i+1]+`: ")`,
+			chromedp.WithPollingTimeout(5*time.Second)))
+	}
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\t"), chromedp.KeyEvent("v1")))
 	tabTo("send")
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\r"), waitSel(`#step2-status[data-status="200"]`)))
+	assert.Contains(t, textOf(t, ctx, "#step2-preview"), "X-Key: v1")
 }
 
 // Right on the narrowest phone (320 px), a common one (390 px) and a wide
@@ -107,9 +138,19 @@ func TestPlaygroundFitsPhoneAndDesktop(t *testing.T) {
 		require.NoError(t, chromedp.Do(ctx,
 			step1("octoplay-demo", "octoplay-demo-secret"),
 			waitSel(`#token-status[data-state="valid"]`),
-			choose("#step2-preset", "/octotable-pms/api/v2/reservations?limit=5&start_date=2026-04-01"),
+			choose("#step2-preset", "reservations"),
 			chromedp.Click("#send"),
 			waitSel(`#step2-status[data-status="200"]`),
+			// A write's body and a header row with what to fix, too.
+			choose("#step2-preset", "reservation-create"),
+			waitSel("#step2-body"),
+			chromedp.Click("#step2-header-add"),
+			waitSel("#step2-header-name-0"),
+			fillIn("#step2-header-name-0", "X-A-Rather-Long-Header-Name-For-A-Phone"),
+			fillIn("#step2-header-value-0", "a value\u00a0with a no-break space"),
+			waitSel(`#step2-header-error-0:not(:empty)`),
+			// The history's requests open, their headers and bodies shown.
+			chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("#history details").forEach(d => d.open = true)`),
 		))
 		scroll := runAction(t, ctx, chromedp.Evaluate[int64](`document.scrollingElement.scrollWidth`))
 		assert.LessOrEqual(t, scroll, width, "no horizontal scrolling at %d px", width)

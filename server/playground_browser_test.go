@@ -60,7 +60,7 @@ func TestPlaygroundStep1ThenStep2(t *testing.T) {
 
 	// A preset with the Property header the resources need.
 	require.NoError(t, chromedp.Do(ctx,
-		choose("#step2-preset", "/octotable-pms/api/v2/rooms"),
+		choose("#step2-preset", "rooms"),
 		chromedp.Click("#send"),
 		waitSel(`#step2-status[data-status="200"]`),
 	))

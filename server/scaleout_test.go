@@ -92,15 +92,36 @@ func TestScaleOut(t *testing.T) {
 		}
 	})
 
-	t.Run("a token from one instance works on another", func(t *testing.T) {
+	t.Run("a token and a reservation from one instance work on another", func(t *testing.T) {
 		a, b := sealedClient(t, urls[0], http.DefaultClient), sealedClient(t, urls[1], http.DefaultClient)
 		res, err := a.Do(ctx, sealedStep1(fr.URL, ""))
 		require.NoError(t, err)
 		var tok tokenAnswer
 		require.NoError(t, json.Unmarshal(res.Body, &tok))
-		res, err = b.Do(ctx, innerRequest(t, fr.URL, "GET", "/sandbox/api/v2/", map[string]string{"Authorization": "Bearer " + tok.AccessToken}, ""))
+		bearer := map[string]string{"Authorization": "Bearer " + tok.AccessToken, "Property": wire.SandboxProperty}
+		res, err = b.Do(ctx, innerRequest(t, fr.URL, "GET", "/sandbox/api/v2/", bearer, ""))
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusOK, res.Status, string(res.Body))
+
+		// The sandbox's writes are in Redis: written through one instance,
+		// read, changed and removed through the others.
+		bearer["Content-Type"] = "application/json"
+		res, err = a.Do(ctx, innerRequest(t, fr.URL, "POST", "/sandbox"+wire.ReservationsPath, bearer,
+			`{"room_id": 102, "arrival_date": "2026-06-01", "departure_date": "2026-06-04", "guest_name": "Ana Lopes", "adults": 2}`))
+		require.NoError(t, err)
+		require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+		one := "/sandbox" + wire.PMSBase + res.Header.Get("location")
+		res, err = b.Do(ctx, innerRequest(t, fr.URL, "GET", one, bearer, ""))
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusOK, res.Status, string(res.Body))
+		assert.Contains(t, string(res.Body), `"guest_name":"Ana Lopes"`)
+		c := sealedClient(t, urls[2], http.DefaultClient)
+		res, err = c.Do(ctx, innerRequest(t, fr.URL, "DELETE", one, bearer, ""))
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusNoContent, res.Status, string(res.Body))
+		res, err = a.Do(ctx, innerRequest(t, fr.URL, "GET", one, bearer, ""))
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusNotFound, res.Status, "removed on every instance: %s", res.Body)
 	})
 
 	t.Run("a sealed request replayed to another instance is refused", func(t *testing.T) {

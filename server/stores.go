@@ -15,14 +15,15 @@ import (
 
 // stores are what the server remembers between requests, one per use:
 // with -redis-url, in that Redis, shared by every instance that names it
-// (all four: a request relayed by one instance is a replay on the others,
-// an address has one limit across them); otherwise in this process's
-// memory.
+// (all five: a request relayed by one instance is a replay on the others,
+// an address has one limit across them, a reservation written through one
+// is read through any); otherwise in this process's memory.
 type stores struct {
 	relayLimit      state.Limiter      // sealed requests per client address
 	sandboxLimit    state.Limiter      // requests to /sandbox/ per client address
 	sandboxFailures state.Limiter      // failed client authentications per client address
 	replays         state.ReplayWindow // sealed requests already relayed
+	reservations    state.Records      // what clients write to the sandbox
 	// ready is nil while the state answers; memory always does.
 	ready func() error
 	close func() error
@@ -42,6 +43,7 @@ func openStores(ctx context.Context, cfg Config, logger *slog.Logger) (stores, e
 			sandboxLimit:    state.NewMemoryLimiter(sandboxLimit, 0, nil),
 			sandboxFailures: state.NewMemoryLimiter(sandbox.FailureLimit, 0, nil),
 			replays:         replays,
+			reservations:    state.NewMemoryRecords(sandbox.ReservationLimits, 0, nil),
 			ready:           func() error { return nil },
 			close:           func() error { replays.Close(); return nil },
 		}, nil
@@ -60,6 +62,7 @@ func openStores(ctx context.Context, cfg Config, logger *slog.Logger) (stores, e
 		sandboxLimit:    rs.Limiter("sandbox", sandboxLimit, nil),
 		sandboxFailures: rs.Limiter("sandbox-failures", sandbox.FailureLimit, nil),
 		replays:         rs.ReplayWindow(span, nil),
+		reservations:    rs.Records(sandbox.ReservationLimits, 0, nil),
 		ready:           rs.Ready,
 		close: func() error {
 			stopWatch()

@@ -44,6 +44,18 @@ func (a Answer) PrettyBody(secrets ...string) string {
 	return maskSecrets(string(a.Body), secrets)
 }
 
+// RawBody is the body as it came, with Masked in place of every value in
+// secrets (in a JSON body, where the server escaped it too).
+func (a Answer) RawBody(secrets ...string) string {
+	if a.IsJSON() {
+		return maskJSONStrings(string(a.Body), secrets)
+	}
+	return maskSecrets(string(a.Body), secrets)
+}
+
+// IsJSON says whether the body is one JSON text, which PrettyBody indents.
+func (a Answer) IsJSON() bool { return json.Valid(a.Body) }
+
 func maskSecrets(text string, secrets []string) string {
 	for _, s := range secrets {
 		if s != "" {

@@ -97,6 +97,26 @@ func TestAnswerPrettyBody(t *testing.T) {
 	}
 }
 
+// The raw body is as it came, masked as the pretty one is.
+func TestAnswerRawBody(t *testing.T) {
+	const m = quickstart.Masked
+	for _, tt := range []struct {
+		name, body, want string
+		json             bool
+	}{
+		{name: "JSON as it came", body: `{"b":1, "a" : "x"}`, want: `{"b":1, "a" : "x"}`, json: true},
+		{name: "JSON with an escaped token", body: `{"access_token":"ab\/cd+ef==","n":1}`, want: `{"access_token":"` + m + `","n":1}`, json: true},
+		{name: "text", body: "token ab/cd+ef== here", want: "token " + m + " here"},
+		{name: "empty", body: "", want: ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := quickstart.Answer{Body: []byte(tt.body)}
+			assert.Equal(t, tt.want, a.RawBody("ab/cd+ef=="))
+			assert.Equal(t, tt.json, a.IsJSON())
+		})
+	}
+}
+
 func TestParseToken(t *testing.T) {
 	now := time.Date(2026, 4, 1, 7, 0, 0, 0, time.UTC)
 	tests := []struct {

@@ -174,24 +174,37 @@ func isTchar(c rune) bool {
 // and there are not too many; it returns the first *HeaderError. Blank
 // rows are left out.
 func CheckHeaders(headers []Header) error {
+	for i, why := range HeaderProblems(headers) {
+		if why != "" {
+			return &HeaderError{Index: i, Name: strings.TrimSpace(headers[i].Name), Reason: why}
+		}
+	}
+	return nil
+}
+
+// HeaderProblems says, for each row of extra headers, why it cannot be
+// sent ("" when it can, or is blank): CheckHeader's reason, a name given
+// twice (the second time), or one row too many.
+func HeaderProblems(headers []Header) []string {
+	problems := make([]string, len(headers))
 	var seen []string
 	for i, h := range headers {
 		if h.blank() {
 			continue
 		}
-		name := strings.TrimSpace(h.Name)
-		if why := CheckHeader(h); why != "" {
-			return &HeaderError{Index: i, Name: name, Reason: why}
-		}
-		if slices.Contains(seen, strings.ToLower(name)) {
-			return &HeaderError{Index: i, Name: name, Reason: "it is given twice; send it once, its values separated by commas (RFC 9110 section 5.3)"}
-		}
-		seen = append(seen, strings.ToLower(name))
-		if len(seen) > wire.MaxExtraFields {
-			return &HeaderError{Index: i, Name: name, Reason: fmt.Sprintf("the playground sends at most %d extra headers", wire.MaxExtraFields)}
+		name := strings.ToLower(strings.TrimSpace(h.Name))
+		switch why := CheckHeader(h); {
+		case why != "":
+			problems[i] = why
+		case slices.Contains(seen, name):
+			problems[i] = "it is given twice; send it once, its values separated by commas (RFC 9110 section 5.3)"
+		case len(seen) == wire.MaxExtraFields:
+			problems[i] = fmt.Sprintf("the playground sends at most %d extra headers", wire.MaxExtraFields)
+		default:
+			seen = append(seen, name)
 		}
 	}
-	return nil
+	return problems
 }
 
 // extraHeaders are the headers that go: trimmed, blank rows left out.

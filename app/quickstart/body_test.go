@@ -3,6 +3,7 @@ package quickstart_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -146,6 +147,16 @@ func TestCheckHeaders(t *testing.T) {
 	}
 	assert.NoError(t, quickstart.CheckHeaders(h(many[:2*wire.MaxExtraFields]...)))
 	assert.EqualError(t, quickstart.CheckHeaders(h(many...)), "header X-20: the playground sends at most 20 extra headers")
+
+	// Each row's own reason, for the table that flags it beside the row.
+	assert.Equal(t, []string{
+		"", "", "Authorization carries the token of Step 1; the playground sets it",
+		"it is given twice; send it once, its values separated by commas (RFC 9110 section 5.3)",
+		"a value is one line: no line breaks or NUL (RFC 9110 section 5.5)", "enter the header's name",
+	}, quickstart.HeaderProblems(h("X-A", "1", "", "", "authorization", "Bearer x", "x-a", "2", "X-B", "a\nb", " ", "v")))
+	problems := quickstart.HeaderProblems(h(many...))
+	assert.Equal(t, "the playground sends at most 20 extra headers", problems[wire.MaxExtraFields])
+	assert.Len(t, slices.DeleteFunc(problems, func(s string) bool { return s == "" }), 1, "the rows before it may go")
 }
 
 // A write as it goes upstream and as the preview shows it: the body with its

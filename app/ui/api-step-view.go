@@ -9,27 +9,39 @@ import (
 )
 
 // apiStepView is Step 2, a call with the token as a Bearer credential: the
-// choices of the call, the request as it goes (the token masked), its
-// answer and the same call as code.
+// choices of the call (a body and extra headers for a write), the request
+// as it goes (the token masked), its answer and the same call as code.
 type apiStepView struct {
 	app.Compo
 
-	Env      quickstart.Environment
-	Choices  apiChoices
-	Compact  bool                                                    // the snippets start collapsed
-	OnChange func(ctx app.Context, edit func(apiChoices) apiChoices) // as tokenStepView's
-	Snippets []snippetCode
+	Env     quickstart.Environment
+	Choices apiChoices
+	// CreatedID is what the last 201 made, for the examples that read,
+	// change and remove it; "" before.
+	CreatedID string
+	AutoRenew bool
+	Compact   bool // the snippets start collapsed
+	// OnChange gets how a control changes the choices, which the
+	// playground applies to its own, as tokenStepView's: two events in one
+	// frame must not each start from the choices this view was last given.
+	OnChange    func(ctx app.Context, edit func(apiChoices) apiChoices)
+	OnAutoRenew func(ctx app.Context, on bool)
+	Snippets    []snippetCode
 	StepExchange
 }
 
 func (s *apiStepView) Render() app.UI {
 	c := s.Choices
-	presets := s.Env.Presets()
+	presets := s.presets()
 	methods := wire.APIMethods()
 	chosen := s.preset()
 	origin := s.Env.Origin()
 	if origin == "" {
 		origin = "once the environments are loaded"
+	}
+	renew := app.Input().ID("auto-renew").Type("checkbox").Aria("describedby", "auto-renew-hint").OnChange(s.onAutoRenew)
+	if s.AutoRenew {
+		renew = renew.Checked(true)
 	}
 	return app.Section().ID("step2").Class("card", "step").Aria("labelledby", "step2-title").Body(
 		app.H2().ID("step2-title").TabIndex(-1).Text("Step 2: call the API"),
@@ -39,62 +51,112 @@ func (s *apiStepView) Render() app.UI {
 				option("", "Choose an example…", chosen == ""),
 				app.Range(presets).Slice(func(i int) app.UI {
 					pr := presets[i]
-					return option(pr.Path, pr.Label+": "+pr.Method+" "+pr.Path, chosen == pr.Path)
+					return option(pr.Key, pr.Label+": "+pr.Method+" "+pr.Path, chosen == pr.Key)
 				}),
-			), ""),
+			), s.presetHint()),
 		app.Div().Class("row").Body(
-			field("step2-method", "Method",
-				app.Select().ID("step2-method").OnChange(s.onChoice).Body(
+			field(idMethod, "Method",
+				app.Select().ID(idMethod).OnChange(s.onChoice).Body(
 					app.Range(methods).Slice(func(i int) app.UI {
 						return option(methods[i], methods[i], methods[i] == c.Method)
 					}),
 				), ""),
-			field("step2-path", "Path",
-				app.Input().ID("step2-path").Type("text").Spellcheck(false).Value(c.Path).OnInput(s.onChoice), ""),
-			field("step2-property", "Property header",
-				app.Input().ID("step2-property").Type("text").Spellcheck(false).Value(c.Property).OnInput(s.onChoice),
+			field(idPath, "Path",
+				app.Input().ID(idPath).Type("text").Spellcheck(false).Value(c.Path).OnInput(s.onChoice), ""),
+			field(idProperty, "Property header",
+				app.Input().ID(idProperty).Type("text").Spellcheck(false).Value(c.Property).OnInput(s.onChoice),
 				"Needed by "+wire.PMSBase+" resources. Leave empty for "+wire.APIBase+"."),
 		),
+		app.If(quickstart.TakesBody(c.Method), s.bodyEditor),
+		s.headerTable(),
+		app.Div().Class("check").Body(
+			renew,
+			app.Label().For("auto-renew").Text("Renew the token when it has expired, and send again"),
+		),
+		app.P().ID("auto-renew-hint").Class("hint").Text("When a call meets an expired token (its countdown ended, or the API answers 401 invalid_token), "+
+			"Step 1 is sent again with the same credentials or profile, kept in this tab's memory only, and the call once more. Off unless you turn it on."),
 		s.view("step2", "API request preview", "send", "Send", "Sending…"),
 		newSnippetTabs(snippets.Step2, s.Snippets, !s.Compact),
 	)
 }
 
-// preset is the example request the choices are, "" when they are none:
+// presets are the environment's examples, the reads then the writes; those
+// about the reservation created last name it.
+func (s *apiStepView) presets() []quickstart.Preset {
+	presets := append(s.Env.Presets(), s.Env.WritePresets()...)
+	for i, pr := range presets {
+		if pr.NeedsID() && s.CreatedID != "" {
+			presets[i] = pr.WithID(s.CreatedID)
+		}
+	}
+	return presets
+}
+
+// presetHint says how the writes' examples go together.
+func (s *apiStepView) presetHint() string {
+	if len(s.Env.WritePresets()) == 0 {
+		return ""
+	}
+	if s.CreatedID == "" {
+		return "The examples that read, change and remove a reservation use the one you create first, with " + quickstart.IDPlaceholder + " in their path until then."
+	}
+	return "The examples that read, change and remove a reservation use " + s.CreatedID + ", the one you created last."
+}
+
+// preset is the key of the example the choices are, "" when they are none:
 // the examples' list shows which, and edited choices are no example.
 func (s *apiStepView) preset() string {
-	for _, pr := range s.Env.Presets() {
-		if s.Choices == s.presetChoices(pr) {
-			return pr.Path
+	for _, pr := range s.presets() {
+		if s.Choices.same(s.presetChoices(pr, s.Choices)) {
+			return pr.Key
 		}
 	}
 	return ""
 }
 
-// presetChoices are the choices an example fills in: for the sandbox with
-// its one property, which is public, so that its resources answer at once.
-func (s *apiStepView) presetChoices(pr quickstart.Preset) apiChoices {
-	c := apiChoices{Method: pr.Method, Path: pr.Path}
+// presetChoices are the choices an example makes of c: for the sandbox
+// with its one property, which is public, so that its resources answer at
+// once. The extra headers stay, and the content type when the example has
+// no body.
+func (s *apiStepView) presetChoices(pr quickstart.Preset, c apiChoices) apiChoices {
+	c = c.with("", "")
+	c.Method, c.Path, c.Property, c.Body = pr.Method, pr.Path, "", pr.Body
 	if pr.Property && s.Env.Name == wire.SandboxEnvironment {
 		c.Property = wire.SandboxProperty
+	}
+	if pr.ContentType != "" {
+		c.ContentType = pr.ContentType
 	}
 	return c
 }
 
 // onChoice reads the control whose event it is, by its id, and calls back
-// with the edit it makes.
+// with what it changes.
 func (s *apiStepView) onChoice(ctx app.Context, e app.Event) {
 	src := ctx.JSSrc()
 	id, value := src.Get("id").String(), src.Get("value").String()
-	edit := func(c apiChoices) apiChoices { return c.with(id, value) }
-	if id == "step2-preset" {
-		for _, pr := range s.Env.Presets() {
-			if pr.Path == value {
-				edit = func(apiChoices) apiChoices { return s.presetChoices(pr) }
+	presets := s.presets()
+	s.edit(ctx, func(c apiChoices) apiChoices {
+		if id != "step2-preset" {
+			return c.with(id, value)
+		}
+		for _, pr := range presets {
+			if pr.Key == value {
+				return s.presetChoices(pr, c)
 			}
 		}
-	}
+		return c
+	})
+}
+
+func (s *apiStepView) edit(ctx app.Context, edit func(apiChoices) apiChoices) {
 	if s.OnChange != nil {
 		s.OnChange(ctx, edit)
+	}
+}
+
+func (s *apiStepView) onAutoRenew(ctx app.Context, e app.Event) {
+	if s.OnAutoRenew != nil {
+		s.OnAutoRenew(ctx, ctx.JSSrc().Get("checked").Truthy())
 	}
 }

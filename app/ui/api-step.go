@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,27 +17,76 @@ import (
 type apiStep struct {
 	choices apiChoices
 	exchange
+	// createdID is the id of what the last 201 made (a reservation): the
+	// examples that read, change and remove it put it in their path.
+	createdID string
+	// autoRenew renews an expired token and sends again, once, when the
+	// person asked for it.
+	autoRenew bool
+	// renewed says the call under way already renewed the token: it is
+	// sent again once, not for as long as the server says 401.
+	renewed bool
 }
 
-// apiChoices are what the person chose for Step 2.
+// apiChoices are what the person chose for Step 2. The body and the extra
+// headers may hold anything: they never go in a link (pageLink).
 type apiChoices struct {
-	Method   string
-	Path     string // as OctoTable's docs write it: /api/v2/
-	Property string // the Property header; empty sends none
+	Method      string
+	Path        string // as OctoTable's docs write it: /api/v2/
+	Property    string // the Property header; empty sends none
+	Body        string // sent with POST, PUT and PATCH
+	ContentType quickstart.ContentType
+	Headers     []quickstart.Header // extra headers, rows as the table shows them
 }
+
+// Ids of Step 2's controls whose value is a choice; a header row's are
+// headerNameID and headerValueID.
+const (
+	idMethod      = "step2-method"
+	idPath        = "step2-path"
+	idProperty    = "step2-property"
+	idBody        = "step2-body"
+	idContentType = "step2-content-type"
+	idHeaderName  = "step2-header-name-"
+	idHeaderValue = "step2-header-value-"
+)
+
+func headerNameID(row int) string  { return idHeaderName + strconv.Itoa(row) }
+func headerValueID(row int) string { return idHeaderValue + strconv.Itoa(row) }
 
 // with is c after the control id took value.
 func (c apiChoices) with(id, value string) apiChoices {
-	fields := map[string]*string{"step2-method": &c.Method, "step2-path": &c.Path, "step2-property": &c.Property}
+	c.Headers = slices.Clone(c.Headers)
+	fields := map[string]*string{idMethod: &c.Method, idPath: &c.Path, idProperty: &c.Property, idBody: &c.Body}
 	if f, ok := fields[id]; ok {
 		*f = value
+	}
+	if id == idContentType {
+		c.ContentType = quickstart.ContentType(value)
+	}
+	for prefix, part := range map[string]func(h *quickstart.Header) *string{
+		idHeaderName:  func(h *quickstart.Header) *string { return &h.Name },
+		idHeaderValue: func(h *quickstart.Header) *string { return &h.Value },
+	} {
+		if n, err := strconv.Atoi(strings.TrimPrefix(id, prefix)); strings.HasPrefix(id, prefix) && err == nil && n >= 0 && n < len(c.Headers) {
+			*part(&c.Headers[n]) = value
+		}
 	}
 	return c
 }
 
+// same says whether c and o choose the same request.
+func (c apiChoices) same(o apiChoices) bool {
+	return c.Method == o.Method && c.Path == o.Path && c.Property == o.Property && c.Body == o.Body &&
+		c.ContentType == o.ContentType && slices.Equal(c.Headers, o.Headers)
+}
+
 func (p *playground) apiRequest() quickstart.APIRequest {
 	c := p.step2.choices
-	return quickstart.APIRequest{Env: p.env, Method: c.Method, Path: c.Path, Property: c.Property, Token: p.token.token.AccessToken}
+	return quickstart.APIRequest{
+		Env: p.env, Method: c.Method, Path: c.Path, Property: c.Property, Token: p.token.token.AccessToken,
+		Body: c.Body, ContentType: c.ContentType, Headers: c.Headers,
+	}
 }
 
 func (p *playground) onAPIChoices(ctx app.Context, edit func(apiChoices) apiChoices) {
@@ -43,8 +94,24 @@ func (p *playground) onAPIChoices(ctx app.Context, edit func(apiChoices) apiChoi
 	p.syncURL()
 }
 
-// sendAPI sends Step 2 through the relay.
+func (p *playground) onAutoRenew(ctx app.Context, on bool) {
+	p.step2.autoRenew = on
+}
+
+// sendAPI sends Step 2 as the person asked: with the switch on, a token
+// that has expired is renewed first.
 func (p *playground) sendAPI(ctx app.Context) {
+	p.step2.renewed = false
+	if p.step2.autoRenew && p.token.token.AccessToken != "" && p.token.token.Expired(time.Now()) {
+		p.step2.renewed = true
+		p.renewToken(ctx, p.resendAPI)
+		return
+	}
+	p.resendAPI(ctx)
+}
+
+// resendAPI sends Step 2 through the relay.
+func (p *playground) resendAPI(ctx app.Context) {
 	r := p.apiRequest()
 	url := ""
 	if u, err := r.URL(); err == nil {
@@ -52,17 +119,30 @@ func (p *playground) sendAPI(ctx app.Context) {
 	}
 	p.send(&p.step2.exchange, outgoing{
 		build:   func(now time.Time) (*bhttp.Request, error) { return r.Build(now) },
+		title:   "Step 2: call the API",
 		method:  r.Method,
 		url:     url,
+		preview: r.Preview(),
 		explain: func(a quickstart.Answer) *quickstart.Explanation { return quickstart.ExplainAPI(a, r) },
 		control: "send",
 	}, p.apiAnswered)
 }
 
 // apiAnswered takes the server's word on expiry: a 401 invalid_token
-// expires the token, whatever its expires_in said.
+// expires the token, whatever its expires_in said, and with the switch on
+// renews it and sends again, once. A 201 gives the id the examples use.
 func (p *playground) apiAnswered(a *quickstart.Answer) {
-	if a != nil && a.Status == 401 && p.token.state == tokenValid && strings.Contains(a.Header.Get("www-authenticate"), "invalid_token") {
+	if a == nil {
+		return
+	}
+	if id, ok := a.CreatedID(); ok {
+		p.step2.createdID = id
+	}
+	if a.Status == 401 && p.token.state != tokenNone && strings.Contains(a.Header.Get("www-authenticate"), "invalid_token") {
 		p.token.state = tokenExpired
+		if p.step2.autoRenew && !p.step2.renewed {
+			p.step2.renewed = true
+			p.renewToken(p.ctx, p.resendAPI)
+		}
 	}
 }

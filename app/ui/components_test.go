@@ -58,11 +58,22 @@ func TestHistoryListEmptyAndWithEntries(t *testing.T) {
 	}
 	assert.Equal(t, []string{"10:00:00", "GET", "http://x/sandbox/api/v2/", "401", "12ms"}, cells(rows[1]))
 	assert.Equal(t, []string{"09:59:00", "POST", "http://x/sandbox/octotable-auth/api/v2/oauth2/token", "not relayed", ""}, cells(rows[2]))
+
+	// A request's headers and body, collapsed under its URL.
+	write := render(t, &historyList{Entries: []historyEntry{{Method: "POST", URL: "http://x/r", Request: "POST /r HTTP/1.1\nX-Trace: 1\n\n{}", Status: 201, At: "10:01:00"}}})
+	isDetails := func(c *element) bool { return c.tag == "details" }
+	details := write.all(isDetails)
+	require.Len(t, details, 1)
+	assert.Equal(t, "history-request", details[0].attrs["class"])
+	assert.Equal(t, "Headers and body", details[0].all(func(c *element) bool { return c.tag == "summary" })[0].textContent())
+	assert.Equal(t, "POST /r HTTP/1.1 X-Trace: 1 {}", details[0].all(func(c *element) bool { return c.tag == "pre" })[0].textContent(),
+		"the request as it went (textContent here runs its lines together)")
+	assert.Empty(t, page.all(isDetails), "none without a request to show")
 }
 
 func TestAnswerViewExplainsAndOffersTheFix(t *testing.T) {
 	page := render(t, &answerView{
-		StatusID: "step2-status", Answer: shownAnswer{Status: 401, Duration: "5ms", Body: "{}"},
+		Step: "step2", Answer: shownAnswer{Status: 401, Duration: "5ms", Body: "{}"},
 		Explanation: &quickstart.Explanation{Title: "401 invalid_token: the token was not accepted", Text: "Get a new token.", Fix: quickstart.FixNewToken},
 		FixLabel:    "Request a new token",
 	})
@@ -78,7 +89,7 @@ func TestAnswerViewExplainsAndOffersTheFix(t *testing.T) {
 	assert.Equal(t, "button", fix.attrs["type"])
 	assert.Equal(t, "{}", page.byLabel(t, "Answer body").textContent())
 
-	ok := render(t, &answerView{StatusID: "step1-status", Answer: shownAnswer{Status: 200, Duration: "5ms"}})
+	ok := render(t, &answerView{Step: "step1", Answer: shownAnswer{Status: 200, Duration: "5ms"}})
 	assert.Equal(t, "answer-status status-ok", ok.byID(t, "step1-status").attrs["class"])
 	assert.NotContains(t, ok.textContent(), "invalid_token", "nothing to explain")
 	assert.Empty(t, ok.byRole("button", ""), "nothing to fix")
@@ -238,7 +249,8 @@ func TestTheFirstPaintShowsTheChoicesThePageStartsWith(t *testing.T) {
 
 	step2 := render(t, &apiStepView{Env: env, Choices: apiChoices{Method: "GET", Path: "/api/v2/"}})
 	assert.Equal(t, []string{"GET"}, selected(step2, "step2-method"))
-	assert.Equal(t, []string{"/api/v2/"}, selected(step2, "step2-preset"), "the request is the quickstart's example")
+	assert.Equal(t, []string{"api-root"}, selected(step2, "step2-preset"), "the request is the quickstart's example")
+	assert.NotContains(t, step2.byID(t, "auto-renew").attrs, "checked", "renewing on its own is off unless asked")
 
 	// Edited, the request is no example any more.
 	edited := render(t, &apiStepView{Env: env, Choices: apiChoices{Method: "GET", Path: "/octotable-pms/api/v2/rooms/201", Property: "1001"}})

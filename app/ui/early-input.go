@@ -15,7 +15,7 @@ type earlyInput []app.Value
 // earlyControls are the ids of the controls the prerendered page offers.
 var earlyControls = []string{
 	"client-id", "client-secret", "remember-id", "auth-style", "encoding",
-	"step2-method", "step2-path", "step2-property",
+	idMethod, idPath, idProperty, idContentType, idBody,
 }
 
 // keepEarlyInput finds the prerendered controls; nil outside a browser.

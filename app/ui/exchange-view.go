@@ -77,10 +77,10 @@ func (x *exchangeView) Render() app.UI {
 			app.Span().ID(reasonID).Class("hint").Text(x.Unavailable),
 		),
 		app.P().ID(x.Step+"-outcome").Class("sr-only").Role("status").Text(x.Shown.Summary),
-		app.If(x.Shown.Err != "", func() app.UI { return app.P().Class("error").Text(x.Shown.Err) }),
+		app.If(x.Shown.Err != "", func() app.UI { return app.P().ID(x.Step + "-error").Class("error").Text(x.Shown.Err) }),
 		app.If(x.Shown.Answer != nil, func() app.UI {
 			return &answerView{
-				StatusID: x.Step + "-status", Answer: *x.Shown.Answer,
+				Step: x.Step, Answer: *x.Shown.Answer,
 				Explanation: x.Shown.Explanation, FixLabel: x.Shown.FixLabel, OnFix: x.OnFix,
 			}
 		}),

@@ -20,6 +20,9 @@ type exchange struct {
 	explain *quickstart.Explanation
 	err     string
 	waitEnd time.Time // the end of a wait a 429 asked for (Retry-After)
+	// answers counts the answers this exchange got: the view of a new one
+	// starts afresh (collapsed, pretty).
+	answers int
 }
 
 // clear forgets the answer and what went wrong.
@@ -36,27 +39,31 @@ const sendTimeout = 50 * time.Second
 // which keeps the focus.
 type outgoing struct {
 	build   func(now time.Time) (*bhttp.Request, error)
+	title   string // what the transcript calls it
 	method  string
 	url     string
+	preview string // the request as the step shows it, credentials masked
 	explain func(quickstart.Answer) *quickstart.Explanation
 	control string
 }
 
 // send is the way every request of the page goes, one at a time per
 // exchange: built, sealed and posted to the relay and its answer opened
-// (relayClient.send), explained, recorded in the history, then handed to
-// done on the UI goroutine; done gets nil when the request could not be
-// relayed. A request that cannot be built says why in x, in place of what
-// the step showed before, and goes nowhere.
-func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Answer)) {
+// (relayClient.send), explained, recorded in the history, handed to done
+// on the UI goroutine, then kept for the transcript; done gets nil when
+// the request could not be relayed. A request that cannot be built says
+// why in x, in place of what the step showed before, and goes nowhere.
+// send says whether the request went.
+func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Answer)) bool {
 	if x.busy || p.relay == nil {
-		return
+		return false
 	}
-	req, err := out.build(time.Now())
+	started := time.Now()
+	req, err := out.build(started)
 	if err != nil {
 		x.clear()
 		x.err = err.Error()
-		return
+		return false
 	}
 	p.used()
 	// The last answer stays, marked busy, until this one replaces it: the
@@ -70,13 +77,15 @@ func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Ans
 		ctx.Dispatch(func(ctx app.Context) {
 			x.clear()
 			x.busy = false
-			entry := historyEntry{Method: out.method, URL: out.url, At: time.Now().Format("15:04:05")}
+			x.answers++
+			entry := historyEntry{Method: out.method, URL: out.url, Request: out.preview, At: time.Now().Format("15:04:05")}
 			keepFocus(ctx, out.control)
 			if err != nil {
 				x.err = "The request could not be relayed: " + err.Error() + ". Check your connection and try again."
 				entry.Failure = "not relayed"
 				p.record(entry)
 				done(nil)
+				p.keep(out.title, started, req, nil, err.Error())
 				return
 			}
 			x.answer, x.explain = &a, out.explain(a)
@@ -85,9 +94,13 @@ func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Ans
 			}
 			entry.Status, entry.Duration = a.Status, a.Duration.Round(time.Millisecond).String()
 			p.record(entry)
+			// done first: a token it keeps is then one of the secrets the
+			// transcript removes by name.
 			done(&a)
+			p.keep(out.title, started, req, &a, "")
 		})
 	})
+	return true
 }
 
 // keepFocus gives the focus back to the control that sent a request when
@@ -129,9 +142,10 @@ func (x *exchange) waiting(now time.Time) time.Duration {
 func (p *playground) stepExchange(x *exchange, preview, unavailable string, onSend, onFix func(ctx app.Context)) StepExchange {
 	s := shownExchange{Busy: x.busy, Err: x.err, Explanation: x.explain, FixLabel: fixLabel(x.explain, p.step1.choices.Auth)}
 	if a := x.answer; a != nil {
+		token := p.token.token.AccessToken
 		s.Answer = &shownAnswer{
-			Status: a.Status, Headers: a.HeaderText(), Body: a.PrettyBody(p.token.token.AccessToken),
-			Duration: a.Duration.Round(time.Millisecond).String(),
+			Status: a.Status, Headers: a.HeaderText(), Body: a.PrettyBody(token), Raw: a.RawBody(token), JSON: a.IsJSON(), Size: len(a.Body),
+			Duration: a.Duration.Round(time.Millisecond).String(), Seq: x.answers,
 		}
 	}
 	s.Summary = summary(s)

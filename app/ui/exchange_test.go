@@ -170,7 +170,8 @@ func TestBothStepsSendTheSameWay(t *testing.T) {
 	assert.Equal(t, "tok", p.token.token.AccessToken)
 	assert.Equal(t, 2, p.focus, "Step 2 comes into focus")
 	require.Len(t, p.history, 1)
-	assert.Equal(t, historyEntry{Method: "POST", URL: p.env.TokenURL, Status: 200, Duration: p.history[0].Duration, At: p.history[0].At}, p.history[0])
+	assert.Equal(t, historyEntry{Method: "POST", URL: p.env.TokenURL, Request: p.tokenRequest().Preview(), Status: 200, Duration: p.history[0].Duration, At: p.history[0].At}, p.history[0])
+	assert.Contains(t, p.history[0].Request, "grant_type=client_credentials", "the request as the preview showed it")
 
 	p.sendAPI(p.ctx)
 	s.engine.ConsumeAll()

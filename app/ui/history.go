@@ -8,10 +8,12 @@ import (
 
 // historyEntry is one request of this visit. It holds no secret: the
 // method, the URL (the playground never puts a credential in one), the
-// status and the time.
+// request as the step's preview showed it when it went (its headers and
+// body, the secret and the token masked), the status and the time.
 type historyEntry struct {
 	Method   string
 	URL      string
+	Request  string
 	Status   int
 	Duration string
 	At       string
@@ -44,7 +46,17 @@ func (h *historyList) Render() app.UI {
 						status = e.Failure
 					}
 					return app.Tr().Body(
-						app.Td().Text(e.At), app.Td().Text(e.Method), app.Td().Class("url").Text(e.URL),
+						app.Td().Text(e.At), app.Td().Text(e.Method), app.Td().Class("url").Body(
+							app.Text(e.URL),
+							// What went besides the URL: a write's body and
+							// extra headers among them.
+							app.If(e.Request != "", func() app.UI {
+								return app.Details().Class("history-request").Body(
+									app.Summary().Text("Headers and body"),
+									app.Pre().Class("wire").Text(e.Request),
+								)
+							}),
+						),
 						app.Td().Text(status), app.Td().Text(e.Duration),
 					)
 				})),

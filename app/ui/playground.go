@@ -9,6 +9,7 @@ import (
 
 	"octoplay/app/quickstart"
 	"octoplay/app/snippets"
+	"octoplay/app/transcript"
 )
 
 // idleWipe is how long the secret and the token stay in memory without use.
@@ -59,8 +60,13 @@ type playground struct {
 	step2  apiStep
 
 	history []historyEntry
-	lastUse time.Time
-	now     time.Time
+	// transcript is the visit's requests with every credential removed
+	// (transcript.Record), for a support ticket; exported says what came
+	// of the last export.
+	transcript []transcript.Exchange
+	exported   string
+	lastUse    time.Time
+	now        time.Time
 }
 
 // OnInit keeps the prerendered form controls before go-app replaces them.
@@ -87,7 +93,7 @@ func (p *playground) follow(u *url.URL) {
 	}
 	if p.step1.choices.Auth == "" {
 		p.step1.choices = tokenChoices{Source: l.Profile, Auth: l.Auth, Encoding: l.Encoding}
-		p.step2.choices = apiChoices{Method: l.Method, Path: l.Path, Property: l.Property}
+		p.step2.choices = apiChoices{Method: l.Method, Path: l.Path, Property: l.Property, ContentType: quickstart.ContentJSON}
 		p.token.state = tokenNone
 	}
 }
@@ -174,6 +180,7 @@ func (p *playground) selectEnv(name string) {
 	}
 	p.dropToken()
 	p.step1.clear()
+	p.step2.createdID = ""
 	p.syncURL()
 }
 
@@ -189,7 +196,7 @@ func (p *playground) tick(now time.Time) bool {
 	if p.token.state == tokenValid && p.token.token.Expired(now) {
 		p.token.state = tokenExpired
 	}
-	if (p.secret != "" || held) && now.Sub(p.lastUse) > idleWipe {
+	if (p.secret != "" || held || len(p.transcript) > 0) && now.Sub(p.lastUse) > idleWipe {
 		p.forget()
 		changed = true
 	}
@@ -198,11 +205,14 @@ func (p *playground) tick(now time.Time) bool {
 
 func (p *playground) used() { p.lastUse = time.Now() }
 
-// forget wipes the secret, the token and every answer that held them.
+// forget wipes the secret, the token, every answer that held them, and the
+// transcript: it holds none of them, but it is the visit's, which Forget
+// ends.
 func (p *playground) forget() {
 	p.secret = ""
 	p.dropToken()
 	p.step1.clear()
+	p.transcript, p.exported = nil, ""
 	clearSecretInput()
 }
 
@@ -248,14 +258,18 @@ func (p *playground) Render() app.UI {
 			},
 			p.renderToken(),
 			&apiStepView{
-				Env: p.env, Choices: p.step2.choices, Compact: embed, OnChange: p.onAPIChoices,
+				Env: p.env, Choices: p.step2.choices, CreatedID: p.step2.createdID, AutoRenew: p.step2.autoRenew,
+				Compact: embed, OnChange: p.onAPIChoices, OnAutoRenew: p.onAutoRenew,
 				Snippets:     p.snippetCodes(snippets.Step2),
 				StepExchange: p.stepExchange(&p.step2.exchange, p.apiRequest().Preview(), p.unavailableWithoutToken(), p.sendAPI, p.onFix2),
 			},
 			app.If(!embed, func() app.UI { return &historyList{Entries: p.history} }),
+			app.If(!embed, func() app.UI {
+				return &transcriptView{Count: len(p.transcript), Feedback: p.exported, OnHAR: p.onExportHAR, OnMarkdown: p.onExportMarkdown}
+			}),
 			app.P().Class("forget").Body(
 				app.Button().ID("forget").Type("button").Text("Forget secret and token").OnClick(p.onForget),
-				app.Span().Class("hint").Text(" Both are kept only in this tab's memory and wiped after 15 minutes without use."),
+				app.Span().Class("hint").Text(" Both are kept only in this tab's memory and wiped after 15 minutes without use, with the transcript."),
 			),
 		),
 	)

@@ -81,22 +81,35 @@ func (p *playground) requestToken(ctx app.Context) { p.sendTokenRequest(nil) }
 
 // renewToken gets a new token for Step 2 and then calls resend with it,
 // where the person is: Step 2's answer stays until resend replaces it.
+// When no token can be requested (no secret in memory any more), or none
+// comes, Step 2 says so.
 func (p *playground) renewToken(ctx app.Context, resend func(ctx app.Context)) {
-	p.sendTokenRequest(resend)
+	if !p.sendTokenRequest(resend) && p.step1.err != "" {
+		p.step2.clear()
+		p.step2.err = "The token has expired and a new one cannot be requested: " + p.step1.err + " in Step 1."
+	}
 }
 
-func (p *playground) sendTokenRequest(then func(ctx app.Context)) {
+// sendTokenRequest sends Step 1, and then, with a token, calls then; it
+// says whether the request went.
+func (p *playground) sendTokenRequest(then func(ctx app.Context)) bool {
 	r := p.tokenRequest()
-	p.send(&p.step1.exchange, outgoing{
+	return p.send(&p.step1.exchange, outgoing{
 		build:   func(now time.Time) (*bhttp.Request, error) { return r.Build(now) },
+		title:   "Step 1: request an access token",
 		method:  "POST",
 		url:     r.Env.TokenURL,
+		preview: r.Preview(),
 		explain: func(a quickstart.Answer) *quickstart.Explanation { return quickstart.ExplainToken(a, r) },
 		control: "request-token",
 	}, func(a *quickstart.Answer) {
 		p.tokenAnswered(a, then == nil)
-		if then != nil && p.token.state == tokenValid {
+		switch {
+		case then == nil:
+		case p.token.state == tokenValid:
 			then(p.ctx)
+		default:
+			p.step2.err = "No new token came: see why in Step 1."
 		}
 	})
 }

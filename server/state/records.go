@@ -19,14 +19,15 @@ import (
 // store happens to forget: a record is live until its Expires, and gone
 // from then on, whether or not its memory has been reclaimed yet.
 //
-// The interface is shaped for a store kept elsewhere: a Redis
-// implementation keeps one hash per owner (field: the record's id; value:
-// its expiry and data), reads and rewrites it in one WATCH/MULTI/EXEC
-// transaction, drops the fields whose expiry has passed as it goes, and
-// sets the key's PEXPIREAT to the latest expiry of its fields so that an
-// idle owner's hash goes by itself. Because such a transaction is retried
-// when another writer got in first, the admit and change functions may be
-// called more than once and must do nothing but decide.
+// The interface is shaped for a store kept elsewhere: redisstate keeps one
+// hash per owner (field: the record's id; value: its expiry and data),
+// reads it, decides, and writes it back only if no other write of the
+// owner got in meanwhile (else it reads and decides again), drops the
+// fields whose expiry has passed as it goes, and gives the key a time to
+// live until the latest expiry of its fields, so that an idle owner's hash
+// goes by itself. Because a write is decided again when another got in
+// first, the admit and change functions may be called more than once and
+// must do nothing but decide.
 type Records interface {
 	// Create stores data as owner's record id, live until the store's TTL
 	// from now, unless owner already has a live record id (ErrExists),

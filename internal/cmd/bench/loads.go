@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/chromedp/cdproto/page"
@@ -106,14 +107,22 @@ func (a *appLoads) loadOnce(ctx context.Context, chromium string) error {
 }
 
 // loadUntilMounted navigates and returns the time from the start of the
-// navigation until the app mounted, as the page measured it.
+// navigation until the app mounted, as the page measured it. A page
+// replaced while it is asked (a reload of its own, as for an update) takes
+// the question away with it: the one that replaced it is asked instead.
 func loadUntilMounted(ctx context.Context, url string) (time.Duration, error) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		return 0, err
 	}
-	ms, err := chromedp.Run(ctx, chromedp.Poll[float64](`window.__octoplayLoad.mounted`,
-		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(time.Minute)))
-	return time.Duration(ms * float64(time.Millisecond)), err
+	deadline := time.Now().Add(time.Minute)
+	for {
+		ms, err := chromedp.Run(ctx, chromedp.Poll[float64](`window.__octoplayLoad.mounted`,
+			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(time.Until(deadline))))
+		if err != nil && strings.Contains(err.Error(), "Cannot find context with specified id") && time.Now().Before(deadline) {
+			continue
+		}
+		return time.Duration(ms * float64(time.Millisecond)), err
+	}
 }
 
 // wasmSizes are the bytes of a wasm as the server sends it, per coding.

@@ -1,13 +1,16 @@
 // Package redisstate keeps the state of package state in Redis, so that
 // the instances that share one Redis and one key prefix act as one
 // playground: a sealed request relayed by one is a replay on every other,
-// and a client address has one rate limit across all of them.
+// a client address has one rate limit across all of them, and what a client
+// writes to the sandbox through one is there on every other.
 //
 // Every key is under the prefix and has a time to live, so nothing grows
 // without bound:
 //
 //	<prefix>replay:<id>            "1", SET NX PX: until the request's forget-after time, plus ClockMargin
 //	<prefix>limit:<name>:<client>  GCRA's theoretical arrival time, microseconds since 1970, PX until that time
+//	<prefix>records:<owner>        an owner's records (records.go), PX until the latest expires
+//	<prefix>records                every live record, for the bound on them all, PX likewise
 //	<prefix>probe                  the health probe's, PX 10 s
 //
 // <id> is the hex of the first 16 bytes of the replay id (the SHA-256 of a

@@ -182,3 +182,65 @@ func TestOpensUnavailable(t *testing.T) {
 	assert.ErrorIs(t, err, redisstate.ErrUnavailable)
 	assert.Equal(t, 1, strings.Count(log.String(), "state store unavailable"), log.String())
 }
+
+func TestRedisRecords(t *testing.T) {
+	r := testkit.StartRedis(t)
+	statetest.TestRecords(t, func(t *testing.T, limits state.RecordLimits, clock *statetest.Clock) state.Records {
+		return open(t, r, nil).Records(limits, 0, clock.Now) // empty: a prefix of its own
+	})
+}
+
+// The records of every owner on every instance are bounded together: at
+// the store's most a new one is refused, nobody's dropped to make room; a
+// delete or an expiry makes room again. Every key has a time to live that
+// lasts while its records do.
+func TestRedisRecordsAreBoundedAndExpire(t *testing.T) {
+	r := testkit.StartRedis(t)
+	ctx := context.Background()
+	clock := statetest.NewClock()
+	limits := state.RecordLimits{TTL: time.Hour, PerOwner: 10, MaxData: 16}
+	// Two instances on one prefix, as a cluster runs them.
+	one, two := open(t, r, nil).Records(limits, 6, clock.Now), open(t, r, nil).Records(limits, 6, clock.Now)
+	for i := range 6 {
+		_, err := []state.Records{one, two}[i%2].Create(ctx, fmt.Sprint("owner", i%3), fmt.Sprint("r", i), []byte("x"), nil)
+		require.NoError(t, err)
+	}
+	_, err := two.Create(ctx, "newcomer", "n", []byte("x"), nil)
+	assert.ErrorIs(t, err, state.ErrStoreFull)
+	for i := range 3 {
+		recs, err := one.List(ctx, fmt.Sprint("owner", i))
+		require.NoError(t, err)
+		assert.Len(t, recs, 2, "nobody's records were dropped")
+	}
+	got, err := two.Get(ctx, "owner0", "r0")
+	require.NoError(t, err, "one instance reads what the other wrote")
+	assert.Equal(t, "x", string(got.Data))
+
+	rc := redis.NewClient(&redis.Options{Addr: r.Addr})
+	defer rc.Close()
+	keys, err := rc.Keys(ctx, "test:"+t.Name()+":records*").Result()
+	require.NoError(t, err)
+	assert.Len(t, keys, 4, "one hash per owner and the index: %v", keys)
+	for _, k := range keys {
+		ttl, err := rc.PTTL(ctx, k).Result()
+		require.NoError(t, err)
+		assert.InDelta(t, time.Hour.Seconds(), ttl.Seconds(), 5, "%s lives as long as its records", k)
+	}
+
+	require.NoError(t, one.Delete(ctx, "owner0", "r0"))
+	_, err = two.Create(ctx, "newcomer", "n", []byte("x"), nil)
+	require.NoError(t, err, "a delete makes room")
+	_, err = two.Create(ctx, "newcomer", "n2", []byte("x"), nil)
+	assert.ErrorIs(t, err, state.ErrStoreFull)
+	clock.Advance(time.Hour)
+	_, err = one.Create(ctx, "another", "a", []byte("x"), nil)
+	require.NoError(t, err, "expired records make room, whoever owned them")
+	_, err = one.Get(ctx, "newcomer", "n")
+	assert.ErrorIs(t, err, state.ErrNotFound)
+
+	// An owner whose last record goes leaves no key behind.
+	require.NoError(t, one.Delete(ctx, "another", "a"))
+	n, err := rc.Exists(ctx, "test:"+t.Name()+":records:another").Result()
+	require.NoError(t, err)
+	assert.Zero(t, n)
+}

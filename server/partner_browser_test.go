@@ -1,0 +1,444 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/testkit"
+	"octoplay/web"
+)
+
+// A partner tests their own writes from Step 2, by the examples alone, with
+// a body and extra headers, meets a failure, then saves the visit for a
+// support ticket: the two files hold neither the secret nor the token in
+// any form, the HAR is HAR 1.2 and DevTools imports it, and the answers'
+// bodies are copied and saved with the token masked.
+func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
+	requireBuiltWasm(t)
+	buf := make([]byte, 18)
+	rand.Read(buf)
+	// Every character careless encoding breaks: a quote and a backslash
+	// (JSON), + / = % : and a space (forms, Basic), non-ASCII.
+	secret := `p"a\r+t/` + base64.RawURLEncoding.EncodeToString(buf) + " ü:%="
+	id := "partner-test-client"
+	s := startServer(t, web.Assets, nil, "-sandbox-client-id", id, "-sandbox-client-secret", secret)
+	ctx, msgs := newBrowserFor(t, 3*time.Minute)
+	downloads := allowDownloads(t, ctx)
+	var net traffic
+	net.record(t, ctx, "page")
+	openPlayground(t, ctx, s.URL+"/")
+
+	// Step 1 twice: the secret in HTTP Basic, then in a JSON body.
+	revealToken := func() string {
+		t.Helper()
+		require.NoError(t, chromedp.Do(ctx, chromedp.Click("#reveal-token")))
+		token := runAction(t, ctx, chromedp.Poll[string](`(() => { const v = document.querySelector("#token-value").textContent; return v.includes("•") ? false : v; })()`, chromedp.WithPollingTimeout(5*time.Second)))
+		require.NoError(t, chromedp.Do(ctx, chromedp.Click("#reveal-token")))
+		return token
+	}
+	requests := func(n int) chromedp.Action[bool] {
+		return chromedp.Poll[bool](fmt.Sprintf(`document.querySelectorAll("#history tbody tr").length === %d`, n), chromedp.WithPollingTimeout(10*time.Second))
+	}
+	require.NoError(t, chromedp.Do(ctx, choose("#auth-style", "basic"), step1(id, secret), waitSel(`#token-status[data-state="valid"]`)))
+	tokens := []string{revealToken()}
+	require.NoError(t, chromedp.Do(ctx, choose("#auth-style", "body"), choose("#encoding", "json"), chromedp.Click("#request-token")))
+	runAction(t, ctx, requests(2))
+	require.NoError(t, chromedp.Do(ctx, waitSel(`#token-status[data-state="valid"]`)))
+	tokens = append(tokens, revealToken())
+	require.NotEqual(t, tokens[0], tokens[1])
+
+	// Step 2: the example that creates a reservation, with a header of the
+	// partner's own; a refused one is flagged on its row, then removed.
+	require.NoError(t, chromedp.Do(ctx,
+		choose("#step2-preset", "reservation-create"),
+		waitSel("#step2-body"),
+		chromedp.Click("#step2-header-add"),
+	))
+	waitFocus(t, ctx, "step2-header-name-0") // the focus goes to the new row
+	require.NoError(t, chromedp.Do(ctx, fillIn("#step2-header-name-0", "X-Partner-Trace"), fillIn("#step2-header-value-0", "trace-7"),
+		chromedp.Click("#step2-header-add"), waitSel("#step2-header-name-1"), fillIn("#step2-header-name-1", "Cookie"), fillIn("#step2-header-value-1", "a=b")))
+	require.NoError(t, chromedp.Do(ctx, waitSel(`#step2-header-name-1[aria-invalid="true"]`)))
+	assert.NotEmpty(t, textOf(t, ctx, "#step2-header-error-1"), "the row says why")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2-header-remove-1")))
+	runAction(t, ctx, chromedp.Poll[bool](`!document.querySelector("#step2-header-name-1")`, chromedp.WithPollingTimeout(5*time.Second)))
+	waitFocus(t, ctx, "step2-header-add")
+	preview := textOf(t, ctx, "#step2-preview")
+	assert.Contains(t, preview, "X-Partner-Trace: trace-7")
+	assert.Contains(t, preview, `"guest_name": "Ana Lopes"`)
+	assert.Contains(t, preview, "Content-Type: application/json")
+	address := runAction(t, ctx, chromedp.Evaluate[string](`location.href`))
+	assert.Contains(t, address, "method=POST", "the link follows the request")
+	for _, kept := range []string{"Ana", "trace-7", "Partner-Trace", "room_id"} {
+		assert.NotContains(t, address, kept, "the body and the headers stay out of the link")
+	}
+
+	// sendFor sends Step 2 and waits for its answer, a row more in the
+	// history: a request that cannot be built leaves none, and says why.
+	sendFor := func(status string) {
+		t.Helper()
+		const rows = `document.querySelectorAll("#history tbody tr").length`
+		require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(`#send[aria-busy="false"][aria-disabled="false"]`)))
+		before := runAction(t, ctx, chromedp.Evaluate[int](rows))
+		require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send")))
+		got, err := chromedp.Run(ctx, chromedp.Poll[string](fmt.Sprintf(`%s > %d && document.querySelector("#step2-status").dataset.status`, rows, before),
+			chromedp.WithPollingTimeout(15*time.Second)))
+		if err != nil {
+			why, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("#step2-error") || {}).textContent || ""`))
+			require.NoError(t, err, "no answer came: %s", why)
+		}
+		require.Equal(t, status, got)
+	}
+	sendFor("201")
+	assert.Contains(t, runAction(t, ctx, chromedp.Evaluate[string](`document.querySelector("#history tbody tr details pre").textContent`)), "X-Partner-Trace: trace-7\n",
+		"the history keeps the request's headers and body")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2 details.snippets > summary")))
+	saveElementShot(t, ctx, "#step2", "step2-body.png")
+	created := runAction(t, ctx, chromedp.Poll[string](`(() => { const m = document.querySelector('#step2-preset option[value="reservation-read"]').textContent.match(/RSV-[A-Z0-9]+/); return m ? m[0] : false; })()`,
+		chromedp.WithPollingTimeout(5*time.Second)))
+	sendFor("409") // the same stay again: the room is taken
+	assert.Contains(t, textOf(t, ctx, "#step2 .explain"), "409")
+
+	// Read, change and remove it by the examples alone.
+	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "reservation-read")))
+	assert.Equal(t, "/octotable-pms/api/v2/reservations/"+created, runAction(t, ctx, chromedp.Value("#step2-path")))
+	sendFor("200")
+	assert.Contains(t, textOf(t, ctx, "#step2-answer-body"), created)
+
+	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "reservation-update"), waitSel("#step2-body"), fillIn("#step2-body", `{"adults": 1,}`),
+		waitSel(`#step2-body[aria-invalid="true"]`)))
+	assert.Contains(t, textOf(t, ctx, "#step2-body-check"), "line 1, column 14", "where the JSON breaks, before sending")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send"), waitSel("#step2-error")))
+	assert.Contains(t, textOf(t, ctx, "#step2-error"), "not valid JSON", "nothing sent")
+	// The error's line goes once the body is fixed, which moves the button
+	// up: click it where it then is.
+	require.NoError(t, chromedp.Do(ctx, fillIn("#step2-body", `{"status":"checked_in","adults":1}`), waitSel(`#step2-body[aria-invalid="false"]`),
+		chromedp.Click("#step2-pretty")))
+	assert.Equal(t, "{\n  \"status\": \"checked_in\",\n  \"adults\": 1\n}",
+		runAction(t, ctx, chromedp.Poll[string](`(() => { const v = document.querySelector("#step2-body").value; return v.includes("\n") ? v : false; })()`, chromedp.WithPollingTimeout(5*time.Second))))
+	sendFor("200")
+
+	// The answer pretty or raw, copied, saved: the token masked throughout.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2-answer-raw"), waitSel(`#step2-answer-raw[aria-pressed="true"]`)))
+	assert.NotContains(t, textOf(t, ctx, "#step2-answer-body"), "\n  ", "as it came")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2-answer-download")))
+	assert.Contains(t, string(waitDownload(t, downloads, "octoplay-step2-answer.json")), `"status":"checked_in"`)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step1-answer-copy")))
+	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step1-answer-copy-feedback").textContent !== ""`, chromedp.WithPollingTimeout(5*time.Second)))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step1-answer-download")))
+	step1Body := string(waitDownload(t, downloads, "octoplay-step1-answer.json"))
+	assert.Contains(t, step1Body, `"access_token": "••••••••"`, "masked, not emptied")
+
+	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "reservation-delete")))
+	sendFor("204")
+
+	// The transcript, as HAR and as Markdown, made in the page: saving it
+	// sends nothing (a blob: URL is no network request).
+	waitFor(t, net.settled, "every request so far has ended")
+	posts, _ := net.counts()
+	require.GreaterOrEqual(t, posts, 7, "the record sees the page's requests")
+	before := net.all()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#export-transcript"), chromedp.Click("#export-markdown")))
+	har := waitDownload(t, downloads, "octoplay-transcript-*.har")
+	md := waitDownload(t, downloads, "octoplay-transcript-*.md")
+	for line := range strings.Lines(strings.TrimPrefix(net.all(), before)) {
+		if strings.HasPrefix(line, "page request ") {
+			assert.Contains(t, line, " blob:", "the export sent a request")
+		}
+	}
+	assert.Contains(t, textOf(t, ctx, "#export-feedback"), "7 of this visit's requests")
+	assert.Empty(t, runAction(t, ctx, chromedp.Evaluate[[]string](`window.__csp`)), "the downloads broke no CSP rule")
+	assert.Empty(t, msgs.all(), "console errors")
+
+	forms := credentialForms(id, secret, tokens)
+	files := map[string]string{"HAR": harText(t, har), "Markdown": string(md), "Step 1's answer": step1Body}
+	for name, text := range files {
+		for what, form := range forms {
+			assert.NotContains(t, text, form, "the %s holds %s", name, what)
+		}
+	}
+	// The search finds what it looks for: the secret and the Basic
+	// credentials put back in the HAR as headers (JSON-escaped on the way)
+	// are found as they are, escaped, and by every window.
+	planted := harText(t, plantInHAR(t, har, secret, basicHeader(id, secret)))
+	for what, form := range forms {
+		if what == "the secret, form 0" || what == "the secret, form 3" || what == "Basic credentials" || strings.HasPrefix(what, "the secret, bytes") {
+			assert.Contains(t, planted, form, "the search misses %s", what)
+		}
+	}
+	assert.Contains(t, string(plantInHAR(t, har, secret)), forms["the secret, form 3"], "JSON-escaped in the file")
+
+	md2 := string(md)
+	for _, want := range []string{"Authorization: Basic [removed by Octoplay: client credentials]", "X-Partner-Trace: trace-7", "→ 409 Conflict",
+		"`DELETE " + s.URL + "/sandbox/octotable-pms/api/v2/reservations/" + created + "` → 204 No Content", `"status": "checked_in"`} {
+		assert.Contains(t, md2, want)
+	}
+	validateHAR(t, har)
+	imported := importInDevTools(t, ctx, har)
+	require.Len(t, imported, 7)
+	assert.Equal(t, []any{"POST", s.URL + "/sandbox/octotable-pms/api/v2/reservations", 201.0, "application/json"}, imported[2][:4])
+	assert.Equal(t, []any{"DELETE", s.URL + "/sandbox/octotable-pms/api/v2/reservations/" + created, 204.0}, imported[6][:3])
+
+	// Forget ends the visit's transcript.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#forget"), waitSel(`#token-status[data-state="none"]`), chromedp.Click("#export-transcript")))
+	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#export-feedback").textContent.startsWith("Nothing to save yet")`, chromedp.WithPollingTimeout(5*time.Second)))
+}
+
+// With the switch on, a call that meets an expired token renews it and is
+// sent again, once: after the API said 401 invalid_token (a restarted
+// server no longer knows the token), and before the call when the
+// countdown ended (the restarted server's tokens last 2 s).
+func TestPlaygroundRenewsAnExpiredTokenWhenAsked(t *testing.T) {
+	requireBuiltWasm(t)
+	addr := testkit.FreeAddr(t)
+	first := startServerAt(t, addr, web.Assets, nil, "-relay-key", relayKey(t, 1))
+	ctx, _ := newBrowser(t)
+	openPlayground(t, ctx, first.URL+"/")
+	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo"), chromedp.Click("#request-token"), waitSel(`#token-status[data-state="valid"]`),
+		chromedp.Click("#auto-renew")))
+	require.NoError(t, first.Stop())
+	startServerAt(t, addr, web.Assets, nil, "-relay-key", relayKey(t, 2), "-sandbox-token-ttl", "2s")
+
+	history := func() []string {
+		return runAction(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#history tbody tr")].map(r => r.cells[1].textContent + " " + r.cells[3].textContent)`))
+	}
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send"), waitSel(`#step2-status[data-status="200"]`)))
+	assert.Equal(t, []string{"GET 200", "POST 200", "GET 401", "POST 200"}, history(), "the call, refused, renewed and sent again, newest first")
+
+	require.NoError(t, chromedp.Do(ctx, waitSel(`#token-status[data-state="expired"]`), chromedp.Click("#send")))
+	runAction(t, ctx, chromedp.Poll[bool](`document.querySelectorAll("#history tbody tr").length === 6`, chromedp.WithPollingTimeout(10*time.Second)))
+	assert.Equal(t, []string{"GET 200", "POST 200"}, history()[:2], "renewed first: the expired token never went")
+	assert.Equal(t, "200", runAction(t, ctx, chromedp.AttributeValue("#step2-status", "data-status")).Value)
+}
+
+// waitFocus waits until the element id has the focus.
+func waitFocus(t *testing.T, ctx context.Context, id string) {
+	t.Helper()
+	runAction(t, ctx, chromedp.Poll[bool](`document.activeElement && document.activeElement.id === `+jsString(id), chromedp.WithPollingTimeout(5*time.Second)))
+}
+
+// fillIn replaces a field's text and fires input, as a paste would.
+func fillIn(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+		const el = document.querySelector(%q);
+		el.value = %q;
+		el.dispatchEvent(new Event("input", {bubbles: true}));
+	})()`, sel, value))
+}
+
+// saveElementShot keeps a picture of one element, as saveScreenshot does.
+func saveElementShot(t *testing.T, ctx context.Context, sel, name string) {
+	t.Helper()
+	savePNG(t, name, runAction(t, ctx, chromedp.Screenshot(sel)))
+}
+
+// downloads are the files the browser saved, in a folder of the test's
+// own, as the browser reports each one done: Chromium reserves the final
+// name with an empty file at the start, so the folder alone cannot say
+// when a file is whole.
+type downloads struct {
+	dir  string
+	mu   sync.Mutex
+	name map[string]string // the page's name for each download, by GUID
+	done map[string]string // where each finished download is, by the page's name
+}
+
+// allowDownloads makes the browser of ctx save downloads, under the names
+// the page gives them, and report them.
+func allowDownloads(t *testing.T, ctx context.Context) *downloads {
+	t.Helper()
+	d := &downloads{dir: t.TempDir(), name: map[string]string{}, done: map[string]string{}}
+	begun := chromedp.BrowserEvents(ctx, browser.DownloadWillBegin)
+	progress := chromedp.BrowserEvents(ctx, browser.DownloadProgress)
+	go func() {
+		for ev, err := range begun {
+			if err != nil {
+				return
+			}
+			d.mu.Lock()
+			d.name[ev.GUID] = ev.SuggestedFilename
+			d.mu.Unlock()
+		}
+	}()
+	go func() {
+		for ev, err := range progress {
+			if err != nil {
+				return
+			}
+			if ev.State == browser.DownloadProgressStateCompleted {
+				d.mu.Lock()
+				path := ev.FilePath
+				if path == "" {
+					path = filepath.Join(d.dir, d.name[ev.GUID])
+				}
+				d.done[d.name[ev.GUID]] = path
+				d.mu.Unlock()
+			}
+		}
+	}()
+	events := true
+	_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: d.dir, EventsEnabled: &events,
+	})
+	require.NoError(t, err)
+	return d
+}
+
+// waitDownload waits until the browser says a download whose name matches
+// pattern is done, and returns it; it is then removed, so the next
+// download of the name is waited for afresh.
+func waitDownload(t *testing.T, d *downloads, pattern string) []byte {
+	t.Helper()
+	var path string
+	waitFor(t, func() bool {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		for name, p := range d.done {
+			if ok, _ := filepath.Match(pattern, name); ok {
+				path = p
+				delete(d.done, name)
+				return true
+			}
+		}
+		return false
+	}, "the download of "+pattern)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, os.Remove(path))
+	return data
+}
+
+// credentialForms are what a transcript must not hold: the secret and the
+// tokens in every form encodings gives (raw, URL- and JSON-escaped, base64
+// at every alignment), Basic's credentials, and every 8 characters in a
+// row of each.
+func credentialForms(id, secret string, tokens []string) map[string]string {
+	forms := map[string]string{"Basic credentials": strings.TrimPrefix(basicHeader(id, secret), "Basic ")}
+	for i, v := range append([]string{secret}, tokens...) {
+		what := "the secret"
+		if i > 0 {
+			what = fmt.Sprintf("token %d", i)
+		}
+		for j, f := range encodings(v) {
+			forms[fmt.Sprintf("%s, form %d", what, j)] = f
+		}
+		for j := 0; j+8 <= len(v); j++ {
+			forms[fmt.Sprintf("%s, bytes %d to %d", what, j, j+8)] = v[j : j+8]
+		}
+	}
+	return forms
+}
+
+// harText is a HAR as it is written and every string in it as decoded,
+// where JSON's escapes no longer hide what they stand for.
+func harText(t *testing.T, har []byte) string {
+	t.Helper()
+	var doc any
+	require.NoError(t, json.Unmarshal(har, &doc))
+	var b strings.Builder
+	b.Write(har)
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			b.WriteString("\n" + v)
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		case map[string]any:
+			for k, x := range v {
+				b.WriteString("\n" + k)
+				walk(x)
+			}
+		}
+	}
+	walk(doc)
+	return b.String()
+}
+
+// plantInHAR is har with values as more request headers of its first
+// entry.
+func plantInHAR(t *testing.T, har []byte, values ...string) []byte {
+	t.Helper()
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(har, &doc))
+	entry := doc["log"].(map[string]any)["entries"].([]any)[0].(map[string]any)
+	req := entry["request"].(map[string]any)
+	for _, v := range values {
+		req["headers"] = append(req["headers"].([]any), map[string]any{"name": "X-Planted", "value": v})
+	}
+	out, err := json.Marshal(doc)
+	require.NoError(t, err)
+	return out
+}
+
+// validateHAR checks har against the HAR 1.2 schema with har-validator
+// from the npm registry, as app/transcript's test does, and shows that
+// the validator refuses a broken copy.
+func validateHAR(t *testing.T, har []byte) {
+	t.Helper()
+	node := testkit.NeedCommand(t, "node", "apt-get install nodejs")
+	validator := os.Getenv("OCTOPLAY_HAR_VALIDATOR")
+	if validator == "" {
+		validator = filepath.Join("..", ".cache", "npm", "node_modules", "har-validator")
+	}
+	validator, err := filepath.Abs(validator)
+	require.NoError(t, err)
+	testkit.NeedFile(t, filepath.Join(validator, "package.json"), "make test-deps installs har-validator from the npm registry")
+	validate := func(har []byte) (string, error) {
+		path := filepath.Join(t.TempDir(), "transcript.har")
+		require.NoError(t, os.WriteFile(path, har, 0o600))
+		out, err := exec.Command(node, "-e", `require(process.argv[1]).har(JSON.parse(require("fs").readFileSync(process.argv[2], "utf8")))
+			.then(() => console.log("valid")).catch((e) => { console.log(JSON.stringify(e.errors || e.message)); process.exit(1); });`,
+			validator, path).CombinedOutput()
+		return string(out), err
+	}
+	out, err := validate(har)
+	require.NoError(t, err, out)
+	assert.Equal(t, "valid\n", out)
+	out, err = validate([]byte(strings.Replace(string(har), `"startedDateTime"`, `"startedAt"`, 1)))
+	assert.Error(t, err, "the validator refuses a HAR without a page's start: %s", out)
+}
+
+// importInDevTools reads har with Chromium's own DevTools importer (the
+// Network panel's "Import HAR file"), loaded from the browser's bundled
+// DevTools in a tab of its own, and returns each request it made: method,
+// URL, status, MIME type. It first shows the importer refusing a HAR whose
+// entry has no request.
+func importInDevTools(t *testing.T, ctx context.Context, har []byte) [][]any {
+	t.Helper()
+	tab, _ := newTab(t, ctx)
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate("devtools://devtools/bundled/devtools_app.html")))
+	load := func(har string) ([][]any, error) {
+		js, _ := json.Marshal(har)
+		return chromedp.Run(tab, chromedp.Evaluate[[][]any](`(async () => {
+			const HAR = await import("./models/har/har.js");
+			const root = new HAR.HARFormat.HARRoot(JSON.parse(`+string(js)+`));
+			return HAR.Importer.Importer.requestsFromHARLog(root.log).map(r => [r.requestMethod, r.url(), r.statusCode, r.mimeType]);
+		})()`, chromedp.EvalAwaitPromise))
+	}
+	var broken map[string]map[string]any
+	require.NoError(t, json.Unmarshal(har, &broken))
+	delete(broken["log"]["entries"].([]any)[0].(map[string]any), "request")
+	b, _ := json.Marshal(broken)
+	_, err := load(string(b))
+	require.Error(t, err, "DevTools refuses an entry without its request")
+	requests, err := load(string(har))
+	require.NoError(t, err)
+	return requests
+}
