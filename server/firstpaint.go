@@ -28,22 +28,26 @@ import (
 func firstPaint(publicURL string, next http.Handler) http.Handler {
 	publicURL = strings.TrimRight(publicURL, "/")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page := &pageBuffer{ResponseWriter: w}
+		page := &pageBuffer{ResponseWriter: w, wants: isHTML}
 		next.ServeHTTP(page, r)
-		if !page.html {
+		if !page.kept {
 			return
 		}
-		fixed := correctPage(page.buf.Bytes(), publicURL, r.URL.Path)
-		w.Header().Set("Content-Length", strconv.Itoa(len(fixed)))
-		w.WriteHeader(page.status)
-		w.Write(fixed)
+		page.writeKept(w, correctPage(page.buf.Bytes(), publicURL, r.URL.Path))
 	})
 }
 
-// pageBuffer keeps an HTML answer to correct it; any other passes through.
+// isHTML says whether an answer is a whole HTML page.
+func isHTML(status int, h http.Header) bool {
+	return status == http.StatusOK && strings.HasPrefix(h.Get("Content-Type"), "text/html")
+}
+
+// pageBuffer keeps an answer that wants accepts, to correct it; any other
+// passes through.
 type pageBuffer struct {
 	http.ResponseWriter
-	decided, html bool
+	wants         func(status int, h http.Header) bool
+	decided, kept bool
 	status        int
 	buf           bytes.Buffer
 }
@@ -53,22 +57,29 @@ func (p *pageBuffer) decide(status int) {
 		return
 	}
 	p.decided, p.status = true, status
-	p.html = status == http.StatusOK && strings.HasPrefix(p.Header().Get("Content-Type"), "text/html")
+	p.kept = p.wants(status, p.Header())
 }
 
 func (p *pageBuffer) WriteHeader(status int) {
 	p.decide(status)
-	if !p.html {
+	if !p.kept {
 		p.ResponseWriter.WriteHeader(status)
 	}
 }
 
 func (p *pageBuffer) Write(b []byte) (int, error) {
 	p.decide(http.StatusOK)
-	if p.html {
+	if p.kept {
 		return p.buf.Write(b)
 	}
 	return p.ResponseWriter.Write(b)
+}
+
+// writeKept sends what replaces a kept answer, with its status.
+func (p *pageBuffer) writeKept(w http.ResponseWriter, body []byte) {
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(p.status)
+	w.Write(body)
 }
 
 // Unwrap lets http.ResponseController reach the connection underneath.

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +108,34 @@ func TestServiceWorkerLetsRelayAndPostsPass(t *testing.T) {
 	assert.NotContains(t, body, swFetchListener)
 	assert.Contains(t, body, `event.request.method !== "GET"`)
 	assert.Contains(t, body, `url.pathname.startsWith("/relay/")`)
+}
+
+func TestAppJSRegistersWorkerAfterRun(t *testing.T) {
+	s := startServer(t, standInAssets(), nil)
+	res, js := get(t, s.URL+"/app.js", nil)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Equal(t, strconv.Itoa(len(js)), res.Header.Get("Content-Length"))
+	assert.Equal(t, "no-cache", res.Header.Get("Cache-Control"), "go-app's headers stay")
+	// go-app's template still has both lines: the patch applied.
+	require.Equal(t, 1, strings.Count(js, appJSWorkerNow), "the worker is registered once")
+	assert.Contains(t, js, appJSRun+"    "+appJSWorkerNow, "registered right after go.run returns")
+	assert.Contains(t, js, "async function goappInitServiceWorker()", "the function itself is go-app's")
+
+	// A 304 (the browser's copy is current) passes as go-app answers it.
+	req, err := http.NewRequest(http.MethodGet, s.URL+"/app.js", nil)
+	require.NoError(t, err)
+	req.Header.Set("If-None-Match", res.Header.Get("ETag"))
+	notModified, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	notModified.Body.Close()
+	assert.Equal(t, http.StatusNotModified, notModified.StatusCode)
+}
+
+func TestWorkerAfterRunLeavesAnUnknownAppJS(t *testing.T) {
+	unknown := "navigator.serviceWorker.register('/sw.js');\n" + appJSRun
+	assert.Equal(t, unknown, workerAfterRun(unknown))
+	twice := appJSWorkerNow + appJSWorkerNow + appJSRun
+	assert.Equal(t, twice, workerAfterRun(twice))
 }
 
 func TestPatchServiceWorkerRefusesUnknownTemplate(t *testing.T) {

@@ -133,3 +133,18 @@ func TestMedianAndPercentile(t *testing.T) {
 	assert.Equal(t, time.Duration(99), r.percentile(0.99))
 	assert.Equal(t, time.Duration(0), loadRun{}.percentile(0.99))
 }
+
+func TestOnlyLoadsIsTheOnePartThatRunsAlone(t *testing.T) {
+	chromium := envOr("OCTOPLAY_CHROMIUM", "/usr/lib/chromium/chromium")
+	testkit.NeedFile(t, chromium, "apt-get install chromium")
+	var log bytes.Buffer
+	cfg, err := parseConfig([]string{"-only", "loads", "-chromium", chromium}, &log)
+	require.NoError(t, err)
+	assert.True(t, cfg.loadsOnly)
+	assert.Equal(t, 7, cfg.loads)
+	cfg, err = parseConfig([]string{"-chromium", chromium}, &log)
+	require.NoError(t, err)
+	assert.False(t, cfg.loadsOnly, "the whole bench by default")
+	_, err = parseConfig([]string{"-only", "relay", "-chromium", chromium}, &log)
+	require.ErrorContains(t, err, `-only "relay"`)
+}

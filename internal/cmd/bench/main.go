@@ -65,6 +65,9 @@ type config struct {
 	// sealed X25519 run, 32 at a time, is written.
 	cpuProfile string
 	goCmd      string
+	// loadsOnly measures the browser loads alone (-only loads): the relay
+	// runs take minutes, a page change is judged in one.
+	loadsOnly bool
 }
 
 func parseConfig(args []string, stderr io.Writer) (config, error) {
@@ -77,8 +80,16 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.requests, "requests", 0, "requests per relay run (default 3000, 20 with -short)")
 	fs.StringVar(&cfg.goCmd, "go", envOr("GO", "go"), "the go command")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the server's CPU profile during the sealed X25519 run, 32 at a time, to `file` (go tool pprof reads it)")
+	only := fs.String("only", "", "measure one part alone: `loads` (the browser loads and their phases, no relay runs or Go benchmarks)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
+	}
+	switch *only {
+	case "":
+	case "loads":
+		cfg.loadsOnly = true
+	default:
+		return config{}, fmt.Errorf("bench: -only %q: the one part that runs alone is loads", *only)
 	}
 	cfg.loads = orDefault(cfg.loads, cfg.short, 7, 1)
 	cfg.requests = orDefault(cfg.requests, cfg.short, 3000, 20)
@@ -190,6 +201,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	loads, err := measureLoads(ctx, cfg, octo.url, hello.url)
 	if err != nil {
 		return err
+	}
+	if cfg.loadsOnly {
+		wasm, err := measureWasm(ctx, octo.url, hello.url)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, machine(ctx, cfg))
+		fmt.Fprintln(stdout)
+		writeTable(stdout, loadRows(cfg, wasm, loads))
+		fmt.Fprintln(stdout)
+		writePhases(stdout, loads)
+		return nil
 	}
 	logf("loading the relay, %d requests per run", cfg.requests)
 	relay, err := measureRelay(ctx, cfg, relayProcesses{octo: octo, octoRedis: octoRedis, sandbox: sb, proxy: proxy})

@@ -79,12 +79,13 @@ func (t target) verdict(v float64) string {
 	return fmt.Sprintf("missed by %.0f %%", 100*miss)
 }
 
-func buildRows(cfg config, wasm wasms, l loads, relay relayResults, benches []goBench) []row {
+// loadRows are the rows of the browser loads: bytes, times, first paint.
+func loadRows(cfg config, wasm wasms, l loads) []row {
 	firstLoad := ratio(float64(median(l.playground.bytes)), float64(median(l.hello.bytes)))
 	cold := ratio(median(l.playground.cold).Seconds(), median(l.hello.cold).Seconds())
 	warm := ratio(median(l.playground.warm).Seconds(), median(l.hello.warm).Seconds())
 	paint, helloPaint := medianPhase(l.playground.phases, firstPaint), medianPhase(l.hello.phases, firstPaint)
-	rows := []row{
+	return []row{
 		{measure: rowFirstLoad, value: megabytes(median(l.playground.bytes)), reference: "hello world: " + megabytes(median(l.hello.bytes)),
 			ratio: firstLoad, target: &target{atMost: true, limit: 1.3, unit: "×"}, judged: firstLoad},
 		{measure: rowWasm, value: wasmCell(wasm.playground), reference: "hello world: " + wasmCell(wasm.hello),
@@ -96,6 +97,10 @@ func buildRows(cfg config, wasm wasms, l loads, relay relayResults, benches []go
 		{measure: fmt.Sprintf("%s of %d", rowPaint, cfg.loads), value: fmt.Sprintf("%.0f ms", paint), reference: fmt.Sprintf("hello world: %.0f ms", helloPaint),
 			ratio: ratio(paint, helloPaint), target: &target{atMost: true, limit: 1.1, unit: "×"}, judged: ratio(paint, helloPaint)},
 	}
+}
+
+func buildRows(cfg config, wasm wasms, l loads, relay relayResults, benches []goBench) []row {
+	rows := loadRows(cfg, wasm, l)
 	for _, r := range []struct {
 		via, against string
 		concurrency  int
