@@ -145,7 +145,19 @@ func typedBeforeTheWasm(t *testing.T, browser context.Context, s *testServer) {
 	gate := gateWasm(t, ctx)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/")))
 	<-gate.asked // the page asked for the wasm, and waits
+	// The steps are in sight, not under the loading screen: a click on
+	// the client id reaches it, and the loading line is still shown.
+	reached := runAction(t, ctx, chromedp.Evaluate[string](`(() => {
+		const el = document.querySelector("#client-id");
+		el.scrollIntoView({block: "center"});
+		const r = el.getBoundingClientRect();
+		return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)?.id ?? "";
+	})()`))
+	assert.Equal(t, "client-id", reached, "a click on the client id before the wasm runs")
+	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible("#app-wasm-loader-label")))
+	assert.Contains(t, textOf(t, ctx, "#app-wasm-loader-label"), "Loading the playground")
 	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click("#client-id"),
 		typeInto("#client-id", "octoplay-demo"),
 		typeInto("#client-secret", "octoplay-demo-secret"),
 		choose("#auth-style", "basic"),
