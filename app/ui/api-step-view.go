@@ -119,7 +119,7 @@ func (s *apiStepView) preset() string {
 // once. The extra headers stay, and the content type when the example has
 // no body.
 func (s *apiStepView) presetChoices(pr quickstart.Preset, c apiChoices) apiChoices {
-	c = c.with("", "")
+	c = c.clone()
 	c.Method, c.Path, c.Property, c.Body = pr.Method, pr.Path, "", pr.Body
 	if pr.Property && s.Env.Name == wire.SandboxEnvironment {
 		c.Property = wire.SandboxProperty

@@ -54,9 +54,15 @@ const (
 func headerNameID(row int) string  { return idHeaderName + strconv.Itoa(row) }
 func headerValueID(row int) string { return idHeaderValue + strconv.Itoa(row) }
 
+// clone is c with header rows of its own, to change without changing c's.
+func (c apiChoices) clone() apiChoices {
+	c.Headers = slices.Clone(c.Headers)
+	return c
+}
+
 // with is c after the control id took value.
 func (c apiChoices) with(id, value string) apiChoices {
-	c.Headers = slices.Clone(c.Headers)
+	c = c.clone()
 	fields := map[string]*string{idMethod: &c.Method, idPath: &c.Path, idProperty: &c.Property, idBody: &c.Body}
 	if f, ok := fields[id]; ok {
 		*f = value

@@ -117,7 +117,7 @@ func (s *apiStepView) headerTable() app.UI {
 // onAddHeader adds an empty row and puts the focus in its name.
 func (s *apiStepView) onAddHeader(ctx app.Context, e app.Event) {
 	s.edit(ctx, func(c apiChoices) apiChoices {
-		c = c.with("", "")
+		c = c.clone()
 		c.Headers = append(c.Headers, quickstart.Header{})
 		focusSoon(ctx, headerNameID(len(c.Headers)-1))
 		return c
@@ -135,7 +135,7 @@ func (s *apiStepView) onRemoveHeader(ctx app.Context, e app.Event) {
 	// one of its events goes with it.
 	focus("step2-header-add")
 	s.edit(ctx, func(c apiChoices) apiChoices {
-		c = c.with("", "")
+		c = c.clone()
 		if row >= 0 && row < len(c.Headers) {
 			c.Headers = slices.Delete(c.Headers, row, row+1)
 		}
