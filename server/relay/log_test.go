@@ -2,6 +2,8 @@ package relay
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -12,10 +14,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/ohttp"
 	"octoplay/internal/testkit"
 	"octoplay/internal/wire"
 )
@@ -163,4 +167,39 @@ func logLines(t *testing.T, format, out string) []map[string]string {
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// heldLog holds every log line until held is closed.
+type heldLog struct{ held <-chan struct{} }
+
+func (l heldLog) Enabled(context.Context, slog.Level) bool  { return true }
+func (l heldLog) Handle(context.Context, slog.Record) error { <-l.held; return nil }
+func (l heldLog) WithAttrs([]slog.Attr) slog.Handler        { return l }
+func (l heldLog) WithGroup(string) slog.Handler             { return l }
+
+// The sealed answer leaves, whole, before the relay writes its log line:
+// the line is the relay's time, not the browser's. Here the log holds its
+// lines until the browser has read the whole answer.
+func TestAnswerLeavesBeforeTheLogLine(t *testing.T) {
+	answered := make(chan struct{})
+	h, up := loggedHarness(t, "tok_"+rand.Text(), rand.Text(), func(c *Config) {
+		c.Logger = slog.New(heldLog{held: answered})
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	plain, err := h.inner(http.MethodGet, up.URL+"/api/rooms").MarshalBinary()
+	require.NoError(t, err)
+	sealed, cc := h.sealRaw(t, plain)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.srv.URL+"/relay", bytes.NewReader(sealed))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", ohttp.MediaTypeRequest)
+	res, err := http.DefaultClient.Do(req)
+	var body []byte
+	if err == nil {
+		body, err = io.ReadAll(res.Body)
+		res.Body.Close()
+	}
+	close(answered)
+	require.NoError(t, err, "the answer waited for the log line")
+	assert.Equal(t, http.StatusOK, openAnswer(t, res, body, cc).Status)
 }

@@ -176,7 +176,15 @@ func (r *Relay) handleRelay() http.Handler {
 func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
 	start := r.now()
 	var o Outcome
-	defer func() { o.Total = r.now().Sub(start); r.observer.Observe(o) }()
+	observed := false
+	observe := func() {
+		if !observed {
+			observed = true
+			o.Total = r.now().Sub(start)
+			r.observer.Observe(o)
+		}
+	}
+	defer observe()
 	refuse := func(p wire.Problem, failure string) {
 		o.Problem, o.Failure = p.Type, failure
 		writeProblem(w, p)
@@ -217,8 +225,16 @@ func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {
 		refuse(newProblem(wire.ProblemBusy, "the gateway could not seal its answer"), FailureSeal)
 		return
 	}
-	w.Header().Set("Content-Type", ohttp.MediaTypeResponse)
+	h := w.Header()
+	h.Set("Content-Type", ohttp.MediaTypeResponse)
+	h.Set("Content-Length", strconv.Itoa(len(out)))
 	w.Write(out)
+	// Observed before the answer leaves, so that whoever reads the metrics
+	// after an answer finds it counted; then the answer leaves, whole (its
+	// length is known), before the log line: that is the relay's time, not
+	// the browser's.
+	observe()
+	http.NewResponseController(w).Flush()
 	rec.log(req.Context(), r.log, opened.KeyID, r.now().Sub(start))
 }
 
