@@ -74,6 +74,14 @@ func (s *Server) Start() error {
 	return errors.New("redisserver: redis-server does not answer on " + s.Addr)
 }
 
+// PID is the running server's process id; 0 when it is not running.
+func (s *Server) PID() int {
+	if s.cmd == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
 // Kill stops the server at once (SIGKILL), as a crash would; its data goes
 // with it.
 func (s *Server) Kill() {

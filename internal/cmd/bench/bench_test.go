@@ -71,14 +71,26 @@ func TestShortBenchPrintsEveryRow(t *testing.T) {
 		assert.Regexp(t, `^2\.0 operations, \d+\.\d{3} ms$`, cells[stateRow(c)][1], "with Redis")
 		assert.Regexp(t, `^memory: 2\.0 operations, \d+\.\d{3} ms$`, cells[stateRow(c)][2])
 	}
+	gateway := `; the gateway's side alone \(go test -bench\): \d+ µs/op$`
 	for _, via := range []string{viaX25519, viaXWing} {
 		want = append(want, addedRow(via))
 		assert.Regexp(t, `^[+-]\d+\.\d{2} ms$`, cells[addedRow(via)][1], via)
+		assert.Regexp(t, gateway, cells[addedRow(via)][2], via)
+		// The CPU time behind the throughput targets: the whole path's,
+		// and what a target leaves the relay beyond the proxy's own.
+		path := pathRow(via, manyAtATime)
+		want = append(want, path)
+		assert.Regexp(t, `^\d+ µs/req \(the relay: \d+ µs/req\)$`, cells[path][1], via)
+		assert.Regexp(t, `^bare reverse proxy: \d+ µs/req \(the proxy: \d+ µs/req\)$`, cells[path][2], via)
+		budget := budgetRow(via, manyAtATime, *throughputTargets[via])
+		want = append(want, budget)
+		assert.Regexp(t, `^-?\d+ µs/req$`, cells[budget][1], via)
+		assert.Regexp(t, `^what it costs now: -?\d+ µs/req`+gateway, cells[budget][2], via)
 	}
 	for _, suite := range []string{"X25519/HKDF-SHA256/AES-128-GCM", "X25519/HKDF-SHA256/AES-256-GCM", "X-Wing/HKDF-SHA256/AES-128-GCM", "X-Wing/HKDF-SHA256/AES-256-GCM"} {
-		want = append(want, rowSealOpen+suite)
+		want = append(want, rowSealOpen+suite, rowGateway+suite)
 	}
-	number := regexp.MustCompile(`\d+(\.\d+)? (MB|ms|req/s|µs/op)`)
+	number := regexp.MustCompile(`\d+(\.\d+)? (MB|ms|req/s|µs/op|µs/req)`)
 	for _, name := range want {
 		c, ok := cells[name]
 		if !assert.True(t, ok, "row %q is missing from:\n%s", name, out.String()) {
@@ -134,17 +146,21 @@ func TestMedianAndPercentile(t *testing.T) {
 	assert.Equal(t, time.Duration(0), loadRun{}.percentile(0.99))
 }
 
-func TestOnlyLoadsIsTheOnePartThatRunsAlone(t *testing.T) {
+func TestOnlyLoadsOrRelayRunAlone(t *testing.T) {
 	chromium := envOr("OCTOPLAY_CHROMIUM", "/usr/lib/chromium/chromium")
 	testkit.NeedFile(t, chromium, "apt-get install chromium")
 	var log bytes.Buffer
 	cfg, err := parseConfig([]string{"-only", "loads", "-chromium", chromium}, &log)
 	require.NoError(t, err)
-	assert.True(t, cfg.loadsOnly)
+	assert.Equal(t, onlyLoads, cfg.only)
 	assert.Equal(t, 7, cfg.loads)
+	cfg, err = parseConfig([]string{"-only", "relay", "-chromium", chromium}, &log)
+	require.NoError(t, err)
+	assert.Equal(t, onlyRelay, cfg.only)
+	assert.Equal(t, 3000, cfg.requests)
 	cfg, err = parseConfig([]string{"-chromium", chromium}, &log)
 	require.NoError(t, err)
-	assert.False(t, cfg.loadsOnly, "the whole bench by default")
-	_, err = parseConfig([]string{"-only", "relay", "-chromium", chromium}, &log)
-	require.ErrorContains(t, err, `-only "relay"`)
+	assert.Empty(t, cfg.only, "the whole bench by default")
+	_, err = parseConfig([]string{"-only", "benchmarks", "-chromium", chromium}, &log)
+	require.ErrorContains(t, err, `-only "benchmarks"`)
 }

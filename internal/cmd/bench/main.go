@@ -65,9 +65,11 @@ type config struct {
 	// sealed X25519 run, 32 at a time, is written.
 	cpuProfile string
 	goCmd      string
-	// loadsOnly measures the browser loads alone (-only loads): the relay
-	// runs take minutes, a page change is judged in one.
-	loadsOnly bool
+	// only names the one part measured (-only): "loads", the browser
+	// loads alone, since the relay runs take minutes and a page change is
+	// judged in one; "relay", the relay runs alone, to judge a change to
+	// the server. Empty: everything.
+	only string
 }
 
 func parseConfig(args []string, stderr io.Writer) (config, error) {
@@ -80,16 +82,14 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.requests, "requests", 0, "requests per relay run (default 3000, 20 with -short)")
 	fs.StringVar(&cfg.goCmd, "go", envOr("GO", "go"), "the go command")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the server's CPU profile during the sealed X25519 run, 32 at a time, to `file` (go tool pprof reads it)")
-	only := fs.String("only", "", "measure one part alone: `loads` (the browser loads and their phases, no relay runs or Go benchmarks)")
+	fs.StringVar(&cfg.only, "only", "", "measure one part alone: `part` is loads (the browser loads and their phases) or relay (the relay runs), without the other or the Go benchmarks")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	switch *only {
-	case "":
-	case "loads":
-		cfg.loadsOnly = true
+	switch cfg.only {
+	case "", onlyLoads, onlyRelay:
 	default:
-		return config{}, fmt.Errorf("bench: -only %q: the one part that runs alone is loads", *only)
+		return config{}, fmt.Errorf("bench: -only %q: the parts that run alone are %s and %s", cfg.only, onlyLoads, onlyRelay)
 	}
 	cfg.loads = orDefault(cfg.loads, cfg.short, 7, 1)
 	cfg.requests = orDefault(cfg.requests, cfg.short, 3000, 20)
@@ -102,6 +102,12 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	}
 	return cfg, nil
 }
+
+// The parts -only measures alone.
+const (
+	onlyLoads = "loads"
+	onlyRelay = "relay"
+)
 
 func envOr(name, fallback string) string {
 	if v := os.Getenv(name); v != "" {
@@ -197,12 +203,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer hello.stop()
 
+	relayProcs := relayProcesses{octo: octo, octoRedis: octoRedis, sandbox: sb, proxy: proxy, redisPID: rd.PID()}
+	if cfg.only == onlyRelay {
+		logf("loading the relay, %d requests per run", cfg.requests)
+		relay, err := measureRelay(ctx, cfg, relayProcs)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, machine(ctx, cfg))
+		fmt.Fprintln(stdout)
+		writeTable(stdout, relayRows(relay, nil))
+		return nil
+	}
 	logf("loading both apps in Chromium, %d cold loads each", cfg.loads)
 	loads, err := measureLoads(ctx, cfg, octo.url, hello.url)
 	if err != nil {
 		return err
 	}
-	if cfg.loadsOnly {
+	if cfg.only == onlyLoads {
 		wasm, err := measureWasm(ctx, octo.url, hello.url)
 		if err != nil {
 			return err
@@ -215,7 +233,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	logf("loading the relay, %d requests per run", cfg.requests)
-	relay, err := measureRelay(ctx, cfg, relayProcesses{octo: octo, octoRedis: octoRedis, sandbox: sb, proxy: proxy})
+	relay, err := measureRelay(ctx, cfg, relayProcs)
 	if err != nil {
 		return err
 	}

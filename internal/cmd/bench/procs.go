@@ -200,24 +200,28 @@ func (p *process) resetPeakRSS() error {
 	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", p.cmd.Process.Pid), []byte("5"), 0)
 }
 
-// cpuTime is the CPU time the process has used, user and system, all its
-// threads (proc(5): utime and stime, in clock ticks of 1/100 s).
-func (p *process) cpuTime() (time.Duration, error) {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+// cpuTime is the CPU time the process has used.
+func (p *process) cpuTime() (time.Duration, error) { return cpuTimeOf(p.name, p.cmd.Process.Pid) }
+
+// cpuTimeOf is the CPU time process pid (name, for errors) has used, user
+// and system, all its threads (proc(5): utime and stime, in clock ticks of
+// 1/100 s).
+func cpuTimeOf(name string, pid int) (time.Duration, error) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, fmt.Errorf("bench: %s's CPU time: %w", p.name, err)
+		return 0, fmt.Errorf("bench: %s's CPU time: %w", name, err)
 	}
 	// The command name, in parentheses, may hold spaces: count from after it.
 	i := strings.LastIndexByte(string(stat), ')')
 	fields := strings.Fields(string(stat[i+1:]))
 	if i < 0 || len(fields) < 13 {
-		return 0, fmt.Errorf("bench: %s's /proc/PID/stat is not as proc(5) says", p.name)
+		return 0, fmt.Errorf("bench: %s's /proc/PID/stat is not as proc(5) says", name)
 	}
 	var ticks int64
 	for _, f := range fields[11:13] { // utime, stime: fields 14 and 15 of the line
 		n, err := strconv.ParseInt(f, 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("bench: %s's CPU time: %w", p.name, err)
+			return 0, fmt.Errorf("bench: %s's CPU time: %w", name, err)
 		}
 		ticks += n
 	}

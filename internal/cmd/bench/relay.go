@@ -47,8 +47,10 @@ type loadRun struct {
 	latencies []time.Duration // of the answered requests, sorted
 	// cpu is the CPU time of the process that forwards (the relay's
 	// server, the proxy, or the sandbox when it is sent to directly)
-	// during the timed requests.
-	cpu time.Duration
+	// during the timed requests; pathCPU that of every process on the
+	// path: the forwarder, the load generator (the bench itself), the
+	// upstream behind the forwarder and Redis, when there are.
+	cpu, pathCPU time.Duration
 }
 
 func (r loadRun) perSecond() float64 { return float64(len(r.latencies)) / r.elapsed.Seconds() }
@@ -59,6 +61,40 @@ func (r loadRun) cpuPerRequest() time.Duration {
 		return 0
 	}
 	return r.cpu / time.Duration(len(r.latencies))
+}
+
+// pathCPUPerRequest is the CPU time of the whole path per answered
+// request: on two shared cores, what its throughput follows.
+func (r loadRun) pathCPUPerRequest() time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	return r.pathCPU / time.Duration(len(r.latencies))
+}
+
+// counted is a process whose CPU time a run counts besides the
+// forwarder's.
+type counted struct {
+	name string
+	pid  int
+}
+
+func (p *process) counted() counted { return counted{p.name, p.cmd.Process.Pid} }
+
+// loadGenerator is the bench itself, which sends the requests.
+var loadGenerator = counted{"the load generator", os.Getpid()}
+
+// cpuTimes reads the CPU time of each process.
+func cpuTimes(ps []counted) (time.Duration, error) {
+	var total time.Duration
+	for _, p := range ps {
+		t, err := cpuTimeOf(p.name, p.pid)
+		if err != nil {
+			return 0, err
+		}
+		total += t
+	}
+	return total, nil
 }
 
 // percentile is the nearest-rank percentile, p in (0, 1].
@@ -82,6 +118,7 @@ type relayResults struct {
 type relayProcesses struct {
 	octo, octoRedis *process // the server, its state in memory and in Redis
 	sandbox, proxy  *process // the upstream, and the proxy in front of it
+	redisPID        int      // the Redis of octoRedis
 }
 
 // writeUpstreamConfig writes the -config file that gives the server the
@@ -131,17 +168,20 @@ func measureRelay(ctx context.Context, cfg config, p relayProcesses) (relayResul
 	upstream, inProcess := p.sandbox.url+wire.TokenPath, p.octo.url+wire.SandboxMount+wire.TokenPath
 	for _, c := range []int{oneAtATime, manyAtATime} {
 		total := cfg.requests + c*warmUpFactor
+		behind := []counted{loadGenerator, p.sandbox.counted()} // the path besides a forwarder
 		runs := []struct {
 			via       string
-			forwarder *process // whose CPU time is the run's
+			forwarder *process  // whose CPU time is the run's
+			others    []counted // the rest of the path
 			send      func() (sender, func() error, error)
 		}{
-			{viaSandbox, p.sandbox, plainSender(client, p.sandbox.url+wire.TokenPath)},
-			{viaProxy, p.proxy, plainSender(client, p.proxy.url+wire.TokenPath)},
-			{viaX25519, p.octo, sealedSender(client, p.octo.url, upstream, configs[ohttp.KEMX25519], total)},
-			{viaRedis, p.octoRedis, sealedSender(client, p.octoRedis.url, upstream, redisConfigs[ohttp.KEMX25519], total)},
-			{viaXWing, p.octo, sealedSender(client, p.octo.url, upstream, configs[ohttp.KEMXWing], total)},
-			{viaInProcess, p.octo, sealedSender(client, p.octo.url, inProcess, configs[ohttp.KEMX25519], total)},
+			{viaSandbox, p.sandbox, []counted{loadGenerator}, plainSender(client, p.sandbox.url+wire.TokenPath)},
+			{viaProxy, p.proxy, behind, plainSender(client, p.proxy.url+wire.TokenPath)},
+			{viaX25519, p.octo, behind, sealedSender(client, p.octo.url, upstream, configs[ohttp.KEMX25519], total)},
+			{viaRedis, p.octoRedis, append(slices.Clip(behind), counted{"redis-server", p.redisPID}),
+				sealedSender(client, p.octoRedis.url, upstream, redisConfigs[ohttp.KEMX25519], total)},
+			{viaXWing, p.octo, behind, sealedSender(client, p.octo.url, upstream, configs[ohttp.KEMXWing], total)},
+			{viaInProcess, p.octo, []counted{loadGenerator}, sealedSender(client, p.octo.url, inProcess, configs[ohttp.KEMX25519], total)},
 		}
 		for _, r := range runs {
 			send, check, err := r.send()
@@ -162,7 +202,7 @@ func measureRelay(ctx context.Context, cfg config, p relayProcesses) (relayResul
 			if cfg.cpuProfile != "" && r.via == viaX25519 && c == manyAtATime {
 				profiled = profileDuring(ctx, r.forwarder, cfg.cpuProfile)
 			}
-			run, err := runLoad(ctx, cfg.requests, c, cfg.limit, send, r.forwarder)
+			run, err := runLoad(ctx, cfg.requests, c, cfg.limit, send, r.forwarder, r.others)
 			if err == nil {
 				err = check()
 			}
@@ -191,8 +231,9 @@ type sender func(ctx context.Context, i int) error
 
 // runLoad sends n requests, c at a time, after c untimed ones that open
 // the connections; it stops early, with what it has, when limit is over.
-// It reads forwarder's CPU time around the timed requests.
-func runLoad(ctx context.Context, n, c int, limit time.Duration, send sender, forwarder *process) (loadRun, error) {
+// It reads the CPU time of forwarder, and of the others on the path,
+// around the timed requests.
+func runLoad(ctx context.Context, n, c int, limit time.Duration, send sender, forwarder *process, others []counted) (loadRun, error) {
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	if _, err := sendAll(ctx, n, n+c*warmUpFactor, c, send); err != nil {
@@ -202,11 +243,18 @@ func runLoad(ctx context.Context, n, c int, limit time.Duration, send sender, fo
 	if err != nil {
 		return loadRun{}, err
 	}
+	othersBefore, err := cpuTimes(others)
+	if err != nil {
+		return loadRun{}, err
+	}
 	start := time.Now()
 	latencies, err := sendAll(ctx, 0, n, c, send)
 	run := loadRun{want: n, elapsed: time.Since(start), latencies: latencies}
 	cpuAfter, cpuErr := forwarder.cpuTime()
+	othersAfter, othersErr := cpuTimes(others)
+	cpuErr = errors.Join(cpuErr, othersErr)
 	run.cpu = cpuAfter - cpuBefore
+	run.pathCPU = run.cpu + othersAfter - othersBefore
 	slices.Sort(run.latencies)
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil && len(latencies) > 0 {
 		err = nil // out of time: report what was measured
