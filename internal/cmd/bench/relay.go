@@ -109,6 +109,9 @@ type relayResults struct {
 	runs         map[runKey]loadRun
 	peakRSS      int64 // the relay's server during its runs, bytes
 	startPeakRSS int64 // and before them, since it started
+	// redisPeakRSS is the server whose state is in Redis, during its
+	// runs: it holds no replay window of its own.
+	redisPeakRSS int64
 	// What the state store did per sealed request in the X25519 runs, in
 	// memory (viaX25519) and in Redis (viaRedis).
 	state map[runKey]stateCost
@@ -162,8 +165,10 @@ func measureRelay(ctx context.Context, cfg config, p relayProcesses) (relayResul
 	if out.startPeakRSS, err = p.octo.peakRSS(); err != nil {
 		return out, err
 	}
-	if err := p.octo.resetPeakRSS(); err != nil {
-		return out, fmt.Errorf("bench: reset the server's peak RSS: %w", err)
+	for _, server := range []*process{p.octo, p.octoRedis} {
+		if err := server.resetPeakRSS(); err != nil {
+			return out, fmt.Errorf("bench: reset %s's peak RSS: %w", server.name, err)
+		}
 	}
 	upstream, inProcess := p.sandbox.url+wire.TokenPath, p.octo.url+wire.SandboxMount+wire.TokenPath
 	for _, c := range []int{oneAtATime, manyAtATime} {
@@ -221,6 +226,9 @@ func measureRelay(ctx context.Context, cfg config, p relayProcesses) (relayResul
 				out.state[runKey{r.via, c}] = after.since(before)
 			}
 		}
+	}
+	if out.redisPeakRSS, err = p.octoRedis.peakRSS(); err != nil {
+		return out, err
 	}
 	out.peakRSS, err = p.octo.peakRSS()
 	return out, err
