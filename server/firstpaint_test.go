@@ -110,11 +110,20 @@ func TestTheFirstPaintIsHonest(t *testing.T) {
 		return n.Data == "script" && strings.HasSuffix(src, "/web/loader.js")
 	})
 	assert.Len(t, scripts, 1, "the loader that explains a failed load")
+
+	// One style sheet for the first paint to wait for: the page's own.
+	var sheets []string
+	for _, n := range elements(doc, func(n *html.Node) bool { v, _ := attr(n, "rel"); return n.Data == "link" && v == "stylesheet" }) {
+		href, _ := attr(n, "href")
+		sheets = append(sheets, href)
+	}
+	require.Len(t, sheets, 1, "style sheets: %q", sheets)
+	assert.Regexp(t, `^/[0-9a-f]+/web/styles\.css$`, sheets[0])
 }
 
 // Without a public URL to name, the link preview tags go rather than lie.
 func TestTheFirstPaintLeavesOutWhatItCannotName(t *testing.T) {
-	page := string(correctPage([]byte(`<html><head><meta name="author"><meta property="og:url" content="https://"><meta property="og:image" content="https:///v/web/i.png"><meta property="og:title" content="t"></head><body><button aria-pressed aria-label="x">b</button><pre>aria-busy &lt;kept&gt;</pre></body></html>`), "", "/"))
+	page := string(correctPage([]byte(`<html><head><meta name="author"><meta property="og:url" content="https://"><meta property="og:image" content="https:///v/web/i.png"><meta property="og:title" content="t"><link rel="stylesheet" href="/app.css" type="text/css"></head><body><button aria-pressed aria-label="x">b</button><pre>aria-busy &lt;kept&gt;</pre></body></html>`), "", "/"))
 	assert.Equal(t, `<html><head><meta property="og:title" content="t"></head><body><button aria-pressed="true" aria-label="x">b</button><pre>aria-busy &lt;kept&gt;</pre></body></html>`, page)
 }
 
