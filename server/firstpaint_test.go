@@ -83,10 +83,17 @@ func TestTheFirstPaintIsHonest(t *testing.T) {
 			}
 		}
 	}
-	tabs := elements(doc, func(n *html.Node) bool { v, _ := attr(n, "role"); return v == "tab" })
-	require.NotEmpty(t, tabs)
-	selectedTab, _ := attr(tabs[0], "aria-selected")
-	assert.Equal(t, "true", selectedTab)
+	send := elements(doc, func(n *html.Node) bool { return idOf(n) == "request-token" })
+	require.Len(t, send, 1)
+	blocked, _ := attr(send[0], "aria-disabled")
+	assert.Equal(t, "true", blocked)
+
+	// No code without an environment: a line says so, and no tab offers
+	// a choice of nothing.
+	for _, step := range []string{"step1", "step2"} {
+		assert.Len(t, elements(doc, func(n *html.Node) bool { return idOf(n) == step+"-code-pending" }), 1, step)
+	}
+	assert.Empty(t, elements(doc, func(n *html.Node) bool { v, _ := attr(n, "role"); return v == "tab" || v == "tabpanel" }))
 
 	// No request shown without an environment to send it to.
 	assert.False(t, strings.Contains(page, "POST  HTTP/1.1") || strings.Contains(page, "Host: \n"), "a request with no environment shown")
