@@ -192,8 +192,10 @@ func checkRuns(t *testing.T, ctx context.Context, pm podman, image string) {
 	res, body := get(t, base+"/")
 	assert.Equal(t, http.StatusOK, res.StatusCode)
 	assert.Contains(t, res.Header.Get("Content-Type"), "text/html")
+	res, body = get(t, base+"/app.js") // it fetches the wasm
+	assert.Equal(t, http.StatusOK, res.StatusCode)
 	wasm := regexp.MustCompile(`"(/[^"]+/web/app\.wasm)"`).FindStringSubmatch(string(body))
-	require.NotNil(t, wasm, "the page names no app.wasm:\n%s", body)
+	require.NotNil(t, wasm, "app.js names no app.wasm:\n%s", body)
 	res, body = get(t, base+wasm[1])
 	assert.Equal(t, http.StatusOK, res.StatusCode)
 	assert.True(t, strings.HasPrefix(string(body), "\x00asm"), "the image must serve the real wasm")

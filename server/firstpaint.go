@@ -21,7 +21,10 @@ import (
 //   - og:url and og:image come out as "https://" and "https:///…" without
 //     a Domain: they get absolute URLs under publicURL, or go when there
 //     is none;
-//   - <meta name="author"> comes out empty: it goes.
+//   - <meta name="author"> comes out empty: it goes;
+//   - go-app links its /app.css before the page's own style sheet, a
+//     second request that the first paint waits for: it goes, and
+//     web/styles.css styles go-app's loading bar itself.
 //
 // Only text/html answers are read; go-app's scripts, manifest and worker
 // pass as they are.
@@ -111,6 +114,9 @@ func correctPage(page []byte, publicURL, path string) []byte {
 	}
 }
 
+// goAppStyles is the style sheet go-app links into every page it renders.
+const goAppStyles = "/app.css"
+
 // correctTag corrects one start tag in place: keep is false for a tag to
 // leave out, changed true when it differs from what go-app wrote.
 func correctTag(tok *html.Token, publicURL, path string) (keep, changed bool) {
@@ -121,6 +127,9 @@ func correctTag(tok *html.Token, publicURL, path string) (keep, changed bool) {
 			}
 		}
 		return ""
+	}
+	if tok.Data == "link" && attr("rel") == "stylesheet" && attr("href") == goAppStyles {
+		return false, true
 	}
 	if tok.Data == "meta" {
 		switch {

@@ -83,10 +83,17 @@ func TestTheFirstPaintIsHonest(t *testing.T) {
 			}
 		}
 	}
-	tabs := elements(doc, func(n *html.Node) bool { v, _ := attr(n, "role"); return v == "tab" })
-	require.NotEmpty(t, tabs)
-	selectedTab, _ := attr(tabs[0], "aria-selected")
-	assert.Equal(t, "true", selectedTab)
+	send := elements(doc, func(n *html.Node) bool { return idOf(n) == "request-token" })
+	require.Len(t, send, 1)
+	blocked, _ := attr(send[0], "aria-disabled")
+	assert.Equal(t, "true", blocked)
+
+	// No code without an environment: a line says so, and no tab offers
+	// a choice of nothing.
+	for _, step := range []string{"step1", "step2"} {
+		assert.Len(t, elements(doc, func(n *html.Node) bool { return idOf(n) == step+"-code-pending" }), 1, step)
+	}
+	assert.Empty(t, elements(doc, func(n *html.Node) bool { v, _ := attr(n, "role"); return v == "tab" || v == "tabpanel" }))
 
 	// No request shown without an environment to send it to.
 	assert.False(t, strings.Contains(page, "POST  HTTP/1.1") || strings.Contains(page, "Host: \n"), "a request with no environment shown")
@@ -110,11 +117,20 @@ func TestTheFirstPaintIsHonest(t *testing.T) {
 		return n.Data == "script" && strings.HasSuffix(src, "/web/loader.js")
 	})
 	assert.Len(t, scripts, 1, "the loader that explains a failed load")
+
+	// One style sheet for the first paint to wait for: the page's own.
+	var sheets []string
+	for _, n := range elements(doc, func(n *html.Node) bool { v, _ := attr(n, "rel"); return n.Data == "link" && v == "stylesheet" }) {
+		href, _ := attr(n, "href")
+		sheets = append(sheets, href)
+	}
+	require.Len(t, sheets, 1, "style sheets: %q", sheets)
+	assert.Regexp(t, `^/[0-9a-f]+/web/styles\.css$`, sheets[0])
 }
 
 // Without a public URL to name, the link preview tags go rather than lie.
 func TestTheFirstPaintLeavesOutWhatItCannotName(t *testing.T) {
-	page := string(correctPage([]byte(`<html><head><meta name="author"><meta property="og:url" content="https://"><meta property="og:image" content="https:///v/web/i.png"><meta property="og:title" content="t"></head><body><button aria-pressed aria-label="x">b</button><pre>aria-busy &lt;kept&gt;</pre></body></html>`), "", "/"))
+	page := string(correctPage([]byte(`<html><head><meta name="author"><meta property="og:url" content="https://"><meta property="og:image" content="https:///v/web/i.png"><meta property="og:title" content="t"><link rel="stylesheet" href="/app.css" type="text/css"></head><body><button aria-pressed aria-label="x">b</button><pre>aria-busy &lt;kept&gt;</pre></body></html>`), "", "/"))
 	assert.Equal(t, `<html><head><meta property="og:title" content="t"></head><body><button aria-pressed="true" aria-label="x">b</button><pre>aria-busy &lt;kept&gt;</pre></body></html>`, page)
 }
 

@@ -171,8 +171,9 @@ func TestCachingVersionedAssetsAndPage(t *testing.T) {
 	}
 	assert.Contains(t, found, "/"+version+"/web/app.wasm")
 	assert.Contains(t, found, "/"+version+"/web/styles.css")
-	// The wasm's download starts with the page, at the URL app.js fetches.
-	assert.Contains(t, page, `<link rel="preload" href="`+strings.TrimPrefix(wasmURL(t, s.URL), s.URL)+`" as="fetch" crossorigin="anonymous">`)
+	// The wasm's download waits for app.js, not to take the cores from
+	// the first paint (rawHeaders).
+	assert.NotContains(t, page, `rel="preload"`)
 
 	const immutable = "public, max-age=31536000, immutable"
 	for _, tt := range []struct{ path, cache string }{
@@ -238,7 +239,7 @@ func TestLoadingLabelCountsTo100(t *testing.T) {
 	assert.LessOrEqual(t, slices.Max(progress), 100)
 	assert.Empty(t, msgs.all(), "console errors")
 
-	// The preloaded wasm is the one app.js uses: downloaded once.
+	// The wasm is downloaded once.
 	downloads := runAction(t, ctx, chromedp.Evaluate[int](`performance.getEntriesByType("resource").filter(e => e.name.endsWith("/web/app.wasm")).length`))
 	assert.Equal(t, 1, downloads)
 	assert.NotContains(t, strings.Join(msgs.everything(), "\n"), "preload")

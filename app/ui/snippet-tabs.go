@@ -34,7 +34,6 @@ type snippetTabs struct {
 }
 
 func (s *snippetTabs) Render() app.UI {
-	active := s.active()
 	return disclosure(app.Details().Class("snippets"), s.Open).Body(
 		app.Summary().Body(app.H3().ID(s.Step+"-code-title").Text("Take it home: the same request in code")),
 		app.P().Class("hint", "export-line").Body(
@@ -42,33 +41,51 @@ func (s *snippetTabs) Render() app.UI {
 			app.Code().Text(s.ExportLine),
 			app.Text(" (read -s takes the value without showing it or keeping it in your shell's history)."),
 		),
-		app.Div().Class("tabs").Role("tablist").Aria("labelledby", s.Step+"-code-title").Body(
-			app.Range(s.Snippets).Slice(func(i int) app.UI {
-				lang := s.Snippets[i].Lang
-				on := lang == active
-				return app.Button().Type("button").ID(s.tabID(lang)).Class("tab").Role("tab").
-					Aria("selected", on).Aria("controls", s.panelID(lang)).TabIndex(tabIndex(on)).
-					DataSet("lang", lang).Text(s.Snippets[i].Title).
-					OnClick(s.onTab).OnKeyDown(s.onTabKey)
-			}),
-		),
+		app.If(len(s.Snippets) == 0, func() app.UI {
+			return app.P().ID(s.Step + "-code-pending").Class("hint").Text(codePending)
+		}).Else(s.renderTabList),
+		app.Range(s.Snippets).Slice(s.renderPanel),
+	)
+}
+
+// codePending stands for the snippets until the environments are in: with
+// no code to show there are no tabs to choose, and the page's first render,
+// which the wasm's start waits for, builds none (a hundred elements, their
+// buttons and handlers, for both steps).
+const codePending = "The code shows here once the environments are loaded."
+
+// renderTabList is the tabs, one per language.
+func (s *snippetTabs) renderTabList() app.UI {
+	active := s.active()
+	return app.Div().Class("tabs").Role("tablist").Aria("labelledby", s.Step+"-code-title").Body(
 		app.Range(s.Snippets).Slice(func(i int) app.UI {
-			sn := s.Snippets[i]
-			class := "snippet-panel"
-			if sn.Lang != active {
-				class += " is-hidden"
-			}
-			return app.Div().ID(s.panelID(sn.Lang)).Class(class).Role("tabpanel").Aria("labelledby", s.tabID(sn.Lang)).Body(
-				app.Div().Class("snippet-actions").Body(
-					app.Span().Class("hint").Aria("live", "polite").Text(s.copiedFor(sn.Lang)),
-					app.Button().Type("button").Class("copy-snippet").DataSet("lang", sn.Lang).
-						Aria("label", "Copy the "+sn.Title+" code").Text("Copy").OnClick(s.onCopy),
-				),
-				// Focusable, so that a keyboard can scroll a long line.
-				app.Pre().Class("wire", "snippet").TabIndex(0).Aria("label", sn.Title+" code").
-					DataSet("snippet", s.Step+":"+sn.Lang).Text(sn.Code),
-			)
+			lang := s.Snippets[i].Lang
+			on := lang == active
+			return app.Button().Type("button").ID(s.tabID(lang)).Class("tab").Role("tab").
+				Aria("selected", on).Aria("controls", s.panelID(lang)).TabIndex(tabIndex(on)).
+				DataSet("lang", lang).Text(s.Snippets[i].Title).
+				OnClick(s.onTab).OnKeyDown(s.onTabKey)
 		}),
+	)
+}
+
+// renderPanel is the i-th language's panel: every one stays in the page,
+// the others than the chosen one hidden by a class.
+func (s *snippetTabs) renderPanel(i int) app.UI {
+	sn := s.Snippets[i]
+	class := "snippet-panel"
+	if sn.Lang != s.active() {
+		class += " is-hidden"
+	}
+	return app.Div().ID(s.panelID(sn.Lang)).Class(class).Role("tabpanel").Aria("labelledby", s.tabID(sn.Lang)).Body(
+		app.Div().Class("snippet-actions").Body(
+			app.Span().Class("hint").Aria("live", "polite").Text(s.copiedFor(sn.Lang)),
+			app.Button().Type("button").Class("copy-snippet").DataSet("lang", sn.Lang).
+				Aria("label", "Copy the "+sn.Title+" code").Text("Copy").OnClick(s.onCopy),
+		),
+		// Focusable, so that a keyboard can scroll a long line.
+		app.Pre().Class("wire", "snippet").TabIndex(0).Aria("label", sn.Title+" code").
+			DataSet("snippet", s.Step+":"+sn.Lang).Text(sn.Code),
 	)
 }
 
@@ -155,16 +172,17 @@ func newSnippetTabs(step snippets.Step, codes []snippetCode, open bool) *snippet
 
 // snippetCodes are a step's snippets, made from the playground's choices
 // through snippets.NewOptions, which leaves the client id, the secret and
-// the token behind: the step views that show them never see either.
+// the token behind: the step views that show them never see either. None
+// until the environments are in: there is nothing to generate.
 func (p *playground) snippetCodes(step snippets.Step) []snippetCode {
+	if p.env.Name == "" {
+		return nil
+	}
 	opts := snippets.NewOptions(p.tokenRequest(), p.apiRequest())
 	var codes []snippetCode
 	for _, lang := range snippets.Languages() {
 		code, err := snippets.Generate(step, lang, opts)
-		switch {
-		case p.env.Name == "":
-			code = "The code shows here once the environments are loaded."
-		case err != nil:
+		if err != nil {
 			code = "No code yet: " + strings.TrimPrefix(err.Error(), "snippets: ") + "."
 		}
 		codes = append(codes, snippetCode{Lang: string(lang), Title: lang.Title(), Code: code})

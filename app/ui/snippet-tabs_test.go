@@ -49,6 +49,23 @@ func TestSnippetTabsShowOneLanguageAndKeepEveryOne(t *testing.T) {
 	assert.Equal(t, "", (&snippetTabs{}).active())
 }
 
+// Before the environments are in there is no code: one line says so, and
+// there are no tabs to choose between, nor code to generate.
+func TestSnippetTabsWaitForTheEnvironments(t *testing.T) {
+	p := &playground{step2: apiStep{choices: apiChoices{Method: "GET", Path: "/api/v2/"}}}
+	require.Empty(t, p.snippetCodes(snippets.Step1))
+	page := render(t, newSnippetTabs(snippets.Step1, p.snippetCodes(snippets.Step1), true))
+	assert.Equal(t, codePending, page.byID(t, "step1-code-pending").textContent())
+	assert.Empty(t, page.byRole("tablist", ""))
+	assert.Empty(t, page.byRole("tabpanel", ""))
+	assert.Contains(t, page.textContent(), "OCTOTABLE_CLIENT_ID", "the variables to set are known before")
+
+	p.env = quickstart.Environment{Name: "sandbox", TokenURL: "http://127.0.0.1:8080/sandbox/octotable-auth/api/v2/oauth2/token"}
+	page = render(t, newSnippetTabs(snippets.Step1, p.snippetCodes(snippets.Step1), true))
+	assert.Len(t, page.byRole("tabpanel", ""), len(snippets.Languages()))
+	assert.False(t, page.hasID("step1-code-pending"), "no placeholder beside the code")
+}
+
 // The playground's snippets are made without the secret or the token it
 // holds, for every language of both steps.
 func TestPlaygroundSnippetsHoldNoCredential(t *testing.T) {

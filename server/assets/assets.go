@@ -163,15 +163,6 @@ func (s *Server) Version() string { return s.version }
 // "/<version>/web/".
 func (s *Server) VersionedPrefix() string { return "/" + s.version + "/web/" }
 
-// WasmPreload is a <link> for the page's head that starts downloading the
-// wasm while the page is parsed, not after its deferred scripts ran: go-app's
-// app.js fetches it only then. Its URL and CORS mode are those of that fetch
-// (same-origin credentials), so the browser hands the preloaded body to it
-// instead of downloading it twice.
-func (s *Server) WasmPreload() string {
-	return `<link rel="preload" href="` + s.Resolver().Resolve("/web/app.wasm") + `" as="fetch" crossorigin="anonymous">`
-}
-
 // Resolver is go-app's ResourceResolver for this build.
 func (s *Server) Resolver() Resolver { return Resolver{version: s.version} }
 

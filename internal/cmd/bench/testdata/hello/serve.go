@@ -40,7 +40,6 @@ func serve() {
 		Resources:               st.Resolver(),
 		Version:                 st.Version(),
 		WasmContentLengthHeader: assets.RawLengthHeader,
-		RawHeaders:              []string{st.WasmPreload()},
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
