@@ -56,20 +56,18 @@ type loadRun struct {
 func (r loadRun) perSecond() float64 { return float64(len(r.latencies)) / r.elapsed.Seconds() }
 
 // cpuPerRequest is the forwarding process's CPU time per answered request.
-func (r loadRun) cpuPerRequest() time.Duration {
-	if len(r.latencies) == 0 {
-		return 0
-	}
-	return r.cpu / time.Duration(len(r.latencies))
-}
+func (r loadRun) cpuPerRequest() time.Duration { return r.perRequest(r.cpu) }
 
 // pathCPUPerRequest is the CPU time of the whole path per answered
 // request: on two shared cores, what its throughput follows.
-func (r loadRun) pathCPUPerRequest() time.Duration {
+func (r loadRun) pathCPUPerRequest() time.Duration { return r.perRequest(r.pathCPU) }
+
+// perRequest is d shared among the answered requests.
+func (r loadRun) perRequest(d time.Duration) time.Duration {
 	if len(r.latencies) == 0 {
 		return 0
 	}
-	return r.pathCPU / time.Duration(len(r.latencies))
+	return d / time.Duration(len(r.latencies))
 }
 
 // counted is a process whose CPU time a run counts besides the
