@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -69,6 +70,7 @@ type traffic struct {
 	// (the body read, or a failure) is not recorded yet; the events come on
 	// separate streams, so an end may be counted before its start.
 	open map[string]int
+	urls map[string]string // by target and request id
 }
 
 func (w *traffic) add(s string) {
@@ -108,6 +110,27 @@ func (w *traffic) settled() bool {
 	return len(w.open) == 0
 }
 
+// waitSettled waits until every request sent has ended and had its body
+// read: the worker's precache is megabytes, read again through DevTools,
+// which a loaded machine takes its time over. It names the requests still
+// open if they do not end.
+func (w *traffic) waitSettled(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(45 * time.Second)
+	for !w.settled() {
+		if time.Now().After(deadline) {
+			w.mu.Lock()
+			var open []string
+			for id := range w.open {
+				open = append(open, w.urls[id])
+			}
+			w.mu.Unlock()
+			t.Fatalf("timed out waiting until every captured request ended and its body was read: still open %q", open)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // record captures the network traffic of the target behind ctx: every
 // request's URL, headers and body, every answer's headers and body.
 func (w *traffic) record(t *testing.T, ctx context.Context, who string) {
@@ -128,6 +151,12 @@ func (w *traffic) record(t *testing.T, ctx context.Context, who string) {
 			if ev.RedirectResponse == nil { // a redirect goes on under the same id
 				w.track(who+string(ev.RequestID), +1)
 			}
+			w.mu.Lock()
+			if w.urls == nil {
+				w.urls = map[string]string{}
+			}
+			w.urls[who+string(ev.RequestID)] = ev.Request.URL
+			w.mu.Unlock()
 			h, _ := json.Marshal(ev.Request.Headers)
 			var body strings.Builder
 			for _, e := range ev.Request.PostDataEntries {

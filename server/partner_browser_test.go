@@ -148,7 +148,7 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 
 	// The transcript, as HAR and as Markdown, made in the page: saving it
 	// sends nothing (a blob: URL is no network request).
-	waitFor(t, net.settled, "every request so far has ended")
+	net.waitSettled(t)
 	posts, _ := net.counts()
 	require.GreaterOrEqual(t, posts, 7, "the record sees the page's requests")
 	before := net.all()

@@ -257,7 +257,7 @@ func TestPlaygroundLeaksNoSecretNorToken(t *testing.T) {
 	))
 	// Two token requests and one API call: wait until the capture has them.
 	waitFor(t, func() bool { posts, answers := net.counts(); return posts >= 3 && answers >= 3 }, "the sealed requests and answers are captured")
-	waitFor(t, net.settled, "every captured request ended and its body was read")
+	net.waitSettled(t)
 	stored := runAction(t, ctx, chromedp.Evaluate[string](storageDump, chromedp.EvalAwaitPromise))
 	// The address bar and the history, which the page rewrites with its
 	// choices (pageLink) after each of them.
