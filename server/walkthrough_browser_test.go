@@ -21,6 +21,7 @@ import (
 
 	"octoplay/internal/ohttp"
 	"octoplay/internal/testkit"
+	"octoplay/internal/wire"
 	"octoplay/web"
 )
 
@@ -35,6 +36,7 @@ func TestWalkthrough(t *testing.T) {
 
 	t.Run("a restarted server's new keys are fetched with no click", func(t *testing.T) { restartedServer(t, browser) })
 	t.Run("what was typed before the wasm ran is kept", func(t *testing.T) { typedBeforeTheWasm(t, browser, s) })
+	t.Run("typing when the environments arrive keeps the field and its focus", func(t *testing.T) { typingWhenTheEnvironmentsArrive(t, browser, s) })
 	t.Run("a wasm that cannot load says so and offers to try again", func(t *testing.T) { wasmBlocked(t, browser, s) })
 	t.Run("the focus stays, the outcome is announced, nothing stale stays", func(t *testing.T) { focusAndFeedback(t, browser, s) })
 	t.Run("a rate-limited answer counts down and frees the button", func(t *testing.T) { countdown(t, browser) })
@@ -88,6 +90,13 @@ type wasmGate struct {
 
 func gateWasm(t *testing.T, ctx context.Context) *wasmGate {
 	t.Helper()
+	return gateRequests(t, ctx, "*/app.wasm")
+}
+
+// gateRequests holds the tab's requests whose URL matches pattern, as
+// gateWasm does the wasm.
+func gateRequests(t *testing.T, ctx context.Context, pattern string) *wasmGate {
+	t.Helper()
 	g := &wasmGate{ctx: ctx, asked: make(chan struct{}), mode: "hold"}
 	events := chromedp.Events(ctx, fetch.RequestPaused)
 	go func() {
@@ -108,7 +117,7 @@ func gateWasm(t *testing.T, ctx context.Context) *wasmGate {
 		}
 	}()
 	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tgt, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/app.wasm"}}})
+		_, err := cdp.Call(ctx, tgt, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: pattern}}})
 		return err
 	})))
 	return g
@@ -169,6 +178,34 @@ func typedBeforeTheWasm(t *testing.T, browser context.Context, s *testServer) {
 	assert.Equal(t, "basic", runAction(t, ctx, chromedp.Value("#auth-style")))
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#request-token"), waitSel(`#token-status[data-state="valid"]`)))
 	assert.Contains(t, textOf(t, ctx, "#step1-preview"), "Authorization: Basic ••••••••", "sent as chosen before the mount")
+}
+
+// The environments arrive while a person types in Step 1, just after the
+// mount: the status line above the steps goes, and the field they type in
+// stays the same element, with the focus and what was typed.
+func typingWhenTheEnvironmentsArrive(t *testing.T, browser context.Context, s *testServer) {
+	ctx, _ := newTab(t, browser)
+	gate := gateRequests(t, ctx, "*"+wire.RelayEnvironmentsPath)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/"), waitMounted()))
+	<-gate.asked
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#client-id").dataset.typedIn = "true"`),
+		typeInto("#client-id", "octoplay"),
+	))
+	gate.set("continue")
+	require.NoError(t, chromedp.Do(ctx, waitReady()))
+
+	assert.Equal(t, "true", attrOf(t, ctx, "#client-id", "data-typed-in"), "the same field")
+	assert.Equal(t, "client-id", runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus stayed")
+	require.NoError(t, chromedp.Do(ctx, typeInto("#client-id", "-demo")))
+	assert.Equal(t, "octoplay-demo", valueOf(t, ctx, "#client-id"))
+}
+
+// valueOf reads a form control's value as the page has it now (a query by
+// DevTools node would miss a control the page has just moved).
+func valueOf(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	return runAction(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).value`, sel)))
 }
 
 // A wasm that cannot load leaves a plain message and a way to try again,

@@ -300,7 +300,14 @@ func (p *playground) unavailableWithoutToken() string {
 	return ""
 }
 
+// renderStatus is the page's status line, in an element that is always
+// there: go-app matches an element's children by their position, so a
+// child that comes and goes would make it rebuild every one after it.
 func (p *playground) renderStatus() app.UI {
+	return app.Div().ID("page-status").Body(p.statusLine())
+}
+
+func (p *playground) statusLine() app.UI {
 	switch {
 	case p.status == loadFailed:
 		return app.Div().Class("alert").Role("alert").Body(

@@ -43,7 +43,10 @@ func (s *tokenStepView) Render() app.UI {
 				app.Li().Text("It sends that token in the Authorization header of every API call until the token expires."),
 			),
 		),
-		app.If(len(s.Env.Profiles) > 0, func() app.UI {
+		// In an element that is always there, as the profiles come with
+		// the environments: go-app matches children by their position, and
+		// the fields after it would be built again, the one typed in too.
+		app.Div().Body(app.If(len(s.Env.Profiles) > 0, func() app.UI {
 			return field("source", "Credentials",
 				app.Select().ID("source").OnChange(s.onChoice).Body(
 					option("", "My own client id and secret", own),
@@ -52,7 +55,7 @@ func (s *tokenStepView) Render() app.UI {
 						return option(name, "Server profile: "+name, c.Source == name)
 					}),
 				), "A server profile's credentials are kept on the server, which adds them to the request: nothing to type.")
-		}),
+		})),
 		app.If(own, func() app.UI {
 			remember := app.Input().ID("remember-id").Type("checkbox").OnChange(s.onChoice)
 			if c.Remember {
