@@ -126,10 +126,12 @@ func listenTab(t *testing.T, ctx context.Context) *browserMessages {
 	return msgs
 }
 
-// waitMounted waits until the wasm runs: the prerendered page is visible,
-// and clickable, before that.
+// waitMounted waits until the wasm runs and has rendered the whole page:
+// the prerendered page is visible, and clickable, before that, and what
+// comes after Step 1 is rendered after the first paint (#below-fold holds
+// its prerendered elements until then).
 func waitMounted() chromedp.Action[chromedp.Void] {
-	return chromedp.WaitVisible(`main[data-mounted="true"]`)
+	return chromedp.Steps(chromedp.WaitVisible(`main[data-mounted="true"]`), chromedp.WaitNotPresent(`#below-fold`))
 }
 
 // run runs one action and fails the test if it fails.

@@ -36,6 +36,7 @@ func TestWalkthrough(t *testing.T) {
 
 	t.Run("a restarted server's new keys are fetched with no click", func(t *testing.T) { restartedServer(t, browser) })
 	t.Run("what was typed before the wasm ran is kept", func(t *testing.T) { typedBeforeTheWasm(t, browser, s) })
+	t.Run("what comes after Step 1 stays in sight until it is rendered, with what was typed there", func(t *testing.T) { belowTheFold(t, browser, s) })
 	t.Run("typing when the environments arrive keeps the field and its focus", func(t *testing.T) { typingWhenTheEnvironmentsArrive(t, browser, s) })
 	t.Run("a wasm that cannot load says so and offers to try again", func(t *testing.T) { wasmBlocked(t, browser, s) })
 	t.Run("the focus stays, the outcome is announced, nothing stale stays", func(t *testing.T) { focusAndFeedback(t, browser, s) })
@@ -178,6 +179,65 @@ func typedBeforeTheWasm(t *testing.T, browser context.Context, s *testServer) {
 	assert.Equal(t, "basic", runAction(t, ctx, chromedp.Value("#auth-style")))
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#request-token"), waitSel(`#token-status[data-state="valid"]`)))
 	assert.Contains(t, textOf(t, ctx, "#step1-preview"), "Authorization: Basic ••••••••", "sent as chosen before the mount")
+}
+
+// belowFoldRecorder runs before the page's scripts. It marks the
+// prerendered Step 2 card, counts every moment after the parse when no
+// Step 2 card is in the page, notes whether the card was still the
+// prerendered one when the playground marked itself mounted, and holds the
+// page's frame callbacks until the test lets them go (the first paint after
+// the mount, after which the rest of the page is rendered).
+const belowFoldRecorder = `(() => {
+	const seen = window.__belowFold = {missing: 0, prerenderedAtMount: null};
+	const held = [];
+	const frame = window.requestAnimationFrame.bind(window);
+	window.requestAnimationFrame = (f) => { held.push(f); return held.length; };
+	window.__releaseFrames = () => { window.requestAnimationFrame = frame; held.splice(0).forEach((f) => frame(f)); };
+	document.addEventListener("DOMContentLoaded", () => { document.getElementById("step2").dataset.prerendered = "true"; });
+	new MutationObserver(() => {
+		const card = document.getElementById("step2");
+		if (!card && document.readyState !== "loading") {
+			seen.missing++;
+		}
+		if (seen.prerenderedAtMount === null && document.querySelector('main[data-mounted="true"]')) {
+			seen.prerenderedAtMount = card ? card.dataset.prerendered === "true" : false;
+		}
+	}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ["data-mounted"]});
+})();`
+
+// What comes after Step 1 is rendered after the first paint; until then
+// the prerendered Step 2 stays where it was, never a blank, and what is
+// typed into it, before the wasm runs or after the mount, is kept, with the
+// focus.
+func belowTheFold(t *testing.T, browser context.Context, s *testServer) {
+	ctx, _ := newTab(t, browser)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: belowFoldRecorder})
+		return err
+	})))
+	gate := gateWasm(t, ctx)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/")))
+	<-gate.asked
+	require.NoError(t, chromedp.Do(ctx, typeInto("#step2-property", "10")))
+	gate.set("continue")
+	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(`main[data-mounted="true"]`)))
+
+	assert.True(t, runAction(t, ctx, chromedp.Evaluate[bool](`window.__belowFold.prerenderedAtMount`)),
+		"the first render leaves Step 2 to after the first paint")
+	assert.Equal(t, "10", valueOf(t, ctx, "#step2-property"), "the prerendered field, still in sight")
+	require.NoError(t, chromedp.Do(ctx, typeInto("#step2-property", "01")))
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`window.__releaseFrames()`),
+		chromedp.WaitNotPresent(`#below-fold`),
+		waitReady(),
+	))
+
+	assert.Empty(t, runAction(t, ctx, chromedp.Nodes(`#step2[data-prerendered]`, chromedp.AtLeast(0))), "Step 2 is the app's now")
+	assert.Zero(t, runAction(t, ctx, chromedp.Evaluate[int](`window.__belowFold.missing`)), "Step 2 never left the page")
+	assert.Equal(t, "1001", valueOf(t, ctx, "#step2-property"))
+	assert.Equal(t, "step2-property", runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus moved to the new field")
+	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step2-preview").textContent.includes("1001")`,
+		chromedp.WithPollingTimeout(5*time.Second)))
 }
 
 // The environments arrive while a person types in Step 1, just after the

@@ -54,10 +54,17 @@ func edited(el app.Value) bool {
 // takeEarlyInput makes what was typed before the wasm ran the page's
 // choices. The secret goes into memory as onSecret would take it, and from
 // the old field to the new one inside the browser; the old field is then
-// emptied.
+// emptied. The controls below the fold stay in sight until the rest of the
+// page is rendered (belowFold), which takes them again then.
 func (p *playground) takeEarlyInput(ctx app.Context) {
+	p.takeInput(ctx, p.early)
+}
+
+// takeInput makes what was typed into the given prerendered controls the
+// page's choices.
+func (p *playground) takeInput(ctx app.Context, controls earlyInput) {
 	c1, c2 := p.step1.choices, p.step2.choices
-	for _, el := range p.early {
+	for _, el := range controls {
 		if !edited(el) {
 			continue
 		}
@@ -74,7 +81,6 @@ func (p *playground) takeEarlyInput(ctx app.Context) {
 			c1, c2 = c1.with(id, value, checked), c2.with(id, value)
 		}
 	}
-	p.early = nil
 	p.onTokenChoices(ctx, func(tokenChoices) tokenChoices { return c1 })
 	p.onAPIChoices(ctx, func(apiChoices) apiChoices { return c2 })
 }

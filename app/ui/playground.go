@@ -47,6 +47,7 @@ type playground struct {
 	focus   int      // the step in focus: 1, or 2 once there is a token or a link says so
 	ctx     app.Context
 	early   earlyInput // the prerendered controls, until the mount takes what they hold
+	below   belowFold  // what comes after Step 1, rendered after the first paint
 
 	status  loadStatus
 	loadErr string
@@ -69,9 +70,11 @@ type playground struct {
 	now        time.Time
 }
 
-// OnInit keeps the prerendered form controls before go-app replaces them.
+// OnInit keeps the prerendered form controls before go-app replaces them,
+// and what of the page comes after Step 1 (belowFold).
 func (p *playground) OnInit() {
 	p.early = keepEarlyInput()
+	p.below = keepBelowFold()
 }
 
 // OnNav reads the link (pageLink). It also runs while the server
@@ -114,6 +117,10 @@ func (p *playground) OnMount(ctx app.Context) {
 		p.step1.choices.ClientID, p.step1.choices.Remember = remembered, true
 	}
 	p.takeEarlyInput(ctx)
+	if !p.below.shown {
+		p.below.standIn()
+		afterPaint(ctx, p.showBelowFold)
+	}
 	if p.asked.Embed {
 		reportHeight()
 	}
@@ -240,39 +247,53 @@ func (p *playground) Render() app.UI {
 		class = append(class, "theme-"+p.asked.Theme)
 	}
 	state1, state2 := p.stepStates()
+	body := []app.UI{
+		app.If(embed, func() app.UI {
+			return &pageHeader{Envs: p.envs, Selected: p.env.Name, OnSelect: p.onSelectEnv, Compact: true}
+		}),
+		p.renderStatus(),
+		&stepper{Step1: state1, Step2: state2, Current: p.focus, OnGo: p.onGoToStep},
+		&tokenStepView{
+			Env: p.env, Choices: p.step1.choices, SecretSpaced: quickstart.SpaceAround(p.secret), Compact: embed,
+			OnChange: p.onTokenChoices, OnSecret: p.onSecret,
+			Snippets:     p.snippetCodes(snippets.Step1),
+			StepExchange: p.stepExchange(&p.step1.exchange, p.tokenRequest().Preview(), p.unavailable(), p.requestToken, p.onFix1),
+		},
+		p.renderToken(),
+	}
+	if p.below.shown {
+		body = append(body, p.renderBelowFold(embed)...)
+	} else {
+		// An element of another kind than Step 2's first: go-app replaces
+		// it, stand-in and all, rather than fill it.
+		body = append(body, app.Div().ID(belowFoldID))
+	}
 	return app.Div().Class(class...).Body(
 		app.If(!embed, func() app.UI {
 			return &pageHeader{Envs: p.envs, Selected: p.env.Name, OnSelect: p.onSelectEnv}
 		}),
-		app.Main().ID("playground").DataSet("mounted", p.mounted).Body(
-			app.If(embed, func() app.UI {
-				return &pageHeader{Envs: p.envs, Selected: p.env.Name, OnSelect: p.onSelectEnv, Compact: true}
-			}),
-			p.renderStatus(),
-			&stepper{Step1: state1, Step2: state2, Current: p.focus, OnGo: p.onGoToStep},
-			&tokenStepView{
-				Env: p.env, Choices: p.step1.choices, SecretSpaced: quickstart.SpaceAround(p.secret), Compact: embed,
-				OnChange: p.onTokenChoices, OnSecret: p.onSecret,
-				Snippets:     p.snippetCodes(snippets.Step1),
-				StepExchange: p.stepExchange(&p.step1.exchange, p.tokenRequest().Preview(), p.unavailable(), p.requestToken, p.onFix1),
-			},
-			p.renderToken(),
-			&apiStepView{
-				Env: p.env, Choices: p.step2.choices, CreatedID: p.step2.createdID, AutoRenew: p.step2.autoRenew,
-				Compact: embed, OnChange: p.onAPIChoices, OnAutoRenew: p.onAutoRenew,
-				Snippets:     p.snippetCodes(snippets.Step2),
-				StepExchange: p.stepExchange(&p.step2.exchange, p.apiRequest().Preview(), p.unavailableWithoutToken(), p.sendAPI, p.onFix2),
-			},
-			app.If(!embed, func() app.UI { return &historyList{Entries: p.history} }),
-			app.If(!embed, func() app.UI {
-				return &transcriptView{Count: len(p.transcript), Feedback: p.exported, OnHAR: p.onExportHAR, OnMarkdown: p.onExportMarkdown}
-			}),
-			app.P().Class("forget").Body(
-				app.Button().ID("forget").Type("button").Text("Forget secret and token").OnClick(p.onForget),
-				app.Span().Class("hint").Text(" Both are kept only in this tab's memory and wiped after 15 minutes without use, with the transcript."),
-			),
-		),
+		app.Main().ID("playground").DataSet("mounted", p.mounted).Body(body...),
 	)
+}
+
+// renderBelowFold is what comes after Step 1.
+func (p *playground) renderBelowFold(embed bool) []app.UI {
+	return []app.UI{
+		&apiStepView{
+			Env: p.env, Choices: p.step2.choices, CreatedID: p.step2.createdID, AutoRenew: p.step2.autoRenew,
+			Compact: embed, OnChange: p.onAPIChoices, OnAutoRenew: p.onAutoRenew,
+			Snippets:     p.snippetCodes(snippets.Step2),
+			StepExchange: p.stepExchange(&p.step2.exchange, p.apiRequest().Preview(), p.unavailableWithoutToken(), p.sendAPI, p.onFix2),
+		},
+		app.If(!embed, func() app.UI { return &historyList{Entries: p.history} }),
+		app.If(!embed, func() app.UI {
+			return &transcriptView{Count: len(p.transcript), Feedback: p.exported, OnHAR: p.onExportHAR, OnMarkdown: p.onExportMarkdown}
+		}),
+		app.P().Class("forget").Body(
+			app.Button().ID("forget").Type("button").Text("Forget secret and token").OnClick(p.onForget),
+			app.Span().Class("hint").Text(" Both are kept only in this tab's memory and wiped after 15 minutes without use, with the transcript."),
+		),
+	}
 }
 
 // unavailable says why nothing can be sent yet: "" once the relay's keys

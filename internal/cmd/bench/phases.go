@@ -21,7 +21,10 @@ import (
 //     RunWhenOnBrowser reads the page's URL first thing), so the runtime
 //     and every package's initialisation are done;
 //   - rendered: go-app has put the app's first element into the body;
-//   - mounted: main[data-mounted="true"] (each app's OnMount sets it).
+//   - mounted: main[data-mounted="true"] (each app's OnMount sets it);
+//   - whole: the page has no #below-fold any more (the playground renders
+//     what comes after Step 1 after the first paint; the hello world has
+//     none, so its whole is its mount).
 //
 // valueGet is wrapped until goMain is seen and unwrapped in effect after:
 // one flag test per call.
@@ -59,6 +62,9 @@ const loadRecorder = `(() => {
 		}
 		if (at.mounted === undefined && document.querySelector('main[data-mounted="true"]')) {
 			at.mounted = now();
+		}
+		if (at.mounted !== undefined && !document.getElementById("below-fold")) {
+			at.whole = now();
 			observer.disconnect();
 		}
 	}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ["data-mounted"]});
@@ -67,9 +73,9 @@ const loadRecorder = `(() => {
 // phases are the ends of a cold load's phases, from the start of the
 // navigation, as loadRecorder and the page's performance timeline saw them.
 type phases struct {
-	HTMLAndCSS, FirstPaint, Compiled, GoMain, Rendered, Mounted float64 // ms
-	Instantiate                                                 float64 // when app.js asked for the wasm
-	WasmResponseEnd                                             float64 // its last byte arrived
+	HTMLAndCSS, FirstPaint, Compiled, GoMain, Rendered, Mounted, Whole float64 // ms
+	Instantiate                                                        float64 // when app.js asked for the wasm
+	WasmResponseEnd                                                    float64 // its last byte arrived
 }
 
 // pageTimes reads what the recorder and Chromium's performance timeline
@@ -84,22 +90,23 @@ const pageTimes = `(() => {
 		HTMLAndCSS: Math.max(performance.getEntriesByType("navigation")[0].responseEnd, end(".css")),
 		FirstPaint: paint ? paint.startTime : 0,
 		Instantiate: at.instantiate || 0, Compiled: at.compiled || 0, GoMain: at.goMain || 0,
-		Rendered: at.rendered || 0, Mounted: at.mounted || 0, WasmResponseEnd: end(".wasm"),
+		Rendered: at.rendered || 0, Mounted: at.mounted || 0, Whole: at.whole || 0, WasmResponseEnd: end(".wasm"),
 	};
 })()`
 
-// readPhases waits for the first contentful paint to be reported (it can
-// come after the mount is noted) and returns the load's phases.
+// readPhases waits for the first contentful paint to be reported and the
+// page to be whole (both can come after the mount is noted) and returns the
+// load's phases.
 func readPhases(ctx context.Context) (phases, error) {
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`performance.getEntriesByName("first-contentful-paint").length > 0`,
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`performance.getEntriesByName("first-contentful-paint").length > 0 && window.__octoplayLoad.whole !== undefined`,
 		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		return phases{}, fmt.Errorf("no first-contentful-paint: %w", err)
+		return phases{}, fmt.Errorf("no first-contentful-paint, or the page never whole: %w", err)
 	}
 	p, err := chromedp.Run(ctx, chromedp.Evaluate[phases](pageTimes))
 	if err != nil {
 		return phases{}, err
 	}
-	if p.Compiled == 0 || p.GoMain == 0 || p.Rendered == 0 || p.Mounted == 0 {
+	if p.Compiled == 0 || p.GoMain == 0 || p.Rendered == 0 || p.Mounted == 0 || p.Whole == 0 {
 		return p, fmt.Errorf("a phase of the load was not seen: %+v", p)
 	}
 	return p, nil
@@ -113,7 +120,8 @@ type phaseSpan struct {
 
 // phaseSpans are the phases of the README's table, in their order. They
 // add up to the time to interactive, except the wasm's, which overlaps
-// the page's own phases until app.js runs.
+// the page's own phases until app.js runs, and the last, which comes after
+// it.
 var phaseSpans = []phaseSpan{
 	{"HTML and CSS (navigation to the last style sheet's byte)", func(p phases) float64 { return p.HTMLAndCSS }},
 	{"until app.js asks for the wasm", func(p phases) float64 { return p.Instantiate - p.HTMLAndCSS }},
@@ -121,6 +129,7 @@ var phaseSpans = []phaseSpan{
 	{"Go initialisation (runtime, package init, to go-app's first read of the URL)", func(p phases) float64 { return p.GoMain - p.Compiled }},
 	{"first render (to the app's DOM in the page)", func(p phases) float64 { return p.Rendered - p.GoMain }},
 	{"mount (to OnMount's mark)", func(p phases) float64 { return p.Mounted - p.Rendered }},
+	{"after the mark and the first paint: what comes after Step 1 (Step 2, the history), until the page is whole", func(p phases) float64 { return p.Whole - p.Mounted }},
 }
 
 func firstPaint(p phases) float64 { return p.FirstPaint }
