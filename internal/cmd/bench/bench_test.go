@@ -153,7 +153,7 @@ func TestOnlyLoadsOrRelayRunAlone(t *testing.T) {
 	cfg, err := parseConfig([]string{"-only", "loads", "-chromium", chromium}, &log)
 	require.NoError(t, err)
 	assert.Equal(t, onlyLoads, cfg.only)
-	assert.Equal(t, 7, cfg.loads)
+	assert.Equal(t, 15, cfg.loads)
 	cfg, err = parseConfig([]string{"-only", "relay", "-chromium", chromium}, &log)
 	require.NoError(t, err)
 	assert.Equal(t, onlyRelay, cfg.only)

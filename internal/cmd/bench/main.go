@@ -78,7 +78,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.BoolVar(&cfg.short, "short", false, "CI's mode: a few requests and one load of each app")
 	fs.StringVar(&cfg.chromium, "chromium", envOr("OCTOPLAY_CHROMIUM", "/usr/lib/chromium/chromium"), "Chromium's binary")
-	fs.IntVar(&cfg.loads, "loads", 0, "cold loads of each app (default 7, 1 with -short)")
+	fs.IntVar(&cfg.loads, "loads", 0, "cold loads of each app (default 15, 1 with -short)")
 	fs.IntVar(&cfg.requests, "requests", 0, "requests per relay run (default 3000, 20 with -short)")
 	fs.StringVar(&cfg.goCmd, "go", envOr("GO", "go"), "the go command")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the server's CPU profile during the sealed X25519 run, 32 at a time, to `file` (go tool pprof reads it)")
@@ -91,7 +91,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	default:
 		return config{}, fmt.Errorf("bench: -only %q: the parts that run alone are %s and %s", cfg.only, onlyLoads, onlyRelay)
 	}
-	cfg.loads = orDefault(cfg.loads, cfg.short, 7, 1)
+	cfg.loads = orDefault(cfg.loads, cfg.short, 15, 1)
 	cfg.requests = orDefault(cfg.requests, cfg.short, 3000, 20)
 	cfg.limit = 25 * time.Second
 	if cfg.loads < 1 || cfg.requests < 1 {
