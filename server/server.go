@@ -53,6 +53,6 @@ func NewServer(logger *slog.Logger, cfg Config, webFS fs.FS, p Parts) (http.Hand
 		p.Ready = newReadiness(func() error { return nil }, true)
 	}
 	mux := http.NewServeMux()
-	addRoutes(mux, firstPaint(cfg.PublicURL, registerWorkerAfterRun(page)), st, p, lim)
+	addRoutes(mux, firstPaint(cfg.PublicURL, correctAppJS(page)), st, p, lim)
 	return logRequests(logger)(securityHeaders(contentSecurityPolicy(cfg.FrameAncestors), mux)), nil
 }

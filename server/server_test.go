@@ -110,16 +110,20 @@ func TestServiceWorkerLetsRelayAndPostsPass(t *testing.T) {
 	assert.Contains(t, body, `url.pathname.startsWith("/relay/")`)
 }
 
-func TestAppJSRegistersWorkerAfterRun(t *testing.T) {
+func TestAppJSIsCorrected(t *testing.T) {
 	s := startServer(t, standInAssets(), nil)
 	res, js := get(t, s.URL+"/app.js", nil)
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	assert.Equal(t, strconv.Itoa(len(js)), res.Header.Get("Content-Length"))
 	assert.Equal(t, "no-cache", res.Header.Get("Cache-Control"), "go-app's headers stay")
-	// go-app's template still has both lines: the patch applied.
+	// go-app's template still has the lines: both corrections applied.
 	require.Equal(t, 1, strings.Count(js, appJSWorkerNow), "the worker is registered once")
 	assert.Contains(t, js, appJSRun+"    "+appJSWorkerNow, "registered right after go.run returns")
 	assert.Contains(t, js, "async function goappInitServiceWorker()", "the function itself is go-app's")
+	assert.NotContains(t, js, appJSFetchWasm, "the wasm's own Response goes to instantiateStreaming")
+	assert.Regexp(t, `instantiateStreaming\(\s*octoplayFetchWasm\("/[0-9a-f]+/web/app\.wasm", showProgress\)`, js)
+	assert.Contains(t, js, "    showProgress(100);\n"+appJSRun, "the bar is full once the wasm is compiled")
+	assert.Contains(t, js, "async function octoplayFetchWasm(url, progress)")
 
 	// A 304 (the browser's copy is current) passes as go-app answers it.
 	req, err := http.NewRequest(http.MethodGet, s.URL+"/app.js", nil)
@@ -131,11 +135,13 @@ func TestAppJSRegistersWorkerAfterRun(t *testing.T) {
 	assert.Equal(t, http.StatusNotModified, notModified.StatusCode)
 }
 
-func TestWorkerAfterRunLeavesAnUnknownAppJS(t *testing.T) {
+func TestCorrectedAppJSLeavesAnUnknownAppJS(t *testing.T) {
 	unknown := "navigator.serviceWorker.register('/sw.js');\n" + appJSRun
-	assert.Equal(t, unknown, workerAfterRun(unknown))
+	assert.Equal(t, unknown, correctedAppJS(unknown))
 	twice := appJSWorkerNow + appJSWorkerNow + appJSRun
-	assert.Equal(t, twice, workerAfterRun(twice))
+	assert.Equal(t, twice, correctedAppJS(twice))
+	fetchedTwice := appJSFetchWasm + appJSFetchWasm + appJSRun
+	assert.Equal(t, fetchedTwice, correctedAppJS(fetchedTwice))
 }
 
 func TestPatchServiceWorkerRefusesUnknownTemplate(t *testing.T) {

@@ -87,7 +87,7 @@ func compressedStandIn(t *testing.T) fstest.MapFS {
 func wasmURL(t *testing.T, base string) string {
 	t.Helper()
 	_, appJS := get(t, base+"/app.js", nil)
-	m := regexp.MustCompile(`fetchWithProgress\("([^"]+)"`).FindStringSubmatch(appJS)
+	m := regexp.MustCompile(`octoplayFetchWasm\("([^"]+)"`).FindStringSubmatch(appJS)
 	require.NotNil(t, m, "app.js fetches the wasm")
 	return base + m[1]
 }

@@ -141,7 +141,7 @@ func measureWasm(ctx context.Context, playgroundURL, helloURL string) (wasms, er
 	return out, err
 }
 
-var wasmFetch = regexp.MustCompile(`fetchWithProgress\("([^"]+)"`)
+var wasmFetch = regexp.MustCompile(`(?:fetchWithProgress|octoplayFetchWasm)\("([^"]+)"`)
 
 func servedWasm(ctx context.Context, base string) (wasmSizes, error) {
 	appJS, _, err := fetch(ctx, base+"/app.js", "")
