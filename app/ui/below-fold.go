@@ -24,7 +24,8 @@ type belowFold struct {
 }
 
 // keepBelowFold finds the prerendered elements from Step 2's card to the
-// end of main, before go-app replaces the page; nil outside a browser.
+// end of main, before go-app replaces the page. The server, which renders
+// the whole page at once, keeps nothing.
 func keepBelowFold() belowFold {
 	if app.IsServer {
 		return belowFold{shown: true}
