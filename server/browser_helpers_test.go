@@ -116,19 +116,16 @@ func (w *traffic) settled() bool {
 // open if they do not end.
 func (w *traffic) waitSettled(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(45 * time.Second)
-	for !w.settled() {
-		if time.Now().After(deadline) {
-			w.mu.Lock()
-			var open []string
-			for id := range w.open {
-				open = append(open, w.urls[id])
-			}
-			w.mu.Unlock()
-			t.Fatalf("timed out waiting until every captured request ended and its body was read: still open %q", open)
-		}
-		time.Sleep(20 * time.Millisecond)
+	if pollUntil(45*time.Second, w.settled) {
+		return
 	}
+	w.mu.Lock()
+	var open []string
+	for id := range w.open {
+		open = append(open, w.urls[id])
+	}
+	w.mu.Unlock()
+	t.Fatalf("timed out waiting until every captured request ended and its body was read: still open %q", open)
 }
 
 // record captures the network traffic of the target behind ctx: every

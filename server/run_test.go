@@ -175,11 +175,20 @@ func TestBinaryDrainsOnSIGTERM(t *testing.T) {
 
 func waitFor(t *testing.T, cond func() bool, what string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	if !pollUntil(10*time.Second, cond) {
+		t.Fatal(fmt.Sprintf("timed out waiting until %s", what))
+	}
+}
+
+// pollUntil polls cond until it holds, for limit at most, and says
+// whether it came to hold.
+func pollUntil(limit time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(limit)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatal(fmt.Sprintf("timed out waiting until %s", what))
+			return false
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	return true
 }

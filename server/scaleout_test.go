@@ -201,12 +201,8 @@ func allReadyz(urls []string, status int) bool {
 // speed.
 func waitWithin(t *testing.T, limit time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %s: %s", limit, what)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if !pollUntil(limit, cond) {
+		t.Fatalf("not within %s: %s", limit, what)
 	}
 }
 
