@@ -1,47 +1,91 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
-
-	"octoplay/internal/wire"
 )
 
-// apiHandler answers an authorized API request with a success reply, or
-// with a failure.
-type apiHandler func(r *http.Request, tok tokenRecord) (reply, *failure)
+// call is one authorized API request, as its handler sees it.
+type call struct {
+	r   *http.Request
+	tok tokenRecord
+	// property is the token's property; owner is whose writes the request
+	// reads and makes (see ownerOf).
+	property int
+	owner    string
+	q        query
+	// body is the request's JSON, checked against the operation's fields.
+	body json.RawMessage
+}
 
-// reply is a successful API answer: its status, extra headers, and the
-// data that goes under "data" (nothing at all with 204 No Content).
+// pathID is the integer path parameter name: a malformed one is 400.
+func (c *call) pathID(name string) (int, *failure) {
+	id, err := strconv.Atoi(c.r.PathValue(name))
+	if err != nil || id < 0 {
+		return 0, badRequest(name + ": want an integer id, not " + strconv.Quote(c.r.PathValue(name)))
+	}
+	return id, nil
+}
+
+// decode reads the checked body into v.
+func (c *call) decode(v any) *failure {
+	if err := json.Unmarshal(c.body, v); err != nil {
+		return badRequest("the body does not fit its fields: " + err.Error())
+	}
+	return nil
+}
+
+// reply is a successful API answer: its status, extra headers, and its
+// body: an envelope around data (dataOf, pagedOf), or a bare object.
 type reply struct {
 	status int
 	header http.Header
-	data   any
+	body   any
 }
 
-// ok is a 200 answer with data.
-func ok(data any) (reply, *failure) { return reply{status: http.StatusOK, data: data}, nil }
-
-// apiSuccess is every successful API answer with a body: the data under
-// "data", and "success": true to mirror the envelope's "success": false.
-type apiSuccess struct {
-	Success bool `json:"success"`
-	Data    any  `json:"data"`
+// dataAnswer is OctoTable's envelope of a success: the objects under
+// "data", always an array, even of one; with the cursor of the next page
+// on a list that has one.
+type dataAnswer struct {
+	Data       any    `json:"data"`
+	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-// protected wraps an API endpoint: it needs a valid Bearer token and, if
-// needProperty, the Property header of the sandbox's property.
-func (s *Sandbox) protected(needProperty bool, h apiHandler) http.Handler {
+// pagedAnswer is the envelope OctoTable's room PUT and DELETE answer with.
+type pagedAnswer struct {
+	Data          any      `json:"data"`
+	PageNumber    int      `json:"page_number"`
+	PageSize      int      `json:"page_size"`
+	TotalElements int      `json:"total_elements"`
+	TotalPages    int      `json:"total_pages"`
+	LastPage      bool     `json:"last_page"`
+	Links         []string `json:"links"`
+}
+
+// ok is a 200 answer with items under "data".
+func ok[T any](items ...T) (reply, *failure) {
+	return reply{status: http.StatusOK, body: dataAnswer{Data: nonNil(items)}}, nil
+}
+
+// created is a 201 answer with the new object under "data".
+func created(item any) (reply, *failure) {
+	return reply{status: http.StatusCreated, body: dataAnswer{Data: []any{item}}}, nil
+}
+
+// paged is a 200 answer in the paged envelope.
+func paged(item any) (reply, *failure) {
+	return reply{status: http.StatusOK, body: pagedAnswer{Data: []any{item}, LastPage: true, Links: []string{}}}, nil
+}
+
+// protected serves op: it needs a valid Bearer token and, as op says, the
+// Property header of the token's property; the query and the body are
+// checked against op's fields before op's handler runs.
+func (s *Sandbox) protected(op *operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok, f := s.bearerToken(r)
-		if f == nil && needProperty {
-			f = checkProperty(r)
-		}
-		var rep reply
-		if f == nil {
-			rep, f = h(r, tok)
-		}
+		rep, f := s.serve(op, r)
 		if f != nil {
 			f.write(w)
 			return
@@ -49,12 +93,36 @@ func (s *Sandbox) protected(needProperty bool, h apiHandler) http.Handler {
 		for key, values := range rep.header {
 			w.Header()[key] = values
 		}
-		if rep.status == http.StatusNoContent {
-			writeNoContent(w)
-			return
-		}
-		writeJSON(w, rep.status, apiSuccess{Success: true, Data: rep.data})
+		writeJSON(w, rep.status, rep.body)
 	})
+}
+
+func (s *Sandbox) serve(op *operation, r *http.Request) (reply, *failure) {
+	c := &call{r: r}
+	if op.auth != authNone {
+		tok, f := s.bearerToken(r)
+		if f != nil {
+			return reply{}, f
+		}
+		c.tok, c.property = tok, int(tok.propertyID)
+		if op.auth == authProperty {
+			if f := checkProperty(r, c.property); f != nil {
+				return reply{}, f
+			}
+		}
+		c.owner = ownerOf(r, tok)
+	}
+	q, f := readQuery(r, op.params)
+	if f != nil {
+		return reply{}, f
+	}
+	c.q = q
+	if op.body != nil {
+		if c.body, f = readObject(r, op.body, op.path == ClientPath); f != nil {
+			return reply{}, f
+		}
+	}
+	return op.handle(s, c)
 }
 
 // bearerToken authenticates an API request by its Bearer token in the
@@ -137,44 +205,31 @@ func isB64Token(token string) bool {
 	return true
 }
 
-// checkProperty requires the Property header to name the sandbox's property.
-// Another id is 403, not 404: the client is known and the property may
-// exist, it is just not one this client may see.
-func checkProperty(r *http.Request) *failure {
+// checkProperty requires the Property header to name the token's
+// property. Another id is 403, not 404: the client is known and the
+// property may exist, it is just not one this client may see.
+func checkProperty(r *http.Request, property int) *failure {
 	values := r.Header.Values("Property")
+	want := strconv.Itoa(property)
 	switch {
 	case len(values) == 0 || strings.TrimSpace(values[0]) == "":
-		return apiFailure(http.StatusBadRequest, codeBadRequest,
-			"missing Property header; send Property: "+wire.SandboxProperty+", the sandbox's property")
+		return badRequest("missing Property header; send Property: " + want + ", the property_id of your token")
 	case len(values) > 1:
-		return apiFailure(http.StatusBadRequest, codeBadRequest, "more than one Property header")
-	case strings.TrimSpace(values[0]) != wire.SandboxProperty:
+		return badRequest("more than one Property header")
+	case strings.TrimSpace(values[0]) != want:
 		return apiFailure(http.StatusForbidden, codeForbidden,
-			"this client has no access to that property; the sandbox has only property "+wire.SandboxProperty)
+			"this token is for property "+want+" (its property_id), not for property "+strconv.Quote(strings.TrimSpace(values[0])))
 	}
 	return nil
 }
 
-// apiInfo is the answer of GET /api/v2/, the quickstart's Step 2: it names
-// the API and says whose token was used and how long it has left, so that a
-// learner sees the token at work.
-type apiInfo struct {
-	API      string `json:"api"`
-	Version  string `json:"version"`
-	ClientID string `json:"client_id"`
-	// TokenExpiresAt is RFC 3339, in UTC, to the second.
-	TokenExpiresAt string `json:"token_expires_at"`
-	// ExpiresIn is the token's remaining lifetime in whole seconds, rounded
-	// down, like the token answer's expires_in.
-	ExpiresIn int64 `json:"expires_in"`
-}
-
-func (s *Sandbox) apiRoot(_ *http.Request, tok tokenRecord) (reply, *failure) {
-	return ok(apiInfo{
+func apiRoot(s *Sandbox, c *call) (reply, *failure) {
+	return ok(APIInfo{
 		API:            "OctoTable API",
 		Version:        "v2",
-		ClientID:       tok.clientID,
-		TokenExpiresAt: tok.expiresAt.UTC().Format(time.RFC3339),
-		ExpiresIn:      int64(tok.expiresAt.Sub(s.now()) / time.Second),
+		ClientID:       c.tok.clientID,
+		PropertyID:     c.property,
+		TokenExpiresAt: c.tok.expiresAt.UTC().Format(time.RFC3339),
+		ExpiresIn:      int64(c.tok.expiresAt.Sub(s.now()) / time.Second),
 	})
 }

@@ -30,10 +30,10 @@ func TestAPIRoot(t *testing.T) {
 	token := issueToken(t, srv) // at 09:00:00, so it expires at 09:01:30
 	stranger := "Zm9yZ2VkLXRva2Vu"
 	info := func(expiresIn float64) map[string]any {
-		return map[string]any{"success": true, "data": map[string]any{
-			"api": "OctoTable API", "version": "v2", "client_id": sandbox.DemoClientID,
+		return map[string]any{"data": []any{map[string]any{
+			"api": "OctoTable API", "version": "v2", "client_id": sandbox.DemoClientID, "property_id": float64(1001),
 			"token_expires_at": "2026-03-01T09:01:30Z", "expires_in": expiresIn,
-		}}
+		}}}
 	}
 	tests := []struct {
 		name          string

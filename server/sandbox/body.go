@@ -3,11 +3,11 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"slices"
 	"strings"
 
 	"octoplay/internal/jsonpos"
@@ -22,16 +22,18 @@ type jsonMember struct {
 	value json.RawMessage
 }
 
-// readJSONObject reads the body of a write: its Content-Type must be one of
-// mediaTypes (415 otherwise, with accept naming them in the header the
-// method has for it, RFC 9110 §15.5.16), and it must be one JSON object.
-func readJSONObject(r *http.Request, accept string, mediaTypes ...string) ([]jsonMember, *failure) {
+// readJSON reads a write's body (Content-Type application/json, within
+// MaxRequestBody) and returns it checked to be valid JSON.
+func readJSON(r *http.Request) (json.RawMessage, *failure) {
 	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	charset, hasCharset := params["charset"]
-	if err != nil || !slices.Contains(mediaTypes, mediaType) || hasCharset && !strings.EqualFold(charset, "utf-8") {
-		return nil, apiFailure(http.StatusUnsupportedMediaType, codeMediaType,
-			"send the body as "+strings.Join(mediaTypes, " or ")+" (UTF-8)").
-			withHeader(accept, strings.Join(mediaTypes, ", "))
+	if err != nil || mediaType != jsonMediaType || hasCharset && !strings.EqualFold(charset, "utf-8") {
+		f := apiFailure(http.StatusUnsupportedMediaType, codeMediaType,
+			"send the body as "+jsonMediaType+" (UTF-8), with Content-Type: "+jsonMediaType)
+		if r.Method == http.MethodPost {
+			f.withHeader("Accept-Post", jsonMediaType) // W3C LDP; PUT has no such header
+		}
+		return nil, f
 	}
 	body := r.Body
 	if body == nil {
@@ -40,35 +42,62 @@ func readJSONObject(r *http.Request, accept string, mediaTypes ...string) ([]jso
 	raw, err := io.ReadAll(io.LimitReader(body, MaxRequestBody+1))
 	switch {
 	case err != nil:
-		return nil, apiFailure(http.StatusBadRequest, codeBadRequest, "could not read the request body")
+		return nil, badRequest("could not read the request body")
 	case len(raw) > MaxRequestBody:
 		return nil, apiFailure(http.StatusRequestEntityTooLarge, codeTooLarge,
 			fmt.Sprintf("the body is larger than %d bytes", MaxRequestBody))
 	case len(bytes.TrimSpace(raw)) == 0:
-		return nil, apiFailure(http.StatusBadRequest, codeBadRequest, "the body is empty; send a JSON object")
+		return nil, badRequest("the body is empty; send a JSON object")
 	}
-	return jsonObject(raw)
-}
-
-// jsonObject splits a JSON object into its members, walking the tokens
-// itself: encoding/json would keep the last of two equal names silently.
-// The text is checked whole first, so that a syntax error is reported as
-// the playground reports it before sending (package jsonpos).
-func jsonObject(raw []byte) ([]jsonMember, *failure) {
 	var whole json.RawMessage
 	if err := json.Unmarshal(raw, &whole); err != nil {
-		return nil, apiFailure(http.StatusBadRequest, codeBadRequest, "the body is not valid JSON: "+jsonpos.Describe(raw, err))
+		return nil, badRequest("the body is not valid JSON: " + jsonpos.Describe(raw, err))
 	}
-	dec := json.NewDecoder(bytes.NewReader(whole))
+	return whole, nil
+}
+
+// readObject reads a write's body as one JSON object, checked against the
+// fields it may have: every problem is reported at once. oneOf takes an
+// array of one object too.
+func readObject(r *http.Request, fields []field, oneOf bool) (json.RawMessage, *failure) {
+	raw, f := readJSON(r)
+	if f != nil {
+		return nil, f
+	}
+	if oneOf {
+		raw = listOfOne(raw)
+	}
+	members, err := objectMembers(raw)
+	if err != nil {
+		return nil, badRequest("the body must be one JSON object, {...}")
+	}
+	if problems := checkMembers(members, fields); len(problems) > 0 {
+		return nil, invalid(problems)
+	}
+	return raw, nil
+}
+
+// errNotObject says a JSON value is not an object.
+var errNotObject = errors.New("not a JSON object")
+
+// objectMembers splits valid JSON that is an object into its members, in
+// order, walking the tokens itself: encoding/json would keep the last of
+// two equal names silently.
+func objectMembers(raw json.RawMessage) ([]jsonMember, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	if tok, _ := dec.Token(); tok != json.Delim('{') {
-		return nil, apiFailure(http.StatusBadRequest, codeBadRequest, "the body must be one JSON object, {...}")
+		return nil, errNotObject
 	}
 	var members []jsonMember
 	for dec.More() {
-		// Valid JSON: every token and value decodes.
-		tok, _ := dec.Token()
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("objectMembers: %w", err)
+		}
 		var value json.RawMessage
-		_ = dec.Decode(&value)
+		if err := dec.Decode(&value); err != nil {
+			return nil, fmt.Errorf("objectMembers: %w", err)
+		}
 		members = append(members, jsonMember{name: tok.(string), value: value})
 	}
 	return members, nil

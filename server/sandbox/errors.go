@@ -2,7 +2,9 @@ package sandbox
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
 )
 
 // failure is an error answer: its status, extra headers and JSON body. Token
@@ -31,15 +33,6 @@ type envelopeError struct {
 	Code      string `json:"code"`
 	Message   string `json:"message"`
 	ClassName string `json:"class_name"`
-	// Details says what is wrong with each field of a refused body, in the
-	// order the fields are documented; absent from other errors.
-	Details []fieldError `json:"details,omitempty"`
-}
-
-// fieldError is what is wrong with one field of a request body.
-type fieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
 }
 
 // OctoTable's error codes and the class names that go with them. The manual
@@ -107,6 +100,27 @@ func apiFailure(status int, code, message string) *failure {
 
 func notFound() *failure {
 	return apiFailure(http.StatusNotFound, codeNotFound, "no such endpoint")
+}
+
+// badRequest is a 400 in the envelope, for a request that is malformed.
+func badRequest(message string) *failure {
+	return apiFailure(http.StatusBadRequest, codeBadRequest, message)
+}
+
+// invalid is a 400 that lists every problem of a request at once, so that
+// one round trip fixes them all.
+func invalid(problems []string) *failure {
+	return apiFailure(http.StatusBadRequest, codeValidation, "the request is not valid: "+strings.Join(problems, "; "))
+}
+
+// missing is a 404 for a resource of kind (room, table...) with that id.
+func missing(kind string, id int) *failure {
+	return apiFailure(http.StatusNotFound, codeNotFound, fmt.Sprintf("%s with id %d not found", kind, id))
+}
+
+// conflict is a 409: the request is well formed, but the state forbids it.
+func conflict(message string) *failure {
+	return apiFailure(http.StatusConflict, codeConflict, message)
 }
 
 func (f *failure) withHeader(key, value string) *failure {

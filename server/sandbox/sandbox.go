@@ -20,6 +20,7 @@
 package sandbox
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
@@ -70,10 +71,14 @@ type Config struct {
 	// Issued is called once for each token issued, for a server's
 	// metrics; nil means nothing is. It must not block.
 	Issued func()
-	// Reservations keeps what clients write, per client id and address,
-	// within ReservationLimits; nil means a store in memory. Sandboxes
-	// given one shared store see the same writes.
-	Reservations state.Records
+	// Writes keeps what clients write (see ownerOf), within WriteLimits;
+	// nil means a store in memory. Sandboxes given one shared store see
+	// the same writes.
+	Writes state.Records
+	// ClientsPerRange and ClientsTotal limit create-client, per address
+	// range and in all; nil means ClientsPerRange and ClientsTotal in
+	// memory.
+	ClientsPerRange, ClientsTotal state.Limiter
 	// Now tells the time; nil means time.Now. Tests pass a fake clock.
 	Now func() time.Time
 }
@@ -89,9 +94,12 @@ type Sandbox struct {
 	tokens     tokenSigner
 	failures   *failureGate
 	issued     func()
-	// reservations are the clients' own, beside the fixtures.
-	reservations state.Records
-	mux          *http.ServeMux
+	// writes are the clients' own, over the fixtures.
+	writes state.Records
+	// clientKey signs created clients' ids and derives their secrets.
+	clientKey                     []byte
+	clientsPerRange, clientsTotal state.Limiter
+	mux                           *http.ServeMux
 }
 
 // New checks cfg and returns a Sandbox that serves it.
@@ -133,19 +141,31 @@ func New(cfg Config) (*Sandbox, error) {
 	if failures == nil {
 		failures = state.NewMemoryLimiter(FailureLimit, 0, now)
 	}
-	written := cfg.Reservations
+	written := cfg.Writes
 	if written == nil {
-		written = state.NewMemoryRecords(ReservationLimits, 0, now)
+		written = state.NewMemoryRecords(WriteLimits, 0, now)
 	}
+	perRange, total := cfg.ClientsPerRange, cfg.ClientsTotal
+	if perRange == nil {
+		perRange = state.NewMemoryLimiter(ClientsPerRange, 0, now)
+	}
+	if total == nil {
+		total = state.NewMemoryLimiter(ClientsTotal, 0, now)
+	}
+	clientKey := hmac.New(sha256.New, key)
+	clientKey.Write([]byte("octoplay sandbox created clients"))
 	s := &Sandbox{
-		clients:      clients,
-		ttl:          ttl,
-		rejectJSON:   cfg.RejectJSON,
-		now:          now,
-		tokens:       tokenSigner{key: key},
-		failures:     newFailureGate(failures),
-		issued:       cfg.Issued,
-		reservations: written,
+		clients:         clients,
+		ttl:             ttl,
+		rejectJSON:      cfg.RejectJSON,
+		now:             now,
+		tokens:          tokenSigner{key: key},
+		failures:        newFailureGate(failures),
+		issued:          cfg.Issued,
+		writes:          written,
+		clientKey:       clientKey.Sum(nil),
+		clientsPerRange: perRange,
+		clientsTotal:    total,
 	}
 	if s.issued == nil {
 		s.issued = func() {}
@@ -165,24 +185,36 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// routes lists the whole surface of the sandbox.
+// routes serves the catalog, the token endpoint and the OpenAPI document.
 func (s *Sandbox) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+wire.TokenPath, s.handleToken)
-	// The quickstart calls /api/v2/; without its own pattern /api/v2 would
-	// get ServeMux's redirect, whose Location leaves the mount point.
-	mux.Handle("GET "+wire.APIBase+"{$}", s.protected(false, s.apiRoot))
-	mux.Handle("GET "+strings.TrimSuffix(wire.APIBase, "/"), s.protected(false, s.apiRoot))
-	mux.Handle("GET "+wire.PMSBase+"rooms", s.protected(true, listRooms))
-	mux.Handle("GET "+wire.PMSBase+"rooms/{id}", s.protected(true, getRoom))
-	mux.Handle("GET "+wire.PMSBase+"services", s.protected(true, listServices))
-	mux.Handle("GET "+wire.ReservationsPath, s.protected(true, s.listReservations))
-	mux.Handle("POST "+wire.ReservationsPath, s.protected(true, s.createReservation))
-	mux.Handle("GET "+wire.ReservationsPath+"/{id}", s.protected(true, s.getReservation))
-	mux.Handle("PATCH "+wire.ReservationsPath+"/{id}", s.protected(true, s.updateReservation))
-	mux.Handle("DELETE "+wire.ReservationsPath+"/{id}", s.protected(true, s.deleteReservation))
+	mux.HandleFunc("GET "+OpenAPIPath, s.handleOpenAPI)
+	for _, op := range catalog {
+		pattern := op.path
+		if strings.HasSuffix(pattern, "/") {
+			// /api/v2/ alone, not the subtree; and /api/v2 too, which would
+			// otherwise get ServeMux's redirect, whose Location leaves the
+			// mount point.
+			mux.Handle(op.method+" "+strings.TrimSuffix(pattern, "/"), s.protected(op))
+			pattern += "{$}"
+		}
+		mux.Handle(op.method+" "+pattern, s.protected(op))
+	}
 	mux.HandleFunc("/", s.handleUnrouted)
 	return mux
+}
+
+func (s *Sandbox) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+	doc, err := OpenAPI(s.now(), wire.SandboxMount)
+	if err != nil {
+		unavailable(err).write(w)
+		return
+	}
+	w.Header().Set("Content-Type", jsonMediaType)
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(doc)
 }
 
 // routeMethods are the methods the routes use, in the order an Allow header

@@ -84,7 +84,7 @@ func TestMountedUnderPrefix(t *testing.T) {
 	token := decode(t, body)["access_token"].(string)
 	resp, body = send(t, http.MethodGet, srv.URL+"/sandbox/api/v2/", headers("Authorization", "Bearer "+token), "")
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
-	assert.Equal(t, sandbox.DemoClientID, decode(t, body)["data"].(map[string]any)["client_id"])
+	assert.Equal(t, sandbox.DemoClientID, decode(t, body)["data"].([]any)[0].(map[string]any)["client_id"])
 	resp, body = send(t, http.MethodGet, srv.URL+"/sandbox", nil, "")
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode, body)
 }
@@ -98,8 +98,9 @@ func FuzzSandbox(f *testing.F) {
 	f.Add("GET", "/octotable-pms/api/v2/reservations?limit=5&start_date=2026-04-01", "", "Bearer abc", "")
 	f.Add("GET", "/api/v2/", "", "Bearer ====", "")
 	f.Add("OPTIONS", "/octotable-pms/api/v2/rooms/%2e%2e", "text/plain", "Negotiate x", "")
-	f.Add("POST", "/octotable-pms/api/v2/reservations", jsonType, "Bearer abc", `{"room_id": 101, "arrival_date": "2026-06-01"}`)
-	f.Add("PATCH", "/octotable-pms/api/v2/reservations/RSV-AAAAAAAA", "application/merge-patch+json", "Bearer abc", `{"adults": 1e400}`)
+	f.Add("POST", "/octotable-pms/api/v2/reservations", jsonType, "Bearer abc", `{"room_id": 23288, "start_date": "2026-06-01", "customer": [1]}`)
+	f.Add("PUT", "/octotable-pms/api/v2/reservations/32992276", jsonType, "Bearer abc", `{"pax": 1e400, "start_day": 1}`)
+	f.Add("GET", "/octotable-pms/api/v2/reservations?status[]=X&next_cursor=%ZZ", "", "Bearer abc", "")
 	sb, err := sandbox.New(sandbox.Config{Clients: map[string]string{sandbox.DemoClientID: sandbox.DemoClientSecret}})
 	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, method, target, contentType, authorization, body string) {

@@ -62,7 +62,7 @@ func (s *Sandbox) grantToken(w http.ResponseWriter, r *http.Request) (tokenRespo
 	}
 	s.issued()
 	return tokenResponse{
-		AccessToken: s.tokens.issue(tokenRecord{clientID: cred.id, expiresAt: s.now().Add(s.ttl)}),
+		AccessToken: s.tokens.issue(tokenRecord{clientID: cred.id, expiresAt: s.now().Add(s.ttl), propertyID: int64(s.propertyOf(cred.id))}),
 		ExpiresIn:   int64(s.ttl / time.Second),
 		Type:        "Bearer",
 		TokenType:   "Bearer",
@@ -74,6 +74,12 @@ func (s *Sandbox) grantToken(w http.ResponseWriter, r *http.Request) (tokenRespo
 // §2.2), and a playground should say which of the two to fix.
 func (s *Sandbox) authenticate(cred clientCredentials) *failure {
 	want, known := s.clients[cred.id]
+	if property, live := s.createdClient(cred.id); property != 0 {
+		if !live {
+			return invalidClient(cred, "this client_id expired (a created client lasts a day); create another")
+		}
+		want, known = sha256.Sum256([]byte(s.clientSecret(cred.id))), true
+	}
 	if !known {
 		return invalidClient(cred, "unknown client_id")
 	}

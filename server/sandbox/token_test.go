@@ -100,7 +100,7 @@ func TestTokenSuccess(t *testing.T) {
 			// The token is the client's: Step 2 says whose it is.
 			resp, body = send(t, http.MethodGet, srv.URL+"/api/v2/", headers("Authorization", "Bearer "+token), "")
 			require.Equal(t, http.StatusOK, resp.StatusCode, body)
-			assert.Equal(t, tc.client, decode(t, body)["data"].(map[string]any)["client_id"])
+			assert.Equal(t, tc.client, decode(t, body)["data"].([]any)[0].(map[string]any)["client_id"])
 		})
 	}
 }

@@ -32,8 +32,9 @@ var maxTokenLen = base64.RawURLEncoding.EncodedLen(tokenFixed + maxClientIDLen)
 
 // tokenRecord is what a token says: whose it is and until when.
 type tokenRecord struct {
-	clientID  string
-	expiresAt time.Time
+	clientID   string
+	expiresAt  time.Time
+	propertyID int64
 }
 
 // tokenSigner issues and checks access tokens under one key.
@@ -73,5 +74,5 @@ func (s tokenSigner) verify(token string) (tokenRecord, bool) {
 		return tokenRecord{}, false
 	}
 	expiry := int64(binary.BigEndian.Uint64(body[1:9]))
-	return tokenRecord{clientID: string(body[9+tokenIDSize:]), expiresAt: time.Unix(expiry, 0)}, true
+	return tokenRecord{clientID: string(body[9+tokenIDSize:]), expiresAt: time.Unix(expiry, 0), propertyID: demoPropertyID}, true
 }
