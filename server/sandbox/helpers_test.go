@@ -87,6 +87,7 @@ func sendWith(t *testing.T, client *http.Client, method, target string, header h
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
+	validateAnswer(t, req, resp, raw)
 	return resp, string(raw)
 }
 

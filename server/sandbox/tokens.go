@@ -74,5 +74,5 @@ func (s tokenSigner) verify(token string) (tokenRecord, bool) {
 		return tokenRecord{}, false
 	}
 	expiry := int64(binary.BigEndian.Uint64(body[1:9]))
-	return tokenRecord{clientID: string(body[9+tokenIDSize:]), expiresAt: time.Unix(expiry, 0), propertyID: demoPropertyID}, true
+	return tokenRecord{clientID: string(body[9+tokenIDSize:]), expiresAt: time.Unix(expiry, 0)}, true
 }
