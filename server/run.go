@@ -85,13 +85,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("run: %w", err)
 	}
 	sb, err := sandbox.New(sandbox.Config{
-		Clients:      map[string]string{cfg.SandboxClientID: cfg.SandboxClientSecret},
-		TokenTTL:     cfg.SandboxTokenTTL,
-		RejectJSON:   cfg.SandboxRejectJSON,
-		TokenKey:     tokenKey,
-		Failures:     st.sandboxFailures,
-		Reservations: st.reservations,
-		Issued:       met.TokenIssued,
+		Clients:         map[string]string{cfg.SandboxClientID: cfg.SandboxClientSecret},
+		TokenTTL:        cfg.SandboxTokenTTL,
+		RejectJSON:      cfg.SandboxRejectJSON,
+		TokenKey:        tokenKey,
+		Failures:        st.sandboxFailures,
+		Writes:          st.sandboxWrites,
+		ClientsPerRange: st.clientsPerRange,
+		ClientsTotal:    st.clientsTotal,
+		Issued:          met.TokenIssued,
 	})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)

@@ -23,7 +23,9 @@ type stores struct {
 	sandboxLimit    state.Limiter      // requests to /sandbox/ per client address
 	sandboxFailures state.Limiter      // failed client authentications per client address
 	replays         state.ReplayWindow // sealed requests already relayed
-	reservations    state.Records      // what clients write to the sandbox
+	sandboxWrites   state.Records      // what clients write to the sandbox
+	clientsPerRange state.Limiter      // create-client, per address range
+	clientsTotal    state.Limiter      // create-client, in all
 	// ready is nil while the state answers; memory always does.
 	ready func() error
 	close func() error
@@ -43,7 +45,9 @@ func openStores(ctx context.Context, cfg Config, logger *slog.Logger) (stores, e
 			sandboxLimit:    state.NewMemoryLimiter(sandboxLimit, 0, nil),
 			sandboxFailures: state.NewMemoryLimiter(sandbox.FailureLimit, 0, nil),
 			replays:         replays,
-			reservations:    state.NewMemoryRecords(sandbox.ReservationLimits, 0, nil),
+			sandboxWrites:   state.NewMemoryRecords(sandbox.WriteLimits, 0, nil),
+			clientsPerRange: state.NewMemoryLimiter(sandbox.ClientsPerRange, 0, nil),
+			clientsTotal:    state.NewMemoryLimiter(sandbox.ClientsTotal, 0, nil),
 			ready:           func() error { return nil },
 			close:           func() error { replays.Close(); return nil },
 		}, nil
@@ -62,7 +66,9 @@ func openStores(ctx context.Context, cfg Config, logger *slog.Logger) (stores, e
 		sandboxLimit:    rs.Limiter("sandbox", sandboxLimit, nil),
 		sandboxFailures: rs.Limiter("sandbox-failures", sandbox.FailureLimit, nil),
 		replays:         rs.ReplayWindow(span, nil),
-		reservations:    rs.Records(sandbox.ReservationLimits, 0, nil),
+		sandboxWrites:   rs.Records(sandbox.WriteLimits, 0, nil),
+		clientsPerRange: rs.Limiter("sandbox-clients-range", sandbox.ClientsPerRange, nil),
+		clientsTotal:    rs.Limiter("sandbox-clients", sandbox.ClientsTotal, nil),
 		ready:           rs.Ready,
 		close: func() error {
 			stopWatch()

@@ -252,7 +252,8 @@ func decodeSegment(s string) (string, bool) {
 
 // CreatedID is the id of what a 201 (Created) answer made, such as the
 // sandbox's new reservation: the last segment of its Location (RFC 9110
-// §15.3.2), else the "id" under "data" in its body.
+// §15.3.2), else the "id" of the one object under "data" in its body, an
+// array as OctoTable answers (an object is taken too).
 func (a Answer) CreatedID() (string, bool) {
 	if a.Status != 201 {
 		return "", false
@@ -261,13 +262,31 @@ func (a Answer) CreatedID() (string, bool) {
 		return path.Base(loc.Path), true
 	}
 	var body struct {
-		Data struct {
-			ID json.RawMessage `json:"id"`
-		} `json:"data"`
+		Data json.RawMessage `json:"data"`
 	}
-	var id string
-	if json.Unmarshal(a.Body, &body) != nil || json.Unmarshal(body.Data.ID, &id) != nil || id == "" {
+	if json.Unmarshal(a.Body, &body) != nil {
 		return "", false
 	}
-	return id, true
+	var list []json.RawMessage
+	if json.Unmarshal(body.Data, &list) == nil {
+		if len(list) != 1 {
+			return "", false
+		}
+		body.Data = list[0]
+	}
+	var created struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(body.Data, &created) != nil {
+		return "", false
+	}
+	var id string
+	if json.Unmarshal(created.ID, &id) == nil && id != "" {
+		return id, true
+	}
+	var n json.Number
+	if json.Unmarshal(created.ID, &n) == nil && n != "" {
+		return n.String(), true
+	}
+	return "", false
 }

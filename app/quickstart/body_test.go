@@ -245,12 +245,15 @@ func TestCreatedID(t *testing.T) {
 		answer quickstart.Answer
 		want   string
 	}{
-		{"relative Location", created("reservations/RSV-ABCD2345", ""), "RSV-ABCD2345"},
+		{"relative Location", created("reservations/50000001", ""), "50000001"},
 		{"absolute Location", created("https://api.example.com/octotable-pms/api/v2/reservations/77", ""), "77"},
 		{"escaped Location", created("reservations/a%20b", ""), "a b"},
-		{"from the body", created("", `{"success": true, "data": {"id": "RSV-FROMBODY"}}`), "RSV-FROMBODY"},
-		{"no id", created("", `{"data": {"id": 7}}`), ""},
-		{"not created", quickstart.Answer{Status: 200, Body: []byte(`{"data": {"id": "RSV-1"}}`)}, ""},
+		{"from the body, OctoTable's array of one", created("", `{"data": [{"id": 50000002, "pax": 4}]}`), "50000002"},
+		{"from the body, an object", created("", `{"data": {"id": "R-7"}}`), "R-7"},
+		{"two objects: which one?", created("", `{"data": [{"id": 1}, {"id": 2}]}`), ""},
+		{"no id", created("", `{"data": [{"name": "x"}]}`), ""},
+		{"an id that is not one", created("", `{"data": [{"id": true}]}`), ""},
+		{"not created", quickstart.Answer{Status: 200, Body: []byte(`{"data": [{"id": 1}]}`)}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

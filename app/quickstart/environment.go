@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"octoplay/internal/wire"
 )
@@ -95,7 +96,7 @@ func (e Environment) Presets() []Preset {
 		presets = append(presets,
 			Preset{Key: "rooms", Label: "Rooms", Method: "GET", Path: wire.PMSBase + "rooms", Property: true},
 			Preset{Key: "services", Label: "Services", Method: "GET", Path: wire.PMSBase + "services", Property: true},
-			Preset{Key: "reservations", Label: "Reservations from a date", Method: "GET", Path: wire.ReservationsPath + "?limit=5&start_date=2026-04-01", Property: true},
+			Preset{Key: "reservations", Label: "Reservations, five at a time", Method: "GET", Path: wire.ReservationsPath + "?limit=5", Property: true},
 		)
 	}
 	return presets
@@ -106,35 +107,37 @@ func (e Environment) hasPMS() bool {
 	return o != "" && slices.Contains(e.APIBases, o+wire.PMSBase)
 }
 
-// exampleReservation is the body of the sandbox's "create" preset: a room
-// and dates no fixture holds, for two guests.
-const exampleReservation = `{
-  "room_id": 102,
-  "arrival_date": "2026-06-01",
-  "departure_date": "2026-06-04",
-  "guest_name": "Ana Lopes",
-  "adults": 2,
-  "children": 0
-}`
+// exampleReservation is the body of the sandbox's "create" preset: dinner
+// for four in the main room on day, at an hour the fixtures leave free.
+func exampleReservation(day string) string {
+	return fmt.Sprintf(`{
+  "start_date": %q,
+  "start_hour": "20:00:00",
+  "pax": 4,
+  "channel": "OCTOTABLE_ADMIN",
+  "customer": {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "phone": "3330000000"},
+  "service_id": %d,
+  "room_id": %d
+}`, day, wire.ExampleService, wire.ExampleRoom)
+}
 
 // WritePresets are the sandbox's reservation writes, in the order a person
-// tries them: create one, read it, change it, remove it. The last three
-// name the created reservation by IDPlaceholder (WithID fills it in, from
-// CreatedID of the create's answer). Other environments have none: their
-// writes are as OctoTable's own docs describe them, which the sandbox's
-// shape need not match.
-func (e Environment) WritePresets() []Preset {
+// tries them: create one (for wire.ExampleDay of now), read it, check its
+// guests in, cancel it. The last three name the created reservation by
+// IDPlaceholder (WithID fills it in, from CreatedID of the create's
+// answer). Other environments have none: a write to the real OctoTable
+// books a real table.
+func (e Environment) WritePresets(now time.Time) []Preset {
 	if e.Name != wire.SandboxEnvironment || !e.hasPMS() {
 		return nil
 	}
 	one := wire.ReservationsPath + "/" + IDPlaceholder
 	return []Preset{
 		{Key: "reservation-create", Label: "Create a reservation", Method: "POST", Path: wire.ReservationsPath, Property: true,
-			Body: exampleReservation, ContentType: ContentJSON},
+			Body: exampleReservation(wire.ExampleDay(now)), ContentType: ContentJSON},
 		{Key: "reservation-read", Label: "Read the reservation you created", Method: "GET", Path: one, Property: true},
-		{Key: "reservation-update", Label: "Check its guests in, one fewer", Method: "PATCH", Path: one, Property: true,
-			Body: "{\n  \"status\": \"checked_in\",\n  \"adults\": 1\n}", ContentType: ContentJSON},
-		{Key: "reservation-delete", Label: "Remove the reservation", Method: "DELETE", Path: one, Property: true},
+		{Key: "reservation-checkin", Label: "Check its guests in", Method: "PATCH", Path: one + "/checkin", Property: true},
+		{Key: "reservation-delete", Label: "Cancel the reservation", Method: "DELETE", Path: one, Property: true},
 	}
 }
 

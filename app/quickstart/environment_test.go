@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -129,7 +130,7 @@ func TestPresets(t *testing.T) {
 		root,
 		{Key: "rooms", Label: "Rooms", Method: "GET", Path: "/octotable-pms/api/v2/rooms", Property: true},
 		{Key: "services", Label: "Services", Method: "GET", Path: "/octotable-pms/api/v2/services", Property: true},
-		{Key: "reservations", Label: "Reservations from a date", Method: "GET", Path: "/octotable-pms/api/v2/reservations?limit=5&start_date=2026-04-01", Property: true},
+		{Key: "reservations", Label: "Reservations, five at a time", Method: "GET", Path: "/octotable-pms/api/v2/reservations?limit=5", Property: true},
 	}
 	tests := []struct {
 		name string
@@ -171,10 +172,10 @@ func TestPresets(t *testing.T) {
 // person tries them, each with a body the playground would send and a key
 // of its own; the three that name the created reservation wait for its id.
 func TestWritePresets(t *testing.T) {
-	assert.Empty(t, octotableEnv.WritePresets(), "the real OctoTable's writes are as its docs say")
-	assert.Empty(t, quickstart.Environment{Name: "sandbox", TokenURL: sandboxEnv.TokenURL, APIBases: sandboxEnv.APIBases[:1]}.WritePresets(),
+	assert.Empty(t, octotableEnv.WritePresets(time.Now()), "the real OctoTable's writes are as its docs say")
+	assert.Empty(t, quickstart.Environment{Name: "sandbox", TokenURL: sandboxEnv.TokenURL, APIBases: sandboxEnv.APIBases[:1]}.WritePresets(time.Now()),
 		"no PMS base, no reservations")
-	presets := sandboxEnv.WritePresets()
+	presets := sandboxEnv.WritePresets(time.Now())
 	var got [][3]string
 	keys := map[string]bool{}
 	for _, p := range append(sandboxEnv.Presets(), presets...) {
@@ -184,8 +185,8 @@ func TestWritePresets(t *testing.T) {
 	for _, p := range presets {
 		got = append(got, [3]string{p.Key, p.Method, p.Path})
 		assert.True(t, p.Property, p.Key)
-		assert.Equal(t, quickstart.TakesBody(p.Method), p.Body != "", "%s has a body if and only if its method takes one", p.Key)
-		req := quickstart.APIRequest{Env: sandboxEnv, Method: p.Method, Path: p.WithID("RSV-ABCD2345").Path, Property: "1001",
+		assert.Equal(t, p.Method == "POST", p.Body != "", "%s: the create has a body, the check-in none", p.Key)
+		req := quickstart.APIRequest{Env: sandboxEnv, Method: p.Method, Path: p.WithID("50000000").Path, Property: "1001",
 			Token: apiToken, Body: p.Body, ContentType: p.ContentType}
 		assert.NoError(t, req.Check(), p.Key)
 		if p.NeedsID() {
@@ -196,7 +197,7 @@ func TestWritePresets(t *testing.T) {
 	assert.Equal(t, [][3]string{
 		{"reservation-create", "POST", "/octotable-pms/api/v2/reservations"},
 		{"reservation-read", "GET", "/octotable-pms/api/v2/reservations/{id}"},
-		{"reservation-update", "PATCH", "/octotable-pms/api/v2/reservations/{id}"},
+		{"reservation-checkin", "PATCH", "/octotable-pms/api/v2/reservations/{id}/checkin"},
 		{"reservation-delete", "DELETE", "/octotable-pms/api/v2/reservations/{id}"},
 	}, got)
 	assert.Equal(t, "/octotable-pms/api/v2/reservations/a%2Fb%20c", presets[1].WithID("a/b c").Path, "the id is escaped")

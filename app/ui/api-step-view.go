@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"octoplay/app/quickstart"
@@ -83,7 +85,7 @@ func (s *apiStepView) Render() app.UI {
 // presets are the environment's examples, the reads then the writes; those
 // about the reservation created last name it.
 func (s *apiStepView) presets() []quickstart.Preset {
-	presets := append(s.Env.Presets(), s.Env.WritePresets()...)
+	presets := append(s.Env.Presets(), s.Env.WritePresets(time.Now())...)
 	for i, pr := range presets {
 		if pr.NeedsID() && s.CreatedID != "" {
 			presets[i] = pr.WithID(s.CreatedID)
@@ -94,13 +96,13 @@ func (s *apiStepView) presets() []quickstart.Preset {
 
 // presetHint says how the writes' examples go together.
 func (s *apiStepView) presetHint() string {
-	if len(s.Env.WritePresets()) == 0 {
+	if len(s.Env.WritePresets(time.Now())) == 0 {
 		return ""
 	}
 	if s.CreatedID == "" {
-		return "The examples that read, change and remove a reservation use the one you create first, with " + quickstart.IDPlaceholder + " in their path until then."
+		return "The examples that read, check in and cancel a reservation use the one you create first, with " + quickstart.IDPlaceholder + " in their path until then."
 	}
-	return "The examples that read, change and remove a reservation use " + s.CreatedID + ", the one you created last."
+	return "The examples that read, check in and cancel a reservation use " + s.CreatedID + ", the one you created last."
 }
 
 // preset is the key of the example the choices are, "" when they are none:

@@ -93,7 +93,7 @@ func TestStep2PresetsFillTheWritesAndTheCreatedID(t *testing.T) {
 
 	create := v.presetChoices(v.presets()[4], v.Choices)
 	assert.Equal(t, apiChoices{Method: "POST", Path: "/octotable-pms/api/v2/reservations", Property: "1001", ContentType: quickstart.ContentJSON,
-		Body: sandboxEnv.WritePresets()[0].Body}, create)
+		Body: sandboxEnv.WritePresets(time.Now())[0].Body}, create)
 	v.Choices = create
 	v.Choices.Headers = []quickstart.Header{{Name: "X-Trace", Value: "1"}}
 	assert.Equal(t, "reservation-create", v.preset(), "extra headers stay with an example")
@@ -103,7 +103,7 @@ func TestStep2PresetsFillTheWritesAndTheCreatedID(t *testing.T) {
 	assert.Equal(t, "", remove.Body, "a DELETE has no body")
 	assert.Equal(t, []quickstart.Header{{Name: "X-Trace", Value: "1"}}, remove.Headers)
 	v.Choices = remove
-	assert.Equal(t, "Remove the reservation: DELETE /octotable-pms/api/v2/reservations/RSV-AB%20CD", presetOptions(v)["reservation-delete"])
+	assert.Equal(t, "Cancel the reservation: DELETE /octotable-pms/api/v2/reservations/RSV-AB%20CD", presetOptions(v)["reservation-delete"])
 	assert.Equal(t, "reservation-delete", v.preset())
 	assert.Contains(t, render(t, v).textContent(), "RSV-AB CD, the one you created last")
 
@@ -130,7 +130,7 @@ func createdSandbox(req *bhttp.Request) (*bhttp.Response, error) {
 	case strings.HasSuffix(req.Path, "/oauth2/token"):
 		return jsonAnswer(200, `{"access_token": "tok-0123456789", "expires_in": 60, "type": "Bearer"}`), nil
 	case req.Method == "POST":
-		return jsonAnswer(201, `{"success": true, "data": {"id": "RSV-NEW"}}`, "location", "reservations/RSV-NEW"), nil
+		return jsonAnswer(201, `{"data": [{"id": 50000000}]}`), nil
 	}
 	return jsonAnswer(200, `{"success": true}`), nil
 }
@@ -143,18 +143,18 @@ func TestACreatedRecordFillsTheNextExamples(t *testing.T) {
 	p.env, p.envs = sandboxEnv, []quickstart.Environment{sandboxEnv}
 	p.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok-0123456789"}}
 	v := &apiStepView{Env: p.env}
-	v.Choices = v.presetChoices(v.Env.WritePresets()[0], v.Choices)
+	v.Choices = v.presetChoices(v.Env.WritePresets(time.Now())[0], v.Choices)
 	p.step2.choices = v.Choices
 	p.step2.choices.Headers = []quickstart.Header{{Name: "X-Trace", Value: "t-1"}}
 	p.sendAPI(p.ctx)
 	s.engine.ConsumeAll()
-	assert.Equal(t, "RSV-NEW", p.step2.createdID)
-	assert.Contains(t, string(s.sent[0].Body), `"room_id": 102`, "the example's body went")
+	assert.Equal(t, "50000000", p.step2.createdID)
+	assert.Contains(t, string(s.sent[0].Body), `"room_id": 23288`, "the example's body went")
 	assert.Equal(t, "application/json", s.sent[0].Header.Get("content-type"))
 	// The history keeps what went: the body and the extra header, the
 	// token masked.
 	require.Len(t, p.history, 1)
-	for _, want := range []string{"POST /sandbox/octotable-pms/api/v2/reservations", "X-Trace: t-1", `"room_id": 102`, "Bearer " + quickstart.Masked} {
+	for _, want := range []string{"POST /sandbox/octotable-pms/api/v2/reservations", "X-Trace: t-1", `"room_id": 23288`, "Bearer " + quickstart.Masked} {
 		assert.Contains(t, p.history[0].Request, want)
 	}
 	assert.NotContains(t, p.history[0].Request, "tok-0123456789")
@@ -163,9 +163,9 @@ func TestACreatedRecordFillsTheNextExamples(t *testing.T) {
 	p.step2.choices = v.presetChoices(v.presets()[5], v.Choices)
 	p.sendAPI(p.ctx)
 	s.engine.ConsumeAll()
-	assert.Equal(t, "/sandbox/octotable-pms/api/v2/reservations/RSV-NEW", s.sent[1].Path)
+	assert.Equal(t, "/sandbox/octotable-pms/api/v2/reservations/50000000", s.sent[1].Path)
 	assert.Empty(t, s.sent[1].Body)
-	assert.Equal(t, "RSV-NEW", p.step2.createdID, "a read keeps it")
+	assert.Equal(t, "50000000", p.step2.createdID, "a read keeps it")
 }
 
 // expiringSandbox's tokens last a second; the API answers 401

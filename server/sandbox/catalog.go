@@ -209,7 +209,7 @@ type Operation struct {
 // the week after now: a day both services open on, and the customer of a
 // reservation that is free to move.
 func Operations(now time.Time) []Operation {
-	day := exampleDate(now)
+	day := wire.ExampleDay(now)
 	w := fixtures(demoPropertyID, now)
 	customer := w.reservations[putTarget].Customer.ID
 	out := make([]Operation, 0, len(catalog))
@@ -229,14 +229,3 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // putTarget is the reservation the PUT example moves.
 const putTarget = 32992276
-
-// exampleDate is the first Friday at least three days after now: open for
-// lunch and dinner, within every service's advance, and free of fixtures
-// at the examples' hours.
-func exampleDate(now time.Time) string {
-	day := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, 3)
-	for day.Weekday() != time.Friday {
-		day = day.AddDate(0, 0, 1)
-	}
-	return day.Format(dateLayout)
-}
