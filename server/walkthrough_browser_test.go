@@ -28,10 +28,10 @@ import (
 // The walkthrough as its users stumbled through it: a newcomer with the
 // sandbox's credentials, a presenter with links, the docs that frame the
 // playground, on slow links and small screens. One Chromium for them all,
-// a tab of its own (storage, service worker) per case.
+// a tab of its own (storage, service worker, deadline) per case.
 func TestWalkthrough(t *testing.T) {
 	requireBuiltWasm(t)
-	browser, _ := newBrowserFor(t, 4*time.Minute)
+	browser := newSharedBrowser(t)
 	s := startServer(t, web.Assets, nil)
 
 	t.Run("a restarted server's new keys are fetched with no click", func(t *testing.T) { restartedServer(t, browser) })
