@@ -529,16 +529,20 @@ func stripCSP(t *testing.T, ctx context.Context, pattern string) {
 }
 
 // frameTab attaches to the playground's frame in the tab of ctx: a target
-// of its own, as the frame is of another site (site isolation).
+// of its own, as the frame is of another site (site isolation). Chromium
+// 148 lists such a frame with no parent (156 names it), so a frame in the
+// tab's own browser context (each tab has one, newTab) is the tab's too.
 func frameTab(t *testing.T, ctx context.Context, origin string) (context.Context, *browserMessages) {
 	t.Helper()
 	tab := chromedp.FromContext(ctx).Target.TargetID
+	own := chromedp.FromContext(ctx).BrowserContextID
 	var frame context.Context
 	waitFor(t, func() bool {
 		infos, err := chromedp.Targets(ctx)
 		require.NoError(t, err)
 		for _, info := range infos {
-			if info.Type == "iframe" && info.ParentID == tab && strings.HasPrefix(info.URL, origin) {
+			ours := info.ParentID == tab || info.ParentID == "" && own != "" && info.BrowserContextID == own
+			if info.Type == "iframe" && ours && strings.HasPrefix(info.URL, origin) {
 				var cancel context.CancelFunc
 				frame, cancel = chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
 				t.Cleanup(cancel)
