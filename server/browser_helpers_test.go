@@ -48,7 +48,28 @@ func choose(sel, value string, more ...string) chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](js)
 }
 
-// waitFor waits for a CSS selector to match a visible element.
+// waitJS waits until the JavaScript expression expr is truthy in the page
+// and returns its value. It waits as long as the context lets it (a case's
+// deadline, newTab): how soon the page gets there is the machine's speed,
+// which is not what the tests assert.
+func waitJS[T any](expr string) chromedp.Action[T] {
+	return chromedp.Poll[T](expr, chromedp.WithPollingTimeout(0))
+}
+
+// waitUntil polls cond, on the test's side, until it holds or ctx (a case's
+// deadline) ends; then the test fails, saying what it waited for.
+func waitUntil(t *testing.T, ctx context.Context, cond func() bool, what string) {
+	t.Helper()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s: still waiting until %s", context.Cause(ctx), what)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// waitSel waits for a CSS selector to match a visible element.
 func waitSel(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.WaitVisible(sel)
 }

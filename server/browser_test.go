@@ -188,8 +188,8 @@ func TestBrowserRecordersSeeViolations(t *testing.T) {
 		waitMounted(),
 		chromedp.Evaluate[chromedp.Void](`(() => { const d = document.createElement("div"); d.setAttribute("style", "color:red"); document.body.appendChild(d); console.error("recorded"); })()`),
 	))
-	violations := runAction(t, ctx, chromedp.Poll[[]string](`window.__csp.length > 0 && window.__csp`, chromedp.WithPollingTimeout(5*time.Second)))
+	violations := runAction(t, ctx, waitJS[[]string](`window.__csp.length > 0 && window.__csp`))
 	require.NotEmpty(t, violations)
 	assert.Contains(t, violations[0], "style-src")
-	waitFor(t, func() bool { return strings.Contains(strings.Join(msgs.all(), "\n"), "recorded") }, "the console error is recorded")
+	waitUntil(t, ctx, func() bool { return strings.Contains(strings.Join(msgs.all(), "\n"), "recorded") }, "the console error is recorded")
 }

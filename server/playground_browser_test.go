@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -49,7 +48,7 @@ func TestPlaygroundStep1ThenStep2(t *testing.T) {
 
 	// The stepper takes the focus to a step and keeps what was done.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`.stepper-item[data-state="todo"] button`)))
-	runAction(t, ctx, chromedp.Poll[bool](`document.activeElement.id === "step2-title"`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.activeElement.id === "step2-title"`))
 	require.NoError(t, chromedp.Do(ctx,
 		waitSel(`#token-status[data-state="valid"]`),
 		chromedp.Click("#send"),
@@ -64,7 +63,7 @@ func TestPlaygroundStep1ThenStep2(t *testing.T) {
 		chromedp.Click("#send"),
 		waitSel(`#step2-status[data-status="200"]`),
 	))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step2 .answer-body").textContent.includes("Sea View Suite")`, chromedp.WithPollingTimeout(10*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2 .answer-body").textContent.includes("Sea View Suite")`))
 	saveScreenshot(t, ctx, "playground.png")
 	assert.Empty(t, msgs.all(), "console errors")
 }
@@ -166,9 +165,9 @@ func TestPlaygroundServerProfileNeedsNoSecret(t *testing.T) {
 	openPlayground(t, ctx, s.URL+"/?env=sandbox&step=2")
 	// The deep link puts Step 2 in focus.
 	assert.Len(t, runAction(t, ctx, chromedp.Nodes(`.stepper-item:nth-child(2) button[aria-current="step"]`)), 1)
-	runAction(t, ctx, chromedp.Poll[bool](`window.scrollY > 0`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`window.scrollY > 0`))
 	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo")))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step1-preview").textContent.includes('"demo" profile')`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step1-preview").textContent.includes('"demo" profile')`))
 	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("#client-secret", chromedp.AtLeast(0))), "no secret field with a profile")
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Click("#request-token"),
@@ -222,7 +221,7 @@ func TestPlaygroundLeaksNoSecretNorToken(t *testing.T) {
 	openPlayground(t, ctx, s.URL+"/")
 
 	// The service worker is its own target: record its traffic too.
-	waitFor(t, func() bool {
+	waitUntil(t, ctx, func() bool {
 		infos, err := chromedp.Targets(ctx)
 		require.NoError(t, err)
 		for _, info := range infos {
@@ -244,7 +243,7 @@ func TestPlaygroundLeaksNoSecretNorToken(t *testing.T) {
 		waitSel(`#token-status[data-state="valid"]`),
 		chromedp.Click("#reveal-token"),
 	))
-	token := runAction(t, ctx, chromedp.Poll[string](`(() => { const v = document.querySelector("#token-value").textContent; return v.includes("•") ? false : v; })()`, chromedp.WithPollingTimeout(5*time.Second)))
+	token := runAction(t, ctx, waitJS[string](`(() => { const v = document.querySelector("#token-value").textContent; return v.includes("•") ? false : v; })()`))
 	require.Regexp(t, `^[A-Za-z0-9_-]{78,}$`, token, "the sandbox's tokens are opaque and self-validating, in base64url")
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Click("#reveal-token"),
@@ -256,7 +255,7 @@ func TestPlaygroundLeaksNoSecretNorToken(t *testing.T) {
 		waitSel(`#step2-status[data-status="200"]`),
 	))
 	// Two token requests and one API call: wait until the capture has them.
-	waitFor(t, func() bool { posts, answers := net.counts(); return posts >= 3 && answers >= 3 }, "the sealed requests and answers are captured")
+	waitUntil(t, ctx, func() bool { posts, answers := net.counts(); return posts >= 3 && answers >= 3 }, "the sealed requests and answers are captured")
 	net.waitSettled(t)
 	stored := runAction(t, ctx, chromedp.Evaluate[string](storageDump, chromedp.EvalAwaitPromise))
 	// The address bar and the history, which the page rewrites with its
