@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 )
@@ -67,6 +68,34 @@ func waitUntil(t *testing.T, ctx context.Context, cond func() bool, what string)
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// pageClockShim runs before the page's scripts and lets the test move the
+// page's clock on: Go's wasm runtime takes the monotonic reading of
+// time.Now from performance.now, and the playground counts a token's
+// lifetime down by it. The wall clock stays, which dates the sealed
+// requests for the gateway.
+const pageClockShim = `(() => {
+	let ahead = 0;
+	const now = performance.now.bind(performance);
+	performance.now = () => now() + ahead;
+	window.__advanceClock = (ms) => { ahead += ms; };
+})();`
+
+// controlPageClock installs pageClockShim in the tab of ctx, for the pages
+// it loads next.
+func controlPageClock(t *testing.T, ctx context.Context) {
+	t.Helper()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: pageClockShim})
+		return err
+	})))
+}
+
+// advancePageClock moves the page's clock (controlPageClock) on by d.
+func advancePageClock(t *testing.T, ctx context.Context, d time.Duration) {
+	t.Helper()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`window.__advanceClock(%d)`, d.Milliseconds()))))
 }
 
 // waitSel waits for a CSS selector to match a visible element.

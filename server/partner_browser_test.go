@@ -202,7 +202,9 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 // With the switch on, a call that meets an expired token renews it and is
 // sent again, once: after the API said 401 invalid_token (a restarted
 // server no longer knows the token), and before the call when the
-// countdown ended (the restarted server's tokens last 2 s).
+// countdown ended (the restarted server's tokens last 2 s on the page's
+// clock; on the sandbox's, held still, they outlive a slow machine's
+// requests).
 func TestPlaygroundRenewsAnExpiredTokenWhenAsked(t *testing.T) {
 	requireBuiltWasm(t)
 	addr := testkit.FreeAddr(t)
@@ -212,7 +214,8 @@ func TestPlaygroundRenewsAnExpiredTokenWhenAsked(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo"), chromedp.Click("#request-token"), waitSel(`#token-status[data-state="valid"]`),
 		chromedp.Click("#auto-renew")))
 	require.NoError(t, first.Stop())
-	startServerAt(t, addr, web.Assets, nil, "-relay-key", relayKey(t, 2), "-sandbox-token-ttl", "2s")
+	clock := testkit.NewClock(time.Now())
+	launchServer(t, addr, swaps{assets: web.Assets, sandboxClock: clock.Now}, nil, "-relay-key", relayKey(t, 2), "-sandbox-token-ttl", "2s")
 
 	history := func() []string {
 		return runAction(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#history tbody tr")].map(r => r.cells[1].textContent + " " + r.cells[3].textContent)`))

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/testkit"
 	"octoplay/web"
 )
 
@@ -129,15 +131,23 @@ func TestPlaygroundFixesJSONRejectedWithOneClick(t *testing.T) {
 }
 
 // Step 2's fix for an expired token renews it and sends Step 2 again where
-// the person is: no scroll to Step 1, no second click, the focus kept.
+// the person is: no scroll to Step 1, no second click, the focus kept. The
+// token's minute passes when the test says, on the sandbox's clock and the
+// page's alike: a token is never seen to expire early on a slow machine.
 func TestPlaygroundExplainsAnExpiredTokenAndRenews(t *testing.T) {
 	requireBuiltWasm(t)
-	s := startServer(t, web.Assets, nil, "-sandbox-token-ttl", "3s")
+	clock := testkit.NewClock(time.Now())
+	s := startServerWith(t, swaps{assets: web.Assets, sandboxClock: clock.Now}, nil, "-sandbox-token-ttl", "1m")
 	ctx, _ := newBrowser(t)
+	controlPageClock(t, ctx)
 	openPlayground(t, ctx, s.URL+"/")
 	require.NoError(t, chromedp.Do(ctx,
 		step1("octoplay-demo", "octoplay-demo-secret"),
 		waitSel(`#token-status[data-state="valid"]`),
+	))
+	clock.Advance(time.Minute)
+	advancePageClock(t, ctx, time.Minute)
+	require.NoError(t, chromedp.Do(ctx,
 		waitSel(`#token-status[data-state="expired"]`),
 		chromedp.Click("#send"),
 		waitSel(`#step2-status[data-status="401"]`),

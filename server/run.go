@@ -63,6 +63,10 @@ type swaps struct {
 	// slowly a loaded machine sends them, and moves it on to end the wait.
 	// (Redis also forgets a key once its wait has passed on Redis's clock.)
 	limitClock func() time.Time
+	// sandboxClock is the sandbox's clock, which its tokens expire by; nil
+	// means time.Now. A test holds it still so that a short-lived token
+	// outlives a slow machine, and moves it on to expire the token.
+	sandboxClock func() time.Time
 }
 
 // run is Run with what tests swap as a parameter.
@@ -103,6 +107,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Failures:     st.sandboxFailures,
 		Reservations: st.reservations,
 		Issued:       met.TokenIssued,
+		Now:          sw.sandboxClock,
 	})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
