@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -116,8 +115,7 @@ func TestPlaygroundWithTheKeyboardAlone(t *testing.T) {
 	// keys sent all at once by the protocol meet and hands do not.
 	for i, key := range "X-Key" {
 		require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(string(key))))
-		runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step2-preview").textContent.includes("\n`+"X-Key"[:i+1]+`: ")`,
-			chromedp.WithPollingTimeout(5*time.Second)))
+		runAction(t, ctx, waitJS[bool](`document.querySelector("#step2-preview").textContent.includes("\n`+"X-Key"[:i+1]+`: ")`))
 	}
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\t"), chromedp.KeyEvent("v1")))
 	tabTo("send")
@@ -172,7 +170,7 @@ func TestPlaygroundFitsPhoneAndDesktop(t *testing.T) {
 func frameURL(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	var got string
-	waitFor(t, func() bool {
+	waitUntil(t, ctx, func() bool {
 		tree := runAction(t, ctx, chromedp.Action[*page.FrameTree](func(ctx context.Context, tgt *chromedp.Target) (*page.FrameTree, error) {
 			res, err := cdp.Call(ctx, tgt, page.GetFrameTree, cdp.Empty{})
 			return res.FrameTree, err
@@ -216,12 +214,12 @@ func TestPlaygroundEmbedsOnlyWhereAllowed(t *testing.T) {
 				assert.Equal(t, tt.url+"/?embed=1", got)
 				// The framed playground runs: its wasm asked the relay for
 				// the environments. A refusal would have come before.
-				waitFor(t, func() bool { return strings.Contains(allowed.Stderr.String(), "path=/relay/environments") }, "the framed playground runs")
+				waitUntil(t, ctx, func() bool { return strings.Contains(allowed.Stderr.String(), "path=/relay/environments") }, "the framed playground runs")
 				assert.NotContains(t, strings.Join(msgs.everything(), "\n"), "frame-ancestors")
 				return
 			}
 			assert.True(t, strings.HasPrefix(got, "chrome-error://"), "refused, got %s", got)
-			waitFor(t, func() bool { return strings.Contains(strings.Join(msgs.everything(), "\n"), "frame-ancestors") }, "Chromium reports the refusal")
+			waitUntil(t, ctx, func() bool { return strings.Contains(strings.Join(msgs.everything(), "\n"), "frame-ancestors") }, "Chromium reports the refusal")
 		})
 	}
 }

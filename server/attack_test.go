@@ -16,6 +16,7 @@ import (
 
 	"octoplay/internal/bhttp"
 	"octoplay/internal/ohttp"
+	"octoplay/internal/testkit"
 	"octoplay/internal/testkit/loopback"
 )
 
@@ -34,9 +35,12 @@ func postToken(t *testing.T, hc *http.Client, base, secret string) (int, string)
 // TestAttackLockoutOfAPublicClient: five wrong secrets for the public demo
 // client id, from anywhere, once made the sandbox refuse the right secret
 // to everyone for a minute, the relay's demo profile included. Failures now
-// count against the guesser's address alone, through the relay too.
+// count against the guesser's address alone, through the relay too. The
+// limits' clock stands still, so no failure is forgotten (one a 12 s) while
+// the test runs, however slowly.
 func TestAttackLockoutOfAPublicClient(t *testing.T) {
-	s := startServer(t, standInAssets(), nil)
+	clock := testkit.NewClock(time.Now())
+	s := startServerWith(t, swaps{assets: standInAssets(), limitClock: clock.Now}, nil)
 	guesser, user := loopback.Client(loopback.Addr(100)), loopback.Client(loopback.Addr(101))
 	for i := range 5 {
 		status, body := postToken(t, guesser, s.URL, "guess-"+string(rune('a'+i)))

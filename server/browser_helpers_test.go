@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 )
@@ -48,7 +49,56 @@ func choose(sel, value string, more ...string) chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](js)
 }
 
-// waitFor waits for a CSS selector to match a visible element.
+// waitJS waits until the JavaScript expression expr is truthy in the page
+// and returns its value. It waits as long as the context lets it (a case's
+// deadline, newTab): how soon the page gets there is the machine's speed,
+// which is not what the tests assert.
+func waitJS[T any](expr string) chromedp.Action[T] {
+	return chromedp.Poll[T](expr, chromedp.WithPollingTimeout(0))
+}
+
+// waitUntil polls cond, on the test's side, until it holds or ctx (a case's
+// deadline) ends; then the test fails, saying what it waited for.
+func waitUntil(t *testing.T, ctx context.Context, cond func() bool, what string) {
+	t.Helper()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s: still waiting until %s", context.Cause(ctx), what)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// pageClockShim runs before the page's scripts and lets the test move the
+// page's clock on: Go's wasm runtime takes the monotonic reading of
+// time.Now from performance.now, and the playground counts a token's
+// lifetime down by it. The wall clock stays, which dates the sealed
+// requests for the gateway.
+const pageClockShim = `(() => {
+	let ahead = 0;
+	const now = performance.now.bind(performance);
+	performance.now = () => now() + ahead;
+	window.__advanceClock = (ms) => { ahead += ms; };
+})();`
+
+// controlPageClock installs pageClockShim in the tab of ctx, for the pages
+// it loads next.
+func controlPageClock(t *testing.T, ctx context.Context) {
+	t.Helper()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: pageClockShim})
+		return err
+	})))
+}
+
+// advancePageClock moves the page's clock (controlPageClock) on by d.
+func advancePageClock(t *testing.T, ctx context.Context, d time.Duration) {
+	t.Helper()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`window.__advanceClock(%d)`, d.Milliseconds()))))
+}
+
+// waitSel waits for a CSS selector to match a visible element.
 func waitSel(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.WaitVisible(sel)
 }

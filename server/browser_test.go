@@ -67,9 +67,24 @@ func newBrowser(t *testing.T) (context.Context, *browserMessages) {
 	return newBrowserFor(t, time.Minute)
 }
 
-// newBrowserFor is newBrowser for a test that lasts up to d, such as one
-// that opens a tab per case in one browser (newTab).
+// newBrowserFor is newBrowser for a test that lasts up to d in one tab.
 func newBrowserFor(t *testing.T, d time.Duration) (context.Context, *browserMessages) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(newSharedBrowser(t), d)
+	t.Cleanup(cancel)
+	return ctx, listenTab(t, ctx)
+}
+
+// caseLimit bounds a case of a suite that shares one browser, each case in
+// a tab of its own (newTab): a case that hangs fails on its own deadline,
+// and the next case still has all of its own.
+const caseLimit = 2 * time.Minute
+
+// newSharedBrowser starts a headless Chromium with a fresh profile, with
+// the flags this machine's closed network needs, for cases that each open
+// a tab (newTab). The browser has no deadline: its tabs have theirs, and
+// it closes when the test ends.
+func newSharedBrowser(t *testing.T) context.Context {
 	t.Helper()
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromiumPath(t)),
@@ -86,17 +101,22 @@ func newBrowserFor(t *testing.T, d time.Duration) (context.Context, *browserMess
 		chromedp.WindowSize(1280, 900),
 	)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, d)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	return ctx, listenTab(t, ctx)
+	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	// The first run starts the browser, which lives as long as the context
+	// of that run: this one, not a deadline of a tab's.
+	require.NoError(t, chromedp.Do(ctx))
+	return ctx
 }
 
 // newTab opens a tab in the browser of ctx, with storage, cookies and
-// service workers of its own, as a first visit has.
+// service workers of its own, as a first visit has, and with caseLimit to
+// do its work.
 func newTab(t *testing.T, browser context.Context) (context.Context, *browserMessages) {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
+	ctx, cancelLimit := context.WithTimeout(ctx, caseLimit)
+	t.Cleanup(cancelLimit)
 	return ctx, listenTab(t, ctx)
 }
 
@@ -168,8 +188,8 @@ func TestBrowserRecordersSeeViolations(t *testing.T) {
 		waitMounted(),
 		chromedp.Evaluate[chromedp.Void](`(() => { const d = document.createElement("div"); d.setAttribute("style", "color:red"); document.body.appendChild(d); console.error("recorded"); })()`),
 	))
-	violations := runAction(t, ctx, chromedp.Poll[[]string](`window.__csp.length > 0 && window.__csp`, chromedp.WithPollingTimeout(5*time.Second)))
+	violations := runAction(t, ctx, waitJS[[]string](`window.__csp.length > 0 && window.__csp`))
 	require.NotEmpty(t, violations)
 	assert.Contains(t, violations[0], "style-src")
-	waitFor(t, func() bool { return strings.Contains(strings.Join(msgs.all(), "\n"), "recorded") }, "the console error is recorded")
+	waitUntil(t, ctx, func() bool { return strings.Contains(strings.Join(msgs.all(), "\n"), "recorded") }, "the console error is recorded")
 }

@@ -51,7 +51,7 @@ func serveAsChild(spec string) int {
 	if s.Built {
 		assets = web.Assets
 	}
-	if err := run(context.Background(), append([]string{"octoplay"}, s.Args...), os.Getenv, os.Stdout, os.Stderr, assets); err != nil {
+	if err := run(context.Background(), append([]string{"octoplay"}, s.Args...), os.Getenv, os.Stdout, os.Stderr, swaps{assets: assets}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

@@ -152,7 +152,7 @@ func TestParseConfig(t *testing.T) {
 
 func TestHelpListsEveryFlagWithItsVariable(t *testing.T) {
 	var stderr bytes.Buffer
-	err := run(context.Background(), []string{"octoplay", "-h"}, func(string) string { return "" }, io.Discard, &stderr, standInAssets())
+	err := run(context.Background(), []string{"octoplay", "-h"}, func(string) string { return "" }, io.Discard, &stderr, swaps{assets: standInAssets()})
 	require.NoError(t, err, "-h is not a failure")
 	_, err = parseConfig([]string{"octoplay", "-h"}, func(string) string { return "" }, io.Discard)
 	require.ErrorIs(t, err, flag.ErrHelp)

@@ -51,12 +51,25 @@ type testServer struct {
 // assets and flags, waits for /healthz, and stops it when the test ends.
 func startServer(t *testing.T, assets fs.FS, env map[string]string, args ...string) *testServer {
 	t.Helper()
-	return startServerAt(t, testkit.FreeAddr(t), assets, env, args...)
+	return startServerWith(t, swaps{assets: assets}, env, args...)
+}
+
+// startServerWith is startServer with what sw swaps in, such as a clock of
+// the test's for the rate limits.
+func startServerWith(t *testing.T, sw swaps, env map[string]string, args ...string) *testServer {
+	t.Helper()
+	return launchServer(t, testkit.FreeAddr(t), sw, env, args...)
 }
 
 // startServerAt is startServer on a given address: a second server on the
 // address of a stopped one is that server restarted.
 func startServerAt(t *testing.T, addr string, assets fs.FS, env map[string]string, args ...string) *testServer {
+	t.Helper()
+	return launchServer(t, addr, swaps{assets: assets}, env, args...)
+}
+
+// launchServer runs the server on addr with sw, as startServer says.
+func launchServer(t *testing.T, addr string, sw swaps, env map[string]string, args ...string) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{
@@ -69,7 +82,7 @@ func startServerAt(t *testing.T, addr string, assets fs.FS, env map[string]strin
 	getenv := func(k string) string { return env[k] }
 	argv := append([]string{"octoplay", "-addr", addr}, args...)
 	go func() {
-		s.err = run(ctx, argv, getenv, s.Stdout, s.Stderr, assets)
+		s.err = run(ctx, argv, getenv, s.Stdout, s.Stderr, sw)
 		close(s.done)
 	}()
 	t.Cleanup(func() { require.NoError(t, s.Stop()) })

@@ -47,12 +47,12 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 	revealToken := func() string {
 		t.Helper()
 		require.NoError(t, chromedp.Do(ctx, chromedp.Click("#reveal-token")))
-		token := runAction(t, ctx, chromedp.Poll[string](`(() => { const v = document.querySelector("#token-value").textContent; return v.includes("•") ? false : v; })()`, chromedp.WithPollingTimeout(5*time.Second)))
+		token := runAction(t, ctx, waitJS[string](`(() => { const v = document.querySelector("#token-value").textContent; return v.includes("•") ? false : v; })()`))
 		require.NoError(t, chromedp.Do(ctx, chromedp.Click("#reveal-token")))
 		return token
 	}
 	requests := func(n int) chromedp.Action[bool] {
-		return chromedp.Poll[bool](fmt.Sprintf(`document.querySelectorAll("#history tbody tr").length === %d`, n), chromedp.WithPollingTimeout(10*time.Second))
+		return waitJS[bool](fmt.Sprintf(`document.querySelectorAll("#history tbody tr").length === %d`, n))
 	}
 	require.NoError(t, chromedp.Do(ctx, choose("#auth-style", "basic"), step1(id, secret), waitSel(`#token-status[data-state="valid"]`)))
 	tokens := []string{revealToken()}
@@ -75,7 +75,7 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, waitSel(`#step2-header-name-1[aria-invalid="true"]`)))
 	assert.NotEmpty(t, textOf(t, ctx, "#step2-header-error-1"), "the row says why")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2-header-remove-1")))
-	runAction(t, ctx, chromedp.Poll[bool](`!document.querySelector("#step2-header-name-1")`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`!document.querySelector("#step2-header-name-1")`))
 	waitFocus(t, ctx, "step2-header-add")
 	preview := textOf(t, ctx, "#step2-preview")
 	assert.Contains(t, preview, "X-Partner-Trace: trace-7")
@@ -95,10 +95,12 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 		require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(`#send[aria-busy="false"][aria-disabled="false"]`)))
 		before := runAction(t, ctx, chromedp.Evaluate[int](rows))
 		require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send")))
-		got, err := chromedp.Run(ctx, chromedp.Poll[string](fmt.Sprintf(`%s > %d && document.querySelector("#step2-status").dataset.status`, rows, before),
-			chromedp.WithPollingTimeout(15*time.Second)))
+		got, err := chromedp.Run(ctx, waitJS[string](fmt.Sprintf(`%s > %d && document.querySelector("#step2-status").dataset.status`, rows, before)))
 		if err != nil {
-			why, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("#step2-error") || {}).textContent || ""`))
+			// The wait spent ctx: read the page's error with time of its own.
+			late, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			why, _ := chromedp.Run(late, chromedp.Evaluate[string](`(document.querySelector("#step2-error") || {}).textContent || ""`))
 			require.NoError(t, err, "no answer came: %s", why)
 		}
 		require.Equal(t, status, got)
@@ -108,8 +110,7 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 		"the history keeps the request's headers and body")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2 details.snippets > summary")))
 	saveElementShot(t, ctx, "#step2", "step2-body.png")
-	created := runAction(t, ctx, chromedp.Poll[string](`(() => { const m = document.querySelector('#step2-preset option[value="reservation-read"]').textContent.match(/RSV-[A-Z0-9]+/); return m ? m[0] : false; })()`,
-		chromedp.WithPollingTimeout(5*time.Second)))
+	created := runAction(t, ctx, waitJS[string](`(() => { const m = document.querySelector('#step2-preset option[value="reservation-read"]').textContent.match(/RSV-[A-Z0-9]+/); return m ? m[0] : false; })()`))
 	sendFor("409") // the same stay again: the room is taken
 	assert.Contains(t, textOf(t, ctx, "#step2 .explain"), "409")
 
@@ -129,18 +130,18 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, fillIn("#step2-body", `{"status":"checked_in","adults":1}`), waitSel(`#step2-body[aria-invalid="false"]`),
 		chromedp.Click("#step2-pretty")))
 	assert.Equal(t, "{\n  \"status\": \"checked_in\",\n  \"adults\": 1\n}",
-		runAction(t, ctx, chromedp.Poll[string](`(() => { const v = document.querySelector("#step2-body").value; return v.includes("\n") ? v : false; })()`, chromedp.WithPollingTimeout(5*time.Second))))
+		runAction(t, ctx, waitJS[string](`(() => { const v = document.querySelector("#step2-body").value; return v.includes("\n") ? v : false; })()`)))
 	sendFor("200")
 
 	// The answer pretty or raw, copied, saved: the token masked throughout.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2-answer-raw"), waitSel(`#step2-answer-raw[aria-pressed="true"]`)))
 	assert.NotContains(t, textOf(t, ctx, "#step2-answer-body"), "\n  ", "as it came")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2-answer-download")))
-	assert.Contains(t, string(waitDownload(t, downloads, "octoplay-step2-answer.json")), `"status":"checked_in"`)
+	assert.Contains(t, string(waitDownload(t, ctx, downloads, "octoplay-step2-answer.json")), `"status":"checked_in"`)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step1-answer-copy")))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step1-answer-copy-feedback").textContent !== ""`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step1-answer-copy-feedback").textContent !== ""`))
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step1-answer-download")))
-	step1Body := string(waitDownload(t, downloads, "octoplay-step1-answer.json"))
+	step1Body := string(waitDownload(t, ctx, downloads, "octoplay-step1-answer.json"))
 	assert.Contains(t, step1Body, `"access_token": "••••••••"`, "masked, not emptied")
 
 	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "reservation-delete")))
@@ -153,8 +154,8 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 	require.GreaterOrEqual(t, posts, 7, "the record sees the page's requests")
 	before := net.all()
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#export-transcript"), chromedp.Click("#export-markdown")))
-	har := waitDownload(t, downloads, "octoplay-transcript-*.har")
-	md := waitDownload(t, downloads, "octoplay-transcript-*.md")
+	har := waitDownload(t, ctx, downloads, "octoplay-transcript-*.har")
+	md := waitDownload(t, ctx, downloads, "octoplay-transcript-*.md")
 	for line := range strings.Lines(strings.TrimPrefix(net.all(), before)) {
 		if strings.HasPrefix(line, "page request ") {
 			assert.Contains(t, line, " blob:", "the export sent a request")
@@ -195,13 +196,15 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 
 	// Forget ends the visit's transcript.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#forget"), waitSel(`#token-status[data-state="none"]`), chromedp.Click("#export-transcript")))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#export-feedback").textContent.startsWith("Nothing to save yet")`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#export-feedback").textContent.startsWith("Nothing to save yet")`))
 }
 
 // With the switch on, a call that meets an expired token renews it and is
 // sent again, once: after the API said 401 invalid_token (a restarted
 // server no longer knows the token), and before the call when the
-// countdown ended (the restarted server's tokens last 2 s).
+// countdown ended (the restarted server's tokens last 2 s on the page's
+// clock; on the sandbox's, held still, they outlive a slow machine's
+// requests).
 func TestPlaygroundRenewsAnExpiredTokenWhenAsked(t *testing.T) {
 	requireBuiltWasm(t)
 	addr := testkit.FreeAddr(t)
@@ -211,7 +214,8 @@ func TestPlaygroundRenewsAnExpiredTokenWhenAsked(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo"), chromedp.Click("#request-token"), waitSel(`#token-status[data-state="valid"]`),
 		chromedp.Click("#auto-renew")))
 	require.NoError(t, first.Stop())
-	startServerAt(t, addr, web.Assets, nil, "-relay-key", relayKey(t, 2), "-sandbox-token-ttl", "2s")
+	clock := testkit.NewClock(time.Now())
+	launchServer(t, addr, swaps{assets: web.Assets, sandboxClock: clock.Now}, nil, "-relay-key", relayKey(t, 2), "-sandbox-token-ttl", "2s")
 
 	history := func() []string {
 		return runAction(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#history tbody tr")].map(r => r.cells[1].textContent + " " + r.cells[3].textContent)`))
@@ -220,7 +224,7 @@ func TestPlaygroundRenewsAnExpiredTokenWhenAsked(t *testing.T) {
 	assert.Equal(t, []string{"GET 200", "POST 200", "GET 401", "POST 200"}, history(), "the call, refused, renewed and sent again, newest first")
 
 	require.NoError(t, chromedp.Do(ctx, waitSel(`#token-status[data-state="expired"]`), chromedp.Click("#send")))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelectorAll("#history tbody tr").length === 6`, chromedp.WithPollingTimeout(10*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelectorAll("#history tbody tr").length === 6`))
 	assert.Equal(t, []string{"GET 200", "POST 200"}, history()[:2], "renewed first: the expired token never went")
 	assert.Equal(t, "200", runAction(t, ctx, chromedp.AttributeValue("#step2-status", "data-status")).Value)
 }
@@ -228,7 +232,7 @@ func TestPlaygroundRenewsAnExpiredTokenWhenAsked(t *testing.T) {
 // waitFocus waits until the element id has the focus.
 func waitFocus(t *testing.T, ctx context.Context, id string) {
 	t.Helper()
-	runAction(t, ctx, chromedp.Poll[bool](`document.activeElement && document.activeElement.id === `+jsString(id), chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.activeElement && document.activeElement.id === `+jsString(id)))
 }
 
 // fillIn replaces a field's text and fires input, as a paste would.
@@ -301,10 +305,10 @@ func allowDownloads(t *testing.T, ctx context.Context) *downloads {
 // waitDownload waits until the browser says a download whose name matches
 // pattern is done, and returns it; it is then removed, so the next
 // download of the name is waited for afresh.
-func waitDownload(t *testing.T, d *downloads, pattern string) []byte {
+func waitDownload(t *testing.T, ctx context.Context, d *downloads, pattern string) []byte {
 	t.Helper()
 	var path string
-	waitFor(t, func() bool {
+	waitUntil(t, ctx, func() bool {
 		d.mu.Lock()
 		defer d.mu.Unlock()
 		for name, p := range d.done {

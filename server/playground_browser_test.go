@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/testkit"
 	"octoplay/web"
 )
 
@@ -49,7 +50,7 @@ func TestPlaygroundStep1ThenStep2(t *testing.T) {
 
 	// The stepper takes the focus to a step and keeps what was done.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`.stepper-item[data-state="todo"] button`)))
-	runAction(t, ctx, chromedp.Poll[bool](`document.activeElement.id === "step2-title"`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.activeElement.id === "step2-title"`))
 	require.NoError(t, chromedp.Do(ctx,
 		waitSel(`#token-status[data-state="valid"]`),
 		chromedp.Click("#send"),
@@ -64,7 +65,7 @@ func TestPlaygroundStep1ThenStep2(t *testing.T) {
 		chromedp.Click("#send"),
 		waitSel(`#step2-status[data-status="200"]`),
 	))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step2 .answer-body").textContent.includes("Sea View Suite")`, chromedp.WithPollingTimeout(10*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2 .answer-body").textContent.includes("Sea View Suite")`))
 	saveScreenshot(t, ctx, "playground.png")
 	assert.Empty(t, msgs.all(), "console errors")
 }
@@ -130,15 +131,23 @@ func TestPlaygroundFixesJSONRejectedWithOneClick(t *testing.T) {
 }
 
 // Step 2's fix for an expired token renews it and sends Step 2 again where
-// the person is: no scroll to Step 1, no second click, the focus kept.
+// the person is: no scroll to Step 1, no second click, the focus kept. The
+// token's minute passes when the test says, on the sandbox's clock and the
+// page's alike: a token is never seen to expire early on a slow machine.
 func TestPlaygroundExplainsAnExpiredTokenAndRenews(t *testing.T) {
 	requireBuiltWasm(t)
-	s := startServer(t, web.Assets, nil, "-sandbox-token-ttl", "3s")
+	clock := testkit.NewClock(time.Now())
+	s := startServerWith(t, swaps{assets: web.Assets, sandboxClock: clock.Now}, nil, "-sandbox-token-ttl", "1m")
 	ctx, _ := newBrowser(t)
+	controlPageClock(t, ctx)
 	openPlayground(t, ctx, s.URL+"/")
 	require.NoError(t, chromedp.Do(ctx,
 		step1("octoplay-demo", "octoplay-demo-secret"),
 		waitSel(`#token-status[data-state="valid"]`),
+	))
+	clock.Advance(time.Minute)
+	advancePageClock(t, ctx, time.Minute)
+	require.NoError(t, chromedp.Do(ctx,
 		waitSel(`#token-status[data-state="expired"]`),
 		chromedp.Click("#send"),
 		waitSel(`#step2-status[data-status="401"]`),
@@ -166,9 +175,9 @@ func TestPlaygroundServerProfileNeedsNoSecret(t *testing.T) {
 	openPlayground(t, ctx, s.URL+"/?env=sandbox&step=2")
 	// The deep link puts Step 2 in focus.
 	assert.Len(t, runAction(t, ctx, chromedp.Nodes(`.stepper-item:nth-child(2) button[aria-current="step"]`)), 1)
-	runAction(t, ctx, chromedp.Poll[bool](`window.scrollY > 0`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`window.scrollY > 0`))
 	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo")))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step1-preview").textContent.includes('"demo" profile')`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step1-preview").textContent.includes('"demo" profile')`))
 	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("#client-secret", chromedp.AtLeast(0))), "no secret field with a profile")
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Click("#request-token"),
@@ -222,7 +231,7 @@ func TestPlaygroundLeaksNoSecretNorToken(t *testing.T) {
 	openPlayground(t, ctx, s.URL+"/")
 
 	// The service worker is its own target: record its traffic too.
-	waitFor(t, func() bool {
+	waitUntil(t, ctx, func() bool {
 		infos, err := chromedp.Targets(ctx)
 		require.NoError(t, err)
 		for _, info := range infos {
@@ -244,7 +253,7 @@ func TestPlaygroundLeaksNoSecretNorToken(t *testing.T) {
 		waitSel(`#token-status[data-state="valid"]`),
 		chromedp.Click("#reveal-token"),
 	))
-	token := runAction(t, ctx, chromedp.Poll[string](`(() => { const v = document.querySelector("#token-value").textContent; return v.includes("•") ? false : v; })()`, chromedp.WithPollingTimeout(5*time.Second)))
+	token := runAction(t, ctx, waitJS[string](`(() => { const v = document.querySelector("#token-value").textContent; return v.includes("•") ? false : v; })()`))
 	require.Regexp(t, `^[A-Za-z0-9_-]{78,}$`, token, "the sandbox's tokens are opaque and self-validating, in base64url")
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Click("#reveal-token"),
@@ -256,7 +265,7 @@ func TestPlaygroundLeaksNoSecretNorToken(t *testing.T) {
 		waitSel(`#step2-status[data-status="200"]`),
 	))
 	// Two token requests and one API call: wait until the capture has them.
-	waitFor(t, func() bool { posts, answers := net.counts(); return posts >= 3 && answers >= 3 }, "the sealed requests and answers are captured")
+	waitUntil(t, ctx, func() bool { posts, answers := net.counts(); return posts >= 3 && answers >= 3 }, "the sealed requests and answers are captured")
 	net.waitSettled(t)
 	stored := runAction(t, ctx, chromedp.Evaluate[string](storageDump, chromedp.EvalAwaitPromise))
 	// The address bar and the history, which the page rewrites with its

@@ -104,7 +104,7 @@ func TestEnvironments(t *testing.T) {
 // is, but a client that still holds it keeps working during the grace.
 func TestRelayKeysFromConfigAndRotation(t *testing.T) {
 	var printed bytes.Buffer
-	require.NoError(t, run(context.Background(), []string{"octoplay", "-new-relay-key"}, func(string) string { return "" }, &printed, io.Discard, standInAssets()))
+	require.NoError(t, run(context.Background(), []string{"octoplay", "-new-relay-key"}, func(string) string { return "" }, &printed, io.Discard, swaps{assets: standInAssets()}))
 	parsed, err := parseRelayKeys(strings.TrimSpace(printed.String()))
 	require.NoError(t, err)
 	require.Len(t, parsed, 2)

@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/testkit"
 	"octoplay/internal/testkit/loopback"
 	"octoplay/server/assets"
 )
@@ -71,9 +73,11 @@ func TestVersionedCrawlerFilesAreNotFound(t *testing.T) {
 }
 
 // The sandbox reached directly has the relay's per-address request limit:
-// a burst of 20, then 429 with Retry-After, for that address alone.
+// a burst of 20, then 429 with Retry-After, for that address alone. The
+// limits' clock stands still: no request comes back while the 21 are sent.
 func TestSandboxIsLimitedPerAddress(t *testing.T) {
-	s := startServer(t, standInAssets(), nil, "-sandbox-rate", "1", "-sandbox-burst", "20")
+	clock := testkit.NewClock(time.Now())
+	s := startServerWith(t, swaps{assets: standInAssets(), limitClock: clock.Now}, nil, "-sandbox-rate", "1", "-sandbox-burst", "20")
 	busy, other := loopback.Client(loopback.Addr(400)), loopback.Client(loopback.Addr(401))
 	call := func(hc *http.Client) *http.Response {
 		res, err := hc.Get(s.URL + "/sandbox/api/v2/")

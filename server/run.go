@@ -50,12 +50,27 @@ func Main() int {
 // sending traffic before the listener closes. SIGINT (Ctrl-C) and ctx skip
 // the drain.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return run(ctx, args, getenv, stdout, stderr, web.Assets)
+	return run(ctx, args, getenv, stdout, stderr, swaps{assets: web.Assets})
 }
 
-// run is Run with the web assets as a parameter, so tests can serve a
-// stand-in wasm.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, assets fs.FS) error {
+// swaps are what a test puts in place of the real thing under a running
+// server.
+type swaps struct {
+	// assets are the web assets: a stand-in wasm where a test needs none.
+	assets fs.FS
+	// limitClock is the clock of the rate limits; nil means time.Now. A
+	// test holds it still to reach a limit by a count of requests, however
+	// slowly a loaded machine sends them, and moves it on to end the wait.
+	// (Redis also forgets a key once its wait has passed on Redis's clock.)
+	limitClock func() time.Time
+	// sandboxClock is the sandbox's clock, which its tokens expire by; nil
+	// means time.Now. A test holds it still so that a short-lived token
+	// outlives a slow machine, and moves it on to expire the token.
+	sandboxClock func() time.Time
+}
+
+// run is Run with what tests swap as a parameter.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, sw swaps) error {
 	cfg, err := parseConfig(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -73,7 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer signal.Stop(signals)
 
 	logger := newLogger(cfg, stderr)
-	st, err := openStores(ctx, cfg, logger)
+	st, err := openStores(ctx, cfg, logger, sw.limitClock)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -94,6 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ClientsPerRange: st.clientsPerRange,
 		ClientsTotal:    st.clientsTotal,
 		Issued:          met.TokenIssued,
+		Now:             sw.sandboxClock,
 	})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
@@ -131,7 +147,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	met.WatchState(st.ready)
 	met.WatchUploads(uploads)
 	met.WatchConnections(ln)
-	handler, err := NewServer(logger, cfg, assets, Parts{Sandbox: sb, Relay: rl, Ready: ready, SandboxLimit: st.sandboxLimit, Uploads: uploads})
+	handler, err := NewServer(logger, cfg, sw.assets, Parts{Sandbox: sb, Relay: rl, Ready: ready, SandboxLimit: st.sandboxLimit, Uploads: uploads})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -37,8 +36,7 @@ func jsString(s string) string {
 // waitSnippet waits until a snippet contains want.
 func waitSnippet(t *testing.T, ctx context.Context, name, want string) {
 	t.Helper()
-	runAction(t, ctx, chromedp.Poll[bool](`(document.querySelector('pre[data-snippet="`+name+`"]') || {textContent: ""}).textContent.includes(`+jsString(want)+`)`,
-		chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`(document.querySelector('pre[data-snippet="`+name+`"]') || {textContent: ""}).textContent.includes(`+jsString(want)+`)`))
 }
 
 func TestPlaygroundSnippetsFollowTheChoicesAndHoldNoSecret(t *testing.T) {
@@ -54,7 +52,7 @@ func TestPlaygroundSnippetsFollowTheChoicesAndHoldNoSecret(t *testing.T) {
 		waitSel(`#token-status[data-state="valid"]`),
 		chromedp.Click("#reveal-token"),
 	))
-	token := runAction(t, ctx, chromedp.Poll[string](`(() => { const v = document.querySelector("#token-value").textContent; return v.includes("•") ? false : v; })()`, chromedp.WithPollingTimeout(5*time.Second)))
+	token := runAction(t, ctx, waitJS[string](`(() => { const v = document.querySelector("#token-value").textContent; return v.includes("•") ? false : v; })()`))
 	require.NotEmpty(t, token)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#reveal-token")))
 

@@ -5,6 +5,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"octoplay/server/metrics"
 	"octoplay/server/relay"
@@ -31,19 +32,20 @@ type stores struct {
 	close func() error
 }
 
-// openStores opens the stores cfg asks for, for as long as ctx lasts. A
-// Redis that does not answer yet is no error: requests that need it are
-// refused, and /readyz says 503, until it does.
-func openStores(ctx context.Context, cfg Config, logger *slog.Logger) (stores, error) {
+// openStores opens the stores cfg asks for, for as long as ctx lasts, with
+// limits that read the time from limitClock (nil: time.Now). A Redis that
+// does not answer yet is no error: requests that need it are refused, and
+// /readyz says 503, until it does.
+func openStores(ctx context.Context, cfg Config, logger *slog.Logger, limitClock func() time.Time) (stores, error) {
 	relayLimit := state.PerSecond(cfg.RelayRate, cfg.RelayBurst)
 	sandboxLimit := state.PerSecond(cfg.SandboxRate, cfg.SandboxBurst)
 	span := 2 * relay.DateSkew
 	if cfg.RedisURL == "" {
 		replays := state.NewMemoryReplayWindow(span, nil)
 		return stores{
-			relayLimit:      state.NewMemoryLimiter(relayLimit, 0, nil),
-			sandboxLimit:    state.NewMemoryLimiter(sandboxLimit, 0, nil),
-			sandboxFailures: state.NewMemoryLimiter(sandbox.FailureLimit, 0, nil),
+			relayLimit:      state.NewMemoryLimiter(relayLimit, 0, limitClock),
+			sandboxLimit:    state.NewMemoryLimiter(sandboxLimit, 0, limitClock),
+			sandboxFailures: state.NewMemoryLimiter(sandbox.FailureLimit, 0, limitClock),
 			replays:         replays,
 			sandboxWrites:   state.NewMemoryRecords(sandbox.WriteLimits, 0, nil),
 			clientsPerRange: state.NewMemoryLimiter(sandbox.ClientsPerRange, 0, nil),
@@ -62,9 +64,9 @@ func openStores(ctx context.Context, cfg Config, logger *slog.Logger) (stores, e
 	watched := make(chan struct{})
 	go func() { rs.Watch(ctx); close(watched) }()
 	return stores{
-		relayLimit:      rs.Limiter("relay", relayLimit, nil),
-		sandboxLimit:    rs.Limiter("sandbox", sandboxLimit, nil),
-		sandboxFailures: rs.Limiter("sandbox-failures", sandbox.FailureLimit, nil),
+		relayLimit:      rs.Limiter("relay", relayLimit, limitClock),
+		sandboxLimit:    rs.Limiter("sandbox", sandboxLimit, limitClock),
+		sandboxFailures: rs.Limiter("sandbox-failures", sandbox.FailureLimit, limitClock),
 		replays:         rs.ReplayWindow(span, nil),
 		sandboxWrites:   rs.Records(sandbox.WriteLimits, 0, nil),
 		clientsPerRange: rs.Limiter("sandbox-clients-range", sandbox.ClientsPerRange, nil),

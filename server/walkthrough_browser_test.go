@@ -28,10 +28,10 @@ import (
 // The walkthrough as its users stumbled through it: a newcomer with the
 // sandbox's credentials, a presenter with links, the docs that frame the
 // playground, on slow links and small screens. One Chromium for them all,
-// a tab of its own (storage, service worker) per case.
+// a tab of its own (storage, service worker, deadline) per case.
 func TestWalkthrough(t *testing.T) {
 	requireBuiltWasm(t)
-	browser, _ := newBrowserFor(t, 4*time.Minute)
+	browser := newSharedBrowser(t)
 	s := startServer(t, web.Assets, nil)
 
 	t.Run("a restarted server's new keys are fetched with no click", func(t *testing.T) { restartedServer(t, browser) })
@@ -55,8 +55,8 @@ func relayKey(t *testing.T, id uint8) string {
 }
 
 // A token, then the server restarts on its address with new keys: Send
-// gets the upstream's answer within seconds, with no click, the page having
-// fetched the keys again by itself (RFC 9458 §6.4). The new instance does
+// gets the upstream's answer with no click, the page having fetched the
+// keys again by itself (RFC 9458 §6.4). The new instance does
 // not know the old token (401 invalid_token), or does when tokens outlive
 // an instance (200): either is the upstream's answer.
 func restartedServer(t *testing.T, browser context.Context) {
@@ -69,8 +69,7 @@ func restartedServer(t *testing.T, browser context.Context) {
 	require.NoError(t, first.Stop())
 	second := startServerAt(t, addr, web.Assets, nil, "-relay-key", relayKey(t, 2))
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send")))
-	status := runAction(t, ctx, chromedp.Poll[string](`(() => { const s = document.querySelector("#step2-status"); return s ? s.dataset.status : false; })()`,
-		chromedp.WithPollingTimeout(10*time.Second)))
+	status := runAction(t, ctx, waitJS[string](`(() => { const s = document.querySelector("#step2-status"); return s ? s.dataset.status : false; })()`))
 	assert.Contains(t, []string{"200", "401"}, status, "the upstream's answer")
 	assert.NotContains(t, textOf(t, ctx, "#step2"), "keys changed")
 	assert.Contains(t, second.Stderr.String(), "path=/relay/keys", "the page fetched the new keys")
@@ -236,8 +235,7 @@ func belowTheFold(t *testing.T, browser context.Context, s *testServer) {
 	assert.Zero(t, runAction(t, ctx, chromedp.Evaluate[int](`window.__belowFold.missing`)), "Step 2 never left the page")
 	assert.Equal(t, "1001", valueOf(t, ctx, "#step2-property"))
 	assert.Equal(t, "step2-property", runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus moved to the new field")
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step2-preview").textContent.includes("1001")`,
-		chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2-preview").textContent.includes("1001")`))
 }
 
 // The environments arrive while a person types in Step 1, just after the
@@ -291,7 +289,7 @@ func focusAndFeedback(t *testing.T, browser context.Context, s *testServer) {
 	assert.Equal(t, "true", attrOf(t, ctx, "#send", "aria-disabled"))
 
 	require.NoError(t, chromedp.Do(ctx, typeInto("#client-id", "octoplay-demo")))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step1-preview").textContent.endsWith("&client_secret=")`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step1-preview").textContent.endsWith("&client_secret=")`))
 	assert.NotContains(t, textOf(t, ctx, "#step1-preview"), "••••", "no secret, nothing masked")
 
 	require.NoError(t, chromedp.Do(ctx,
@@ -299,16 +297,16 @@ func focusAndFeedback(t *testing.T, browser context.Context, s *testServer) {
 		chromedp.Click("#request-token"),
 		waitSel(`#token-status[data-state="valid"]`),
 	))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step1-outcome").textContent.startsWith("200 OK in")`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step1-outcome").textContent.startsWith("200 OK in")`))
 	assert.Equal(t, "request-token", runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus stays on the button")
 	assert.Equal(t, "status", attrOf(t, ctx, "#step1-outcome", "role"))
 
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#copy-token")))
-	feedback := runAction(t, ctx, chromedp.Poll[string](`document.querySelector("#copy-token-feedback").textContent || false`, chromedp.WithPollingTimeout(5*time.Second)))
+	feedback := runAction(t, ctx, waitJS[string](`document.querySelector("#copy-token-feedback").textContent || false`))
 	assert.Contains(t, []string{"Copied.", "The browser did not allow copying: select the text and copy it yourself."}, feedback)
 
 	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "rooms"), typeInto("#step2-path", "/201")))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step2-preset").selectedIndex === 0`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2-preset").selectedIndex === 0`))
 
 	require.NoError(t, chromedp.Do(ctx,
 		choose("#step2-method", "HEAD"),
@@ -320,26 +318,31 @@ func focusAndFeedback(t *testing.T, browser context.Context, s *testServer) {
 	assert.Empty(t, msgs.all(), "console errors")
 }
 
-// The relay's own 429 (here after a burst of 2, at a request every 4 s)
+// The relay's own 429 (here after a burst of 1, at a request every 4 s)
 // counts down beside the button, which sends again once the wait is over.
+// The limit's clock stands still until the test moves it, so the second
+// request is refused however long a loaded machine takes between the two
+// clicks; the countdown itself runs on the browser's clock.
 func countdown(t *testing.T, browser context.Context) {
-	s := startServer(t, web.Assets, nil, "-relay-rate", "0.25", "-relay-burst", "2")
+	clock := testkit.NewClock(time.Now())
+	s := startServerWith(t, swaps{assets: web.Assets, limitClock: clock.Now}, nil, "-relay-rate", "0.25", "-relay-burst", "1")
 	ctx, _ := newTab(t, browser)
 	openPlayground(t, ctx, s.URL+"/")
-	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo")))
-	for range 3 {
-		require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(`#request-token[aria-busy="false"][aria-disabled="false"]`), chromedp.Click("#request-token")))
-		runAction(t, ctx, chromedp.Poll[bool](`!!document.querySelector("#step1-status")`, chromedp.WithPollingTimeout(5*time.Second)))
-		if runAction(t, ctx, chromedp.Evaluate[string](`document.querySelector("#step1-status").dataset.status`)) == "429" {
-			break
-		}
-	}
-	require.NoError(t, chromedp.Do(ctx, waitSel(`#step1-status[data-status="429"]`)))
+	require.NoError(t, chromedp.Do(ctx,
+		choose("#source", "demo"),
+		chromedp.Click("#request-token"),
+		waitSel(`#step1-status[data-status="200"]`),
+		chromedp.WaitVisible(`#request-token[aria-busy="false"][aria-disabled="false"]`),
+		chromedp.Click("#request-token"),
+		waitSel(`#step1-status[data-status="429"]`),
+	))
 	assert.Contains(t, textOf(t, ctx, "#step1-unavailable"), "you can send again in 0:0")
 	assert.Equal(t, "true", attrOf(t, ctx, "#request-token", "aria-disabled"))
+	clock.Advance(4 * time.Second) // the relay's wait is over
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.WaitVisible(`#request-token[aria-disabled="false"]`),
 		chromedp.Click("#request-token"),
+		waitSel(`#step1-status[data-status="200"]`),
 		waitSel(`#token-status[data-state="valid"]`),
 	))
 	assert.Empty(t, textOf(t, ctx, "#step1-unavailable"))
@@ -351,7 +354,7 @@ func links(t *testing.T, browser context.Context, s *testServer) {
 	ctx, _ := newTab(t, browser)
 	openPlayground(t, ctx, s.URL+"/?client_id=me&env=sandbox&auth=basic&encoding=json&method=HEAD&path=/octotable-pms/api/v2/rooms&property=1001&step=2&client_secret=s3cret&token=t0ken")
 	address := func() string { return runAction(t, ctx, chromedp.Evaluate[string](`location.href`)) }
-	runAction(t, ctx, chromedp.Poll[bool](`!location.search.includes("client")`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`!location.search.includes("client")`))
 	for _, leak := range []string{"client_id", "me&", "s3cret", "t0ken", "token="} {
 		assert.NotContains(t, address(), leak)
 	}
@@ -373,7 +376,7 @@ func links(t *testing.T, browser context.Context, s *testServer) {
 	// changes land in one frame, before the page renders the first: the
 	// second must not undo it.
 	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo", "#encoding", "form")))
-	runAction(t, ctx, chromedp.Poll[bool](`location.search.includes("profile=demo") && !location.search.includes("encoding")`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`location.search.includes("profile=demo") && !location.search.includes("encoding")`))
 	shared := address()
 	u, err := url.Parse(shared)
 	require.NoError(t, err)
@@ -441,10 +444,10 @@ func TestEmbedFollowsTheContentForListedOriginsOnly(t *testing.T) {
 	// fixed height and the frame never scrolls inside itself.
 	fits := func() {
 		t.Helper()
-		runAction(t, ctx, chromedp.Poll[bool](`(() => {
+		runAction(t, ctx, waitJS[bool](`(() => {
 			const m = __messages.at(-1);
 			return !!m && document.querySelector("iframe.octoplay-embed").getBoundingClientRect().height === m.data.height;
-		})()`, chromedp.WithPollingTimeout(10*time.Second)))
+		})()`))
 		inner := runAction(t, frame, chromedp.Evaluate[[]int64](`[document.documentElement.scrollHeight, innerHeight]`))
 		assert.LessOrEqual(t, inner[0], inner[1], "the frame shows all its content")
 	}
@@ -487,7 +490,7 @@ func TestEmbedFollowsTheContentForListedOriginsOnly(t *testing.T) {
 			done();
 		})))`, chromedp.EvalAwaitPromise),
 	))
-	runAction(t, other, chromedp.Poll[bool](`__messages.some(m => m.data.type === "sentinel")`, chromedp.WithPollingTimeout(10*time.Second)))
+	runAction(t, other, waitJS[bool](`__messages.some(m => m.data.type === "sentinel")`))
 	assert.Equal(t, int64(1), runAction(t, other, chromedp.Evaluate[int64](`__messages.length`)), "nothing but the sentinel reached it")
 }
 
@@ -524,16 +527,20 @@ func stripCSP(t *testing.T, ctx context.Context, pattern string) {
 }
 
 // frameTab attaches to the playground's frame in the tab of ctx: a target
-// of its own, as the frame is of another site (site isolation).
+// of its own, as the frame is of another site (site isolation). Chromium
+// 148 lists such a frame with no parent (156 names it), so a frame in the
+// tab's own browser context (each tab has one, newTab) is the tab's too.
 func frameTab(t *testing.T, ctx context.Context, origin string) (context.Context, *browserMessages) {
 	t.Helper()
 	tab := chromedp.FromContext(ctx).Target.TargetID
+	own := chromedp.FromContext(ctx).BrowserContextID
 	var frame context.Context
-	waitFor(t, func() bool {
+	waitUntil(t, ctx, func() bool {
 		infos, err := chromedp.Targets(ctx)
 		require.NoError(t, err)
 		for _, info := range infos {
-			if info.Type == "iframe" && info.ParentID == tab && strings.HasPrefix(info.URL, origin) {
+			ours := info.ParentID == tab || info.ParentID == "" && own != "" && info.BrowserContextID == own
+			if info.Type == "iframe" && ours && strings.HasPrefix(info.URL, origin) {
 				var cancel context.CancelFunc
 				frame, cancel = chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
 				t.Cleanup(cancel)
