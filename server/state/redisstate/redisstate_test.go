@@ -23,10 +23,17 @@ import (
 // open opens a store on r under a prefix of the test's own, logging to log.
 func open(t *testing.T, r *testkit.Redis, log *testkit.SyncBuffer) *redisstate.Store {
 	t.Helper()
+	return openWith(t, r.URL, 8, log)
+}
+
+// openWith opens a store on url for inFlight operations at once, under a
+// prefix of the test's own, logging to log.
+func openWith(t *testing.T, url string, inFlight int, log *testkit.SyncBuffer) *redisstate.Store {
+	t.Helper()
 	if log == nil {
 		log = &testkit.SyncBuffer{}
 	}
-	s, err := redisstate.Open(context.Background(), r.URL, "test:"+t.Name()+":", slog.New(slog.NewTextHandler(log, nil)))
+	s, err := redisstate.Open(context.Background(), url, "test:"+t.Name()+":", inFlight, slog.New(slog.NewTextHandler(log, nil)))
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s
@@ -119,7 +126,7 @@ func TestOpenRefusesBadURLsWithoutEchoingThem(t *testing.T) {
 		"redis://:hunter2@redis.example.com:6379/zero",
 		"redis://:hunter2@redis.example.com:6379/0?pool_size=many",
 	} {
-		_, err := redisstate.Open(context.Background(), u, redisstate.DefaultKeyPrefix, slog.New(slog.DiscardHandler))
+		_, err := redisstate.Open(context.Background(), u, redisstate.DefaultKeyPrefix, 8, slog.New(slog.DiscardHandler))
 		require.Error(t, err, u)
 		assert.NotContains(t, err.Error(), "hunter2")
 		assert.Contains(t, err.Error(), "Redis URL")
@@ -144,8 +151,13 @@ func TestFailsClosedAndRecoversAlone(t *testing.T) {
 	require.NoError(t, err)
 
 	r.Kill()
-	_, err = l.Allow(ctx, "a")
-	require.Error(t, err, "a limiter that cannot count refuses")
+	// Each operation fails on its own until enough of them in a row say
+	// the store is away.
+	for i := 0; s.Ready() == nil; i++ {
+		require.Less(t, i, redisstate.AwayAfterFailures, "still available after %d failures in a row", i)
+		_, err = l.Allow(ctx, "a")
+		require.Error(t, err, "a limiter that cannot count refuses")
+	}
 	assert.ErrorIs(t, s.Ready(), redisstate.ErrUnavailable)
 	for i := range 50 {
 		start := time.Now()
@@ -174,7 +186,7 @@ func TestFailsClosedAndRecoversAlone(t *testing.T) {
 // says so once.
 func TestOpensUnavailable(t *testing.T) {
 	var log testkit.SyncBuffer
-	s, err := redisstate.Open(context.Background(), "redis://"+testkit.FreeAddr(t)+"/0", "x:", slog.New(slog.NewTextHandler(&log, nil)))
+	s, err := redisstate.Open(context.Background(), "redis://"+testkit.FreeAddr(t)+"/0", "x:", 8, slog.New(slog.NewTextHandler(&log, nil)))
 	require.NoError(t, err)
 	defer s.Close()
 	assert.ErrorIs(t, s.Ready(), redisstate.ErrUnavailable)
