@@ -5,8 +5,9 @@
 // writes to the sandbox through one is there on every other.
 //
 // Every key is under the prefix and has a time to live, so nothing grows
-// without bound:
+// without bound, but for the epoch, one key of fixed size:
 //
+//	<prefix>epoch                  when the store started to hold the replay window, ms since 1970, SET if missing (replay.go)
 //	<prefix>replay:<id>            "1", SET NX PX: until the request's forget-after time, plus ClockMargin
 //	<prefix>limit:<name>:<client>  GCRA's theoretical arrival time, microseconds since 1970, PX until that time
 //	<prefix>records:<owner>        an owner's records (records.go), PX until the latest expires

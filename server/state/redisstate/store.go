@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/url"
 	"runtime"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -38,7 +40,16 @@ type Store struct {
 	client *redis.Client
 	prefix string
 	health *health
+	// epochNow is the replay window's clock, once there is one: the probe
+	// sets the epoch by it (replay.go), so that the window's refusals after
+	// Redis comes back empty start within a second of it, not at the first
+	// request after.
+	epochNow atomic.Pointer[func() time.Time]
 }
+
+// epochKey holds the time the store started to hold the replay window
+// (replay.go).
+const epochKey = "epoch"
 
 // Open connects to the Redis of rawURL (redis://, rediss:// or unix://,
 // with a password and a database, as redis.ParseURL reads them), with keys
@@ -116,12 +127,26 @@ func (s *Store) Watch(ctx context.Context) {
 	}
 }
 
+// probeScript writes the probe key and, when given one, sets the epoch if
+// it is missing.
+var probeScript = redis.NewScript(`
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2], 'NX') end
+`)
+
 // probe writes the probe key: a write, so that a Redis that answers PING
 // but refuses writes (out of memory, a read-only replica) counts as away.
 func (s *Store) probe(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, probeEvery)
 	defer cancel()
-	err := s.client.Set(ctx, s.prefix+"probe", "1", probeTTL).Err()
+	epoch := "" // no replay window: none to set
+	if now := s.epochNow.Load(); now != nil {
+		epoch = strconv.FormatInt((*now)().UnixMilli(), 10)
+	}
+	err := probeScript.Run(ctx, s.client, []string{s.prefix + "probe", s.prefix + epochKey}, probeTTL.Milliseconds(), epoch).Err()
+	if errors.Is(err, redis.Nil) {
+		err = nil // the script's answer is nothing: the store answered
+	}
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		return // the server is stopping, the store is not at fault
 	}

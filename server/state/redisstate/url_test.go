@@ -53,6 +53,9 @@ func TestTheURLFormsReachTheirDatabase(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			log := &testkit.SyncBuffer{}
+			opts, err := redis.ParseURL(c.url)
+			require.NoError(t, err)
+			seedEpoch(t, opts, "urls:")
 			s, err := redisstate.Open(context.Background(), c.url, "urls:", 8, slog.New(slog.NewTextHandler(log, nil)))
 			require.NoError(t, err)
 			defer s.Close()
