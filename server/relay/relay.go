@@ -307,12 +307,18 @@ func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([
 		return fail(newProblem(wire.ProblemTargetNotAllowed, err.Error()))
 	}
 	rec.env = t.env.Name
-	if err := applyProfile(t, in); err != nil {
+	creds, err := applyProfile(t, in)
+	if err != nil {
 		return fail(newProblem(wire.ProblemProfile, err.Error()))
 	}
 	answer, p := r.forward(ctx, t, in, &rec.upstream)
 	if p != nil {
 		return fail(*p)
+	}
+	if creds != nil {
+		if err := scrubSecret(answer, *creds); err != nil {
+			return fail(newProblem(wire.ProblemUpstreamUnreachable, err.Error()))
+		}
 	}
 	rec.status = answer.Status
 	out, err := answer.MarshalBinary()
