@@ -81,20 +81,30 @@ func returnMemory() {
 // listen wraps ln in the connection caps cfg asks for (see admit.Listener
 // for what the http.Server needs to do with it).
 func listen(ln net.Listener, cfg Config) (*admit.Listener, error) {
-	total := cfg.MaxConns
-	if total == 0 {
-		fds, err := descriptorLimit()
-		if err != nil {
-			return nil, fmt.Errorf("listen: descriptor limit: %w", err)
-		}
-		total = min((fds-descriptorHeadroom)/2, maxConnsDefault)
-		if total < 16 {
-			return nil, fmt.Errorf("listen: the descriptor limit (%d) leaves room for only %d connections: raise it (ulimit -n)", fds, total)
-		}
+	total, err := connCap(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
 	}
 	perClient := cfg.ConnsPerClient
 	if perClient == 0 {
 		perClient = defaultConnsPerClient
 	}
 	return admit.NewListener(ln, perClient, total, returnMemory), nil
+}
+
+// connCap is how many connections are open at once in all: -max-conns, or
+// what the descriptor limit leaves room for.
+func connCap(cfg Config) (int, error) {
+	if cfg.MaxConns != 0 {
+		return cfg.MaxConns, nil
+	}
+	fds, err := descriptorLimit()
+	if err != nil {
+		return 0, fmt.Errorf("descriptor limit: %w", err)
+	}
+	total := min((fds-descriptorHeadroom)/2, maxConnsDefault)
+	if total < 16 {
+		return 0, fmt.Errorf("the descriptor limit (%d) leaves room for only %d connections: raise it (ulimit -n)", fds, total)
+	}
+	return total, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,7 +17,19 @@ import (
 
 	"octoplay/internal/testkit"
 	"octoplay/internal/wire"
+	"octoplay/server/relay"
+	"octoplay/server/state/redisstate"
 )
+
+// seedReplayEpoch makes rd a Redis whose replay window has been under the
+// default prefix since 1970, as after its first minute in service: a new
+// or restarted one refuses the requests of its first 40 s (redisstate's
+// ReplayWindow says why), which only the test of that waits for.
+func seedReplayEpoch(t *testing.T, rd *testkit.Redis) {
+	t.Helper()
+	_, err := rd.Command("SET", redisstate.DefaultKeyPrefix+"epoch", "0")
+	require.NoError(t, err)
+}
 
 // /readyz is 200 while the state store answers, else 503 with a reason
 // that names no address; from the drain on it is 503 for good.
@@ -66,6 +79,7 @@ func readyz(base string) int { return readyzWith(http.DefaultClient, base) }
 // everything works again, with no restart.
 func TestRedisAwayFailsClosedAndRecovers(t *testing.T) {
 	rd := testkit.StartRedis(t)
+	seedReplayEpoch(t, rd)
 	metricsURL := "http://" + testkit.FreeAddr(t)
 	s := startServer(t, standInAssets(), map[string]string{"OCTOPLAY_REDIS_URL": rd.URL, "OCTOPLAY_METRICS_ADDR": strings.TrimPrefix(metricsURL, "http://")})
 	ctx := context.Background()
@@ -94,6 +108,17 @@ func TestRedisAwayFailsClosedAndRecovers(t *testing.T) {
 
 	rd.Start()
 	waitFor(t, func() bool { return readyz(s.URL) == http.StatusOK }, "/readyz says 200 again")
+	// Redis came back empty: a request dated before the restart plus the
+	// skew could be a copy of one relayed before, so Step 1 is refused,
+	// sealed, with the wait until requests are judged again.
+	refused, err := c.Do(ctx, sealedStep1(s.URL, ""))
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusServiceUnavailable, refused.Status, string(refused.Body))
+	wait, err := strconv.Atoi(refused.Header.Get("retry-after"))
+	require.NoError(t, err, "a Retry-After in seconds")
+	assert.InDelta(t, (relay.DateSkew + redisstate.ClockMargin).Seconds(), wait, 3)
+	// The epoch set back stands for that wait.
+	seedReplayEpoch(t, rd)
 	assert.NoError(t, sendStep1(ctx, c, s.URL))
 	got, _ = scrape(t, metricsURL)
 	assert.Equal(t, 1.0, got[series("octoplay_state_up")])

@@ -37,6 +37,7 @@ func TestScaleOut(t *testing.T) {
 	requireBuiltWasm(t)
 	began := time.Now()
 	rd := testkit.StartRedis(t)
+	seedReplayEpoch(t, rd)
 	fr := startFront(t)
 	var key bytes.Buffer
 	require.NoError(t, printNewRelayKeys(&key))
@@ -77,6 +78,9 @@ func TestScaleOut(t *testing.T) {
 
 		// Redis comes back, empty: within 15 s everything works again.
 		rd.Start()
+		// As if it had come back long ago: the refusals right after an
+		// empty restart are TestRedisAwayFailsClosedAndRecovers's.
+		seedReplayEpoch(t, rd)
 		waitWithin(t, 15*time.Second, "every /readyz says 200", func() bool { return allReadyz(urls, http.StatusOK) })
 		require.NoError(t, chromedp.Do(bctx,
 			// The page holds the button for the refusal's Retry-After.

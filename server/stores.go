@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -54,7 +55,13 @@ func openStores(ctx context.Context, cfg Config, logger *slog.Logger, limitClock
 			close:           func() error { replays.Close(); return nil },
 		}, nil
 	}
-	rs, err := redisstate.Open(ctx, cfg.RedisURL, cfg.RedisKeyPrefix, logger)
+	// A request holds a connection and runs one operation at a time: a
+	// pool of as many Redis connections never makes one wait its turn.
+	conns, err := connCap(cfg)
+	if err != nil {
+		return stores{}, fmt.Errorf("open stores: %w", err)
+	}
+	rs, err := redisstate.Open(ctx, cfg.RedisURL, cfg.RedisKeyPrefix, conns, logger)
 	if err != nil {
 		return stores{}, err
 	}

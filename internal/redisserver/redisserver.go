@@ -8,10 +8,12 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -107,4 +109,51 @@ func pong(addr string) bool {
 	}
 	line, err := bufio.NewReader(c).ReadString('\n')
 	return err == nil && (strings.HasPrefix(line, "+PONG") || strings.HasPrefix(line, "-NOAUTH"))
+}
+
+// Command sends one command to the server on a connection of its own and
+// returns its answer: a simple string, an integer or a bulk string as
+// text, "" for a nil one; an error answer is an error. It is for what a
+// test or the bench does to the server itself (CONFIG SET, a marker key),
+// without a Redis client.
+func (s *Server) Command(args ...string) (string, error) {
+	c, err := net.DialTimeout("tcp", s.Addr, time.Second)
+	if err != nil {
+		return "", fmt.Errorf("redisserver: command: %w", err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	req := fmt.Appendf(nil, "*%d\r\n", len(args))
+	for _, a := range args {
+		req = fmt.Appendf(req, "$%d\r\n%s\r\n", len(a), a)
+	}
+	if _, err := c.Write(req); err != nil {
+		return "", fmt.Errorf("redisserver: command: %w", err)
+	}
+	r := bufio.NewReader(c)
+	line, err := r.ReadString('\n')
+	if err != nil {
+		return "", fmt.Errorf("redisserver: command: %w", err)
+	}
+	line = strings.TrimSuffix(line, "\r\n")
+	switch {
+	case line == "":
+		return "", errors.New("redisserver: command: an empty answer")
+	case line[0] == '+' || line[0] == ':':
+		return line[1:], nil
+	case line[0] == '-':
+		return "", fmt.Errorf("redisserver: command %s: %s", args[0], line[1:])
+	case line[0] == '$':
+		n, err := strconv.Atoi(line[1:])
+		if err != nil || n < 0 {
+			return "", nil
+		}
+		buf := make([]byte, n+2)
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return "", fmt.Errorf("redisserver: command: %w", err)
+		}
+		return string(buf[:n]), nil
+	default:
+		return "", fmt.Errorf("redisserver: command %s: an answer of a kind this does not read: %q", args[0], line)
+	}
 }

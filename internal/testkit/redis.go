@@ -41,3 +41,7 @@ func (r *Redis) Start() {
 
 // Kill stops the server at once (SIGKILL), as a crash would.
 func (r *Redis) Kill() { r.server.Kill() }
+
+// Command sends one command to the server and returns its answer as text
+// (redisserver.Server.Command says how).
+func (r *Redis) Command(args ...string) (string, error) { return r.server.Command(args...) }

@@ -18,36 +18,40 @@ import (
 var errProfile = errors.New("profile")
 
 // applyProfile adds the credentials of the profile a token request names,
-// in the body or as HTTP Basic, as the request chose. A request that names
-// a profile must carry no credentials of its own: the gateway never has to
-// choose between two secrets.
-func applyProfile(t *target, req *bhttp.Request) error {
+// in the body or as HTTP Basic, as the request chose, and returns them (nil
+// when the request names none), so that the answer can be scrubbed of the
+// secret (scrub.go). A request that names a profile must carry no
+// credentials of its own: the gateway never has to choose between two
+// secrets. It asks for an answer without content coding: one the gateway
+// can read through for the secret.
+func applyProfile(t *target, req *bhttp.Request) (*Credentials, error) {
 	name, style := req.Header.Get(wire.HeaderProfile), req.Header.Get(wire.HeaderClientAuth)
 	req.Header.Del(wire.HeaderProfile)
 	req.Header.Del(wire.HeaderClientAuth)
 	if name == "" {
-		return nil
+		return nil, nil
 	}
 	if t.kind != tokenTarget {
-		return fmt.Errorf("%w: a profile applies to the token request only", errProfile)
+		return nil, fmt.Errorf("%w: a profile applies to the token request only", errProfile)
 	}
 	creds, ok := t.env.Profiles[name]
 	if !ok {
-		return fmt.Errorf("%w: environment %s has no profile %q", errProfile, t.env.Name, name)
+		return nil, fmt.Errorf("%w: environment %s has no profile %q", errProfile, t.env.Name, name)
 	}
 	if req.Header.Get("authorization") != "" {
-		return fmt.Errorf("%w: the request names profile %q and also carries an Authorization header", errProfile, name)
+		return nil, fmt.Errorf("%w: the request names profile %q and also carries an Authorization header", errProfile, name)
 	}
 	form, isJSON, err := tokenParams(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for k := range form {
 		// Any spelling: a JSON upstream may match field names without case.
 		if strings.EqualFold(k, "client_secret") {
-			return fmt.Errorf("%w: the request names profile %q and also carries a client_secret", errProfile, name)
+			return nil, fmt.Errorf("%w: the request names profile %q and also carries a client_secret", errProfile, name)
 		}
 	}
+	req.Header.Set("accept-encoding", "identity")
 	switch style {
 	case wire.ClientAuthBasic:
 		req.Header.Set("authorization", clientauth.Basic(creds.ClientID, creds.ClientSecret))
@@ -56,9 +60,12 @@ func applyProfile(t *target, req *bhttp.Request) error {
 		form["client_id"] = creds.ClientID
 		form["client_secret"] = creds.ClientSecret
 	default:
-		return fmt.Errorf("%w: %s must be %s or %s, not %q", errProfile, wire.HeaderClientAuth, wire.ClientAuthBody, wire.ClientAuthBasic, style)
+		return nil, fmt.Errorf("%w: %s must be %s or %s, not %q", errProfile, wire.HeaderClientAuth, wire.ClientAuthBody, wire.ClientAuthBasic, style)
 	}
-	return setTokenParams(req, form, isJSON)
+	if err := setTokenParams(req, form, isJSON); err != nil {
+		return nil, err
+	}
+	return &creds, nil
 }
 
 // tokenParams reads a token request's body as form or JSON parameters.

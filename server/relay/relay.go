@@ -283,9 +283,16 @@ func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([
 	// window, is it remembered: nobody can fill the window with requests
 	// sealed in advance, and each is forgotten once a copy would be stale.
 	fresh, err := r.replays.Remember(ctx, sha256.Sum256(opened.Enc), date.Add(DateSkew))
+	var forgotten *state.ForgottenError
 	switch {
 	case errors.Is(err, state.ErrOutsideWindow):
 		return staleDate("the inner request's Date left the window while it was checked")
+	case errors.As(err, &forgotten):
+		// A request dated now is judged again once its forget-after time,
+		// Date + DateSkew, reaches forgotten.From.
+		wait := forgotten.From.Add(-DateSkew).Sub(now)
+		return fail(newProblem(wire.ProblemStateUnavailable, "the gateway's replay window came back empty and cannot tell a request sealed before from a replay yet; try again"),
+			bhttp.Field{Name: "retry-after", Value: strconv.Itoa(int(max(wait+time.Second-1, time.Second) / time.Second))})
 	case err != nil:
 		// The store logs once when it goes and once when it comes back;
 		// at every request, only for debugging.
@@ -300,12 +307,18 @@ func (r *Relay) relayOpened(ctx context.Context, opened *ohttp.OpenedRequest) ([
 		return fail(newProblem(wire.ProblemTargetNotAllowed, err.Error()))
 	}
 	rec.env = t.env.Name
-	if err := applyProfile(t, in); err != nil {
+	creds, err := applyProfile(t, in)
+	if err != nil {
 		return fail(newProblem(wire.ProblemProfile, err.Error()))
 	}
 	answer, p := r.forward(ctx, t, in, &rec.upstream)
 	if p != nil {
 		return fail(*p)
+	}
+	if creds != nil {
+		if err := scrubSecret(answer, *creds); err != nil {
+			return fail(newProblem(wire.ProblemUpstreamUnreachable, err.Error()))
+		}
 	}
 	rec.status = answer.Status
 	out, err := answer.MarshalBinary()

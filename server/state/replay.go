@@ -15,13 +15,34 @@ type ReplayWindow interface {
 	// Remember records id (the SHA-256 of a sealed request's enc) as seen
 	// until forgetAfter, which is at most the window's span after now, and
 	// reports whether it is fresh: not seen before. An implementation may
-	// call a fresh id seen, at a rate it states, never the reverse.
+	// call a fresh id seen, at a rate it states, never the reverse: one
+	// that lost what it held says so (a *ForgottenError) rather than call
+	// fresh what it may have seen.
 	Remember(ctx context.Context, id [sha256.Size]byte, forgetAfter time.Time) (fresh bool, err error)
 }
 
 // ErrOutsideWindow is what Remember says of a forgetAfter in the past or
 // further ahead than the window's span.
 var ErrOutsideWindow = errors.New("state: replay window: forget-after time outside the window")
+
+// ErrForgotten is wrapped by what Remember says when it cannot tell whether
+// it saw a request: the window lost what it held (its store restarted
+// empty) while a copy of this request could have been in it. The memory
+// window never says it: it lives and dies with the gateway that reads it.
+var ErrForgotten = errors.New("state: replay window: the store lost what it remembered")
+
+// ForgottenError is ErrForgotten with the first forget-after time the
+// window can judge again: every request it could have held before it lost
+// them is forgotten before then.
+type ForgottenError struct {
+	From time.Time
+}
+
+func (e *ForgottenError) Error() string {
+	return ErrForgotten.Error() + ": it judges requests remembered until " + e.From.UTC().Format(time.RFC3339) + " or later"
+}
+
+func (e *ForgottenError) Is(target error) bool { return target == ErrForgotten }
 
 // The memory replay window's figures. A gateway accepts a request whose
 // Date is within ±skew of its clock, so it remembers each one until Date +

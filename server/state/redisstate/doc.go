@@ -5,8 +5,9 @@
 // writes to the sandbox through one is there on every other.
 //
 // Every key is under the prefix and has a time to live, so nothing grows
-// without bound:
+// without bound, but for the epoch, one key of fixed size:
 //
+//	<prefix>epoch                  when the store started to hold the replay window, ms since 1970, SET if missing (replay.go)
 //	<prefix>replay:<id>            "1", SET NX PX: until the request's forget-after time, plus ClockMargin
 //	<prefix>limit:<name>:<client>  GCRA's theoretical arrival time, microseconds since 1970, PX until that time
 //	<prefix>records:<owner>        an owner's records (records.go), PX until the latest expires
@@ -30,12 +31,16 @@
 // plus ClockMargin, so that an instance whose clock is up to ClockMargin
 // behind still finds it while it would accept a copy.
 //
-// Failure. Every operation and a probe each second feed a health tracker:
-// the first failure marks the store unavailable (one log line), every
-// operation is then refused at once without waiting on Redis (callers fail
-// closed), and the first probe that succeeds marks it available again (one
-// log line). Timeouts are short (a second to dial, read or write) and
-// nothing is retried: a retried SET NX whose first attempt did reach Redis
-// would call a fresh request a replay, and a retried GCRA script would
-// count an event twice.
+// Failure. Every operation and a probe each second feed a health tracker.
+// An operation that fails (a timeout, an OOM at maxmemory) fails alone: its
+// caller refuses that one request (fails closed), and the next operation
+// tries Redis again. Five operations failing in a row, or two probes, mark
+// the store unavailable (one log line); every operation is then refused at
+// once without waiting on Redis, and the first probe that succeeds marks
+// it available again (one log line). Timeouts are short (a second to dial,
+// read or write) and nothing is retried: a retried SET NX whose first
+// attempt did reach Redis would call a fresh request a replay, and a
+// retried GCRA script would count an event twice. The pool holds a
+// connection for every operation the server can run at once, so that none
+// waits for a turn under a burst.
 package redisstate

@@ -23,13 +23,35 @@ import (
 // open opens a store on r under a prefix of the test's own, logging to log.
 func open(t *testing.T, r *testkit.Redis, log *testkit.SyncBuffer) *redisstate.Store {
 	t.Helper()
+	return openWith(t, r.URL, 8, log)
+}
+
+// openWith opens a store on url for inFlight operations at once, under a
+// prefix of the test's own, logging to log.
+func openWith(t *testing.T, url string, inFlight int, log *testkit.SyncBuffer) *redisstate.Store {
+	t.Helper()
 	if log == nil {
 		log = &testkit.SyncBuffer{}
 	}
-	s, err := redisstate.Open(context.Background(), r.URL, "test:"+t.Name()+":", slog.New(slog.NewTextHandler(log, nil)))
+	prefix := "test:" + t.Name() + ":"
+	opts, err := redis.ParseURL(url)
+	require.NoError(t, err)
+	seedEpoch(t, opts, prefix)
+	s, err := redisstate.Open(context.Background(), url, prefix, inFlight, slog.New(slog.NewTextHandler(log, nil)))
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// seedEpoch makes the Redis of opts one that has held the replay window
+// under prefix since 1970, as a store does long after its first use:
+// nothing it is asked is forgotten (see TestNoReplayAcrossARestart for a
+// store that is new, or came back empty).
+func seedEpoch(t *testing.T, opts *redis.Options, prefix string) {
+	t.Helper()
+	rc := redis.NewClient(opts)
+	defer rc.Close()
+	require.NoError(t, rc.Set(context.Background(), prefix+"epoch", "0", 0).Err())
 }
 
 // The same suite as the memory implementations, against a real
@@ -94,10 +116,14 @@ func TestKeysExpire(t *testing.T) {
 	defer rc.Close()
 	keys, err := rc.Keys(ctx, "*").Result()
 	require.NoError(t, err)
-	require.Len(t, keys, 3, "the replay entry, the limiter's key and the probe's: %v", keys)
+	require.Len(t, keys, 4, "the replay entry, the limiter's key, the probe's and the epoch: %v", keys)
 	for _, k := range keys {
 		ttl, err := rc.PTTL(ctx, k).Result()
 		require.NoError(t, err)
+		if strings.HasSuffix(k, ":epoch") {
+			assert.Equal(t, time.Duration(-1), ttl, "the epoch lives as long as the store's data: one key, of fixed size")
+			continue
+		}
 		assert.Positive(t, ttl, "%s has no time to live", k)
 		switch {
 		case strings.Contains(k, ":replay:"):
@@ -119,7 +145,7 @@ func TestOpenRefusesBadURLsWithoutEchoingThem(t *testing.T) {
 		"redis://:hunter2@redis.example.com:6379/zero",
 		"redis://:hunter2@redis.example.com:6379/0?pool_size=many",
 	} {
-		_, err := redisstate.Open(context.Background(), u, redisstate.DefaultKeyPrefix, slog.New(slog.DiscardHandler))
+		_, err := redisstate.Open(context.Background(), u, redisstate.DefaultKeyPrefix, 8, slog.New(slog.DiscardHandler))
 		require.Error(t, err, u)
 		assert.NotContains(t, err.Error(), "hunter2")
 		assert.Contains(t, err.Error(), "Redis URL")
@@ -144,8 +170,13 @@ func TestFailsClosedAndRecoversAlone(t *testing.T) {
 	require.NoError(t, err)
 
 	r.Kill()
-	_, err = l.Allow(ctx, "a")
-	require.Error(t, err, "a limiter that cannot count refuses")
+	// Each operation fails on its own until enough of them in a row say
+	// the store is away.
+	for i := 0; s.Ready() == nil; i++ {
+		require.Less(t, i, redisstate.AwayAfterFailures, "still available after %d failures in a row", i)
+		_, err = l.Allow(ctx, "a")
+		require.Error(t, err, "a limiter that cannot count refuses")
+	}
 	assert.ErrorIs(t, s.Ready(), redisstate.ErrUnavailable)
 	for i := range 50 {
 		start := time.Now()
@@ -163,9 +194,11 @@ func TestFailsClosedAndRecoversAlone(t *testing.T) {
 	}
 	_, err = l.Allow(ctx, "a")
 	assert.NoError(t, err)
-	fresh, err := w.Remember(ctx, sha256.Sum256([]byte("after")), time.Now().Add(time.Second))
-	assert.NoError(t, err)
-	assert.True(t, fresh)
+	// Redis came back empty: what was sealed before it went may have been
+	// in the window, so requests dated then are refused, not called fresh.
+	_, err = w.Remember(ctx, sha256.Sum256([]byte("after")), time.Now().Add(time.Second))
+	assert.ErrorIs(t, err, state.ErrForgotten)
+	assert.NoError(t, s.Ready(), "a refusal of the window's, not an outage")
 	assert.Equal(t, 1, strings.Count(log.String(), "state store unavailable"), log.String())
 	assert.Equal(t, 2, strings.Count(log.String(), "state store available"), "at start and on recovery:\n%s", log.String())
 }
@@ -174,7 +207,7 @@ func TestFailsClosedAndRecoversAlone(t *testing.T) {
 // says so once.
 func TestOpensUnavailable(t *testing.T) {
 	var log testkit.SyncBuffer
-	s, err := redisstate.Open(context.Background(), "redis://"+testkit.FreeAddr(t)+"/0", "x:", slog.New(slog.NewTextHandler(&log, nil)))
+	s, err := redisstate.Open(context.Background(), "redis://"+testkit.FreeAddr(t)+"/0", "x:", 8, slog.New(slog.NewTextHandler(&log, nil)))
 	require.NoError(t, err)
 	defer s.Close()
 	assert.ErrorIs(t, s.Ready(), redisstate.ErrUnavailable)

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"runtime"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -37,14 +40,30 @@ type Store struct {
 	client *redis.Client
 	prefix string
 	health *health
+	// epochNow is the replay window's clock, once there is one: the probe
+	// sets the epoch by it (replay.go), so that the window's refusals after
+	// Redis comes back empty start within a second of it, not at the first
+	// request after.
+	epochNow atomic.Pointer[func() time.Time]
 }
+
+// epochKey holds the time the store started to hold the replay window
+// (replay.go).
+const epochKey = "epoch"
 
 // Open connects to the Redis of rawURL (redis://, rediss:// or unix://,
 // with a password and a database, as redis.ParseURL reads them), with keys
 // under prefix, and probes it once. A store that does not answer is opened
 // all the same, unavailable: Watch finds when it comes. Errors never hold
 // the URL, which may hold a password.
-func Open(ctx context.Context, rawURL, prefix string, logger *slog.Logger) (*Store, error) {
+//
+// inFlight is the most operations the caller runs at once (the server's
+// connection cap: a request holds one connection and runs one operation at
+// a time): the pool holds that many connections, so that no operation
+// waits its turn and times out under a burst, unless the URL's pool_size
+// says otherwise. Once a burst is over, the connections past the usual
+// few close as they come back.
+func Open(ctx context.Context, rawURL, prefix string, inFlight int, logger *slog.Logger) (*Store, error) {
 	opts, err := redis.ParseURL(rawURL)
 	if err != nil {
 		var urlErr *url.Error
@@ -64,6 +83,12 @@ func Open(ctx context.Context, rawURL, prefix string, logger *slog.Logger) (*Sto
 	}
 	if opts.PoolTimeout == 0 {
 		opts.PoolTimeout = poolTimeout
+	}
+	if opts.PoolSize == 0 {
+		opts.PoolSize = max(inFlight, 1) + 1 // and the probe's
+	}
+	if opts.MaxIdleConns == 0 {
+		opts.MaxIdleConns = min(opts.PoolSize, 10*runtime.GOMAXPROCS(0)) // go-redis's own default pool
 	}
 	opts.MaxRetries = -1   // see the package comment: a retry can refuse a fresh request
 	opts.DialerRetries = 1 // the probe dials again each second
@@ -102,27 +127,41 @@ func (s *Store) Watch(ctx context.Context) {
 	}
 }
 
+// probeScript writes the probe key and, when given one, sets the epoch if
+// it is missing.
+var probeScript = redis.NewScript(`
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2], 'NX') end
+`)
+
 // probe writes the probe key: a write, so that a Redis that answers PING
 // but refuses writes (out of memory, a read-only replica) counts as away.
 func (s *Store) probe(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, probeEvery)
 	defer cancel()
-	err := s.client.Set(ctx, s.prefix+"probe", "1", probeTTL).Err()
+	epoch := "" // no replay window: none to set
+	if now := s.epochNow.Load(); now != nil {
+		epoch = strconv.FormatInt((*now)().UnixMilli(), 10)
+	}
+	err := probeScript.Run(ctx, s.client, []string{s.prefix + "probe", s.prefix + epochKey}, probeTTL.Milliseconds(), epoch).Err()
+	if errors.Is(err, redis.Nil) {
+		err = nil // the script's answer is nothing: the store answered
+	}
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		return // the server is stopping, the store is not at fault
 	}
-	s.health.report(err)
+	s.health.reportProbe(err)
 }
 
 // do runs op unless the store is known to be away, and reports how it
-// went: an error other than the caller's own cancellation marks the store
-// away.
+// went (health.go says when failures mark the store away); the caller's
+// own cancellation is no failure of the store's.
 func (s *Store) do(ctx context.Context, op func(context.Context) error) error {
 	if err := s.health.err(); err != nil {
 		return err
 	}
 	err := op(ctx)
-	if err != nil && !errors.Is(err, context.Canceled) {
+	if err == nil || !errors.Is(err, context.Canceled) {
 		s.health.report(err)
 	}
 	return err

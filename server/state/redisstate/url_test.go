@@ -53,7 +53,10 @@ func TestTheURLFormsReachTheirDatabase(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			log := &testkit.SyncBuffer{}
-			s, err := redisstate.Open(context.Background(), c.url, "urls:", slog.New(slog.NewTextHandler(log, nil)))
+			opts, err := redis.ParseURL(c.url)
+			require.NoError(t, err)
+			seedEpoch(t, opts, "urls:")
+			s, err := redisstate.Open(context.Background(), c.url, "urls:", 8, slog.New(slog.NewTextHandler(log, nil)))
 			require.NoError(t, err)
 			defer s.Close()
 			require.NoError(t, s.Ready(), log.String())
@@ -80,7 +83,7 @@ func TestTheURLFormsReachTheirDatabase(t *testing.T) {
 	// A wrong password is an unavailable store, said once, without the
 	// password, never the URL.
 	log := &testkit.SyncBuffer{}
-	s, err := redisstate.Open(context.Background(), "redis://:n0t-the-0ne@"+r.Addr+"/0", "urls:", slog.New(slog.NewTextHandler(log, nil)))
+	s, err := redisstate.Open(context.Background(), "redis://:n0t-the-0ne@"+r.Addr+"/0", "urls:", 8, slog.New(slog.NewTextHandler(log, nil)))
 	require.NoError(t, err)
 	defer s.Close()
 	require.Error(t, s.Ready())
