@@ -48,7 +48,7 @@ func (s *apiStepView) Render() app.UI {
 		app.P().Text("Send the token in the Authorization header. The path is as OctoTable's docs write it; the environment supplies the origin ("+origin+")."),
 		field("step2-preset", "Example requests",
 			app.Select().ID("step2-preset").OnChange(s.onChoice).Body(
-				option("", "Choose an example…", chosen == ""),
+				option(noPreset, "Choose an example…", chosen == ""),
 				app.Range(presets).Slice(func(i int) app.UI {
 					pr := presets[i]
 					return option(pr.Key, pr.Label+": "+pr.Method+" "+pr.Path, chosen == pr.Key)
@@ -79,6 +79,10 @@ func (s *apiStepView) Render() app.UI {
 		newSnippetTabs(snippets.Step2, s.Snippets, !s.Compact),
 	)
 }
+
+// noPreset is the value of the choice of no example: not "", which go-app
+// drops from an <option>, the browser then sending its text.
+const noPreset = "_none"
 
 // presets are the environment's examples, the reads then the writes; those
 // about the reservation created last name it.

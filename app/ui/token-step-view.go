@@ -49,7 +49,7 @@ func (s *tokenStepView) Render() app.UI {
 		app.Div().Body(app.If(len(s.Env.Profiles) > 0, func() app.UI {
 			return field("source", "Credentials",
 				app.Select().ID("source").OnChange(s.onChoice).Body(
-					option("", "My own client id and secret", own),
+					option(ownCredentials, "My own client id and secret", own),
 					app.Range(s.Env.Profiles).Slice(func(i int) app.UI {
 						name := s.Env.Profiles[i]
 						return option(name, "Server profile: "+name, c.Source == name)
