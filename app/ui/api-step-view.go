@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"octoplay/app/quickstart"
@@ -61,8 +63,7 @@ func (s *apiStepView) Render() app.UI {
 						return option(methods[i], methods[i], methods[i] == c.Method)
 					}),
 				), ""),
-			field(idPath, "Path",
-				app.Input().ID(idPath).Type("text").Spellcheck(false).Value(c.Path).OnInput(s.onChoice), ""),
+			s.pathField(),
 			field(idProperty, "Property header",
 				app.Input().ID(idProperty).Type("text").Spellcheck(false).Value(c.Property).OnInput(s.onChoice),
 				"Needed by "+wire.PMSBase+" resources. Leave empty for "+wire.APIBase+"."),
@@ -77,6 +78,24 @@ func (s *apiStepView) Render() app.UI {
 			"Step 1 is sent again with the same credentials or profile, kept in this tab's memory only, and the call once more. Off unless you turn it on."),
 		s.view("step2", "API request preview", "send", "Send", "Sending…"),
 		newSnippetTabs(snippets.Step2, s.Snippets, !s.Compact),
+	)
+}
+
+// pathField is the path, with what stops it from going beside it: a URL
+// of another host, a malformed escape, a path outside the API.
+func (s *apiStepView) pathField() app.UI {
+	c := s.Choices
+	var problem string
+	if s.Env.Origin() != "" && strings.TrimSpace(c.Path) != "" {
+		if err := (quickstart.APIRequest{Env: s.Env, Path: c.Path}).CheckPath(); err != nil {
+			problem = "Not sent as it is: " + err.Error() + "."
+		}
+	}
+	return app.Div().Class("field", "path").Body(
+		app.Label().For(idPath).Text("Path"),
+		app.Input().ID(idPath).Type("text").Spellcheck(false).Value(c.Path).
+			Aria("describedby", idPathCheck).Aria("invalid", problem != "").OnInput(s.onChoice),
+		app.P().ID(idPathCheck).Class("error").Aria("live", "polite").Text(problem),
 	)
 }
 
@@ -141,6 +160,9 @@ func (s *apiStepView) onChoice(ctx app.Context, e app.Event) {
 	id, value := src.Get("id").String(), src.Get("value").String()
 	presets := s.presets()
 	s.edit(ctx, func(c apiChoices) apiChoices {
+		if id == idPath {
+			value = s.Env.PathOf(value) // a URL of the environment, pasted whole
+		}
 		if id != "step2-preset" {
 			return c.with(id, value)
 		}
