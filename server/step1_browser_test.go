@@ -44,3 +44,24 @@ func TestPlaygroundStep1OwnCredentialsAfterTheServers(t *testing.T) {
 	runAction(t, ctx, chromedp.Poll[bool](`!location.search.includes("profile=")`, chromedp.WithPollingTimeout(5*time.Second)))
 	assert.Empty(t, msgs.all(), "console errors")
 }
+
+// On a phone the snippet tabs keep to one row, and a checkbox is a target
+// of at least 24 px a side (WCAG 2.2, 2.5.8).
+func TestPlaygroundPhoneTabsAndCheckboxes(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(375, 800)))
+	openPlayground(t, ctx, s.URL+"/")
+	require.NoError(t, chromedp.Do(ctx, waitSel("#step1 .tab"), waitSel("#auto-renew")))
+	tops := runAction(t, ctx, chromedp.Evaluate[[]float64](`[...document.querySelectorAll("#step1 .tabs .tab")].map(e => Math.round(e.getBoundingClientRect().top))`))
+	require.Len(t, tops, 5)
+	for _, top := range tops {
+		assert.Equal(t, tops[0], top, "one row of tabs: %v", tops)
+	}
+	for _, id := range []string{"remember-id", "auto-renew"} {
+		size := runAction(t, ctx, chromedp.Evaluate[[]float64](fmt.Sprintf(`(r => [r.width, r.height])(document.getElementById(%q).getBoundingClientRect())`, id)))
+		assert.GreaterOrEqual(t, size[0], 24.0, id)
+		assert.GreaterOrEqual(t, size[1], 24.0, id)
+	}
+}
