@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -290,7 +291,9 @@ func TestEveryOptionHasAValue(t *testing.T) {
 			assert.NotEmpty(t, o.attrs["value"], "option %q", o.textContent())
 		}
 	}
-	own := render(t, &tokenStepView{Env: env}).byID(t, "source").byRole("option", "")[0]
+	source := render(t, &tokenStepView{Env: env}).byID(t, "source")
+	assert.NotContains(t, strings.ToLower(source.byRole("option", "")[1].textContent()), "profile", "the reader's words, not the server's")
+	own := source.byRole("option", "")[0]
 	c := tokenChoices{Source: "demo"}.with("source", own.attrs["value"], false)
 	assert.Equal(t, "", c.Source, "one's own credentials name no profile")
 }

@@ -52,9 +52,9 @@ func (s *tokenStepView) Render() app.UI {
 					option(ownCredentials, "My own client id and secret", own),
 					app.Range(s.Env.Profiles).Slice(func(i int) app.UI {
 						name := s.Env.Profiles[i]
-						return option(name, "Server profile: "+name, c.Source == name)
+						return option(name, "Saved on the playground's server: "+name, c.Source == name)
 					}),
-				), "A server profile's credentials are kept on the server, which adds them to the request: nothing to type.")
+				), "Saved credentials stay on the playground's server, which adds them to the request: nothing to type.")
 		})),
 		app.If(own, func() app.UI {
 			remember := app.Input().ID("remember-id").Type("checkbox").OnChange(s.onChoice)
