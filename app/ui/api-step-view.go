@@ -77,7 +77,7 @@ func (s *apiStepView) Render() app.UI {
 		app.P().ID("auto-renew-hint").Class("hint").Text("When a call meets an expired token (its countdown ended, or the API answers 401 invalid_token), "+
 			"Step 1 is sent again with the same credentials or profile, kept in this tab's memory only, and the call once more. Off unless you turn it on."),
 		s.view("step2", "API request preview", "send", "Send", "Sending…"),
-		newSnippetTabs(snippets.Step2, s.Snippets, !s.Compact),
+		newSnippetTabs(snippets.Step2, s.Snippets, !s.Compact, s.answerSeq()),
 	)
 }
 

@@ -35,6 +35,14 @@ type StepExchange struct {
 	OnFix       func(ctx app.Context)
 }
 
+// answerSeq counts the answers the step got, 0 before the first.
+func (x StepExchange) answerSeq() int {
+	if x.Shown.Answer == nil {
+		return 0
+	}
+	return x.Shown.Answer.Seq
+}
+
 // view is the exchange's view for a step, its ids prefixed with step.
 func (x StepExchange) view(step, previewLabel, buttonID, idle, working string) *exchangeView {
 	return &exchangeView{Step: step, PreviewLabel: previewLabel, ButtonID: buttonID, Idle: idle, Working: working, StepExchange: x}

@@ -95,7 +95,7 @@ func (s *tokenStepView) Render() app.UI {
 				), ""),
 		),
 		s.view("step1", "Token request preview", "request-token", "Request token", "Requesting…"),
-		newSnippetTabs(snippets.Step1, s.Snippets, !s.Compact),
+		newSnippetTabs(snippets.Step1, s.Snippets, !s.Compact, s.answerSeq()),
 	)
 }
 
