@@ -123,10 +123,12 @@ func TestSnippetsRunAgainstTheSandbox(t *testing.T) {
 						snippets.EnvClientSecret: snippetClientSecret,
 					})
 					var tok struct {
-						AccessToken string `json:"access_token"`
+						AccessToken string  `json:"access_token"`
+						ExpiresIn   float64 `json:"expires_in"`
 					}
 					require.NoError(t, json.Unmarshal([]byte(out), &tok), "Step 1 prints the token answer: %s", out)
 					require.NotEmpty(t, tok.AccessToken, out)
+					assert.Equal(t, float64(1440), tok.ExpiresIn, "the lifetime the server gave: %s", out)
 					for i, api := range snippetAPICases {
 						out := run(t, apiCodes[i], map[string]string{snippets.EnvToken: tok.AccessToken})
 						t.Run(api.name, func(t *testing.T) { api.check(t, out) })

@@ -71,6 +71,15 @@ func (r APIRequest) URL() (*url.URL, error) {
 		return nil, errors.New("choose an environment")
 	case path == "":
 		return nil, errors.New("enter the path, such as /api/v2/")
+	}
+	if u, ok := pastedURL(path); ok {
+		// PathOf made one of this environment a path where it was typed.
+		return nil, r.Env.elsewhere(u)
+	}
+	if bad := badEscape(path); bad != "" {
+		return nil, fmt.Errorf("the path has %q, a malformed escape: %% starts two hex digits, as in %%20 (write %%25 for a %% itself)", bad)
+	}
+	switch {
 	case !strings.HasPrefix(path, "/"):
 		return nil, fmt.Errorf("the path must start with /, as in /api/v2/")
 	case strings.ContainsAny(path, " \t\r\n#"):
@@ -106,12 +115,8 @@ func (r APIRequest) Check() error {
 	if methods := wire.APIMethods(); !slices.Contains(methods, r.Method) {
 		return fmt.Errorf("choose a method: %s", strings.Join(methods, ", "))
 	}
-	u, err := r.URL()
-	if err != nil {
+	if err := r.CheckPath(); err != nil {
 		return err
-	}
-	if !r.Env.underAPI(u) {
-		return fmt.Errorf("this path is not part of the environment's API: use a path %s", apiScope(r.Env))
 	}
 	if strings.Contains(r.Path, IDPlaceholder) {
 		return fmt.Errorf("replace %s in the path with a reservation's id: create one first, with the POST example", IDPlaceholder)
@@ -125,6 +130,19 @@ func (r APIRequest) Check() error {
 		}
 	}
 	return CheckHeaders(r.Headers)
+}
+
+// CheckPath says what stops the path from going: not a path of the
+// environment's API, or not one at all.
+func (r APIRequest) CheckPath() error {
+	u, err := r.URL()
+	if err != nil {
+		return err
+	}
+	if !r.Env.underAPI(u) {
+		return fmt.Errorf("this path is not part of the environment's API: use a path %s", apiScope(r.Env))
+	}
+	return nil
 }
 
 // Fields are the request's header fields but Authorization, in the order
@@ -142,13 +160,13 @@ func (r APIRequest) Fields() []Header {
 	if r.SendsBody() {
 		out = append(out, Header{"Content-Type", string(r.ContentType.orDefault())})
 	}
-	return append(out, extraHeaders(r.Headers)...)
+	return append(out, sentHeaders(r.Headers)...)
 }
 
 // DefaultAccept says whether the playground's Accept: application/json
 // goes (first in Fields): an extra header may give another.
 func (r APIRequest) DefaultAccept() bool {
-	return !slices.ContainsFunc(extraHeaders(r.Headers), func(h Header) bool { return strings.EqualFold(h.Name, "accept") })
+	return !slices.ContainsFunc(sentHeaders(r.Headers), func(h Header) bool { return strings.EqualFold(h.Name, "accept") })
 }
 
 // header is Fields with the token's Authorization after the playground's
@@ -183,7 +201,8 @@ func (r APIRequest) Build(now time.Time) (*bhttp.Request, error) {
 }
 
 // Preview is the request as HTTP/1.1 text with the token masked: its
-// headers, the extra ones included, and its body.
+// headers, the extra ones that can go included (RefusedHeaders are the
+// others), and its body.
 func (r APIRequest) Preview() string {
 	u, err := r.URL()
 	if err != nil {

@@ -65,12 +65,20 @@ func TestAPIRequestCheck(t *testing.T) {
 		{name: "empty path", req: with(func(r *quickstart.APIRequest) { r.Path = "" }), wantErr: "enter the path, such as /api/v2/"},
 		{name: "blank path", req: with(func(r *quickstart.APIRequest) { r.Path = "  " }), wantErr: "enter the path, such as /api/v2/"},
 		{name: "no leading slash", req: with(func(r *quickstart.APIRequest) { r.Path = "api/v2/" }), wantErr: "the path must start with /, as in /api/v2/"},
-		{name: "a whole URL", req: with(func(r *quickstart.APIRequest) { r.Path = "https://evil.example/api/v2/" }), wantErr: "the path must start with /, as in /api/v2/"},
+		{name: "a whole URL of another host", req: with(func(r *quickstart.APIRequest) { r.Path = "https://evil.example/api/v2/" }),
+			wantErr: "https://evil.example is not this environment's host: the playground sends only to api.octotable.com; type the path alone, such as /api/v2/"},
+		{name: "a whole URL over plain HTTP", req: with(func(r *quickstart.APIRequest) { r.Path = "http://api.octotable.com/api/v2/" }),
+			wantErr: "http://api.octotable.com is not this environment's host: the playground sends only to api.octotable.com; type the path alone, such as /api/v2/"},
 		{name: "space", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/rooms list" }), wantErr: "the path must not contain spaces or #"},
 		{name: "tab", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/\trooms" }), wantErr: "the path must not contain spaces or #"},
 		{name: "newline", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/\nHost: x" }), wantErr: "the path must not contain spaces or #"},
 		{name: "fragment", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/#top" }), wantErr: "the path must not contain spaces or #"},
-		{name: "bad escape", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/%zz" }), wantErr: `the path is not a valid URL path: parse "https://api.octotable.com/api/v2/%zz": invalid URL escape "%zz"`},
+		{name: "bad escape", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/%zz" }), wantErr: `the path has "%zz", a malformed escape: % starts two hex digits, as in %20 (write %25 for a % itself)`},
+		// url.Parse keeps a query as typed; the relay refused it as no
+		// path of the API.
+		{name: "bad escape in the query", req: with(func(r *quickstart.APIRequest) { r.Path = "/octotable-pms/api/v2/reservations?guest=%ZZ" }), wantErr: `the path has "%ZZ", a malformed escape: % starts two hex digits, as in %20 (write %25 for a % itself)`},
+		{name: "a % at the end", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/?q=5%" }), wantErr: `the path has "%", a malformed escape: % starts two hex digits, as in %20 (write %25 for a % itself)`},
+		{name: "good escapes", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v2/?q=a%20b%2Fc" })},
 		// The relay would answer a bare 403: say so before sending.
 		{name: "outside the API", req: with(func(r *quickstart.APIRequest) { r.Path = "/api/v3/" }), wantErr: "this path is not part of the environment's API: use a path under /api/v2/ or /octotable-pms/api/v2/"},
 		{name: "the token endpoint is not the API", req: with(func(r *quickstart.APIRequest) { r.Path = "/octotable-auth/api/v2/oauth2/token" }), wantErr: "this path is not part of the environment's API: use a path under /api/v2/ or /octotable-pms/api/v2/"},
@@ -165,4 +173,50 @@ func TestAPIRequestPreview(t *testing.T) {
 			assert.NotContains(t, got, "eyJhbGciOiJIUzI1NiJ9", "not even a piece of the token")
 		})
 	}
+}
+
+// A URL of the environment pasted whole, as the docs write their examples,
+// is its path where it is typed; anything else stays as typed.
+func TestEnvironmentPathOf(t *testing.T) {
+	tests := []struct {
+		name  string
+		env   quickstart.Environment
+		typed string
+		want  string
+	}{
+		{name: "the docs' URL", env: octotableEnv, typed: "https://api.octotable.com/octotable-pms/api/v2/rooms", want: "/octotable-pms/api/v2/rooms"},
+		{name: "with its query", env: octotableEnv, typed: " https://API.octotable.com/octotable-pms/api/v2/reservations?limit=5&start_date=2026-04-01", want: "/octotable-pms/api/v2/reservations?limit=5&start_date=2026-04-01"},
+		{name: "the sandbox's, after its mount", env: sandboxEnv, typed: "http://127.0.0.1:8080/sandbox/api/v2/", want: "/api/v2/"},
+		{name: "the sandbox's host, not its mount", env: sandboxEnv, typed: "http://127.0.0.1:8080/api/v2/", want: "http://127.0.0.1:8080/api/v2/"},
+		{name: "another host", env: octotableEnv, typed: "https://evil.example/api/v2/", want: "https://evil.example/api/v2/"},
+		{name: "another scheme", env: octotableEnv, typed: "http://api.octotable.com/api/v2/", want: "http://api.octotable.com/api/v2/"},
+		{name: "a path", env: octotableEnv, typed: "/api/v2/", want: "/api/v2/"},
+		{name: "no environment", typed: "https://api.octotable.com/api/v2/", want: "https://api.octotable.com/api/v2/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.env.PathOf(tt.typed))
+		})
+	}
+}
+
+// Extra headers that cannot go are never in the preview nor the request's
+// fields, but apart, with their reason.
+func TestAPIRequestRefusedHeaders(t *testing.T) {
+	r := quickstart.APIRequest{Env: octotableEnv, Method: "GET", Path: "/api/v2/", Token: apiToken, Headers: []quickstart.Header{
+		{Name: "X-Trace", Value: "t-1"}, {Name: "Authorization", Value: "Bearer mine"}, {Name: "Host", Value: "evil.example"},
+		{Name: "X Space", Value: "v"}, {}, {Name: "x-trace", Value: "again"},
+	}}
+	assert.Equal(t, []quickstart.Header{{Name: "Accept", Value: "application/json"}, {Name: "X-Trace", Value: "t-1"}}, r.Fields())
+	preview := r.Preview()
+	for _, refused := range []string{"mine", "evil.example", "X Space", "again"} {
+		assert.NotContains(t, preview, refused)
+	}
+	var names []string
+	for _, h := range r.RefusedHeaders() {
+		assert.NotEmpty(t, h.Reason, h.Name)
+		names = append(names, h.Name)
+	}
+	assert.Equal(t, []string{"Authorization", "Host", "X Space", "x-trace"}, names)
+	assert.Error(t, r.Check(), "Send refuses the request while one is there")
 }

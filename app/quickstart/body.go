@@ -207,12 +207,34 @@ func HeaderProblems(headers []Header) []string {
 	return problems
 }
 
-// extraHeaders are the headers that go: trimmed, blank rows left out.
-func extraHeaders(headers []Header) []Header {
+// sentHeaders are the extra headers that can go: trimmed, blank rows and
+// those HeaderProblems refuses left out, so that the preview and the
+// snippets never show one as sent (Check refuses the request while there
+// is one).
+func sentHeaders(headers []Header) []Header {
 	var out []Header
-	for _, h := range headers {
-		if !h.blank() {
+	problems := HeaderProblems(headers)
+	for i, h := range headers {
+		if !h.blank() && problems[i] == "" {
 			out = append(out, Header{Name: strings.TrimSpace(h.Name), Value: h.Value})
+		}
+	}
+	return out
+}
+
+// RefusedHeader is an extra header that cannot go, and why.
+type RefusedHeader struct {
+	Header
+	Reason string
+}
+
+// RefusedHeaders are the extra headers HeaderProblems refuses, in their
+// rows' order, for the preview to show apart.
+func (r APIRequest) RefusedHeaders() []RefusedHeader {
+	var out []RefusedHeader
+	for i, why := range HeaderProblems(r.Headers) {
+		if why != "" {
+			out = append(out, RefusedHeader{Header{strings.TrimSpace(r.Headers[i].Name), r.Headers[i].Value}, why})
 		}
 	}
 	return out

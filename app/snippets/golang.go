@@ -46,10 +46,11 @@ func main() {
 	}
 	// OctoTable names the token's type "type"; x/oauth2 reads the standard
 	// "token_type" (RFC 6749 §5.1) and, finding none, takes Bearer, which
-	// is right.
+	// is right. It turns expires_in into token.Expiry and leaves
+	// token.ExpiresIn 0: the answer's own field is what the server said.
 	out, err := json.MarshalIndent(map[string]any{
 		"access_token": token.AccessToken,
-		"expires_in":   token.ExpiresIn,
+		"expires_in":   token.Extra("expires_in"),
 		"type":         token.Extra("type"),
 		"token_type":   token.Type(),
 	}, "", "  ")

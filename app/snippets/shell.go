@@ -111,7 +111,11 @@ func curlAPI(c apiCall) string {
 	if c.Method == "HEAD" {
 		first = "curl --head " + ShellQuote(c.URL) // -X HEAD would wait for a body that never comes
 	}
-	lines := []string{first, `-H "Authorization: Bearer $` + EnvToken + `"`}
+	lines := []string{first}
+	if c.Accept {
+		lines = append(lines, `-H "Accept: application/json"`)
+	}
+	lines = append(lines, `-H "Authorization: Bearer $`+EnvToken+`"`)
 	for _, f := range c.Fields {
 		lines = append(lines, "-H "+ShellQuote(headerItem(f, ": ", ";")))
 	}
@@ -167,6 +171,9 @@ func httpieAPI(c apiCall) string {
 	lines := []string{"http --ignore-stdin " + c.Method + " " + ShellQuote(c.URL)}
 	if c.Body != "" {
 		lines = []string{"http --ignore-stdin", "--raw " + ShellQuote(c.Body), c.Method + " " + ShellQuote(c.URL)}
+	}
+	if c.Accept {
+		lines = append(lines, `"Accept:application/json"`)
 	}
 	lines = append(lines, `"Authorization:Bearer $`+EnvToken+`"`)
 	for _, f := range c.Fields {

@@ -142,8 +142,8 @@ type tokenCall struct {
 type apiCall struct {
 	Method string
 	URL    string
-	// Accept is the playground's Accept: application/json, which curl and
-	// HTTPie leave to their own defaults as the quickstart does.
+	// Accept is the playground's Accept: application/json, which every
+	// snippet sends, as the preview shows it (curl's own default is */*).
 	Accept bool
 	// Fields follow Authorization: Property, Content-Type with a body,
 	// the extra headers.

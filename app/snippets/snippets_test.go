@@ -245,3 +245,18 @@ func titles(langs []snippets.Language) []string {
 	}
 	return out
 }
+
+// Every Step 2 snippet sends the Accept the preview shows, the shells' too:
+// left to curl, it would be */*.
+func TestStep2SnippetsSendThePreviewsAccept(t *testing.T) {
+	env := quickstart.Environment{Name: "octotable", TokenURL: "https://api.octotable.com/octotable-auth/api/v2/oauth2/token",
+		APIBases: []string{"https://api.octotable.com/api/v2/"}}
+	opts := snippets.Options{Env: env, Method: "GET", Path: "/api/v2/"}
+	r := quickstart.APIRequest{Env: env, Method: "GET", Path: "/api/v2/", Token: "t"}
+	require.Contains(t, r.Preview(), "Accept: application/json")
+	for _, lang := range snippets.Languages() {
+		code, err := snippets.Generate(snippets.Step2, lang, opts)
+		require.NoError(t, err)
+		assert.Regexp(t, `Accept"?[:,]\s*"?application/json`, code, "%s", lang)
+	}
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -50,7 +51,7 @@ func (s *apiStepView) Render() app.UI {
 		app.P().Text("Send the token in the Authorization header. The path is as OctoTable's docs write it; the environment supplies the origin ("+origin+")."),
 		field("step2-preset", "Example requests",
 			app.Select().ID("step2-preset").OnChange(s.onChoice).Body(
-				option("", "Choose an example…", chosen == ""),
+				option(noPreset, "Choose an example…", chosen == ""),
 				app.Range(presets).Slice(func(i int) app.UI {
 					pr := presets[i]
 					return option(pr.Key, pr.Label+": "+pr.Method+" "+pr.Path, chosen == pr.Key)
@@ -63,8 +64,7 @@ func (s *apiStepView) Render() app.UI {
 						return option(methods[i], methods[i], methods[i] == c.Method)
 					}),
 				), ""),
-			field(idPath, "Path",
-				app.Input().ID(idPath).Type("text").Spellcheck(false).Value(c.Path).OnInput(s.onChoice), ""),
+			s.pathField(),
 			field(idProperty, "Property header",
 				app.Input().ID(idProperty).Type("text").Spellcheck(false).Value(c.Property).OnInput(s.onChoice),
 				"Needed by "+wire.PMSBase+" resources. Leave empty for "+wire.APIBase+"."),
@@ -78,9 +78,31 @@ func (s *apiStepView) Render() app.UI {
 		app.P().ID("auto-renew-hint").Class("hint").Text("When a call meets an expired token (its countdown ended, or the API answers 401 invalid_token), "+
 			"Step 1 is sent again with the same credentials or profile, kept in this tab's memory only, and the call once more. Off unless you turn it on."),
 		s.view("step2", "API request preview", "send", "Send", "Sending…"),
-		newSnippetTabs(snippets.Step2, s.Snippets, !s.Compact),
+		newSnippetTabs(snippets.Step2, s.Snippets, !s.Compact, s.answerSeq()),
 	)
 }
+
+// pathField is the path, with what stops it from going beside it: a URL
+// of another host, a malformed escape, a path outside the API.
+func (s *apiStepView) pathField() app.UI {
+	c := s.Choices
+	var problem string
+	if s.Env.Origin() != "" && strings.TrimSpace(c.Path) != "" {
+		if err := (quickstart.APIRequest{Env: s.Env, Path: c.Path}).CheckPath(); err != nil {
+			problem = "Not sent as it is: " + err.Error() + "."
+		}
+	}
+	return app.Div().Class("field", "path").Body(
+		app.Label().For(idPath).Text("Path"),
+		app.Input().ID(idPath).Type("text").Spellcheck(false).Value(c.Path).
+			Aria("describedby", idPathCheck).Aria("invalid", problem != "").OnInput(s.onChoice),
+		app.P().ID(idPathCheck).Class("error").Aria("live", "polite").Text(problem),
+	)
+}
+
+// noPreset is the value of the choice of no example: not "", which go-app
+// drops from an <option>, the browser then sending its text.
+const noPreset = "_none"
 
 // presets are the environment's examples, the reads then the writes; those
 // about the reservation created last name it.
@@ -139,6 +161,9 @@ func (s *apiStepView) onChoice(ctx app.Context, e app.Event) {
 	id, value := src.Get("id").String(), src.Get("value").String()
 	presets := s.presets()
 	s.edit(ctx, func(c apiChoices) apiChoices {
+		if id == idPath {
+			value = s.Env.PathOf(value) // a URL of the environment, pasted whole
+		}
 		if id != "step2-preset" {
 			return c.with(id, value)
 		}

@@ -44,6 +44,7 @@ type apiChoices struct {
 const (
 	idMethod      = "step2-method"
 	idPath        = "step2-path"
+	idPathCheck   = "step2-path-check"
 	idProperty    = "step2-property"
 	idBody        = "step2-body"
 	idContentType = "step2-content-type"
@@ -93,6 +94,22 @@ func (p *playground) apiRequest() quickstart.APIRequest {
 		Env: p.env, Method: c.Method, Path: c.Path, Property: c.Property, Token: p.token.token.AccessToken,
 		Body: c.Body, ContentType: c.ContentType, Headers: c.Headers,
 	}
+}
+
+// step2Exchange is what Step 2's view shows of its request: the preview,
+// or what stops the path once there is an environment to go to, and the
+// extra headers that cannot go, apart.
+func (p *playground) step2Exchange() StepExchange {
+	r := p.apiRequest()
+	preview := r.Preview()
+	if preview == "" && p.env.Origin() != "" {
+		if err := r.CheckPath(); err != nil {
+			preview = "Nothing can go yet: " + err.Error() + "."
+		}
+	}
+	x := p.stepExchange(&p.step2.exchange, preview, p.unavailableWithoutToken(), p.sendAPI, p.onFix2)
+	x.Refused = r.RefusedHeaders()
+	return x
 }
 
 func (p *playground) onAPIChoices(ctx app.Context, edit func(apiChoices) apiChoices) {

@@ -34,7 +34,7 @@ func TestStep2EditsABodyAndHeaders(t *testing.T) {
 	assert.Equal(t, "step2-body", body.attrs["id"])
 	assert.Equal(t, "true", body.attrs["aria-invalid"])
 	check := post.byID(t, body.attrs["aria-describedby"])
-	assert.Contains(t, check.textContent(), "line 3, column 5", "the JSON error says where")
+	assert.Contains(t, check.textContent(), "line 3, column 4: a comma is missing", "the JSON error says where the comma goes")
 	assert.Equal(t, "error", check.attrs["class"])
 	ct := post.byLabel(t, "Content type")
 	assert.Equal(t, "step2-content-type", ct.attrs["id"])

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -254,7 +255,7 @@ func TestTheFirstPaintShowsTheChoicesThePageStartsWith(t *testing.T) {
 
 	// Edited, the request is no example any more.
 	edited := render(t, &apiStepView{Env: env, Choices: apiChoices{Method: "GET", Path: "/octotable-pms/api/v2/rooms/201", Property: "1001"}})
-	assert.Equal(t, []string{""}, selected(edited, "step2-preset"))
+	assert.Equal(t, []string{noPreset}, selected(edited, "step2-preset"))
 
 	embedded := render(t, &tokenStepView{Env: env, Choices: tokenChoices{Remember: true}, Compact: true})
 	assert.Equal(t, "true", embedded.byID(t, "remember-id").attrs["checked"])
@@ -273,4 +274,26 @@ func TestSpacesAroundTheCredentialsAreFlagged(t *testing.T) {
 	assert.Contains(t, spaced.byID(t, "client-id-warning").textContent(), "starts or ends with a space")
 	assert.Contains(t, spaced.byID(t, "client-secret-warning").textContent(), "starts or ends with a space")
 	assert.Equal(t, "client-secret-warning", spaced.byID(t, "client-secret").attrs["aria-describedby"])
+}
+
+// go-app drops value="" from an <option>, and the browser then reads the
+// option's text as its value: choosing one's own credentials again sent
+// "My own client id and secret" as a profile's name. Every option carries
+// a value, and the one of one's own credentials means none.
+func TestEveryOptionHasAValue(t *testing.T) {
+	env := quickstart.Environment{Name: "sandbox", TokenURL: "http://127.0.0.1:8080/sandbox/octotable-auth/api/v2/oauth2/token",
+		APIBases: []string{"http://127.0.0.1:8080/sandbox/api/v2/", "http://127.0.0.1:8080/sandbox/octotable-pms/api/v2/"}, Profiles: []string{"demo"}}
+	for _, page := range []*element{
+		render(t, &tokenStepView{Env: env, Choices: tokenChoices{Auth: quickstart.AuthInBody, Encoding: quickstart.EncodingForm}}),
+		render(t, &apiStepView{Env: env, Choices: apiChoices{Method: "GET", Path: "/x"}}),
+	} {
+		for _, o := range page.byRole("option", "") {
+			assert.NotEmpty(t, o.attrs["value"], "option %q", o.textContent())
+		}
+	}
+	source := render(t, &tokenStepView{Env: env}).byID(t, "source")
+	assert.NotContains(t, strings.ToLower(source.byRole("option", "")[1].textContent()), "profile", "the reader's words, not the server's")
+	own := source.byRole("option", "")[0]
+	c := tokenChoices{Source: "demo"}.with("source", own.attrs["value"], false)
+	assert.Equal(t, "", c.Source, "one's own credentials name no profile")
 }

@@ -20,6 +20,9 @@ type shownExchange struct {
 // to exchangeView: the same for both steps.
 type StepExchange struct {
 	Preview string // the request as it goes, the secret and the token masked
+	// Refused are the extra headers that cannot go, shown apart from the
+	// request, struck out, with their reason.
+	Refused []quickstart.RefusedHeader
 	// Unavailable says why the request cannot be sent now (the relay's
 	// keys not in yet, no token, a wait the server asked for); "" when it
 	// can.
@@ -30,6 +33,14 @@ type StepExchange struct {
 	Shown       shownExchange
 	OnSend      func(ctx app.Context)
 	OnFix       func(ctx app.Context)
+}
+
+// answerSeq counts the answers the step got, 0 before the first.
+func (x StepExchange) answerSeq() int {
+	if x.Shown.Answer == nil {
+		return 0
+	}
+	return x.Shown.Answer.Seq
 }
 
 // view is the exchange's view for a step, its ids prefixed with step.
@@ -72,6 +83,7 @@ func (x *exchangeView) Render() app.UI {
 	return app.Div().Class("exchange").Body(
 		app.H3().Text("What goes to OctoTable"),
 		app.Pre().ID(x.Step+"-preview").Class("wire").Aria("label", x.PreviewLabel).Text(preview),
+		app.Div().Body(app.If(len(x.Refused) > 0, x.renderRefused)),
 		app.Div().Class("send-row").Body(
 			button,
 			app.Span().ID(reasonID).Class("hint").Text(x.Unavailable),
@@ -84,6 +96,21 @@ func (x *exchangeView) Render() app.UI {
 				Explanation: x.Shown.Explanation, FixLabel: x.Shown.FixLabel, OnFix: x.OnFix,
 			}
 		}),
+	)
+}
+
+// renderRefused lists the headers that are not in the request, and why:
+// Send refuses the request while they are there.
+func (x *exchangeView) renderRefused() app.UI {
+	return app.Div().ID(x.Step+"-refused").Class("refused").Body(
+		app.P().Class("error").Text("Not in the request, and Send refuses it while they are there: remove them or fix them."),
+		app.Ul().Body(app.Range(x.Refused).Slice(func(i int) app.UI {
+			h := x.Refused[i]
+			return app.Li().Body(
+				app.Del().Class("wire").Text(h.Name+": "+h.Value),
+				app.Text(" "+h.Reason+"."),
+			)
+		})),
 	)
 }
 

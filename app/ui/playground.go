@@ -213,13 +213,14 @@ func (p *playground) tick(now time.Time) bool {
 func (p *playground) used() { p.lastUse = time.Now() }
 
 // forget wipes the secret, the token, every answer that held them, and the
-// transcript: it holds none of them, but it is the visit's, which Forget
-// ends.
+// transcript and the history: they hold none of them, but they are the
+// visit's, which Forget ends, and a history listed beside a transcript of
+// "no requests yet" would contradict it.
 func (p *playground) forget() {
 	p.secret = ""
 	p.dropToken()
 	p.step1.clear()
-	p.transcript, p.exported = nil, ""
+	p.transcript, p.exported, p.history = nil, "", nil
 	clearSecretInput()
 }
 
@@ -283,7 +284,7 @@ func (p *playground) renderBelowFold(embed bool) []app.UI {
 			Env: p.env, Choices: p.step2.choices, CreatedID: p.step2.createdID, AutoRenew: p.step2.autoRenew,
 			Compact: embed, OnChange: p.onAPIChoices, OnAutoRenew: p.onAutoRenew,
 			Snippets:     p.snippetCodes(snippets.Step2),
-			StepExchange: p.stepExchange(&p.step2.exchange, p.apiRequest().Preview(), p.unavailableWithoutToken(), p.sendAPI, p.onFix2),
+			StepExchange: p.step2Exchange(),
 		},
 		app.If(!embed, func() app.UI { return &historyList{Entries: p.history} }),
 		app.If(!embed, func() app.UI {

@@ -27,10 +27,22 @@ type snippetTabs struct {
 	Variables  []string // what the snippets read from the environment
 	ExportLine string   // a shell line that sets them
 	Open       bool     // shown at first; in the docs' frame they start collapsed
+	// Seq counts the step's answers: a new one clears what came of the
+	// last Copy, which is about the code as it was then.
+	Seq int
 
+	seq        int
 	selected   string // the language shown; "" shows the first
 	copiedLang string // the language whose Copy was just pressed
 	copied     string // and what came of it
+}
+
+func (s *snippetTabs) OnMount(ctx app.Context) { s.seq = s.Seq }
+
+func (s *snippetTabs) OnUpdate(ctx app.Context) {
+	if s.Seq != s.seq {
+		s.seq, s.copiedLang, s.copied = s.Seq, "", ""
+	}
 }
 
 func (s *snippetTabs) Render() app.UI {
@@ -166,8 +178,8 @@ func (s *snippetTabs) onCopy(ctx app.Context, e app.Event) {
 
 // newSnippetTabs is a step's tabs, with the variables its snippets read
 // and the line that sets them, shown at first when open.
-func newSnippetTabs(step snippets.Step, codes []snippetCode, open bool) *snippetTabs {
-	return &snippetTabs{Step: step.String(), Snippets: codes, Variables: snippets.Variables(step), ExportLine: snippets.ExportLine(step), Open: open}
+func newSnippetTabs(step snippets.Step, codes []snippetCode, open bool, seq int) *snippetTabs {
+	return &snippetTabs{Step: step.String(), Snippets: codes, Variables: snippets.Variables(step), ExportLine: snippets.ExportLine(step), Open: open, Seq: seq}
 }
 
 // snippetCodes are a step's snippets, made from the playground's choices

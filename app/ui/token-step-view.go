@@ -49,12 +49,12 @@ func (s *tokenStepView) Render() app.UI {
 		app.Div().Body(app.If(len(s.Env.Profiles) > 0, func() app.UI {
 			return field("source", "Credentials",
 				app.Select().ID("source").OnChange(s.onChoice).Body(
-					option("", "My own client id and secret", own),
+					option(ownCredentials, "My own client id and secret", own),
 					app.Range(s.Env.Profiles).Slice(func(i int) app.UI {
 						name := s.Env.Profiles[i]
-						return option(name, "Server profile: "+name, c.Source == name)
+						return option(name, "Saved on the playground's server: "+name, c.Source == name)
 					}),
-				), "A server profile's credentials are kept on the server, which adds them to the request: nothing to type.")
+				), "Saved credentials stay on the playground's server, which adds them to the request: nothing to type.")
 		})),
 		app.If(own, func() app.UI {
 			remember := app.Input().ID("remember-id").Type("checkbox").OnChange(s.onChoice)
@@ -95,7 +95,7 @@ func (s *tokenStepView) Render() app.UI {
 				), ""),
 		),
 		s.view("step1", "Token request preview", "request-token", "Request token", "Requesting…"),
-		newSnippetTabs(snippets.Step1, s.Snippets, !s.Compact),
+		newSnippetTabs(snippets.Step1, s.Snippets, !s.Compact, s.answerSeq()),
 	)
 }
 

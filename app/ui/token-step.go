@@ -26,11 +26,20 @@ type tokenChoices struct {
 	Encoding quickstart.Encoding
 }
 
+// ownCredentials is the value of the choice of one's own credentials: not
+// "", which go-app drops from an <option>, so that the browser would send
+// the option's text as a profile's name; and no profile's name, which has
+// letters, digits and dashes only.
+const ownCredentials = "_own"
+
 // with is c after the control id took value (or, a checkbox, checked).
 func (c tokenChoices) with(id, value string, checked bool) tokenChoices {
 	switch id {
 	case "source":
 		c.Source = value
+		if value == ownCredentials {
+			c.Source = ""
+		}
 	case "client-id":
 		c.ClientID = value
 	case "remember-id":

@@ -66,8 +66,10 @@ func TestEveryExchangeIsKeptWithoutCredentials(t *testing.T) {
 	assert.Contains(t, md, "## 4. Step 2: call the API: `GET http://127.0.0.1:8080/sandbox/api/v2/` → not relayed")
 	assert.Contains(t, md, "network down")
 
+	require.NotEmpty(t, p.history)
 	p.forget()
 	assert.Empty(t, p.transcript, "Forget ends the visit's transcript")
+	assert.Empty(t, p.history, "and the history, which the transcript would otherwise contradict")
 	p.transcript = append(p.transcript, transcript.Exchange{})
 	p.lastUse = time.Now().Add(-idleWipe - time.Second)
 	assert.True(t, p.tick(time.Now()))

@@ -32,8 +32,16 @@ func Describe(text []byte, err error) string {
 		if int(syntax.Offset) >= len(bytes.TrimRight(text, " \t\r\n")) && strings.Contains(syntax.Error(), "end of JSON input") {
 			return "it ends too soon"
 		}
+		msg := strings.TrimPrefix(syntax.Error(), "json: ")
+		if strings.HasSuffix(msg, "after object key:value pair") || strings.HasSuffix(msg, "after array element") {
+			// A comma is missing: say so where the value before it ends,
+			// which is where it goes, not at what comes next.
+			end := int64(len(bytes.TrimRight(text[:max(0, min(int(syntax.Offset)-1, len(text)))], " \t\r\n")))
+			line, column := Locate(text, end+1)
+			return fmt.Sprintf("line %d, column %d: a comma is missing after this value (%s)", line, column, msg)
+		}
 		line, column := Locate(text, syntax.Offset)
-		return fmt.Sprintf("line %d, column %d: %s", line, column, strings.TrimPrefix(syntax.Error(), "json: "))
+		return fmt.Sprintf("line %d, column %d: %s", line, column, msg)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return "it ends too soon"

@@ -23,6 +23,10 @@ func TestDescribe(t *testing.T) {
 		{name: "a trailing comma", text: "{\"a\": 1,\n}", want: "line 2, column 1: invalid character '}' looking for beginning of object key string"},
 		{name: "cut short", text: `{"a": [1, 2`, want: "it ends too soon"},
 		{name: "cut short with spaces", text: "{\"a\": \n\n", want: "it ends too soon"},
+		// A missing comma is where the value before it ends, not at the
+		// next key, which may be lines below.
+		{name: "a missing comma between members", text: "{\n  \"a\": 1\n  \"b\": 2\n}", want: "line 2, column 9: a comma is missing after this value (invalid character '\"' after object key:value pair)"},
+		{name: "a missing comma between elements", text: "[1, \"x\" 3]", want: "line 1, column 8: a comma is missing after this value (invalid character '3' after array element)"},
 		{name: "first character", text: `]`, want: "line 1, column 1: invalid character ']' looking for beginning of value"},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,67 @@
+package server
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"octoplay/web"
+)
+
+// chooseIndex picks a select's option by its place, as a tap or an arrow
+// key does: whatever value the option carries, the one the browser reads.
+func chooseIndex(sel string, i int) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`{
+		const el = document.querySelector(%q);
+		el.selectedIndex = %d;
+		el.dispatchEvent(new Event("change", {bubbles: true}));
+	}`, sel, i))
+}
+
+// Choosing the server's credentials and then one's own again brings the
+// fields back, and what is typed in them is what goes.
+func TestPlaygroundStep1OwnCredentialsAfterTheServers(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, msgs := newBrowser(t)
+	openPlayground(t, ctx, s.URL+"/")
+	require.NoError(t, chromedp.Do(ctx,
+		chooseIndex("#source", 1),
+		chromedp.WaitNotPresent("#client-id"),
+		chooseIndex("#source", 0),
+		chromedp.WaitVisible("#client-id"),
+	))
+	assert.NotContains(t, textOf(t, ctx, "#step1-preview"), "Octoplay-Profile", "no profile named in the preview")
+	require.NoError(t, chromedp.Do(ctx,
+		step1("octoplay-demo", "octoplay-demo-secret"),
+		waitSel(`#token-status[data-state="valid"]`),
+		waitSel(`#step1-status[data-status="200"]`),
+	))
+	runAction(t, ctx, chromedp.Poll[bool](`!location.search.includes("profile=")`, chromedp.WithPollingTimeout(5*time.Second)))
+	assert.Empty(t, msgs.all(), "console errors")
+}
+
+// On a phone the snippet tabs keep to one row, and a checkbox is a target
+// of at least 24 px a side (WCAG 2.2, 2.5.8).
+func TestPlaygroundPhoneTabsAndCheckboxes(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(375, 800)))
+	openPlayground(t, ctx, s.URL+"/")
+	require.NoError(t, chromedp.Do(ctx, waitSel("#step1 .tab"), waitSel("#auto-renew")))
+	tops := runAction(t, ctx, chromedp.Evaluate[[]float64](`[...document.querySelectorAll("#step1 .tabs .tab")].map(e => Math.round(e.getBoundingClientRect().top))`))
+	require.Len(t, tops, 5)
+	for _, top := range tops {
+		assert.Equal(t, tops[0], top, "one row of tabs: %v", tops)
+	}
+	for _, id := range []string{"remember-id", "auto-renew"} {
+		size := runAction(t, ctx, chromedp.Evaluate[[]float64](fmt.Sprintf(`(r => [r.width, r.height])(document.getElementById(%q).getBoundingClientRect())`, id)))
+		assert.GreaterOrEqual(t, size[0], 24.0, id)
+		assert.GreaterOrEqual(t, size[1], 24.0, id)
+	}
+}
