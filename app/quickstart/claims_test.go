@@ -105,3 +105,20 @@ func TestExpiryNote(t *testing.T) {
 		})
 	}
 }
+
+// FuzzDecodeClaims: any token, JWT or not, is read without a panic, and
+// the dates it gives print in four-digit years.
+func FuzzDecodeClaims(f *testing.F) {
+	f.Add(jwtWith(`{"sub":"a","iss":"B","groups":["c"],"property_id":1001,"exp":1772360640,"iat":1772359200}`))
+	f.Add(jwtWith(`{"exp":1e300,"iat":-1,"property_id":"9"}`))
+	f.Add("opaque")
+	f.Fuzz(func(t *testing.T, token string) {
+		c, _ := quickstart.DecodeClaims(token)
+		for _, d := range []time.Time{c.IssuedAt, c.ExpiresAt} {
+			if !d.IsZero() && len(quickstart.DateText(d)) != len("2006-01-02 15:04:05 UTC") {
+				t.Errorf("date %q", quickstart.DateText(d))
+			}
+		}
+		_ = c.ExpiryNote(1440)
+	})
+}
