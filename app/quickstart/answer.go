@@ -181,6 +181,11 @@ func Lifetime(seconds int) string {
 	if seconds < 60 {
 		return fmt.Sprintf("%d s", seconds)
 	}
+	return fmt.Sprintf("%d s, %s", seconds, hoursText(seconds))
+}
+
+// hoursText is a span in hours, minutes and seconds: "1 h 30 min".
+func hoursText(seconds int) string {
 	var parts []string
 	if h := seconds / 3600; h > 0 {
 		parts = append(parts, fmt.Sprintf("%d h", h))
@@ -188,10 +193,10 @@ func Lifetime(seconds int) string {
 	if m := seconds % 3600 / 60; m > 0 {
 		parts = append(parts, fmt.Sprintf("%d min", m))
 	}
-	if s := seconds % 60; s > 0 {
+	if s := seconds % 60; s > 0 || len(parts) == 0 {
 		parts = append(parts, fmt.Sprintf("%d s", s))
 	}
-	return fmt.Sprintf("%d s, %s", seconds, strings.Join(parts, " "))
+	return strings.Join(parts, " ")
 }
 
 // Countdown is the time left as "23:59" or "1:02:03", "0:00" once expired;

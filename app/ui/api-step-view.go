@@ -22,8 +22,12 @@ type apiStepView struct {
 	// CreatedID is what the last 201 made, for the examples that read,
 	// change and remove it; "" before.
 	CreatedID string
-	AutoRenew bool
-	Compact   bool // the snippets start collapsed
+	// TokenProperty is the property_id of the token Step 1 brought, ""
+	// when it carries none (an opaque token): offered as the Property
+	// header, and what the examples put there.
+	TokenProperty string
+	AutoRenew     bool
+	Compact       bool // the snippets start collapsed
 	// OnChange gets how a control changes the choices, which the
 	// playground applies to its own, as tokenStepView's: two events in one
 	// frame must not each start from the choices this view was last given.
@@ -66,7 +70,11 @@ func (s *apiStepView) Render() app.UI {
 				), ""),
 			s.pathField(),
 			field(idProperty, "Property header",
-				app.Input().ID(idProperty).Type("text").Spellcheck(false).Value(c.Property).OnInput(s.onChoice),
+				app.Div().Body(
+					app.Input().ID(idProperty).Type("text").Spellcheck(false).Aria("describedby", idPropertyFrom).
+						Value(c.Property).OnInput(s.onChoice),
+					s.tokenPropertyOffer(),
+				),
 				"Needed by "+wire.PMSBase+" resources. Leave empty for "+wire.APIBase+"."),
 		),
 		app.If(quickstart.TakesBody(c.Method), s.bodyEditor),
@@ -104,6 +112,37 @@ func (s *apiStepView) pathField() app.UI {
 // drops from an <option>, the browser then sending its text.
 const noPreset = "_none"
 
+// idPropertyFrom is the element that says whether the Property header is
+// the token's property_id.
+const idPropertyFrom = "step2-property-from"
+
+// tokenPropertyOffer says where the Property header's value can come from:
+// the token's own property_id, one click away. The element stays, empty,
+// when the token carries none, so that its siblings keep their places.
+func (s *apiStepView) tokenPropertyOffer() app.UI {
+	p := app.P().ID(idPropertyFrom).Class("hint").Aria("live", "polite")
+	switch id := s.TokenProperty; {
+	case id == "":
+		return p
+	case s.Choices.Property == id:
+		return p.Text(id + ": from your token's property_id claim.")
+	default:
+		return p.Body(
+			app.Text("Your token's property_id claim is "+id+". "),
+			app.Button().ID("use-token-property").Type("button").Text("Use "+id).OnClick(s.onUseTokenProperty),
+		)
+	}
+}
+
+func (s *apiStepView) onUseTokenProperty(ctx app.Context, e app.Event) {
+	id := s.TokenProperty
+	s.edit(ctx, func(c apiChoices) apiChoices {
+		c = c.clone()
+		c.Property = id
+		return c
+	})
+}
+
 // presets are the environment's examples, the reads then the writes; those
 // about the reservation created last name it.
 func (s *apiStepView) presets() []quickstart.Preset {
@@ -138,14 +177,18 @@ func (s *apiStepView) preset() string {
 	return ""
 }
 
-// presetChoices are the choices an example makes of c: for the sandbox
-// with its one property, which is public, so that its resources answer at
-// once. The extra headers stay, and the content type when the example has
-// no body.
+// presetChoices are the choices an example makes of c: the Property
+// header is the token's property_id, else the sandbox's one property,
+// which is public, so that its resources answer at once. The extra headers
+// stay, and the content type when the example has no body.
 func (s *apiStepView) presetChoices(pr quickstart.Preset, c apiChoices) apiChoices {
 	c = c.clone()
 	c.Method, c.Path, c.Property, c.Body = pr.Method, pr.Path, "", pr.Body
-	if pr.Property && s.Env.Name == wire.SandboxEnvironment {
+	switch {
+	case !pr.Property:
+	case s.TokenProperty != "":
+		c.Property = s.TokenProperty
+	case s.Env.Name == wire.SandboxEnvironment:
 		c.Property = wire.SandboxProperty
 	}
 	if pr.ContentType != "" {

@@ -283,8 +283,9 @@ func (p *playground) renderBelowFold(embed bool) []app.UI {
 		&apiStepView{
 			Env: p.env, Choices: p.step2.choices, CreatedID: p.step2.createdID, AutoRenew: p.step2.autoRenew,
 			Compact: embed, OnChange: p.onAPIChoices, OnAutoRenew: p.onAutoRenew,
-			Snippets:     p.snippetCodes(snippets.Step2),
-			StepExchange: p.step2Exchange(),
+			TokenProperty: p.tokenPropertyID(),
+			Snippets:      p.snippetCodes(snippets.Step2),
+			StepExchange:  p.step2Exchange(),
 		},
 		app.If(!embed, func() app.UI { return &historyList{Entries: p.history} }),
 		app.If(!embed, func() app.UI {

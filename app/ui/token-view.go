@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"octoplay/app/quickstart"
@@ -77,7 +79,16 @@ func (p *playground) renderToken() app.UI {
 					app.Span().ID("copy-token-feedback").Class("hint").Aria("live", "polite").Text(p.token.copied),
 				),
 				app.If(isJWT, func() app.UI {
+					claims, _ := quickstart.DecodeClaims(t.AccessToken)
+					rows := claimRows(claims)
 					return app.Div().Class("jwt").Body(
+						app.H3().Text("What the token says (JWT claims, signature not checked)"),
+						app.Dl().ID("token-claims").Class("facts").Body(
+							app.Range(rows).Slice(func(i int) app.UI {
+								return app.Div().Body(app.Dt().Body(app.Code().Text(rows[i][0])), app.Dd().Text(rows[i][1]))
+							}),
+						),
+						app.P().ID("token-exp-note").Class("hint").Text(claims.ExpiryNote(t.ExpiresIn)),
 						app.H3().Text("Decoded JWT (signature not checked)"),
 						app.Pre().Class("wire").Aria("label", "JWT header").Text(jwt.Header),
 						app.Pre().Class("wire").Aria("label", "JWT claims").Text(jwt.Claims),
@@ -91,6 +102,35 @@ func (p *playground) renderToken() app.UI {
 			return app.Button().ID("renew").Type("button").Class("primary").Text("Request a new token").OnClick(p.onRenew)
 		}),
 	)
+}
+
+// claimRows are the claims the token view lists, as name and value, those
+// the token has: who it is for, who issued it, for which property, when.
+func claimRows(c quickstart.Claims) [][2]string {
+	var rows [][2]string
+	add := func(name, value string) {
+		if value != "" {
+			rows = append(rows, [2]string{name, value})
+		}
+	}
+	add("sub", c.Subject)
+	add("iss", c.Issuer)
+	add("groups", strings.Join(c.Groups, ", "))
+	add("property_id", c.PropertyID)
+	if !c.IssuedAt.IsZero() {
+		add("iat", quickstart.DateText(c.IssuedAt))
+	}
+	if !c.ExpiresAt.IsZero() {
+		add("exp", quickstart.DateText(c.ExpiresAt))
+	}
+	return rows
+}
+
+// tokenPropertyID is the property_id of the token held, "" when there is
+// none or it carries none: what Step 2 offers as the Property header.
+func (p *playground) tokenPropertyID() string {
+	claims, _ := quickstart.DecodeClaims(p.token.token.AccessToken)
+	return claims.PropertyID
 }
 
 func (p *playground) onReveal(ctx app.Context, e app.Event) {

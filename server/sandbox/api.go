@@ -104,9 +104,6 @@ func (s *Sandbox) serve(op *operation, r *http.Request) (reply, *failure) {
 		if f != nil {
 			return reply{}, f
 		}
-		if tok.propertyID == 0 {
-			tok.propertyID = int64(s.propertyOf(tok.clientID))
-		}
 		c.tok, c.property = tok, int(tok.propertyID)
 		if op.auth == authProperty {
 			if f := checkProperty(r, c.property); f != nil {

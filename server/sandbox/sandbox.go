@@ -137,6 +137,10 @@ func New(cfg Config) (*Sandbox, error) {
 	if len(key) < 32 {
 		return nil, fmt.Errorf("%w: TokenKey has %d bytes, want at least 32", ErrInvalidConfig, len(key))
 	}
+	tokens, err := newTokenSigner(key)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
 	failures := cfg.Failures
 	if failures == nil {
 		failures = state.NewMemoryLimiter(FailureLimit, 0, now)
@@ -159,7 +163,7 @@ func New(cfg Config) (*Sandbox, error) {
 		ttl:             ttl,
 		rejectJSON:      cfg.RejectJSON,
 		now:             now,
-		tokens:          tokenSigner{key: key},
+		tokens:          tokens,
 		failures:        newFailureGate(failures),
 		issued:          cfg.Issued,
 		writes:          written,

@@ -61,8 +61,9 @@ func (s *Sandbox) grantToken(w http.ResponseWriter, r *http.Request) (tokenRespo
 		return tokenResponse{}, f
 	}
 	s.issued()
+	now := s.now()
 	return tokenResponse{
-		AccessToken: s.tokens.issue(tokenRecord{clientID: cred.id, expiresAt: s.now().Add(s.ttl), propertyID: int64(s.propertyOf(cred.id))}),
+		AccessToken: s.tokens.issue(tokenRecord{clientID: cred.id, propertyID: int64(s.propertyOf(cred.id)), issuedAt: now, expiresAt: now.Add(s.ttl)}),
 		ExpiresIn:   int64(s.ttl / time.Second),
 		Type:        "Bearer",
 		TokenType:   "Bearer",
