@@ -8,6 +8,9 @@ AXE_VERSION = 4.14.1
 # An independent validator of the HAR 1.2 schema, for the transcript.
 HARV     ?= .cache/npm/node_modules/har-validator
 HARV_VERSION = 5.1.5
+# An independent validator of OpenAPI documents, for the sandbox's.
+OAS      ?= .cache/npm/node_modules/@apidevtools/swagger-parser
+OAS_VERSION = 12.1.0
 ARGS     ?=
 # The container engine: podman where it is installed, else docker.
 ENGINE   ?= $(firstword $(shell command -v podman docker 2>/dev/null))
@@ -52,7 +55,7 @@ vet: wasm
 # module proxy), podman with runc for the container image, and
 # redis-server for the shared state (the tests start their own), installed
 # when this machine lets us (root with apt-get); axe-core and har-validator
-# from the npm registry. Otherwise the tests that need them say what is
+# and swagger-parser from the npm registry. Otherwise the tests that need them say what is
 # missing.
 test-deps:
 	@missing=""; \
@@ -72,12 +75,12 @@ test-deps:
 			echo "missing$$missing: install them to run every test"; \
 		fi; \
 	fi
-	@{ [ -f "$(AXE)" ] && [ -f "$(HARV)/package.json" ]; } || \
-		npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION) har-validator@$(HARV_VERSION) \
-		|| echo "npm could not install axe-core and har-validator: the accessibility and HAR tests will say so"
+	@{ [ -f "$(AXE)" ] && [ -f "$(HARV)/package.json" ] && [ -f "$(OAS)/package.json" ]; } || \
+		npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION) har-validator@$(HARV_VERSION) @apidevtools/swagger-parser@$(OAS_VERSION) \
+		|| echo "npm could not install axe-core, har-validator and swagger-parser: the accessibility, HAR and OpenAPI tests will say so"
 
 test: test-deps vet
-	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_AXE=$(CURDIR)/$(AXE) OCTOPLAY_HAR_VALIDATOR=$(CURDIR)/$(HARV) $(GO) test -count=1 ./...
+	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_AXE=$(CURDIR)/$(AXE) OCTOPLAY_HAR_VALIDATOR=$(CURDIR)/$(HARV) OCTOPLAY_OPENAPI_VALIDATOR=$(CURDIR)/$(OAS) $(GO) test -count=1 ./...
 	# The bench's build of the relay (make bench): it dials 127.0.0.1, nothing else.
 	$(GO) test -count=1 -tags octoplaybench -run TestBenchBuild ./server/relay
 

@@ -79,11 +79,11 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 	waitFocus(t, ctx, "step2-header-add")
 	preview := textOf(t, ctx, "#step2-preview")
 	assert.Contains(t, preview, "X-Partner-Trace: trace-7")
-	assert.Contains(t, preview, `"guest_name": "Ana Lopes"`)
+	assert.Contains(t, preview, `"first_name": "Ada"`)
 	assert.Contains(t, preview, "Content-Type: application/json")
 	address := runAction(t, ctx, chromedp.Evaluate[string](`location.href`))
 	assert.Contains(t, address, "method=POST", "the link follows the request")
-	for _, kept := range []string{"Ana", "trace-7", "Partner-Trace", "room_id"} {
+	for _, kept := range []string{"Ada", "trace-7", "Partner-Trace", "room_id"} {
 		assert.NotContains(t, address, kept, "the body and the headers stay out of the link")
 	}
 
@@ -110,34 +110,36 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 		"the history keeps the request's headers and body")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2 details.snippets > summary")))
 	saveElementShot(t, ctx, "#step2", "step2-body.png")
-	created := runAction(t, ctx, waitJS[string](`(() => { const m = document.querySelector('#step2-preset option[value="reservation-read"]').textContent.match(/RSV-[A-Z0-9]+/); return m ? m[0] : false; })()`))
-	sendFor("409") // the same stay again: the room is taken
+	created := runAction(t, ctx, waitJS[string](`(() => { const m = document.querySelector('#step2-preset option[value="reservation-read"]').textContent.match(/reservations\/([0-9]+)/); return m ? m[1] : false; })()`))
+	sendFor("409") // the same again: the one table for eight is taken
 	assert.Contains(t, textOf(t, ctx, "#step2 .explain"), "409")
 
-	// Read, change and remove it by the examples alone.
+	// Read it, check it in and cancel it by the examples alone.
 	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "reservation-read")))
 	assert.Equal(t, "/octotable-pms/api/v2/reservations/"+created, runAction(t, ctx, chromedp.Value("#step2-path")))
 	sendFor("200")
 	assert.Contains(t, textOf(t, ctx, "#step2-answer-body"), created)
 
-	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "reservation-update"), waitSel("#step2-body"), fillIn("#step2-body", `{"adults": 1,}`),
+	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "reservation-create"), waitSel("#step2-body"), fillIn("#step2-body", `{"pax": 1,}`),
 		waitSel(`#step2-body[aria-invalid="true"]`)))
-	assert.Contains(t, textOf(t, ctx, "#step2-body-check"), "line 1, column 14", "where the JSON breaks, before sending")
+	assert.Contains(t, textOf(t, ctx, "#step2-body-check"), "line 1, column 11", "where the JSON breaks, before sending")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send"), waitSel("#step2-error")))
 	assert.Contains(t, textOf(t, ctx, "#step2-error"), "not valid JSON", "nothing sent")
 	// The error's line goes once the body is fixed, which moves the button
 	// up: click it where it then is.
-	require.NoError(t, chromedp.Do(ctx, fillIn("#step2-body", `{"status":"checked_in","adults":1}`), waitSel(`#step2-body[aria-invalid="false"]`),
+	require.NoError(t, chromedp.Do(ctx, fillIn("#step2-body", `{"pax":1,"notes":"window"}`), waitSel(`#step2-body[aria-invalid="false"]`),
 		chromedp.Click("#step2-pretty")))
-	assert.Equal(t, "{\n  \"status\": \"checked_in\",\n  \"adults\": 1\n}",
+	assert.Equal(t, "{\n  \"pax\": 1,\n  \"notes\": \"window\"\n}",
 		runAction(t, ctx, waitJS[string](`(() => { const v = document.querySelector("#step2-body").value; return v.includes("\n") ? v : false; })()`)))
+	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "reservation-checkin")))
+	assert.Equal(t, "/octotable-pms/api/v2/reservations/"+created+"/checkin", runAction(t, ctx, chromedp.Value("#step2-path")))
 	sendFor("200")
 
 	// The answer pretty or raw, copied, saved: the token masked throughout.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2-answer-raw"), waitSel(`#step2-answer-raw[aria-pressed="true"]`)))
 	assert.NotContains(t, textOf(t, ctx, "#step2-answer-body"), "\n  ", "as it came")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2-answer-download")))
-	assert.Contains(t, string(waitDownload(t, ctx, downloads, "octoplay-step2-answer.json")), `"status":"checked_in"`)
+	assert.Contains(t, string(waitDownload(t, ctx, downloads, "octoplay-step2-answer.json")), `"status":"ACCEPTED"`)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step1-answer-copy")))
 	runAction(t, ctx, waitJS[bool](`document.querySelector("#step1-answer-copy-feedback").textContent !== ""`))
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step1-answer-download")))
@@ -145,7 +147,7 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 	assert.Contains(t, step1Body, `"access_token": "••••••••"`, "masked, not emptied")
 
 	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "reservation-delete")))
-	sendFor("204")
+	sendFor("200")
 
 	// The transcript, as HAR and as Markdown, made in the page: saving it
 	// sends nothing (a blob: URL is no network request).
@@ -185,14 +187,14 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 
 	md2 := string(md)
 	for _, want := range []string{"Authorization: Basic [removed by Octoplay: client credentials]", "X-Partner-Trace: trace-7", "→ 409 Conflict",
-		"`DELETE " + s.URL + "/sandbox/octotable-pms/api/v2/reservations/" + created + "` → 204 No Content", `"status": "checked_in"`} {
+		"`DELETE " + s.URL + "/sandbox/octotable-pms/api/v2/reservations/" + created + "` → 200 OK", `"status": "ACCEPTED"`} {
 		assert.Contains(t, md2, want)
 	}
 	validateHAR(t, har)
 	imported := importInDevTools(t, ctx, har)
 	require.Len(t, imported, 7)
 	assert.Equal(t, []any{"POST", s.URL + "/sandbox/octotable-pms/api/v2/reservations", 201.0, "application/json"}, imported[2][:4])
-	assert.Equal(t, []any{"DELETE", s.URL + "/sandbox/octotable-pms/api/v2/reservations/" + created, 204.0}, imported[6][:3])
+	assert.Equal(t, []any{"DELETE", s.URL + "/sandbox/octotable-pms/api/v2/reservations/" + created, 200.0}, imported[6][:3])
 
 	// Forget ends the visit's transcript.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#forget"), waitSel(`#token-status[data-state="none"]`), chromedp.Click("#export-transcript")))

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -66,7 +67,7 @@ func TestREADMECurlExamples(t *testing.T) {
 
 	out := sh(examples[3], token)
 	assert.Contains(t, out, `"client_id":"octoplay-demo"`)
-	assert.Contains(t, out, `"success":true`)
+	assert.Contains(t, out, `"property_id":1001`)
 
 	out = sh(examples[4], token)
 	var lines []string // one JSON document per curl, each ending in a newline
@@ -77,28 +78,36 @@ func TestREADMECurlExamples(t *testing.T) {
 	}
 	require.Len(t, lines, 4, out)
 	for _, l := range lines {
-		assert.True(t, strings.HasPrefix(l, `{"success":true,"data":`), l)
+		assert.True(t, strings.HasPrefix(l, `{"data":[`), l)
 	}
-	assert.Contains(t, lines[1], `"id":201`)
-	assert.Equal(t, 2, strings.Count(lines[3], `"guest_name"`), "limit=2")
+	assert.Contains(t, lines[1], `"name":"Veranda"`)
+	assert.Contains(t, lines[2], `"name":"Dinner"`)
+	assert.Equal(t, 2, strings.Count(lines[3], `"pax"`), "limit=2")
+	assert.NotContains(t, lines[3], `"CANCELLED"`, "status[]=CONFIRMED")
+	assert.Contains(t, lines[3], `"next_cursor"`)
 
 	var created struct {
-		Success bool
-		Data    struct{ ID, Status string }
+		Data []struct {
+			ID     int
+			Status string
+			Tables []struct{ Name string }
+		}
 	}
 	out = sh(examples[5], token)
 	require.NoError(t, json.Unmarshal([]byte(out), &created), out)
-	require.True(t, created.Success, out)
-	assert.Equal(t, "confirmed", created.Data.Status)
-	reservation = created.Data.ID
-	assert.Contains(t, sh(examples[5], token), `"code":"CONFLICT"`, "the same stay again, as the README says")
+	require.Len(t, created.Data, 1, out)
+	assert.Equal(t, "WAITING", created.Data[0].Status, "dinner confirms by waiting list")
+	require.Len(t, created.Data[0].Tables, 1, out)
+	assert.Equal(t, "T6", created.Data[0].Tables[0].Name)
+	reservation = strconv.Itoa(created.Data[0].ID)
+	assert.Contains(t, sh(examples[5], token), `"code":"CONFLICT"`, "the same table again, as the README says")
 
 	out = sh(examples[6], token)
-	changed, removed, found := strings.Cut(strings.TrimSpace(out), "\n")
+	checkedIn, cancelled, found := strings.Cut(strings.TrimSpace(out), "\n")
 	require.True(t, found, out)
-	assert.Contains(t, changed, `"status":"checked_in"`)
-	assert.Contains(t, changed, `"adults":1`)
-	assert.Equal(t, "204", removed)
+	assert.Contains(t, checkedIn, `"status":"ACCEPTED"`)
+	assert.Contains(t, checkedIn, `"checkin_date"`)
+	assert.Equal(t, `{"data":[`+reservation+`]}`, cancelled)
 }
 
 // The README's layout table names what is in the tree, and every package

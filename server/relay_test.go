@@ -163,7 +163,7 @@ func TestRelayStep1AndStep2ThroughTheGateway(t *testing.T) {
 	require.NoError(t, err)
 	var tok tokenAnswer
 	require.NoError(t, json.Unmarshal(res.Body, &tok))
-	for _, path := range []string{"/sandbox/api/v2/", "/sandbox/octotable-pms/api/v2/rooms?limit=2"} {
+	for _, path := range []string{"/sandbox/api/v2/", "/sandbox/octotable-pms/api/v2/reservations?limit=2"} {
 		auth := map[string]string{"Authorization": "Bearer " + tok.AccessToken, "Property": "1001"}
 		viaRelay, err := client.Do(context.Background(), innerRequest(t, s.URL, "GET", path, auth, ""))
 		require.NoError(t, err)

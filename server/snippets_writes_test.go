@@ -12,12 +12,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"octoplay/app/quickstart"
 	"octoplay/app/snippets"
+	"octoplay/internal/wire"
 )
 
 // exchangeLog is a reverse proxy in front of the real server that keeps
@@ -75,9 +77,10 @@ func (l *exchangeLog) last(t *testing.T, run string) loggedExchange {
 
 // Step 2's writes, as every language's snippet writes them, work against
 // the sandbox: create a reservation with a JSON body and extra headers
-// that need quoting, read it, change it, send a form (which the sandbox
-// refuses with 415, as it takes JSON), and remove it. Each request
-// arrives with the body and the headers the playground showed.
+// that need quoting, read it, move it with the full-body PUT, send a form
+// (which the sandbox refuses with 415, as it takes JSON), and cancel it.
+// Each request arrives with the body and the headers the playground
+// showed.
 func TestSnippetsWriteToTheSandbox(t *testing.T) {
 	s := startServer(t, standInAssets(), nil, "-sandbox-client-id", snippetClientID, "-sandbox-client-secret", snippetClientSecret,
 		"-sandbox-rate", "1000", "-sandbox-burst", "1000")
@@ -88,6 +91,7 @@ func TestSnippetsWriteToTheSandbox(t *testing.T) {
 		TokenURL: log.URL + "/sandbox/octotable-auth/api/v2/oauth2/token",
 		APIBases: []string{log.URL + "/sandbox/api/v2/", log.URL + "/sandbox/octotable-pms/api/v2/"},
 	}
+	day := wire.ExampleDay(time.Now())
 	vars := map[string]string{snippets.EnvToken: token}
 	for i, lang := range snippets.Languages() {
 		t.Run(string(lang), func(t *testing.T) {
@@ -100,15 +104,21 @@ func TestSnippetsWriteToTheSandbox(t *testing.T) {
 			opts := func(method, path, body string, ct quickstart.ContentType) snippets.Options {
 				return snippets.Options{Env: env, Method: method, Path: path, Property: "1001", Body: body, ContentType: ct, Headers: extra}
 			}
-			// Each language books its own nights of room 202, so that they
-			// run at once without a conflict.
-			create := fmt.Sprintf("{\n  \"room_id\": 202,\n  \"arrival_date\": \"2027-0%d-01\",\n  \"departure_date\": \"2027-0%d-04\",\n"+
-				"  \"guest_name\": \"Zoë O'Neil \\\"$HOME\\\" `date`\",\n  \"adults\": 2\n}\n", i+1, i+1)
+			// Each language books lunch in the main room at its own hour,
+			// among five tables for two, so that they run at once without
+			// a conflict.
+			hour := fmt.Sprintf("%02d:%02d:00", 12+i/2, 30*(i%2))
+			body := func(hour, customerID, tables string) string {
+				return fmt.Sprintf("{\n  \"start_date\": %q,\n  \"start_hour\": %q,\n  \"pax\": 2,\n  \"channel\": \"OCTOTABLE_ADMIN\",\n"+
+					"  \"customer\": {%s\"first_name\": \"Zoë O'Neil \\\"$HOME\\\" `date`\", \"phone\": \"3330000000\"},\n"+
+					"  \"service_id\": 33840,\n  \"room_id\": 23288%s\n}\n", day, hour, customerID, tables)
+			}
+			create := body(hour, "", "")
 			r := newSnippetRunner(t, lang, []string{generate(t, snippets.Step2, lang, opts("POST", "/octotable-pms/api/v2/reservations", create, ""))})
 
 			out := r.mustRun(t, generate(t, snippets.Step2, lang, opts("POST", "/octotable-pms/api/v2/reservations", create, "")), vars)
 			created := reservationOf(t, out)
-			assert.Equal(t, "Zoë O'Neil \"$HOME\" `date`", created["guest_name"])
+			assert.Equal(t, "Zoë O'Neil \"$HOME\" `date`", created["customer"].(map[string]any)["first_name"])
 			got := log.last(t, run)
 			assert.Equal(t, http.StatusCreated, got.status)
 			assert.Equal(t, "POST", got.method)
@@ -118,36 +128,37 @@ func TestSnippetsWriteToTheSandbox(t *testing.T) {
 			assert.Equal(t, "1001", got.header.Get("Property"))
 			assert.Equal(t, "Bearer "+token, got.header.Get("Authorization"))
 
-			one := "/octotable-pms/api/v2/reservations/" + created["id"].(string)
-			patch := `{"status": "checked_in", "adults": 1}`
-			read, change, form, remove := generate(t, snippets.Step2, lang, opts("GET", one, "", "")),
-				generate(t, snippets.Step2, lang, opts("PATCH", one, patch, "")),
-				generate(t, snippets.Step2, lang, opts("PATCH", one, "adults=2&guest_name=Zo%C3%AB\n", quickstart.ContentForm)),
+			id := fmt.Sprint(int(created["id"].(float64)))
+			customer := fmt.Sprint(int(created["customer"].(map[string]any)["id"].(float64)))
+			one := "/octotable-pms/api/v2/reservations/" + id
+			table := fmt.Sprint(int(created["tables"].([]any)[0].(map[string]any)["id"].(float64)))
+			moved := strings.Replace(body(hour, `"id": `+customer+`, `, ",\n  \"table_ids\": ["+table+"]"), `"pax": 2`, `"pax": 1`, 1)
+			read, change, form, cancel := generate(t, snippets.Step2, lang, opts("GET", one, "", "")),
+				generate(t, snippets.Step2, lang, opts("PUT", one, moved, "")),
+				generate(t, snippets.Step2, lang, opts("PUT", one, "pax=2&start_hour=13%3A00%3A00\n", quickstart.ContentForm)),
 				generate(t, snippets.Step2, lang, opts("DELETE", one, "", ""))
-			r.prepare(t, []string{read, change, form, remove})
+			r.prepare(t, []string{read, change, form, cancel})
 
 			assert.Equal(t, created["id"], reservationOf(t, r.mustRun(t, read, vars))["id"])
 			changed := reservationOf(t, r.mustRun(t, change, vars))
-			assert.Equal(t, []any{"checked_in", float64(1)}, []any{changed["status"], changed["adults"]})
-			assert.Equal(t, patch, log.last(t, run).body)
+			assert.Equal(t, []any{hour, float64(1)}, []any{changed["start_hour"], changed["pax"]})
+			assert.Equal(t, moved, log.last(t, run).body)
 
 			out, _ = r.run(t, form, vars) // curl and HTTPie exit 0 on a 415; the others 1
 			got = log.last(t, run)
 			assert.Equal(t, http.StatusUnsupportedMediaType, got.status, out)
-			assert.Equal(t, "PATCH", got.method)
-			assert.Equal(t, "adults=2&guest_name=Zo%C3%AB", got.body, "a form goes trimmed")
+			assert.Equal(t, "PUT", got.method)
+			assert.Equal(t, "pax=2&start_hour=13%3A00%3A00", got.body, "a form goes trimmed")
 			assert.Equal(t, "application/x-www-form-urlencoded", got.header.Get("Content-Type"))
 
-			out = r.mustRun(t, remove, vars)
-			assert.Empty(t, strings.TrimSpace(out))
+			out = r.mustRun(t, cancel, vars)
+			assert.JSONEq(t, `{"data": [`+id+`]}`, out)
 			got = log.last(t, run)
-			assert.Equal(t, http.StatusNoContent, got.status)
+			assert.Equal(t, http.StatusOK, got.status)
 			assert.Equal(t, "DELETE", got.method)
 			assert.Empty(t, got.body)
 			assert.Equal(t, extra[0].Value, got.header.Get("Idempotency-Key"))
-			out, err := r.run(t, read, vars)
-			assert.Contains(t, out, "no reservation with that id", "%v", err)
-			assert.Equal(t, http.StatusNotFound, log.last(t, run).status)
+			assert.Equal(t, "CANCELLED", reservationOf(t, r.mustRun(t, read, vars))["status"], "a cancelled reservation stays")
 		})
 	}
 }
@@ -156,12 +167,11 @@ func TestSnippetsWriteToTheSandbox(t *testing.T) {
 func reservationOf(t *testing.T, out string) map[string]any {
 	t.Helper()
 	var got struct {
-		Success bool           `json:"success"`
-		Data    map[string]any `json:"data"`
+		Data []map[string]any `json:"data"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &got), out)
-	require.True(t, got.Success, out)
-	return got.Data
+	require.Len(t, got.Data, 1, out)
+	return got.Data[0]
 }
 
 // sandboxToken gets a token for the snippets' client from the sandbox.

@@ -108,12 +108,14 @@ func (e Environment) hasPMS() bool {
 }
 
 // exampleReservation is the body of the sandbox's "create" preset: dinner
-// for four in the main room on day, at an hour the fixtures leave free.
+// for eight in the main room on day, at an hour the fixtures leave free.
+// One table seats eight, so sending it twice shows the 409 of a table
+// taken.
 func exampleReservation(day string) string {
 	return fmt.Sprintf(`{
   "start_date": %q,
   "start_hour": "20:00:00",
-  "pax": 4,
+  "pax": 8,
   "channel": "OCTOTABLE_ADMIN",
   "customer": {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "phone": "3330000000"},
   "service_id": %d,

@@ -139,8 +139,14 @@ func fixtures(property int, now time.Time) *world {
 		}
 		st := stored{Reservation: res, ServiceID: b.service, RoomID: w.tables[b.table].RoomID, TableIDs: []int{b.table}}
 		if b.status == "ACCEPTED" {
+			// Checked in five minutes after the hour, once that has come;
+			// until then the guests are expected.
 			start, _ := st.start()
-			st.CheckinDate = start.Add(5 * time.Minute).Format(checkinLayout)
+			if arrived := start.Add(5 * time.Minute); now.Before(arrived) {
+				st.Status = "CONFIRMED"
+			} else {
+				st.CheckinDate = arrived.Format(checkinLayout)
+			}
 		}
 		w.reservations[b.id] = st
 	}

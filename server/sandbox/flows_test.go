@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -288,7 +289,7 @@ func TestAReservationMovesThroughItsStatuses(t *testing.T) {
 	assert.Equal(t, "2026-03-01T10:10:00.000", in["expiration_date"])
 	assert.Contains(t, c.refused(409, "PATCH", path+"/checkin", ""), "checked in already")
 	arrived := c.must(200, "GET", pms+"reservations?arrived=true", "")
-	assert.Len(t, arrived, 2, "this one and the fixtures' table of four at lunch today")
+	assert.Len(t, arrived, 1, "this one: the fixtures' table of four at lunch today is not due until 12:30")
 
 	out := c.one(200, "PATCH", path+"/checkout", "")
 	assert.Equal(t, "CONFIRMED", out["status"], "as the docs' example shows")
@@ -549,4 +550,33 @@ func TestTheValidatorRefusesWhatTheDocumentDoesNotSay(t *testing.T) {
 	assert.Error(t, err)
 	_, err = answerProblem(t, req, 200, h, []byte(`{"data": []}`))
 	assert.NoError(t, err)
+}
+
+// One owner's writes at once each get an id of their own: none overwrites
+// another.
+func TestConcurrentWritesOfOneOwnerKeepEachOther(t *testing.T) {
+	c, _, _ := newRestaurant(t, nil)
+	const n = 12
+	ids := make(chan int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := headers("Authorization", "Bearer "+c.token, "Property", c.property, addrHeader, c.addr, "Content-Type", jsonType)
+			resp, raw := send(t, "POST", c.base+pms+"rooms", h, fmt.Sprintf(`{"name": "Room %d"}`, i))
+			if assert.Equal(t, 201, resp.StatusCode, raw) {
+				ids <- id(decode(t, raw)["data"].([]any)[0].(map[string]any))
+			}
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	seen := map[int]bool{}
+	for got := range ids {
+		assert.False(t, seen[got], "id %d given twice", got)
+		seen[got] = true
+	}
+	assert.Len(t, seen, n)
+	assert.Len(t, c.must(200, "GET", pms+"rooms", ""), 2+n)
 }

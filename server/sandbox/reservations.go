@@ -211,7 +211,7 @@ func createReservation(s *Sandbox, c *call) (reply, *failure) {
 			st.Status = "WAITING"
 		}
 		w.reservations[id] = st
-		w.touch(kindReservation, id)
+		w.add(kindReservation, id)
 		res := w.view(st)
 		w.notify("RESERVATION_CREATED", res)
 		return created(res)

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -62,7 +63,7 @@ func createRoom(s *Sandbox, c *call) (reply, *failure) {
 	return changeWorld(s, c, func(w *world) (reply, *failure) {
 		r := Room{ID: nextID(w.rooms), Name: b.Name, PropertyID: w.property, Bookable: b.Bookable == nil || *b.Bookable}
 		w.rooms[r.ID] = r
-		w.touch(kindRoom, r.ID)
+		w.add(kindRoom, r.ID)
 		return created(w.roomView(r))
 	})
 }
@@ -260,7 +261,7 @@ func createTable(s *Sandbox, c *call) (reply, *failure) {
 			return reply{}, f
 		}
 		w.tables[t.ID] = t
-		w.touch(kindTable, t.ID)
+		w.add(kindTable, t.ID)
 		return created(w.tableNow(t))
 	})
 }
@@ -309,18 +310,28 @@ func withWorld(s *Sandbox, c *call, read func(*world) (reply, *failure)) (reply,
 }
 
 // changeWorld runs a write on the owner's world and saves what it changed
-// when it succeeds.
+// when it succeeds. When another request of the owner took an id this one
+// chose, the write is decided again on the world as it now is.
 func changeWorld(s *Sandbox, c *call, change func(*world) (reply, *failure)) (reply, *failure) {
-	w, f := s.load(c.r.Context(), c)
-	if f != nil {
-		return reply{}, f
+	for attempt := 0; ; attempt++ {
+		w, f := s.load(c.r.Context(), c)
+		if f != nil {
+			return reply{}, f
+		}
+		rep, f := change(w)
+		if f != nil {
+			return reply{}, f
+		}
+		err := s.save(c.r.Context(), c, w)
+		switch {
+		case err == nil:
+			return rep, nil
+		case errors.Is(err, errTaken) && attempt < maxAttempts:
+			continue
+		}
+		return reply{}, s.storeFailure(c.r.Context(), c, err)
 	}
-	rep, f := change(w)
-	if f != nil {
-		return reply{}, f
-	}
-	if f := s.save(c.r.Context(), c, w); f != nil {
-		return reply{}, f
-	}
-	return rep, nil
 }
+
+// maxAttempts bounds how often a write is decided again.
+const maxAttempts = 5

@@ -107,7 +107,7 @@ func createService(s *Sandbox, c *call) (reply, *failure) {
 			return reply{}, f
 		}
 		w.services[svc.ID] = svc
-		w.touch(kindService, svc.ID)
+		w.add(kindService, svc.ID)
 		return created(svc)
 	})
 }

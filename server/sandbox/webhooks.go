@@ -75,7 +75,7 @@ func createSubscription(s *Sandbox, c *call) (reply, *failure) {
 		}
 		sub := Subscription{ID: nextID(w.subscriptions), Endpoint: b.Endpoint, WebhookType: b.WebhookType}
 		w.subscriptions[sub.ID] = sub
-		w.touch(kindSubscription, sub.ID)
+		w.add(kindSubscription, sub.ID)
 		return created(sub)
 	})
 }
@@ -139,7 +139,7 @@ func (w *world) notify(webhookType string, res Reservation) {
 			Body:        Event{WebhookType: webhookType, SubscriptionID: sub.ID, PropertyID: w.property, Data: []Reservation{res}},
 		}
 		w.deliveries[d.ID] = d
-		w.touch(kindDelivery, d.ID)
+		w.add(kindDelivery, d.ID)
 	}
 	for ids := sortedIDs(w.deliveries); len(ids) > maxDeliveries; ids = ids[1:] {
 		delete(w.deliveries, ids[0])

@@ -52,8 +52,9 @@ type world struct {
 	subscriptions map[int]Subscription
 	deliveries    map[int]Delivery
 	orders        []Order
-	// dirty are the keys of what the request changed.
-	dirty map[string]bool
+	// dirty are the keys of what the request changed; created those of
+	// what it made.
+	dirty, created map[string]bool
 }
 
 func newWorld(property int, now time.Time) *world {
@@ -61,7 +62,7 @@ func newWorld(property int, now time.Time) *world {
 		property: property, now: now,
 		rooms: map[int]Room{}, tables: map[int]Table{}, services: map[int]Service{},
 		reservations: map[int]stored{}, subscriptions: map[int]Subscription{}, deliveries: map[int]Delivery{},
-		dirty: map[string]bool{},
+		dirty: map[string]bool{}, created: map[string]bool{},
 	}
 }
 
@@ -115,6 +116,17 @@ func overlay[T any](m map[int]T, id int, data []byte, removed bool) error {
 
 // touch marks an object changed, to be saved.
 func (w *world) touch(kind string, id int) { w.dirty[kind+":"+strconv.Itoa(id)] = true }
+
+// add marks an object made by the request, under an id no other request
+// may have taken meanwhile (save says errTaken if one did).
+func (w *world) add(kind string, id int) {
+	w.touch(kind, id)
+	w.created[kind+":"+strconv.Itoa(id)] = true
+}
+
+// errTaken says another request of the same owner made an object under
+// the id this one chose: the request is decided again.
+var errTaken = errors.New("sandbox: id taken meanwhile")
 
 // value is what a changed key now holds: its JSON, or null when removed.
 func (w *world) value(key string) []byte {
@@ -172,14 +184,27 @@ func (s *Sandbox) load(ctx context.Context, c *call) (*world, *failure) {
 
 // save writes what the request changed. A removed object the owner made
 // is deleted; a removed fixture is remembered as null.
-func (s *Sandbox) save(ctx context.Context, c *call, w *world) *failure {
+func (s *Sandbox) save(ctx context.Context, c *call, w *world) error {
 	for _, key := range slices.Sorted(maps.Keys(w.dirty)) {
 		data := w.value(key)
 		_, idText, _ := strings.Cut(key, ":")
 		id, _ := strconv.Atoi(idText)
+		if w.created[key] {
+			if string(data) == "null" {
+				continue // made and removed in one request: a delivery beyond the inbox's
+			}
+			_, err := s.writes.Create(ctx, c.owner, key, data, nil)
+			if errors.Is(err, state.ErrExists) {
+				return errTaken
+			}
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		if string(data) == "null" && id >= firstCreatedID {
 			if err := s.writes.Delete(ctx, c.owner, key); err != nil && !errors.Is(err, state.ErrNotFound) {
-				return s.storeFailure(ctx, c, err)
+				return err
 			}
 			continue
 		}
@@ -188,7 +213,7 @@ func (s *Sandbox) save(ctx context.Context, c *call, w *world) *failure {
 			_, err = s.writes.Create(ctx, c.owner, key, data, nil)
 		}
 		if err != nil {
-			return s.storeFailure(ctx, c, err)
+			return err
 		}
 	}
 	return nil
