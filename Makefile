@@ -54,9 +54,9 @@ vet: wasm
 # for the snippets (the Go snippet's golang.org/x/oauth2 comes through the Go
 # module proxy), podman with runc for the container image, and
 # redis-server for the shared state (the tests start their own), installed
-# when this machine lets us (root with apt-get); axe-core and har-validator
-# and swagger-parser from the npm registry. Otherwise the tests that need them say what is
-# missing.
+# when this machine lets us (root with apt-get); axe-core, har-validator
+# and swagger-parser from the npm registry. Otherwise the tests that need
+# them say what is missing.
 test-deps:
 	@missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \

@@ -187,7 +187,7 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 
 	md2 := string(md)
 	for _, want := range []string{"Authorization: Basic [removed by Octoplay: client credentials]", "X-Partner-Trace: trace-7", "→ 409 Conflict",
-		"`DELETE " + s.URL + "/sandbox/octotable-pms/api/v2/reservations/" + created + "` → 200 OK", `"status": "ACCEPTED"`} {
+		"`DELETE " + s.URL + "/sandbox/octotable-pms/api/v2/reservations/" + created + "` → 200 OK", `"status":"ACCEPTED"`} {
 		assert.Contains(t, md2, want)
 	}
 	validateHAR(t, har)

@@ -65,7 +65,7 @@ func TestPlaygroundStep1ThenStep2(t *testing.T) {
 		chromedp.Click("#send"),
 		waitSel(`#step2-status[data-status="200"]`),
 	))
-	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2 .answer-body").textContent.includes("Sea View Suite")`))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2 .answer-body").textContent.includes("Sala Principale")`))
 	saveScreenshot(t, ctx, "playground.png")
 	assert.Empty(t, msgs.all(), "console errors")
 }

@@ -305,7 +305,7 @@ func focusAndFeedback(t *testing.T, browser context.Context, s *testServer) {
 	feedback := runAction(t, ctx, waitJS[string](`document.querySelector("#copy-token-feedback").textContent || false`))
 	assert.Contains(t, []string{"Copied.", "The browser did not allow copying: select the text and copy it yourself."}, feedback)
 
-	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "rooms"), typeInto("#step2-path", "/201")))
+	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "rooms"), typeInto("#step2-path", "/23289")))
 	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2-preset").selectedIndex === 0`))
 
 	require.NoError(t, chromedp.Do(ctx,
