@@ -580,3 +580,29 @@ func TestConcurrentWritesOfOneOwnerKeepEachOther(t *testing.T) {
 	assert.Len(t, seen, n)
 	assert.Len(t, c.must(200, "GET", pms+"rooms", ""), 2+n)
 }
+
+// Two requests at once for the one table that seats eight: one gets it,
+// the other 409, never both.
+func TestConcurrentReservationsTakeATableOnce(t *testing.T) {
+	c, _, _ := newRestaurant(t, nil)
+	const n = 8
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := headers("Authorization", "Bearer "+c.token, "Property", c.property, addrHeader, c.addr, "Content-Type", jsonType)
+			resp, _ := send(t, "POST", c.base+pms+"reservations", h, reservation(friday, "20:00:00", 8, dinner, mainRoom))
+			statuses <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	got := map[int]int{}
+	for s := range statuses {
+		got[s]++
+	}
+	assert.Equal(t, map[int]int{201: 1, 409: n - 1}, got)
+	assert.NotContains(t, slots(c, friday, 8, dinner), "20:00:00")
+}

@@ -1,11 +1,14 @@
 package sandbox
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"time"
+
+	"octoplay/server/state"
 )
 
 // Rooms, their tables, and services: what a restaurant is made of. Each
@@ -322,7 +325,21 @@ func changeWorld(s *Sandbox, c *call, change func(*world) (reply, *failure)) (re
 		if f != nil {
 			return reply{}, f
 		}
-		err := s.save(c.r.Context(), c, w)
+		// The same change, decided again on the records as the store holds
+		// them while it writes, must come out the same.
+		recheck := func(key string, data []byte, live []state.Record) error {
+			again := fixtures(c.property, w.now)
+			for _, rec := range live {
+				if err := again.apply(rec); err != nil {
+					return err
+				}
+			}
+			if _, f := change(again); f != nil || !bytes.Equal(again.value(key), data) {
+				return errTaken
+			}
+			return nil
+		}
+		err := s.save(c.r.Context(), c, w, recheck)
 		switch {
 		case err == nil:
 			return rep, nil
@@ -334,4 +351,4 @@ func changeWorld(s *Sandbox, c *call, change func(*world) (reply, *failure)) (re
 }
 
 // maxAttempts bounds how often a write is decided again.
-const maxAttempts = 5
+const maxAttempts = 10

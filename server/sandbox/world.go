@@ -183,17 +183,30 @@ func (s *Sandbox) load(ctx context.Context, c *call) (*world, *failure) {
 }
 
 // save writes what the request changed. A removed object the owner made
-// is deleted; a removed fixture is remembered as null.
-func (s *Sandbox) save(ctx context.Context, c *call, w *world) error {
-	for _, key := range slices.Sorted(maps.Keys(w.dirty)) {
+// is deleted; a removed fixture is remembered as null. A reservation is
+// written only if recheck, given the owner's records as the store holds
+// them at that moment, decides it the same (else errTaken, and the
+// request is decided again): two requests at once cannot both take one
+// table. Reservations go first, so that nothing else is written when one
+// is refused.
+func (s *Sandbox) save(ctx context.Context, c *call, w *world, recheck func(key string, data []byte, live []state.Record) error) error {
+	keys := slices.Sorted(maps.Keys(w.dirty))
+	slices.SortStableFunc(keys, func(a, b string) int {
+		return cmp.Compare(btoi(!strings.HasPrefix(a, kindReservation+":")), btoi(!strings.HasPrefix(b, kindReservation+":")))
+	})
+	for _, key := range keys {
 		data := w.value(key)
 		_, idText, _ := strings.Cut(key, ":")
 		id, _ := strconv.Atoi(idText)
+		check := func([]state.Record) error { return nil }
+		if strings.HasPrefix(key, kindReservation+":") {
+			check = func(live []state.Record) error { return recheck(key, data, live) }
+		}
 		if w.created[key] {
 			if string(data) == "null" {
 				continue // made and removed in one request: a delivery beyond the inbox's
 			}
-			_, err := s.writes.Create(ctx, c.owner, key, data, nil)
+			_, err := s.writes.Create(ctx, c.owner, key, data, check)
 			if errors.Is(err, state.ErrExists) {
 				return errTaken
 			}
@@ -208,15 +221,27 @@ func (s *Sandbox) save(ctx context.Context, c *call, w *world) error {
 			}
 			continue
 		}
-		_, err := s.writes.Update(ctx, c.owner, key, func(state.Record, []state.Record) ([]byte, error) { return data, nil })
+		_, err := s.writes.Update(ctx, c.owner, key, func(cur state.Record, others []state.Record) ([]byte, error) {
+			if err := check(append(others, cur)); err != nil {
+				return nil, err
+			}
+			return data, nil
+		})
 		if errors.Is(err, state.ErrNotFound) {
-			_, err = s.writes.Create(ctx, c.owner, key, data, nil)
+			_, err = s.writes.Create(ctx, c.owner, key, data, check)
 		}
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // storeFailure answers a store's error: a client at its limit, a store that
