@@ -30,6 +30,21 @@ func (c *call) pathID(name string) (int, *failure) {
 	return id, nil
 }
 
+// pathObject is the object of m the path parameter param names, or a 404
+// that names its kind as the docs' errors do ("Room with id 9 not found").
+func pathObject[T any](m map[int]T, c *call, param, kind string) (T, *failure) {
+	var zero T
+	id, f := c.pathID(param)
+	if f != nil {
+		return zero, f
+	}
+	v, found := m[id]
+	if !found {
+		return zero, missing(kind, id)
+	}
+	return v, nil
+}
+
 // decode reads the checked body into v.
 func (c *call) decode(v any) *failure {
 	if err := json.Unmarshal(c.body, v); err != nil {

@@ -172,15 +172,7 @@ func (w *world) matches(st stored, q query) bool {
 }
 
 func theReservation(w *world, c *call) (stored, *failure) {
-	id, f := c.pathID("reservation_id")
-	if f != nil {
-		return stored{}, f
-	}
-	st, found := w.reservations[id]
-	if !found {
-		return stored{}, missing("Reservation", id)
-	}
-	return st, nil
+	return pathObject(w.reservations, c, "reservation_id", "Reservation")
 }
 
 func getReservation(s *Sandbox, c *call) (reply, *failure) {

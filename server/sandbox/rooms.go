@@ -37,15 +37,7 @@ func listRooms(s *Sandbox, c *call) (reply, *failure) {
 
 // theRoom is the room the path names, or its 404 in the docs' words.
 func theRoom(w *world, c *call) (Room, *failure) {
-	id, f := c.pathID("room_id")
-	if f != nil {
-		return Room{}, f
-	}
-	r, found := w.rooms[id]
-	if !found {
-		return Room{}, missing("Room", id)
-	}
-	return r, nil
+	return pathObject(w.rooms, c, "room_id", "Room")
 }
 
 func getRoom(s *Sandbox, c *call) (reply, *failure) {

@@ -72,15 +72,7 @@ func listServices(s *Sandbox, c *call) (reply, *failure) {
 }
 
 func theService(w *world, c *call) (Service, *failure) {
-	id, f := c.pathID("service_id")
-	if f != nil {
-		return Service{}, f
-	}
-	svc, found := w.services[id]
-	if !found {
-		return Service{}, missing("Service", id)
-	}
-	return svc, nil
+	return pathObject(w.services, c, "service_id", "Service")
 }
 
 func getService(s *Sandbox, c *call) (reply, *failure) {

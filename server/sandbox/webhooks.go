@@ -43,15 +43,7 @@ func listSubscriptions(s *Sandbox, c *call) (reply, *failure) {
 }
 
 func theSubscription(w *world, c *call) (Subscription, *failure) {
-	id, f := c.pathID("subscription_id")
-	if f != nil {
-		return Subscription{}, f
-	}
-	sub, found := w.subscriptions[id]
-	if !found {
-		return Subscription{}, missing("Subscription", id)
-	}
-	return sub, nil
+	return pathObject(w.subscriptions, c, "subscription_id", "Subscription")
 }
 
 func getSubscription(s *Sandbox, c *call) (reply, *failure) {
