@@ -133,7 +133,7 @@ func (s *Sandbox) serve(op *operation, r *http.Request) (reply, *failure) {
 	}
 	c.q = q
 	if op.body != nil {
-		if c.body, f = readObject(r, op.body, op.path == ClientPath); f != nil {
+		if c.body, f = readObject(r, op.body, op.oneOf); f != nil {
 			return reply{}, f
 		}
 	}

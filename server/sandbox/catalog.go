@@ -24,7 +24,9 @@ type operation struct {
 	auth    auth
 	params  []field
 	// body are the fields of the JSON body; nil for an operation without.
-	body []field
+	// oneOf takes the body in an array of one too, as create-client's.
+	body  []field
+	oneOf bool
 	// example is a body to start from, with {date} for a day the restaurant
 	// is open and {customer_id} for the customer of the reservation named.
 	example string
@@ -178,7 +180,7 @@ var catalog = []*operation{
 		auth: authToken, answer: typeOf[Delivery](), handle: listDeliveries},
 
 	{method: "POST", path: ClientPath, tag: "Account", summary: "Create a client and its sandbox property",
-		auth: authNone, body: clientFields, example: clientExample,
+		auth: authNone, body: clientFields, oneOf: true, example: clientExample,
 		status: http.StatusCreated, answer: typeOf[CreatedClient](), handle: createClient},
 }
 

@@ -61,3 +61,15 @@ func TestTheOpenAPIDocumentIsValid(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// The document is made once per examples' day, and follows the day.
+func TestTheOpenAPIDocumentFollowsTheDay(t *testing.T) {
+	c, _, advance := newRestaurant(t, nil)
+	_, first := send(t, http.MethodGet, c.base+sandbox.OpenAPIPath, nil, "")
+	assert.Contains(t, first, `"start_date": "2026-03-06"`)
+	_, again := send(t, http.MethodGet, c.base+sandbox.OpenAPIPath, nil, "")
+	assert.Equal(t, first, again)
+	advance(7 * 24 * time.Hour)
+	_, later := send(t, http.MethodGet, c.base+sandbox.OpenAPIPath, nil, "")
+	assert.Contains(t, later, `"start_date": "2026-03-13"`)
+}

@@ -201,15 +201,11 @@ func theTable(w *world, c *call) (Table, *failure) {
 	if f != nil {
 		return Table{}, f
 	}
-	id, f := c.pathID("table_id")
-	if f != nil {
-		return Table{}, f
+	t, f := pathObject(w.tables, c, "table_id", "Table")
+	if f == nil && t.RoomID != r.ID {
+		return Table{}, missing("Table", t.ID)
 	}
-	t, found := w.tables[id]
-	if !found || t.RoomID != r.ID {
-		return Table{}, missing("Table", id)
-	}
-	return t, nil
+	return t, f
 }
 
 func getTable(s *Sandbox, c *call) (reply, *failure) {

@@ -29,6 +29,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"octoplay/internal/wire"
@@ -100,6 +101,12 @@ type Sandbox struct {
 	clientKey                     []byte
 	clientsPerRange, clientsTotal state.Limiter
 	mux                           *http.ServeMux
+	// doc is the OpenAPI document of the examples' day.
+	doc struct {
+		sync.Mutex
+		day  string
+		text []byte
+	}
 }
 
 // New checks cfg and returns a Sandbox that serves it.
@@ -189,6 +196,23 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
+// openAPI is the document, made once per examples' day: it changes with
+// nothing else, and anyone may ask for it.
+func (s *Sandbox) openAPI() ([]byte, error) {
+	now := s.now()
+	day := wire.ExampleDay(now)
+	s.doc.Lock()
+	defer s.doc.Unlock()
+	if s.doc.day != day {
+		text, err := OpenAPI(now, wire.SandboxMount)
+		if err != nil {
+			return nil, err
+		}
+		s.doc.day, s.doc.text = day, text
+	}
+	return s.doc.text, nil
+}
+
 // routes serves the catalog, the token endpoint and the OpenAPI document.
 func (s *Sandbox) routes() *http.ServeMux {
 	mux := http.NewServeMux()
@@ -210,7 +234,7 @@ func (s *Sandbox) routes() *http.ServeMux {
 }
 
 func (s *Sandbox) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
-	doc, err := OpenAPI(s.now(), wire.SandboxMount)
+	doc, err := s.openAPI()
 	if err != nil {
 		unavailable(err).write(w)
 		return
