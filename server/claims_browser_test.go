@@ -2,7 +2,6 @@ package server
 
 import (
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -17,7 +16,7 @@ import (
 func TestPlaygroundShowsTheTokensClaims(t *testing.T) {
 	requireBuiltWasm(t)
 	s := startServer(t, web.Assets, nil)
-	ctx, _ := newBrowser(t)
+	ctx, _ := newBrowserFor(t, caseLimit)
 	openPlayground(t, ctx, s.URL+"/")
 
 	require.NoError(t, chromedp.Do(ctx,
@@ -37,9 +36,8 @@ func TestPlaygroundShowsTheTokensClaims(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, waitSel("#use-token-property")))
 	assert.Equal(t, "Your token's property_id claim is 1001. Use 1001", textOf(t, ctx, "#step2-property-from"))
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#use-token-property")))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step2-property").value === "1001"`, chromedp.WithPollingTimeout(5*time.Second)))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step2-property-from").textContent === "1001: from your token's property_id claim."`,
-		chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2-property").value === "1001"`))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2-property-from").textContent === "1001: from your token's property_id claim."`))
 
 	require.NoError(t, chromedp.Do(ctx,
 		choose("#step2-preset", "rooms"),

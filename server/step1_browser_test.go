@@ -3,7 +3,6 @@ package server
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -27,7 +26,7 @@ func chooseIndex(sel string, i int) chromedp.Action[chromedp.Void] {
 func TestPlaygroundStep1OwnCredentialsAfterTheServers(t *testing.T) {
 	requireBuiltWasm(t)
 	s := startServer(t, web.Assets, nil)
-	ctx, msgs := newBrowser(t)
+	ctx, msgs := newBrowserFor(t, caseLimit)
 	openPlayground(t, ctx, s.URL+"/")
 	require.NoError(t, chromedp.Do(ctx,
 		chooseIndex("#source", 1),
@@ -41,7 +40,7 @@ func TestPlaygroundStep1OwnCredentialsAfterTheServers(t *testing.T) {
 		waitSel(`#token-status[data-state="valid"]`),
 		waitSel(`#step1-status[data-status="200"]`),
 	))
-	runAction(t, ctx, chromedp.Poll[bool](`!location.search.includes("profile=")`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`!location.search.includes("profile=")`))
 	assert.Empty(t, msgs.all(), "console errors")
 }
 
@@ -50,7 +49,7 @@ func TestPlaygroundStep1OwnCredentialsAfterTheServers(t *testing.T) {
 func TestPlaygroundPhoneTabsAndCheckboxes(t *testing.T) {
 	requireBuiltWasm(t)
 	s := startServer(t, web.Assets, nil)
-	ctx, _ := newBrowser(t)
+	ctx, _ := newBrowserFor(t, caseLimit)
 	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(375, 800)))
 	openPlayground(t, ctx, s.URL+"/")
 	require.NoError(t, chromedp.Do(ctx, waitSel("#step1 .tab"), waitSel("#auto-renew")))

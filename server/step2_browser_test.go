@@ -2,7 +2,6 @@ package server
 
 import (
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -18,24 +17,24 @@ import (
 func TestPlaygroundStep2PreviewIsTheRequestThatGoes(t *testing.T) {
 	requireBuiltWasm(t)
 	s := startServer(t, web.Assets, nil)
-	ctx, msgs := newBrowser(t)
+	ctx, msgs := newBrowserFor(t, caseLimit)
 	openPlayground(t, ctx, s.URL+"/")
 	require.NoError(t, chromedp.Do(ctx, waitSel("#step2-path")))
 
 	// A URL as the docs write it, of this environment: trimmed to its path.
 	require.NoError(t, chromedp.Do(ctx, fillIn("#step2-path", s.URL+"/sandbox/octotable-pms/api/v2/services?limit=2")))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step2-path").value === "/octotable-pms/api/v2/services?limit=2"`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2-path").value === "/octotable-pms/api/v2/services?limit=2"`))
 	assert.Contains(t, textOf(t, ctx, "#step2-preview"), "GET /sandbox/octotable-pms/api/v2/services?limit=2 HTTP/1.1")
 
 	// Of another host: kept as typed, refused beside the field by its host.
 	require.NoError(t, chromedp.Do(ctx, fillIn("#step2-path", "https://elsewhere.example/api/v2/")))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step2-path-check").textContent.includes("elsewhere.example")`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2-path-check").textContent.includes("elsewhere.example")`))
 	assert.Equal(t, "true", runAction(t, ctx, chromedp.AttributeValue("#step2-path", "aria-invalid")).Value)
 	assert.NotContains(t, textOf(t, ctx, "#step2-preview"), "once the environments are loaded", "the preview says why there is no request")
 
 	// A malformed escape is named where it is typed.
 	require.NoError(t, chromedp.Do(ctx, fillIn("#step2-path", "/api/v2/?guest=%ZZ")))
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelector("#step2-path-check").textContent.includes("%ZZ")`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2-path-check").textContent.includes("%ZZ")`))
 	assert.Contains(t, textOf(t, ctx, "#step2-path-check"), "escape")
 	assert.NotContains(t, textOf(t, ctx, "#step2-path-check"), "not part of the environment's API")
 
@@ -47,7 +46,7 @@ func TestPlaygroundStep2PreviewIsTheRequestThatGoes(t *testing.T) {
 		require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2-header-add"), waitSel("#step2-header-name-"+n),
 			fillIn("#step2-header-name-"+n, h[0]), fillIn("#step2-header-value-"+n, h[1])))
 	}
-	runAction(t, ctx, chromedp.Poll[bool](`document.querySelectorAll("#step2-refused li").length === 3`, chromedp.WithPollingTimeout(5*time.Second)))
+	runAction(t, ctx, waitJS[bool](`document.querySelectorAll("#step2-refused li").length === 3`))
 	preview := textOf(t, ctx, "#step2-preview")
 	assert.Contains(t, preview, "X-Trace: t-1")
 	for _, refused := range []string{"Bearer mine", "Host: elsewhere.example", "X Space"} {
