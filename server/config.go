@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"octoplay/server/relay"
 	"octoplay/server/sandbox"
 	"octoplay/server/state/redisstate"
 )
@@ -138,8 +139,8 @@ func defineFlags(name string, raw *rawConfig, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&cfg.RelayKeys, "relay-key", "", "relay `keys`, comma-separated, as -new-relay-key prints them")
 	fs.StringVar(&cfg.RelayPreviousKeys, "relay-previous-key", "", "`keys` of before a rotation: still opened, no longer published, during -relay-key-grace")
 	fs.DurationVar(&cfg.RelayKeyGrace, "relay-key-grace", time.Hour, "how long -relay-previous-key keys are still opened")
-	fs.Float64Var(&cfg.RelayRate, "relay-rate", 5, "sealed requests per second allowed per client address")
-	fs.IntVar(&cfg.RelayBurst, "relay-burst", 20, "requests a client address may send at once above -relay-rate")
+	fs.Float64Var(&cfg.RelayRate, "relay-rate", relay.DefaultRate, "sealed requests per second allowed per client address")
+	fs.IntVar(&cfg.RelayBurst, "relay-burst", relay.DefaultBurst, "requests a client address may send at once above -relay-rate")
 	fs.Float64Var(&cfg.SandboxRate, "sandbox-rate", defaultSandboxRate, "requests per second to /sandbox/ allowed per client address")
 	fs.IntVar(&cfg.SandboxBurst, "sandbox-burst", defaultSandboxBurst, "requests a client address may send to /sandbox/ at once above -sandbox-rate")
 	fs.IntVar(&cfg.UploadBudgetMiB, "upload-budget-mib", defaultUploadBudgetMiB, "`MiB` of request bodies (POST /relay, the sandbox) read at once, server-wide")

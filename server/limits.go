@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"octoplay/server/admit"
+	"octoplay/server/relay"
 	"octoplay/server/state"
 )
 
@@ -18,8 +19,8 @@ const (
 	defaultUploadBudgetMiB  = 32
 	defaultUploadsPerClient = 16
 	defaultConnsPerClient   = 64
-	defaultSandboxRate      = 5
-	defaultSandboxBurst     = 20
+	defaultSandboxRate      = relay.DefaultRate // the sandbox is reached as often as the relay
+	defaultSandboxBurst     = relay.DefaultBurst
 	// defaultDrainDelay is how long /readyz says 503 after SIGTERM before
 	// the server stops: load balancers probe every few seconds.
 	defaultDrainDelay = 5 * time.Second

@@ -92,7 +92,7 @@ func ExplainRelay(a Answer) *Explanation {
 	case wire.ProblemUpstreamTimeout.URI:
 		return &Explanation{"OctoTable took too long", "The relay gave up waiting for the answer." + sentence(p.Detail) + " Try again; if it keeps happening, the environment is slow or down.", FixNone}
 	case wire.ProblemUpstreamTooLarge.URI:
-		return &Explanation{"The answer was too large", "The relay only brings back answers up to 1 MiB. Ask for less, for example with a smaller limit.", FixCheckRequest}
+		return &Explanation{"The answer was too large", fmt.Sprintf("The relay only brings back answers up to %d MiB. Ask for less, for example with a smaller limit.", wire.MaxAnswerBytes>>20), FixCheckRequest}
 	case wire.ProblemRateLimited.URI:
 		return &Explanation{"Too many requests to the relay", "The relay asked to wait " + retryAfter(a) + " before the next request. The button comes back when the wait is over.", FixNone}
 	case wire.ProblemStateUnavailable.URI:
@@ -253,7 +253,7 @@ func sentence(detail string) string {
 // type and subtype compare without regard to case.
 func isProblem(contentType string) bool {
 	mt, _, _ := strings.Cut(contentType, ";")
-	return strings.EqualFold(strings.TrimSpace(mt), "application/problem+json")
+	return strings.EqualFold(strings.TrimSpace(mt), wire.ProblemMediaTypeJSON)
 }
 
 // bearerParam finds RFC 6750 §3's error attribute, quoted or not.

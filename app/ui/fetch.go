@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"octoplay/internal/wire"
 )
 
 // fetched is what the browser's fetch brought back.
@@ -16,9 +18,9 @@ type fetched struct {
 	Body        []byte
 }
 
-// maxFetched bounds what fetchBytes reads; the relay caps its answers at
-// 1 MiB plus the seal.
-const maxFetched = 2 << 20
+// maxFetched bounds what fetchBytes reads: the relay caps its answers at
+// wire.MaxAnswerBytes, plus the seal.
+const maxFetched = 2 * wire.MaxAnswerBytes
 
 // fetchBytes moves bytes with the browser's fetch, so the wasm links no
 // net/http client (about 5 MB). It must not run on the JS event loop: call

@@ -13,7 +13,7 @@ import (
 
 // maxTranscript is how many of the visit's requests the transcript keeps,
 // the latest: a tab used all day holds at most this many answers (each up
-// to the relay's 1 MiB) in memory.
+// to the relay's wire.MaxAnswerBytes) in memory.
 const maxTranscript = 100
 
 // keep adds one request and its answer (nil, with failure, when none came)

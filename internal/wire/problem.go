@@ -10,6 +10,15 @@ type ProblemType struct {
 	Status int
 }
 
+// ProblemMediaTypeJSON is RFC 9457's media type, the Content-Type of every
+// problem the relay and the server answer with.
+const ProblemMediaTypeJSON = "application/problem+json"
+
+// MaxAnswerBytes caps an upstream answer the relay brings back: OctoTable's
+// answers are small JSON, and the sealed answer must fit the browser's
+// memory. Step 2 explains an answer over it with this figure.
+const MaxAnswerBytes = 1 << 20
+
 // ProblemTypePrefix starts the URI of every problem type of the relay's
 // own; a browser explains one it does not know in general terms.
 const ProblemTypePrefix = "urn:octoplay:problem:"

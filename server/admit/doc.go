@@ -31,7 +31,7 @@ func refuse(w http.ResponseWriter, r *http.Request, pt wire.ProblemType, detail 
 	if retry > 0 {
 		h.Set("Retry-After", strconv.FormatInt(retrySeconds(retry), 10))
 	}
-	h.Set("Content-Type", "application/problem+json")
+	h.Set("Content-Type", wire.ProblemMediaTypeJSON)
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(pt.Status)
 	json.NewEncoder(w).Encode(wire.Problem{Type: pt.URI, Title: http.StatusText(pt.Status), Status: pt.Status, Detail: detail})

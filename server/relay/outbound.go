@@ -9,6 +9,8 @@ import (
 	"net/netip"
 	"syscall"
 	"time"
+
+	"octoplay/internal/wire"
 )
 
 // Timeouts bound each stage of an upstream exchange.
@@ -31,11 +33,8 @@ func (t Timeouts) withDefaults() Timeouts {
 	return t
 }
 
-const (
-	// maxUpstreamBody caps what the gateway reads back: OctoTable's answers
-	// are small JSON, and the sealed answer must fit the browser's memory.
-	maxUpstreamBody = 1 << 20
-)
+// maxUpstreamBody caps what the gateway reads back.
+const maxUpstreamBody = wire.MaxAnswerBytes
 
 // errDialRefused is what the dial guard answers for a forbidden address.
 var errDialRefused = errors.New("relay: address not allowed")

@@ -29,7 +29,7 @@ func encodeProblem(p wire.Problem) []byte {
 
 // writeProblem answers a request that was never opened.
 func writeProblem(w http.ResponseWriter, p wire.Problem) {
-	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Type", wire.ProblemMediaTypeJSON)
 	w.WriteHeader(p.Status)
 	w.Write(encodeProblem(p))
 }
@@ -37,7 +37,7 @@ func writeProblem(w http.ResponseWriter, p wire.Problem) {
 // sealedProblem is a problem as the binary HTTP answer that goes back sealed.
 func sealedProblem(p wire.Problem, extra ...bhttp.Field) []byte {
 	res := &bhttp.Response{Status: p.Status, Body: encodeProblem(p)}
-	res.Header.Set("content-type", "application/problem+json")
+	res.Header.Set("content-type", wire.ProblemMediaTypeJSON)
 	res.Header.Set(wire.HeaderProblem, p.Type)
 	for _, f := range extra {
 		res.Header.Add(f.Name, f.Value)

@@ -36,6 +36,14 @@ const maxSealedRequest = MaxSealedRequest
 // when it is refused, so the skew can be short.
 const DateSkew = 30 * time.Second
 
+// DefaultRate and DefaultBurst are the sealed requests a client address may
+// send a second and at once above that rate, unless the server says
+// otherwise: a person clicking through both steps sends a few.
+const (
+	DefaultRate  = 5
+	DefaultBurst = 20
+)
+
 // innerLimits bound every length in an opened request.
 var innerLimits = bhttp.Limits{
 	MaxMessageSize:      maxSealedRequest,
@@ -59,7 +67,7 @@ type Config struct {
 	// Timeouts for the outbound client; zero means the defaults.
 	Timeouts Timeouts
 	// RatePerSecond and RateBurst limit each client address (each /64 in
-	// IPv6); zero means 5 per second and bursts of 20, respectively.
+	// IPv6); zero means DefaultRate and DefaultBurst, respectively.
 	RatePerSecond float64
 	RateBurst     int
 	// Limiter keeps the per-address counts; nil means memory.
@@ -125,11 +133,11 @@ func New(cfg Config) (*Relay, error) {
 	}
 	rps, burst := cfg.RatePerSecond, cfg.RateBurst
 	if rps <= 0 {
-		rps = 5
+		rps = DefaultRate
 	}
 	if burst <= 0 {
 		// A zero burst would refuse every request, with an endless Retry-After.
-		burst = 20
+		burst = DefaultBurst
 	}
 	if r.limiter == nil {
 		r.limiter = state.NewMemoryLimiter(state.PerSecond(rps, burst), 0, r.now)
