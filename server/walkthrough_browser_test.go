@@ -3,12 +3,14 @@ package server
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -492,6 +494,70 @@ func TestEmbedFollowsTheContentForListedOriginsOnly(t *testing.T) {
 	))
 	runAction(t, other, waitJS[bool](`__messages.some(m => m.data.type === "sentinel")`))
 	assert.Equal(t, int64(1), runAction(t, other, chromedp.Evaluate[int64](`__messages.length`)), "nothing but the sentinel reached it")
+}
+
+// The docs' frame says it is there as soon as its page is parsed, before
+// the wasm runs (here it never does): a slow link sizes the frame at once
+// and shows no fallback. A docs page the server does not list, whose
+// browser refuses the frame, gets a plain link to the playground with a
+// line of why, in place of the browser's broken-frame box.
+func TestEmbedReportsBeforeTheWasmAndOffersALinkWhenRefused(t *testing.T) {
+	assets := fstest.MapFS{}
+	require.NoError(t, fs.WalkDir(web.Assets, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(web.Assets, path)
+		assets[path] = &fstest.MapFile{Data: data}
+		return err
+	}))
+	for path := range assets {
+		if strings.HasPrefix(path, "app.wasm") {
+			delete(assets, path)
+		}
+	}
+	assets["app.wasm"] = standInAssets()["app.wasm"]
+
+	browser, _ := newBrowserFor(t, 2*time.Minute)
+	var playground string
+	docs := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><title>OctoTable API docs</title>
+<script>window.__messages = []; addEventListener("message", e => __messages.push({origin: e.origin, data: e.data}));</script>
+<h1>Create Token</h1>
+<script src="%s/embed.js" data-env="sandbox" data-theme="dark" data-wait="%s"></script>
+<p>Then call the API.</p></html>`, playground, r.URL.Query().Get("wait"))
+	}
+	listed := loopbackHost(t, "127.0.0.2", docs)
+	unlisted := loopbackHost(t, "127.0.0.3", docs)
+	s := startServer(t, assets, nil, "-frame-ancestors", listed)
+	playground = s.URL
+
+	// Listed, with a wasm that never runs: the page's own report arrives,
+	// and the frame is sized to it. The wait is long enough for a busy
+	// machine; what is asserted is the state once the report came.
+	ctx, _ := newTab(t, browser)
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(420, 900), chromedp.Navigate(listed+"/?wait=60000")))
+	runAction(t, ctx, waitJS[bool](`__messages.length > 0`))
+	got := runAction(t, ctx, chromedp.Evaluate[string](`JSON.stringify([__messages[0].origin, __messages[0].data.type, document.querySelector("iframe.octoplay-embed").style.height === Math.ceil(__messages[0].data.height) + "px", !!document.querySelector(".octoplay-embed-fallback")])`))
+	assert.Equal(t, fmt.Sprintf(`[%q,"octoplay:resize",true,false]`, s.URL), got, "the prerendered page reported its height, and no fallback shows")
+
+	// Not listed: the browser refuses the frame (the server's CSP), no
+	// report comes, and once the wait is over the frame folds away behind
+	// a link that opens the playground with the same choices.
+	other, _ := newTab(t, browser)
+	require.NoError(t, chromedp.Do(other, chromedp.EmulateViewport(420, 900), chromedp.Navigate(unlisted+"/?wait=500"), waitSel(".octoplay-embed-fallback a")))
+	link := runAction(t, other, chromedp.Evaluate[[]string](`(() => {
+		const a = document.querySelector(".octoplay-embed-fallback a");
+		return [a.textContent, a.href, a.target, document.querySelector(".octoplay-embed-fallback").textContent, document.querySelector("iframe.octoplay-embed").style.height];
+	})()`))
+	require.Len(t, link, 5)
+	assert.Equal(t, "Open the playground", link[0])
+	assert.Equal(t, s.URL+"/?env=sandbox&theme=dark", link[1], "the playground's own page, with the docs' choices and without embed")
+	assert.Equal(t, "_blank", link[2])
+	assert.Contains(t, link[3], "does not list this site", "one line of why")
+	assert.Equal(t, "0px", link[4], "the refused frame is folded away")
+	assert.Equal(t, int64(0), runAction(t, other, chromedp.Evaluate[int64](`__messages.length`)), "nothing reached the unlisted page")
 }
 
 // stripCSP answers the tab's requests for pattern without the

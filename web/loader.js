@@ -38,3 +38,21 @@
   new MutationObserver(explain).observe(label, { childList: true, characterData: true, subtree: true });
   explain();
 })();
+
+// Framed by a docs page (embed.js), the page says how tall it is as soon as
+// it is parsed, before the wasm runs (the wasm reports every change after
+// that): the docs size the frame to the prerendered steps at once, and know
+// the frame was allowed, rather than waiting for the wasm on a slow link.
+// The same message as the wasm's, to the origins the page's meta names
+// (the server's -frame-ancestors) alone.
+(() => {
+  const meta = document.querySelector('meta[name="octoplay-frame-ancestors"]');
+  if (window.parent === window || !meta) {
+    return;
+  }
+  const origins = meta.content.split(/\s+/).filter(Boolean);
+  const height = Math.ceil(document.body.getBoundingClientRect().height);
+  for (const origin of origins) {
+    window.parent.postMessage({ type: "octoplay:resize", height }, origin);
+  }
+})();
