@@ -176,6 +176,11 @@ func TestPlaygroundServerProfileNeedsNoSecret(t *testing.T) {
 	// The deep link puts Step 2 in focus.
 	assert.Len(t, runAction(t, ctx, chromedp.Nodes(`.stepper-item:nth-child(2) button[aria-current="step"]`)), 1)
 	runAction(t, ctx, waitJS[bool](`window.scrollY > 0`))
+	// And the focus: the first Tab goes on inside Step 2, not from the top.
+	runAction(t, ctx, waitJS[bool](`document.activeElement.id === "step2-title"`))
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\t")))
+	assert.True(t, runAction(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#step2").contains(document.activeElement) && document.activeElement.id !== "step2-title"`)),
+		"the first Tab reaches a control of Step 2")
 	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo")))
 	runAction(t, ctx, waitJS[bool](`document.querySelector("#step1-preview").textContent.includes('"demo" profile')`))
 	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("#client-secret", chromedp.AtLeast(0))), "no secret field with a profile")

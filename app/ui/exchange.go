@@ -107,16 +107,7 @@ func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Ans
 // the answer took it away (a fix button that went with the explanation):
 // a keyboard or a screen reader stays where the person was.
 func keepFocus(ctx app.Context, id string) {
-	ctx.Defer(func(app.Context) {
-		doc := app.Window().Get("document")
-		active := doc.Get("activeElement")
-		if active.Truthy() && !active.Equal(doc.Get("body")) {
-			return
-		}
-		if el := app.Window().GetElementByID(id); el.Truthy() {
-			el.Call("focus")
-		}
-	})
+	ctx.Defer(func(app.Context) { focusUnlessTaken(id) })
 }
 
 // record adds a request to this visit's history, newest first, without

@@ -165,12 +165,27 @@ func (p *playground) load() {
 			p.selectEnv(p.asked.Env)
 			p.notice = linkNotice(p.asked, p.envs, p.env)
 			if p.focus == 2 {
-				// A link to Step 2: show it once the page is whole; Step 1
-				// stays a scroll away.
+				// A link to Step 2: show it once the page is whole, and put
+				// the focus on its heading, so that the first Tab goes on in
+				// Step 2 and a screen reader reads from there; Step 1 stays a
+				// scroll away. A person who already went somewhere keeps it.
 				ctx.ScrollTo("step2")
+				ctx.Defer(func(app.Context) { focusUnlessTaken("step2-title") })
 			}
 		})
 	})
+}
+
+// focusUnlessTaken focuses the element id names unless the person's
+// focus is already on a control of the page.
+func focusUnlessTaken(id string) {
+	doc := app.Window().Get("document")
+	if active := doc.Get("activeElement"); active.Truthy() && !active.Equal(doc.Get("body")) {
+		return
+	}
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Call("focus")
+	}
 }
 
 // selectEnv switches environment; the token of another environment is no
