@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -66,6 +67,7 @@ func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Ans
 		return false
 	}
 	p.used()
+	p.reconnect.back = false
 	// The last answer stays, marked busy, until this one replaces it: the
 	// step does not jump, nor does the focus on its fix button.
 	x.busy, x.err = true, ""
@@ -80,8 +82,13 @@ func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Ans
 			x.answers++
 			entry := historyEntry{Method: out.method, URL: out.url, Request: out.preview, At: time.Now().Format("15:04:05")}
 			keepFocus(ctx, out.control)
+			if errors.Is(err, errUnreachable) {
+				x.err = "The playground's server cannot be reached, so this request may not have arrived. The page is trying to reach it again; send once it is back."
+				p.serverDown(time.Now())
+			} else if err != nil {
+				x.err = "The request could not be relayed: " + err.Error() + ". Try again in a moment."
+			}
 			if err != nil {
-				x.err = "The request could not be relayed: " + err.Error() + ". Check your connection and try again."
 				entry.Failure = "not relayed"
 				p.record(entry)
 				done(nil)

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -44,6 +45,12 @@ type sending struct {
 	sent      []*bhttp.Request
 	posts     int // sealed requests the gateway got, opened or not
 	keys      int // times the page fetched the keys
+	down      bool // the server cannot be reached: every fetch fails as the browser's does
+}
+
+// unreachable is what the browser's fetch gives when nothing answers.
+func unreachable(url string) error {
+	return fmt.Errorf("fetch %s: Failed to fetch: %w", url, errUnreachable)
 }
 
 // newGateway is a gateway with one key of its own.
@@ -62,9 +69,14 @@ func newSending(t *testing.T, up upstreamFunc) *sending {
 	s.published = s.gw
 	transport := func(_ context.Context, sealed []byte) ([]byte, error) {
 		s.mu.Lock()
-		gw := s.gw
-		s.posts++
+		gw, down := s.gw, s.down
+		if !down {
+			s.posts++
+		}
 		s.mu.Unlock()
+		if down {
+			return nil, unreachable(wire.RelayPath)
+		}
 		opened, err := gw.OpenRequest(sealed)
 		if errors.Is(err, ohttp.ErrUnknownKey) {
 			// What the relay answers before opening (RFC 9458 §6.4).
@@ -94,9 +106,12 @@ func newSending(t *testing.T, up upstreamFunc) *sending {
 	}
 	fetchKeys := func(context.Context) (*ohttp.Client, error) {
 		s.mu.Lock()
-		gw := s.published
+		gw, down := s.published, s.down
 		s.keys++
 		s.mu.Unlock()
+		if down {
+			return nil, unreachable(wire.RelayKeysPath)
+		}
 		configs, err := ohttp.ParseKeyConfigs(gw.KeyConfigs())
 		if err != nil {
 			return nil, err
@@ -360,4 +375,66 @@ func TestARateLimitedAnswerCountsDownAndFreesTheButton(t *testing.T) {
 	assert.True(t, p.tick(p.now.Add(55*time.Second)), "the end of the wait shows")
 	assert.Empty(t, p.stepExchange(&p.step1.exchange, "", p.unavailable(), nil, nil).Unavailable, "the button sends again")
 	assert.False(t, p.tick(p.now.Add(time.Second)), "then nothing moves")
+}
+
+func (s *sending) setDown(down bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.down = down
+}
+
+// A server that cannot be reached is said in words, not as the browser's
+// "Failed to fetch"; the page tries again by itself, waiting longer each
+// time, on a clock the test moves, and says when the server is back,
+// sending nothing again by itself.
+func TestAnUnreachableServerIsSaidAndTriedAgain(t *testing.T) {
+	s := newSending(t, func(*bhttp.Request) (*bhttp.Response, error) {
+		return &bhttp.Response{Status: 200, Body: []byte(`{"data":[]}`)}, nil
+	})
+	p := s.p
+	p.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok"}}
+	s.setDown(true)
+	p.sendAPI(p.ctx)
+	s.engine.ConsumeAll()
+	assert.Contains(t, p.step2.err, "The playground's server cannot be reached")
+	assert.NotContains(t, p.step2.err, "Failed to fetch", "no browser jargon")
+	require.True(t, p.reconnect.down)
+	p.mounted = true // as in a browser, where unavailable speaks of the server
+	assert.Contains(t, p.unavailable(), "cannot be reached", "nothing can be sent while it is down")
+
+	at := time.Now()
+	p.now = at
+	assert.Contains(t, p.reconnect.say(at), "trying again in 1 s")
+	_, keys := s.counts()
+	p.tick(at.Add(500 * time.Millisecond))
+	s.engine.ConsumeAll()
+	_, after := s.counts()
+	assert.Equal(t, keys, after, "not before the wait is over")
+
+	// Each failed attempt doubles the wait.
+	for _, wait := range []time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second} {
+		p.tick(p.reconnect.next)
+		s.engine.ConsumeAll()
+		_, n := s.counts()
+		assert.Equal(t, after+1, n, "one attempt when it is due")
+		after = n
+		require.True(t, p.reconnect.down)
+		assert.InDelta(t, float64(wait), float64(p.reconnect.wait), float64(time.Millisecond))
+	}
+
+	// Back: said, and nothing sent again by itself.
+	posts, _ := s.counts()
+	s.setDown(false)
+	p.tick(p.reconnect.next)
+	s.engine.ConsumeAll()
+	assert.False(t, p.reconnect.down)
+	assert.True(t, p.reconnect.back)
+	assert.Empty(t, p.unavailable())
+	again, _ := s.counts()
+	assert.Equal(t, posts, again, "the request that may have arrived is not sent again by itself")
+	p.sendAPI(p.ctx)
+	s.engine.ConsumeAll()
+	assert.False(t, p.reconnect.back, "the next send ends the notice")
+	require.NotNil(t, p.step2.answer)
+	assert.Equal(t, 200, p.step2.answer.Status)
 }

@@ -22,6 +22,12 @@ type fetched struct {
 // wire.MaxAnswerBytes, plus the seal.
 const maxFetched = 2 * wire.MaxAnswerBytes
 
+// errUnreachable is a fetch the browser could not make at all: no answer,
+// not even an error status (the server is down, the network is, or
+// something between them refused it). The page says so in words and tries
+// again by itself (reconnecting).
+var errUnreachable = errors.New("the playground's server cannot be reached")
+
 // fetchBytes moves bytes with the browser's fetch, so the wasm links no
 // net/http client (about 5 MB). It must not run on the JS event loop: call
 // it from ctx.Async.
@@ -112,7 +118,7 @@ func (f *fetchCall) failed(args []app.Value) {
 	if len(args) > 0 && args[0].Truthy() {
 		msg = args[0].Get("message").String()
 	}
-	f.finish(fetchResult{err: fmt.Errorf("fetch %s: %s", f.url, msg)})
+	f.finish(fetchResult{err: fmt.Errorf("fetch %s: %s: %w", f.url, msg, errUnreachable)})
 }
 
 // gotResponse reads the status and the headers the relay's answers use,

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"time"
 
@@ -49,11 +50,12 @@ type playground struct {
 	early   earlyInput // the prerendered controls, until the mount takes what they hold
 	below   belowFold  // what comes after Step 1, rendered after the first paint
 
-	status  loadStatus
-	loadErr string
-	relay   *relayClient
-	envs    []quickstart.Environment
-	env     quickstart.Environment
+	status    loadStatus
+	loadErr   string
+	reconnect reconnecting // the way back when the server cannot be reached
+	relay     *relayClient
+	envs      []quickstart.Environment
+	env       quickstart.Environment
 
 	secret string    // Step 1's client secret, as typed
 	token  heldToken // what Step 1 brought
@@ -159,8 +161,12 @@ func (p *playground) load() {
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				p.status, p.loadErr = loadFailed, err.Error()
+				if errors.Is(err, errUnreachable) || p.reconnect.down {
+					p.serverDown(time.Now())
+				}
 				return
 			}
+			p.reconnected()
 			p.relay, p.envs, p.status = relay, envs, loadReady
 			p.selectEnv(p.asked.Env)
 			p.notice = linkNotice(p.asked, p.envs, p.env)
@@ -214,7 +220,10 @@ func (p *playground) tick(now time.Time) bool {
 	waited := p.step1.waiting(p.now) > 0 || p.step2.waiting(p.now) > 0
 	p.now = now
 	held := p.token.token.AccessToken != ""
-	changed := held || waited // a countdown moves, or a wait ended
+	changed := held || waited || p.reconnect.down // a countdown moves, or a wait ended
+	if p.reconnect.due(now) {
+		p.tryReconnect()
+	}
 	if p.token.state == tokenValid && p.token.token.Expired(now) {
 		p.token.state = tokenExpired
 	}
@@ -319,6 +328,8 @@ func (p *playground) unavailable() string {
 	switch {
 	case !p.mounted:
 		return "Loading the playground…"
+	case p.reconnect.down:
+		return "The playground's server cannot be reached: see above."
 	case p.status == loadFailed:
 		return "The relay could not be reached: see above."
 	case p.status != loadReady:
@@ -347,6 +358,13 @@ func (p *playground) renderStatus() app.UI {
 
 func (p *playground) statusLine() app.UI {
 	switch {
+	case p.reconnect.down:
+		return app.Div().ID("reconnecting").Class("alert").Role("status").Body(
+			app.Text(p.reconnect.say(p.now)+" "),
+			app.Button().ID("reconnect-now").Type("button").Text("Try now").OnClick(func(ctx app.Context, e app.Event) { p.tryReconnect() }),
+		)
+	case p.reconnect.back:
+		return app.P().ID("reconnected").Class("hint").Role("status").Text("The playground's server is back: send when you are ready.")
 	case p.status == loadFailed:
 		return app.Div().Class("alert").Role("alert").Body(
 			app.Text("The relay could not be reached: "+p.loadErr+". "),
