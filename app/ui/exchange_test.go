@@ -43,8 +43,8 @@ type sending struct {
 	gw        *ohttp.Gateway // opens the sealed requests
 	published *ohttp.Gateway // whose keys the page fetches: gw, but for a misconfigured cluster
 	sent      []*bhttp.Request
-	posts     int // sealed requests the gateway got, opened or not
-	keys      int // times the page fetched the keys
+	posts     int  // sealed requests the gateway got, opened or not
+	keys      int  // times the page fetched the keys
 	down      bool // the server cannot be reached: every fetch fails as the browser's does
 }
 
