@@ -1,8 +1,11 @@
 package server
 
 import (
+	"context"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -37,4 +40,49 @@ func TestThePageSaysTheServerIsDownAndComesBackByItself(t *testing.T) {
 	assert.Contains(t, textOf(t, ctx, "#reconnected"), "is back")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send"), waitSel(`#step2-status[data-status]`)))
 	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("#reconnected", chromedp.AtLeast(0))), "the notice goes with the next send")
+}
+
+// A tap on Request token before the wasm runs (here the wasm is held back
+// until the tap is made) is kept: the button says it will go, and the
+// token request goes once the page can send, with what was typed then.
+func TestAClickBeforeTheWasmRunsIsKept(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	held := make(chan fetch.RequestID, 1)
+	events := chromedp.Events(ctx, fetch.RequestPaused)
+	go func() {
+		for ev, err := range events {
+			if err != nil {
+				return
+			}
+			held <- ev.RequestID
+		}
+	}()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*app.wasm*", RequestStage: fetch.RequestStageRequest}}})
+		return err
+	})))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/?env=sandbox")))
+	var wasm fetch.RequestID
+	select {
+	case wasm = <-held:
+	case <-ctx.Done():
+		t.Fatal("the page never asked for the wasm")
+	}
+	require.NoError(t, chromedp.Do(ctx,
+		typeInto("#client-id", "octoplay-demo"),
+		typeInto("#client-secret", "octoplay-demo-secret"),
+		chromedp.Click("#request-token"),
+	))
+	assert.Equal(t, "false", runAction(t, ctx, chromedp.Evaluate[string](`document.getElementById("playground").dataset.mounted`)), "the wasm has not run")
+	assert.Equal(t, "true", runAction(t, ctx, chromedp.Evaluate[string](`document.querySelector("#request-token").getAttribute("aria-busy")`)))
+	assert.Contains(t, textOf(t, ctx, "#request-token"), "once the page is ready", "the button says the tap is kept")
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: wasm})
+		return err
+	})))
+	require.NoError(t, chromedp.Do(ctx, waitSel(`#token-status[data-state="valid"]`)))
+	assert.Empty(t, runAction(t, ctx, chromedp.Evaluate[string](`document.documentElement.dataset.earlyClick || ""`)), "the mark is gone: the click is done once")
 }

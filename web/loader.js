@@ -56,3 +56,23 @@
     window.parent.postMessage({ type: "octoplay:resize", height }, origin);
   }
 })();
+
+// A click on Request token or Send before the wasm runs is kept, never
+// silently lost: the button says it will go once the page is ready, and
+// the playground does the click then (app/ui reads the mark,
+// data-early-click on the root element, and removes it). The mark holds
+// the button's id and nothing else.
+(() => {
+  const kept = ["request-token", "send"];
+  document.addEventListener("click", (event) => {
+    const main = document.getElementById("playground");
+    const button = event.target instanceof Element ? event.target.closest("button") : null;
+    if (!main || main.dataset.mounted === "true" || !button || !kept.includes(button.id)) {
+      return;
+    }
+    event.preventDefault();
+    document.documentElement.dataset.earlyClick = button.id;
+    button.setAttribute("aria-busy", "true");
+    button.textContent = "Starting… it goes once the page is ready";
+  }, true);
+})();

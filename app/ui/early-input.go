@@ -84,3 +84,32 @@ func (p *playground) takeInput(ctx app.Context, controls earlyInput) {
 	p.onTokenChoices(ctx, func(tokenChoices) tokenChoices { return c1 })
 	p.onAPIChoices(ctx, func(apiChoices) apiChoices { return c2 })
 }
+
+// earlyClick is the id of the button (Request token or Send) clicked
+// before the wasm ran, as loader.js marks it on the root element; ""
+// when none was. The mark is taken away: the click is done once.
+func earlyClick() string {
+	if app.IsServer {
+		return ""
+	}
+	root := app.Window().Get("document").Get("documentElement")
+	id := root.Get("dataset").Get("earlyClick")
+	if !id.Truthy() {
+		return ""
+	}
+	root.Call("removeAttribute", "data-early-click")
+	return id.String()
+}
+
+// doEarlyClick does the click made before the wasm ran, once the relay is
+// loaded and the page can send.
+func (p *playground) doEarlyClick(ctx app.Context) {
+	id := p.clicked
+	p.clicked = ""
+	switch id {
+	case "request-token":
+		p.requestToken(ctx)
+	case "send":
+		p.sendAPI(ctx)
+	}
+}

@@ -27,9 +27,6 @@ type StepExchange struct {
 	// keys not in yet, no token, a wait the server asked for); "" when it
 	// can.
 	Unavailable string
-	// Prerendered is the page the server sends: nothing runs behind the
-	// button until the wasm does.
-	Prerendered bool
 	Shown       shownExchange
 	OnSend      func(ctx app.Context)
 	OnFix       func(ctx app.Context)
@@ -77,9 +74,6 @@ func (x *exchangeView) Render() app.UI {
 	reasonID := x.Step + "-unavailable"
 	button := app.Button().ID(x.ButtonID).Type("button").Class("primary").
 		Aria("busy", x.Shown.Busy).Aria("disabled", x.blocked()).Aria("describedby", reasonID).Text(text).OnClick(x.onSend)
-	if x.Prerendered {
-		button = button.Disabled(true)
-	}
 	return app.Div().Class("exchange").Body(
 		app.H3().Text("What goes to OctoTable"),
 		app.Pre().ID(x.Step+"-preview").Class("wire").Aria("label", x.PreviewLabel).Text(preview),

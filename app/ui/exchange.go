@@ -152,7 +152,7 @@ func (p *playground) stepExchange(x *exchange, preview, unavailable string, onSe
 	case x.waiting(p.now) > 0:
 		unavailable = "The server asked to wait: you can send again in " + quickstart.Countdown(x.waitEnd, p.now) + "."
 	}
-	return StepExchange{Preview: preview, Unavailable: unavailable, Prerendered: !p.mounted, Shown: s, OnSend: onSend, OnFix: onFix}
+	return StepExchange{Preview: preview, Unavailable: unavailable, Shown: s, OnSend: onSend, OnFix: onFix}
 }
 
 // summary is what a screen reader hears of an exchange once it ends: the

@@ -48,6 +48,7 @@ type playground struct {
 	focus   int      // the step in focus: 1, or 2 once there is a token or a link says so
 	ctx     app.Context
 	early   earlyInput // the prerendered controls, until the mount takes what they hold
+	clicked string     // the button clicked before the wasm ran (earlyClick), until the page can send
 	below   belowFold  // what comes after Step 1, rendered after the first paint
 
 	status    loadStatus
@@ -119,6 +120,7 @@ func (p *playground) OnMount(ctx app.Context) {
 		p.step1.choices.ClientID, p.step1.choices.Remember = remembered, true
 	}
 	p.takeEarlyInput(ctx)
+	p.clicked = earlyClick()
 	if !p.below.shown {
 		p.below.standIn()
 		afterPaint(ctx, p.showBelowFold)
@@ -170,6 +172,7 @@ func (p *playground) load() {
 			p.relay, p.envs, p.status = relay, envs, loadReady
 			p.selectEnv(p.asked.Env)
 			p.notice = linkNotice(p.asked, p.envs, p.env)
+			p.doEarlyClick(ctx)
 			if p.focus == 2 {
 				// A link to Step 2: show it once the page is whole, and put
 				// the focus on its heading, so that the first Tab goes on in
