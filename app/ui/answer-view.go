@@ -70,6 +70,10 @@ func (a *answerView) Render() app.UI {
 		shown = body
 	}
 	id := func(name string) string { return a.Step + "-answer-" + name }
+	bodyClass := []string{"wire", "answer-body"}
+	if a.expanded {
+		bodyClass = append(bodyClass, "expanded") // all of it in the page, not in a box that scrolls
+	}
 	return app.Div().Class("answer").Body(
 		app.P().ID(a.Step+"-status").Class("answer-status", class).DataSet("status", a.Answer.Status).Body(
 			app.Strong().Text(statusLine(a.Answer.Status)),
@@ -100,7 +104,7 @@ func (a *answerView) Render() app.UI {
 				app.Span().ID(id("copy-feedback")).Class("hint").Aria("live", "polite").Text(a.copied),
 			)
 		}),
-		app.Pre().ID(id("body")).Class("wire", "answer-body").Aria("label", "Answer body").Text(orNoBody(shown)),
+		app.Pre().ID(id("body")).Class(bodyClass...).Aria("label", "Answer body").Text(orNoBody(shown)),
 		app.If(long, func() app.UI {
 			label := fmt.Sprintf("Show all %d lines", strings.Count(body, "\n")+1)
 			if a.expanded {
