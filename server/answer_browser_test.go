@@ -39,3 +39,27 @@ func TestShowAllShowsTheWholeAnswer(t *testing.T) {
 	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2-answer-expand").getAttribute("aria-expanded") === "false"`))
 	assert.True(t, runAction(t, ctx, chromedp.Evaluate[bool](scrolls)), "the first lines only, in their box again")
 }
+
+// On a phone the history reads: each request a block, its URL on a line
+// as wide as the card; at a desk the path field takes the row's room, so
+// that a path with its query shows whole.
+func TestTheHistoryReadsOnAPhoneAndThePathFitsAtADesk(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(375, 800)))
+	openPlayground(t, ctx, s.URL+"/?env=sandbox")
+	require.NoError(t, chromedp.Do(ctx,
+		choose("#source", "demo"),
+		chromedp.Click("#request-token"), waitSel(`#token-status[data-state="valid"]`), waitSel("#history td.url"),
+	))
+	widths := runAction(t, ctx, chromedp.Evaluate[[]float64](`[document.querySelector("#history td.url").getBoundingClientRect().width, document.querySelector("#history").getBoundingClientRect().width]`))
+	require.Len(t, widths, 2)
+	assert.Greater(t, widths[0], 0.75*widths[1], "the URL has a line of its own, as wide as the card")
+
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)))
+	path := "/octotable-pms/api/v2/reservations?limit=5&start_date=2026-12-07"
+	require.NoError(t, chromedp.Do(ctx, chromedp.SetValue("#step2-path", path), chromedp.Evaluate[chromedp.Void](`document.querySelector("#step2-path").dispatchEvent(new Event("input", {bubbles: true}))`)))
+	fits := runAction(t, ctx, chromedp.Evaluate[bool](`(() => { const p = document.querySelector("#step2-path"); return p.scrollWidth <= p.clientWidth; })()`))
+	assert.True(t, fits, "the path with its query shows whole at 1440 px")
+}
