@@ -86,3 +86,25 @@ func TestAClickBeforeTheWasmRunsIsKept(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, waitSel(`#token-status[data-state="valid"]`)))
 	assert.Empty(t, runAction(t, ctx, chromedp.Evaluate[string](`document.documentElement.dataset.earlyClick || ""`)), "the mark is gone: the click is done once")
 }
+
+// A reload while the server is down: the service worker serves the page it
+// cached in place of the browser's error page, even for a link with a
+// query it never cached; the page says the server is down and comes back
+// by itself once the server does.
+func TestAReloadWhileTheServerIsDownShowsThePageAndRecovers(t *testing.T) {
+	requireBuiltWasm(t)
+	addr := testkit.FreeAddr(t)
+	s := startServerAt(t, addr, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	openPlayground(t, ctx, s.URL+"/")
+	runAction(t, ctx, waitJS[bool](`!!navigator.serviceWorker.controller`))
+
+	require.NoError(t, s.Stop())
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/?env=sandbox&step=2"), waitSel("#reconnecting")))
+	assert.Contains(t, textOf(t, ctx, "#reconnecting"), "cannot be reached")
+	assert.Equal(t, "true", runAction(t, ctx, chromedp.Evaluate[string](`document.getElementById("playground").dataset.mounted`)), "the playground runs from the cache")
+
+	startServerAt(t, addr, web.Assets, nil)
+	require.NoError(t, chromedp.Do(ctx, waitSel("#reconnected"), waitReady(),
+		choose("#source", "demo"), chromedp.Click("#request-token"), waitSel(`#token-status[data-state="valid"]`)))
+}

@@ -25,6 +25,11 @@ const swFetchListener = `self.addEventListener("fetch", (event) => {
 // swFetchPassBy lets the network have what the cache must never hold or
 // answer: anything but GET (the sealed relay POSTs), the relay's own paths
 // (key configurations must be fresh) and the sandbox (answers carry tokens).
+// A page the cache does not hold as it is asked for (a link with its
+// query) comes from the network, and when the server cannot be reached,
+// the cached page stands in for it: the playground runs from the cache
+// and says the server is down, trying again, in place of the browser's
+// error page.
 const swFetchPassBy = `self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" ||
@@ -33,8 +38,28 @@ const swFetchPassBy = `self.addEventListener("fetch", (event) => {
       url.pathname.startsWith("` + wire.SandboxMount + `/")) {
     return;
   }
+  if (event.request.mode === "navigate") {
+    event.respondWith(octoplayNavigate(event.request));
+    return;
+  }
   event.respondWith(fetchWithCache(event.request));
-});`
+});
+
+async function octoplayNavigate(request) {
+  const cached = await caches.match(request);
+  if (cached) {
+    return cached;
+  }
+  try {
+    return await fetch(request);
+  } catch (err) {
+    const shell = await caches.match(request, { ignoreSearch: true });
+    if (shell) {
+      return shell;
+    }
+    throw err;
+  }
+}`
 
 // patchServiceWorker returns go-app's service worker with swFetchPassBy in
 // place of its fetch listener. It fails, rather than serve a worker that
