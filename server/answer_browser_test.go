@@ -63,3 +63,22 @@ func TestTheHistoryReadsOnAPhoneAndThePathFitsAtADesk(t *testing.T) {
 	fits := runAction(t, ctx, chromedp.Evaluate[bool](`(() => { const p = document.querySelector("#step2-path"); return p.scrollWidth <= p.clientWidth; })()`))
 	assert.True(t, fits, "the path with its query shows whole at 1440 px")
 }
+
+// On a phone, the way on is at the button: once Step 1 brought a token, a
+// "Next: call the API" right below Request token (before the answer's
+// details) takes the focus to Step 2's heading, in view.
+func TestNextIsAtTheButtonAndTakesTheFocusToStep2(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(375, 800)))
+	openPlayground(t, ctx, s.URL+"/?env=sandbox")
+	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("#step1-next", chromedp.AtLeast(0))), "nowhere to go before a token")
+	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo"), chromedp.Click("#request-token"), waitSel("#step1-next")))
+	gap := runAction(t, ctx, chromedp.Evaluate[float64](`document.querySelector("#step1-next").getBoundingClientRect().top - document.querySelector("#request-token").getBoundingClientRect().bottom`))
+	assert.Less(t, gap, 150.0, "the way on is right below the button, not after the answer")
+	assert.Equal(t, "Next: call the API", textOf(t, ctx, "#step1-next"))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step1-next")))
+	runAction(t, ctx, waitJS[bool](`document.activeElement.id === "step2-title"`))
+	assert.True(t, runAction(t, ctx, chromedp.Evaluate[bool](`(() => { const r = document.querySelector("#step2-title").getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`)), "Step 2's heading is in view")
+}

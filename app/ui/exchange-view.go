@@ -30,6 +30,11 @@ type StepExchange struct {
 	Shown       shownExchange
 	OnSend      func(ctx app.Context)
 	OnFix       func(ctx app.Context)
+	// Next is where the walkthrough goes on once the request did what it
+	// is for (Step 1's token), said at the button, before the answer's
+	// details: "" when there is nowhere to go yet.
+	Next   string
+	OnNext func(ctx app.Context)
 }
 
 // answerSeq counts the answers the step got, 0 before the first.
@@ -83,6 +88,10 @@ func (x *exchangeView) Render() app.UI {
 			app.Span().ID(reasonID).Class("hint").Text(x.Unavailable),
 		),
 		app.P().ID(x.Step+"-outcome").Class("sr-only").Role("status").Text(x.Shown.Summary),
+		// Always there, so that the answer after it keeps its place.
+		app.Div().Class("next-step").Body(app.If(x.Next != "" && !x.Shown.Busy, func() app.UI {
+			return app.Button().ID(x.Step + "-next").Type("button").Class("primary").Text(x.Next).OnClick(x.onNext)
+		})),
 		app.If(x.Shown.Err != "", func() app.UI { return app.P().ID(x.Step + "-error").Class("error").Text(x.Shown.Err) }),
 		app.If(x.Shown.Answer != nil, func() app.UI {
 			return &answerView{
@@ -114,5 +123,11 @@ func (x *exchangeView) blocked() bool { return x.Shown.Busy || x.Unavailable != 
 func (x *exchangeView) onSend(ctx app.Context, e app.Event) {
 	if x.OnSend != nil && !x.blocked() {
 		x.OnSend(ctx)
+	}
+}
+
+func (x *exchangeView) onNext(ctx app.Context, e app.Event) {
+	if x.OnNext != nil {
+		x.OnNext(ctx)
 	}
 }

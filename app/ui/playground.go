@@ -285,7 +285,7 @@ func (p *playground) Render() app.UI {
 			Env: p.env, Choices: p.step1.choices, SecretSpaced: quickstart.SpaceAround(p.secret), Compact: embed,
 			OnChange: p.onTokenChoices, OnSecret: p.onSecret,
 			Snippets:     p.snippetCodes(snippets.Step1),
-			StepExchange: p.stepExchange(&p.step1.exchange, p.tokenRequest().Preview(), p.unavailable(), p.requestToken, p.onFix1),
+			StepExchange: p.step1Exchange(),
 		},
 		p.renderToken(),
 	}
@@ -412,6 +412,16 @@ func (p *playground) stepStates() (step1, step2 string) {
 func (p *playground) onSelectEnv(ctx app.Context, name string) {
 	p.selectEnv(name)
 	p.notice = ""
+}
+
+// step1Exchange is Step 1's exchange, with the way on to Step 2 once it
+// brought a token.
+func (p *playground) step1Exchange() StepExchange {
+	x := p.stepExchange(&p.step1.exchange, p.tokenRequest().Preview(), p.unavailable(), p.requestToken, p.onFix1)
+	if p.token.state == tokenValid {
+		x.Next, x.OnNext = "Next: call the API", func(ctx app.Context) { p.onGoToStep(ctx, 2) }
+	}
+	return x
 }
 
 // onGoToStep brings a step into view and the focus to its heading, where
