@@ -77,7 +77,7 @@ func TestTheBrowserExplainsTheRelaysProblems(t *testing.T) {
 		{
 			name:  wire.ProblemProfile.URI,
 			req:   innerRequest(t, s.URL, "POST", wire.SandboxMount+wire.TokenPath, map[string]string{"Content-Type": "application/x-www-form-urlencoded", wire.HeaderProfile: "nobody"}, "grant_type=client_credentials"),
-			title: "The server profile could not be used",
+			title: "The saved credentials could not be used",
 		},
 		{
 			name: wire.ProblemStaleDate.URI,

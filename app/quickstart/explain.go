@@ -98,9 +98,9 @@ func ExplainRelay(a Answer) *Explanation {
 	case wire.ProblemStateUnavailable.URI:
 		return &Explanation{"The playground is briefly unavailable", "The relay cannot check its limits right now, so it sent nothing on. Nothing was lost: wait " + retryAfter(a) + " and try again.", FixNone}
 	case wire.ProblemStaleDate.URI:
-		return &Explanation{"Your clock is off", "The relay refuses requests whose date is more than 30 seconds from its own, so that a captured request cannot be replayed, and the playground could not correct for it. Check this device's clock.", FixNone}
+		return &Explanation{"Your clock is off", fmt.Sprintf("The relay refuses requests whose date is more than %d seconds from its own, so that a captured request cannot be replayed, and the playground could not correct for it. Check this device's clock.", int(wire.DateSkew/time.Second)), FixNone}
 	case wire.ProblemProfile.URI:
-		return &Explanation{"The server profile could not be used", "The relay could not add the profile's credentials." + sentence(strings.TrimPrefix(p.Detail, "profile: ")), FixCheckRequest}
+		return &Explanation{"The saved credentials could not be used", "The relay could not add the credentials saved on the playground's server." + sentence(strings.TrimPrefix(p.Detail, "profile: ")), FixCheckRequest}
 	}
 	if !strings.HasPrefix(p.Type, wire.ProblemTypePrefix) {
 		return nil // an upstream's own problem
@@ -152,8 +152,8 @@ func explainInvalidClient(a Answer, oe oauthError, r TokenRequest) *Explanation 
 	}
 	switch {
 	case r.Profile != "":
-		return &Explanation{"invalid_client: the server profile's credentials were not accepted",
-			fmt.Sprintf("The server holds the %q profile's credentials: they may be out of date or belong to another environment.", r.Profile) +
+		return &Explanation{"invalid_client: the saved credentials were not accepted",
+			fmt.Sprintf("The playground's server holds the credentials saved as %q: they may be out of date or belong to another environment.", r.Profile) +
 				sentence("the token endpoint says: "+describe(oe)), FixNone}
 	case strings.Contains(said, "secret") && containsAny(said, "match", "wrong", "incorrect", "invalid", "bad"):
 		return &Explanation{"invalid_client: the secret does not match this client id",

@@ -121,8 +121,8 @@ func TestExplainRelay(t *testing.T) {
 		{
 			name:   "profile",
 			answer: problem(400, `{"type":"urn:octoplay:problem:profile","title":"Bad Request","status":400,"detail":"profile: environment sandbox has no profile \"prod\""}`),
-			want: &want{title: "The server profile could not be used", fix: quickstart.FixCheckRequest, text: []string{
-				`The relay could not add the profile's credentials. Environment sandbox has no profile "prod".`,
+			want: &want{title: "The saved credentials could not be used", fix: quickstart.FixCheckRequest, text: []string{
+				`The relay could not add the credentials saved on the playground's server. Environment sandbox has no profile "prod".`,
 			}},
 		},
 		{
@@ -226,8 +226,8 @@ func TestExplainToken(t *testing.T) {
 		{
 			name:   "invalid_client with a profile",
 			answer: oauthAnswer(401, `{"error":"invalid_client","error_description":"client_secret does not match this client_id"}`), req: profile,
-			want: &want{title: "invalid_client: the server profile's credentials were not accepted", fix: quickstart.FixNone, text: []string{
-				`The server holds the "demo" profile's credentials`, "The token endpoint says: client_secret does not match this client_id.",
+			want: &want{title: "invalid_client: the saved credentials were not accepted", fix: quickstart.FixNone, text: []string{
+				`The playground's server holds the credentials saved as "demo"`, "The token endpoint says: client_secret does not match this client_id.",
 			}},
 		},
 		{
@@ -289,7 +289,7 @@ func TestExplainToken(t *testing.T) {
 		{
 			name:   "relay problem",
 			answer: problem(400, `{"type":"urn:octoplay:problem:profile","detail":"profile: environment sandbox has no profile \"x\""}`), req: profile,
-			want: &want{title: "The server profile could not be used", fix: quickstart.FixCheckRequest},
+			want: &want{title: "The saved credentials could not be used", fix: quickstart.FixCheckRequest},
 		},
 		{
 			name:   "relay problem with a 2xx status is a success",

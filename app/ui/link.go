@@ -163,11 +163,11 @@ func linkNotice(asked pageLink, envs []quickstart.Environment, env quickstart.En
 			strings.Join(names, ", ") + "; " + env.Title + " is shown. Choose another above."
 	}
 	if asked.Profile != "" && !env.HasProfile(asked.Profile) {
-		has := "has no server profile"
+		has := "has no credentials saved on the playground's server"
 		if len(env.Profiles) > 0 {
-			has = "has the profiles " + strings.Join(env.Profiles, ", ")
+			has = "has the saved credentials " + strings.Join(env.Profiles, ", ")
 		}
-		return "This link names the server profile \"" + asked.Profile + "\", which " + env.Title + " does not have: it " + has +
+		return "This link names the saved credentials \"" + asked.Profile + "\", which " + env.Title + " does not have: it " + has +
 			". Choose in Step 1, or type your own client id and secret."
 	}
 	return ""

@@ -53,7 +53,7 @@ func TestLinkNotice(t *testing.T) {
 	assert.Contains(t, notice, "sandbox (Sandbox (built in)), octotable (OctoTable)")
 	assert.Contains(t, notice, "Sandbox (built in) is shown")
 
-	assert.Contains(t, linkNotice(pageLink{Env: "octotable", Profile: "demo"}, envs, octotable), `server profile "demo"`)
+	assert.Contains(t, linkNotice(pageLink{Env: "octotable", Profile: "demo"}, envs, octotable), `saved credentials "demo"`)
 	assert.Empty(t, linkNotice(pageLink{Env: "sandbox", Profile: "demo"}, envs, sandbox))
 	assert.Empty(t, linkNotice(pageLink{}, envs, sandbox), "no environment asked: the first, silently")
 }

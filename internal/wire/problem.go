@@ -1,6 +1,9 @@
 package wire
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // ProblemType is one of the problem types (RFC 9457 §3.1.1) the relay
 // answers with, and the HTTP status that goes with it (a number: this
@@ -9,6 +12,11 @@ type ProblemType struct {
 	URI    string
 	Status int
 }
+
+// DateSkew is how far a sealed request's Date may be from the gateway's
+// clock (RFC 9458 §6.5): the relay refuses one further off, and the page
+// says so with this figure.
+const DateSkew = 30 * time.Second
 
 // ProblemMediaTypeJSON is RFC 9457's media type, the Content-Type of every
 // problem the relay and the server answer with.

@@ -34,7 +34,7 @@ const maxSealedRequest = MaxSealedRequest
 // the last moment a copy of it would be accepted, so the replay window
 // spans 2×DateSkew. The browser corrects its clock from the gateway's Date
 // when it is refused, so the skew can be short.
-const DateSkew = 30 * time.Second
+const DateSkew = wire.DateSkew
 
 // DefaultRate and DefaultBurst are the sealed requests a client address may
 // send a second and at once above that rate, unless the server says
