@@ -57,6 +57,19 @@ func TestTheBrowserReadsTheRelaysEnvironments(t *testing.T) {
 		assert.Equal(t, http.StatusOK, step2.Status, "%s: %s", preset.Path, step2.Body)
 		assert.Nil(t, quickstart.ExplainAPI(step2, r), preset.Path)
 	}
+
+	// A write with fields to fix: the sandbox's validation error is read
+	// as OctoTable sends it, every field named.
+	r := quickstart.APIRequest{Env: sandbox, Method: http.MethodPost, Path: wire.ReservationsPath, Property: wire.SandboxProperty, Token: token.AccessToken,
+		Body: `{"start_day": "soon", "pax": 0}`}
+	bad := send(r.Build(time.Now()))
+	require.Equal(t, http.StatusBadRequest, bad.Status, string(bad.Body))
+	explained := quickstart.ExplainAPI(bad, r)
+	require.NotNil(t, explained, string(bad.Body))
+	assert.Equal(t, "400: fields to fix", explained.Title)
+	for _, field := range []string{"start_day", "pax"} {
+		assert.Contains(t, explained.Text, field, "every field the sandbox names")
+	}
 }
 
 // The relay's own problems, as it seals them, are the ones the browser

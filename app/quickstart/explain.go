@@ -47,12 +47,6 @@ type octotableError struct {
 		Code      string `json:"code"`
 		Message   string `json:"message"`
 		ClassName string `json:"class_name"`
-		// Details are the fields a write got wrong, as the sandbox
-		// lists them.
-		Details []struct {
-			Field   string `json:"field"`
-			Message string `json:"message"`
-		} `json:"details"`
 	} `json:"error"`
 }
 

@@ -353,11 +353,10 @@ func TestExplainAPI(t *testing.T) {
 			}},
 		},
 		{
-			name: "400 with fields to fix",
-			answer: answer(400, `{"success": false, "error": {"code": "VALIDATION_ERROR", "message": "the reservation is not valid: room_id, adults",`+
-				` "class_name": "ValidationException", "details": [{"field": "room_id", "message": "is required"}, {"field": "adults", "message": "must be a whole number, at least 1"}]}}`),
+			name:   "400 with fields to fix",
+			answer: answer(400, envelope("VALIDATION_ERROR", "the request is not valid: pax: required, a whole number from 1; start_day: not a day such as 2026-12-24", "ValidationException")),
 			want: &want{title: "400: fields to fix", fix: quickstart.FixCheckRequest, text: []string{
-				"OctoTable says: room_id is required; adults must be a whole number, at least 1. Fix the body, then send again.",
+				"OctoTable says the request is not valid: pax: required, a whole number from 1; start_day: not a day such as 2026-12-24 (VALIDATION_ERROR). Fix the body, then send again.",
 			}},
 		},
 		{

@@ -1,9 +1,8 @@
 package quickstart
 
-import (
-	"encoding/json"
-	"strings"
-)
+// codeValidation is the code of OctoTable's error for a body with fields
+// to fix.
+const codeValidation = "VALIDATION_ERROR"
 
 // explainWrite explains what a write meets: fields to fix, a conflict
 // with what is there, a body too large or of a type the API does not take,
@@ -11,20 +10,17 @@ import (
 func explainWrite(a Answer) *Explanation {
 	switch a.Status {
 	case 400:
-		var e octotableError
-		if json.Unmarshal(a.Body, &e) != nil || len(e.Error.Details) == 0 {
+		// OctoTable's validation error names every field to fix in its
+		// message, one after the other.
+		if octotableCode(a) != codeValidation {
 			return nil
 		}
-		fields := make([]string, len(e.Error.Details))
-		for i, d := range e.Error.Details {
-			fields[i] = d.Field + " " + d.Message
-		}
-		return &Explanation{"400: fields to fix", "OctoTable says: " + strings.Join(fields, "; ") + ". Fix the body, then send again.", FixCheckRequest}
+		return &Explanation{"400: fields to fix", "OctoTable says " + octotableMessage(a) + ". Fix the body, then send again.", FixCheckRequest}
 	case 409:
 		if octotableCode(a) == "" {
 			return nil
 		}
-		return &Explanation{"409: in conflict with what is there", "OctoTable says " + octotableMessage(a) + ". Change the body (for a reservation, the dates or the room), then send again.", FixCheckRequest}
+		return &Explanation{"409: in conflict with what is there", "OctoTable says " + octotableMessage(a) + ". Change the body (for a reservation, the day, the hour, the guests or the table), then send again.", FixCheckRequest}
 	case 413:
 		return &Explanation{"413: the body is too large", "The API refused a body this large. Send a smaller one.", FixCheckRequest}
 	case 415:
