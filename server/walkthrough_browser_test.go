@@ -456,6 +456,13 @@ func TestEmbedFollowsTheContentForListedOriginsOnly(t *testing.T) {
 	fits()
 	saveViewShot(t, ctx, "embed.png")
 	before := runAction(t, ctx, chromedp.Evaluate[int64](`__messages.at(-1).data.height`))
+	// Compact: Step 1 alone before any action, its button in the first
+	// screen of the docs' column; Step 2 opens with the token.
+	t.Logf("the frame before any action: %d px", before)
+	assert.LessOrEqual(t, before, int64(1000), "at most 1000 px tall before any action at 420 px")
+	assert.Less(t, runAction(t, frame, chromedp.Evaluate[float64](`document.querySelector("#request-token").getBoundingClientRect().bottom`)), 600.0,
+		"Request token within the first 600 px")
+	assert.False(t, runAction(t, frame, chromedp.Evaluate[bool](`!!document.querySelector("#send").offsetParent`)), "Step 2 waits for a token")
 	assert.Equal(t, "true", runAction(t, frame, chromedp.Evaluate[string](`String(!document.querySelector("#step1 details.about").open && !document.querySelector("#step1 details.snippets").open)`)),
 		"the explanation and the snippets start collapsed")
 	assert.True(t, runAction(t, frame, chromedp.Evaluate[bool](`document.querySelector(".page").classList.contains("theme-dark") && getComputedStyle(document.querySelector(".page")).colorScheme === "dark"`)),
@@ -468,6 +475,7 @@ func TestEmbedFollowsTheContentForListedOriginsOnly(t *testing.T) {
 	))
 	fits()
 	assert.Greater(t, runAction(t, ctx, chromedp.Evaluate[int64](`__messages.at(-1).data.height`)), before, "the frame grew with its content")
+	assert.True(t, runAction(t, frame, chromedp.Evaluate[bool](`!!document.querySelector("#send").offsetParent`)), "Step 2 opened with the token")
 
 	// Each message is the height and nothing else, from the playground alone.
 	shapes := runAction(t, ctx, chromedp.Evaluate[[]string](`[...new Set(__messages.map(m => m.origin + " " + JSON.stringify(Object.keys(m.data).sort()) + " " + typeof m.data.height + " " + m.data.type))]`))
