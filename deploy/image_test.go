@@ -23,6 +23,7 @@ import (
 
 	"octoplay/internal/ohttp"
 	"octoplay/internal/testkit"
+	"octoplay/web"
 )
 
 // nonRoot is the image's user and group: numeric, so that no /etc/passwd is
@@ -53,7 +54,7 @@ type imageInspect struct {
 // capabilities, and stopped with SIGTERM.
 func TestImage(t *testing.T) {
 	pm := newPodman(t)
-	requireBuiltWasm(t)
+	testkit.NeedBuiltWasm(t, web.Assets)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
 
@@ -187,7 +188,7 @@ func checkRuns(t *testing.T, ctx context.Context, pm podman, image string) {
 	})
 
 	base := "http://" + addr
-	waitHealthy(t, base+"/healthz", exited)
+	testkit.WaitHealthy(t, client, base+"/healthz", exited, time.Minute)
 
 	res, body := get(t, base+"/")
 	assert.Equal(t, http.StatusOK, res.StatusCode)
@@ -259,31 +260,6 @@ func checkProcess(t *testing.T, pid int) {
 	assert.Equal(t, "0000000000000000", fields["CapEff"], "effective capabilities")
 	assert.Equal(t, "1", fields["NoNewPrivs"])
 	t.Logf("server RSS in the container after the checks: %s", fields["VmRSS"])
-}
-
-// waitHealthy polls url until it answers 200, failing if the container
-// exits first or takes more than a minute.
-func waitHealthy(t *testing.T, url string, exited <-chan error) {
-	t.Helper()
-	deadline := time.After(time.Minute)
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		res, err := client.Get(url)
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("the container exited before %s answered: %v", url, err)
-		case <-deadline:
-			t.Fatalf("%s did not answer 200 within a minute (last error: %v)", url, err)
-		case <-tick.C:
-		}
-	}
 }
 
 // client never decompresses, so the wasm is read as it is stored.

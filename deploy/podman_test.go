@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,15 +12,7 @@ import (
 	"time"
 
 	"octoplay/internal/testkit"
-	"octoplay/web"
 )
-
-// requireBuiltWasm stops a test whose binary would embed no wasm.
-func requireBuiltWasm(t *testing.T) {
-	t.Helper()
-	_, err := fs.Stat(web.Assets, "app.wasm")
-	testkit.Need(t, "web/app.wasm", err, "make wasm builds it")
-}
 
 // podman runs Debian's podman as it works on a machine without systemd or
 // a writable cgroup tree: cgroups managed by the runtime itself, no default

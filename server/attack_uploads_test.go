@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/internal/testkit"
 	"octoplay/internal/testkit/loopback"
 	"octoplay/server/relay"
 )
@@ -75,7 +76,7 @@ func TestAttackStalledUploads(t *testing.T) {
 	// Uploads over 16 KiB may use three quarters of the 32 MiB budget: 96 of
 	// them. Every other is refused before it is read, within seconds.
 	const mostRead = 32 << 20 * 3 / 4 / declared
-	pollUntil(8*time.Second, func() bool { return refused.Load() >= addresses*each-mostRead }) // asserted below
+	testkit.Eventually(8*time.Second, func() bool { return refused.Load() >= addresses*each-mostRead }) // asserted below
 	peak := srv.memory(t).peak
 	assert.GreaterOrEqual(t, refused.Load(), int64(addresses*each-mostRead), "uploads refused at once, before they were read")
 	assert.Less(t, peak, before.rss+64<<20, "memory read into stalled uploads: peak %s, %s before", mb(peak), mb(before.rss))

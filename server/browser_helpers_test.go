@@ -14,6 +14,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/testkit"
 )
 
 // openPlayground loads the playground and waits until the wasm runs and
@@ -166,7 +168,7 @@ func (w *traffic) settled() bool {
 // open if they do not end.
 func (w *traffic) waitSettled(t *testing.T) {
 	t.Helper()
-	if pollUntil(45*time.Second, w.settled) {
+	if testkit.Eventually(45*time.Second, w.settled) {
 		return
 	}
 	w.mu.Lock()

@@ -127,13 +127,12 @@ func (c *child) memory(t *testing.T) memUse {
 func (c *child) waitMemoryBelow(t *testing.T, limit int64, timeout time.Duration) (int64, time.Duration) {
 	t.Helper()
 	start := time.Now()
-	for {
-		anon := c.memory(t).anon
-		if anon <= limit || time.Since(start) > timeout {
-			return anon, time.Since(start)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	var anon int64
+	testkit.Eventually(timeout, func() bool {
+		anon = c.memory(t).anon
+		return anon <= limit
+	})
+	return anon, time.Since(start)
 }
 
 func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/1e6) }

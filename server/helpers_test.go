@@ -33,8 +33,7 @@ func standInAssets() fstest.MapFS {
 // built: a failure in CI, a skip elsewhere.
 func requireBuiltWasm(t *testing.T) {
 	t.Helper()
-	_, err := fs.Stat(web.Assets, "app.wasm")
-	testkit.Need(t, "web/app.wasm", err, "make wasm builds it")
+	testkit.NeedBuiltWasm(t, web.Assets)
 }
 
 // testServer is a running server and what it printed.
@@ -103,25 +102,9 @@ func (s *testServer) Stop() error {
 	}
 }
 
-// waitHealthy polls /healthz until it answers 200, the server exits, or
-// ten seconds pass.
+// waitHealthy waits until /healthz answers 200, failing if the server
+// exits first or ten seconds pass.
 func waitHealthy(t *testing.T, base string, exited <-chan error) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			t.Fatalf("server exited before it was healthy: %v", err)
-		default:
-		}
-		res, err := http.Get(base + "/healthz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("server at %s not healthy after 10s", base)
+	testkit.WaitHealthy(t, http.DefaultClient, base+"/healthz", exited, 10*time.Second)
 }

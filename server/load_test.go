@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"octoplay/internal/ohttp"
+	"octoplay/internal/testkit"
 	"octoplay/internal/testkit/loopback"
 )
 
@@ -88,7 +89,7 @@ func TestLoadSealedStep1(t *testing.T) {
 // waitGoroutines waits until at most want goroutines run, for ten seconds.
 func waitGoroutines(t *testing.T, want int) {
 	t.Helper()
-	if !pollUntil(10*time.Second, func() bool { return runtime.NumGoroutine() <= want }) {
+	if !testkit.Eventually(10*time.Second, func() bool { return runtime.NumGoroutine() <= want }) {
 		buf := make([]byte, 1<<20)
 		t.Fatalf("%d goroutines, want at most %d:\n%s", runtime.NumGoroutine(), want, buf[:runtime.Stack(buf, true)])
 	}
@@ -136,9 +137,7 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 			}
 		})
 	}
-	for served.Load() < 1000 {
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.WaitFor(t, time.Minute, func() bool { return served.Load() >= 1000 }, "1000 requests were served")
 	signalled.Store(true)
 	require.NoError(t, srv.cmd.Process.Signal(syscall.SIGTERM))
 	wg.Wait()

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptrace"
@@ -175,20 +174,5 @@ func TestBinaryDrainsOnSIGTERM(t *testing.T) {
 
 func waitFor(t *testing.T, cond func() bool, what string) {
 	t.Helper()
-	if !pollUntil(10*time.Second, cond) {
-		t.Fatal(fmt.Sprintf("timed out waiting until %s", what))
-	}
-}
-
-// pollUntil polls cond until it holds, for limit at most, and says
-// whether it came to hold.
-func pollUntil(limit time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return true
+	testkit.WaitFor(t, 10*time.Second, cond, what)
 }

@@ -209,7 +209,7 @@ func allReadyz(urls []string, status int) bool {
 // speed.
 func waitWithin(t *testing.T, limit time.Duration, what string, cond func() bool) {
 	t.Helper()
-	if !pollUntil(limit, cond) {
+	if !testkit.Eventually(limit, cond) {
 		t.Fatalf("not within %s: %s", limit, what)
 	}
 }

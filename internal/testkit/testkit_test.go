@@ -82,3 +82,13 @@ func TestClockMovesOnlyWhenTold(t *testing.T) {
 	c.Advance(90 * time.Second)
 	assert.Equal(t, start.Add(90*time.Second), c.Now())
 }
+
+// Eventually says whether the condition came to hold: at once, after a
+// few asks, or never within the limit.
+func TestEventually(t *testing.T) {
+	assert.True(t, testkit.Eventually(time.Second, func() bool { return true }))
+	asks := 0
+	assert.True(t, testkit.Eventually(time.Minute, func() bool { asks++; return asks == 3 }))
+	assert.Equal(t, 3, asks)
+	assert.False(t, testkit.Eventually(20*time.Millisecond, func() bool { return false }))
+}

@@ -187,10 +187,8 @@ func TestFailsClosedAndRecoversAlone(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(log.String(), "state store unavailable"), log.String())
 
 	r.Start()
-	deadline := time.Now().Add(10 * time.Second)
-	for s.Ready() != nil {
-		require.True(t, time.Now().Before(deadline), "the store did not come back:\n%s", log.String())
-		time.Sleep(50 * time.Millisecond)
+	if !testkit.Eventually(10*time.Second, func() bool { return s.Ready() == nil }) {
+		t.Fatalf("the store did not come back:\n%s", log.String())
 	}
 	_, err = l.Allow(ctx, "a")
 	assert.NoError(t, err)

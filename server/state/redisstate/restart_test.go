@@ -79,16 +79,13 @@ func TestTheProbeSetsTheEpoch(t *testing.T) {
 	r.Start()
 	probed := clock.Now()
 	go s.Watch(ctx)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	var epoch string
+	testkit.WaitFor(t, 10*time.Second, func() bool {
 		got, err := r.Command("GET", "test:"+t.Name()+":epoch")
-		if err == nil && got != "" {
-			assert.Equal(t, probed.UnixMilli(), parseMillis(t, got))
-			break
-		}
-		require.True(t, time.Now().Before(deadline), "no epoch after the restart: %v", err)
-		time.Sleep(20 * time.Millisecond)
-	}
+		epoch = got
+		return err == nil && got != ""
+	}, "an epoch was written after the restart")
+	assert.Equal(t, probed.UnixMilli(), parseMillis(t, epoch))
 	cancel()
 	clock.Advance(time.Minute/2 + redisstate.ClockMargin)
 	fresh, err := w.Remember(context.Background(), sha256.Sum256([]byte("x")), clock.Now().Add(time.Minute/2))
