@@ -46,6 +46,8 @@ func TestPlaygroundSnippetsFollowTheChoicesAndHoldNoSecret(t *testing.T) {
 	ctx, msgs := newBrowser(t)
 	openPlayground(t, ctx, s.URL+"/")
 	tokenURL := s.URL + "/sandbox/octotable-auth/api/v2/oauth2/token"
+	// The code is collapsed until asked for.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step1 details.snippets > summary"), waitSel("#step2 details.snippets"), chromedp.Click("#step2 details.snippets > summary")))
 
 	require.NoError(t, chromedp.Do(ctx,
 		step1(id, secret),

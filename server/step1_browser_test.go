@@ -53,6 +53,8 @@ func TestPlaygroundPhoneTabsAndCheckboxes(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(375, 800)))
 	openPlayground(t, ctx, s.URL+"/")
 	require.NoError(t, chromedp.Do(ctx, waitSel("#step1 .tab"), waitSel("#auto-renew")))
+	assert.False(t, runAction(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#step1 details.snippets").open`)), "the code waits until asked for")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step1 details.snippets > summary")))
 	tops := runAction(t, ctx, chromedp.Evaluate[[]float64](`[...document.querySelectorAll("#step1 .tabs .tab")].map(e => Math.round(e.getBoundingClientRect().top))`))
 	require.Len(t, tops, 5)
 	for _, top := range tops {

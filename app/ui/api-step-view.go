@@ -27,7 +27,6 @@ type apiStepView struct {
 	// header, and what the examples put there.
 	TokenProperty string
 	AutoRenew     bool
-	Compact       bool // the snippets start collapsed
 	// OnChange gets how a control changes the choices, which the
 	// playground applies to its own, as tokenStepView's: two events in one
 	// frame must not each start from the choices this view was last given.
@@ -86,7 +85,7 @@ func (s *apiStepView) Render() app.UI {
 		app.P().ID("auto-renew-hint").Class("hint").Text("When a call meets an expired token (its countdown ended, or the API answers 401 invalid_token), "+
 			"Step 1 is sent again with the same credentials or profile, kept in this tab's memory only, and the call once more. Off unless you turn it on."),
 		s.view("step2", "API request preview", "send", "Send", "Sending…"),
-		newSnippetTabs(snippets.Step2, s.Snippets, !s.Compact, s.answerSeq()),
+		newSnippetTabs(snippets.Step2, s.Snippets, s.answerSeq()),
 	)
 }
 

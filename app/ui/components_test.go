@@ -249,7 +249,10 @@ func TestTheFirstPaintShowsTheChoicesThePageStartsWith(t *testing.T) {
 	}
 	assert.Equal(t, []string{"body"}, selected(step1, "auth-style"))
 	assert.Equal(t, []string{"form"}, selected(step1, "encoding"))
-	assert.Len(t, step1.all(func(e *element) bool { return e.tag == "details" && e.attrs["open"] == "true" }), 2, "the explanation and the snippets are open")
+	assert.Len(t, step1.all(func(e *element) bool { return e.tag == "details" && e.attrs["open"] == "true" }), 1, "the explanation is open, the code collapsed until asked for")
+	assert.Len(t, step1.all(func(e *element) bool {
+		return e.tag == "details" && e.attrs["class"] == "snippets" && e.attrs["open"] == ""
+	}), 1)
 
 	step2 := render(t, &apiStepView{Env: env, Choices: apiChoices{Method: "GET", Path: "/api/v2/"}})
 	assert.Equal(t, []string{"GET"}, selected(step2, "step2-method"))

@@ -309,7 +309,7 @@ func (p *playground) renderBelowFold(embed bool) []app.UI {
 	return []app.UI{
 		&apiStepView{
 			Env: p.env, Choices: p.step2.choices, CreatedID: p.step2.createdID, AutoRenew: p.step2.autoRenew,
-			Compact: embed, OnChange: p.onAPIChoices, OnAutoRenew: p.onAutoRenew,
+			OnChange: p.onAPIChoices, OnAutoRenew: p.onAutoRenew,
 			TokenProperty: p.tokenPropertyID(),
 			Snippets:      p.snippetCodes(snippets.Step2),
 			StepExchange:  p.step2Exchange(),

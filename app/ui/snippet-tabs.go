@@ -26,7 +26,6 @@ type snippetTabs struct {
 	Snippets   []snippetCode
 	Variables  []string // what the snippets read from the environment
 	ExportLine string   // a shell line that sets them
-	Open       bool     // shown at first; in the docs' frame they start collapsed
 	// Seq counts the step's answers: a new one clears what came of the
 	// last Copy, which is about the code as it was then.
 	Seq int
@@ -46,7 +45,9 @@ func (s *snippetTabs) OnUpdate(ctx app.Context) {
 }
 
 func (s *snippetTabs) Render() app.UI {
-	return disclosure(app.Details().Class("snippets"), s.Open).Body(
+	// Collapsed until asked for: the first screen is the step and its
+	// answer, on a phone above all; a person who opens it keeps it open.
+	return app.Details().Class("snippets").Body(
 		app.Summary().Body(app.H3().ID(s.Step+"-code-title").Text("Take it home: the same request in code")),
 		app.P().Class("hint", "export-line").Body(
 			app.Text("The code reads "+strings.Join(s.Variables, " and ")+" from the environment, never a value typed here. Set them first: "),
@@ -177,9 +178,9 @@ func (s *snippetTabs) onCopy(ctx app.Context, e app.Event) {
 }
 
 // newSnippetTabs is a step's tabs, with the variables its snippets read
-// and the line that sets them, shown at first when open.
-func newSnippetTabs(step snippets.Step, codes []snippetCode, open bool, seq int) *snippetTabs {
-	return &snippetTabs{Step: step.String(), Snippets: codes, Variables: snippets.Variables(step), ExportLine: snippets.ExportLine(step), Open: open, Seq: seq}
+// and the line that sets them.
+func newSnippetTabs(step snippets.Step, codes []snippetCode, seq int) *snippetTabs {
+	return &snippetTabs{Step: step.String(), Snippets: codes, Variables: snippets.Variables(step), ExportLine: snippets.ExportLine(step), Seq: seq}
 }
 
 // snippetCodes are a step's snippets, made from the playground's choices

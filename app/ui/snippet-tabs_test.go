@@ -55,14 +55,14 @@ func TestSnippetTabsShowOneLanguageAndKeepEveryOne(t *testing.T) {
 func TestSnippetTabsWaitForTheEnvironments(t *testing.T) {
 	p := &playground{step2: apiStep{choices: apiChoices{Method: "GET", Path: "/api/v2/"}}}
 	require.Empty(t, p.snippetCodes(snippets.Step1))
-	page := render(t, newSnippetTabs(snippets.Step1, p.snippetCodes(snippets.Step1), true, 0))
+	page := render(t, newSnippetTabs(snippets.Step1, p.snippetCodes(snippets.Step1), 0))
 	assert.Equal(t, codePending, page.byID(t, "step1-code-pending").textContent())
 	assert.Empty(t, page.byRole("tablist", ""))
 	assert.Empty(t, page.byRole("tabpanel", ""))
 	assert.Contains(t, page.textContent(), "OCTOTABLE_CLIENT_ID", "the variables to set are known before")
 
 	p.env = quickstart.Environment{Name: "sandbox", TokenURL: "http://127.0.0.1:8080/sandbox/octotable-auth/api/v2/oauth2/token"}
-	page = render(t, newSnippetTabs(snippets.Step1, p.snippetCodes(snippets.Step1), true, 0))
+	page = render(t, newSnippetTabs(snippets.Step1, p.snippetCodes(snippets.Step1), 0))
 	assert.Len(t, page.byRole("tabpanel", ""), len(snippets.Languages()))
 	assert.False(t, page.hasID("step1-code-pending"), "no placeholder beside the code")
 }
@@ -89,7 +89,7 @@ func TestPlaygroundSnippetsHoldNoCredential(t *testing.T) {
 
 // "Copied." is about the code as it was: a later answer clears it.
 func TestSnippetTabsForgetTheCopyAtTheNextAnswer(t *testing.T) {
-	s := newSnippetTabs(snippets.Step2, nil, true, 1)
+	s := newSnippetTabs(snippets.Step2, nil, 1)
 	s.OnMount(app.Context{})
 	s.copiedLang, s.copied = "curl", copiedText
 	s.OnUpdate(app.Context{})

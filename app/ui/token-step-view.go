@@ -19,7 +19,7 @@ type tokenStepView struct {
 	// SecretSpaced says the secret typed starts or ends with white space
 	// (the playground holds the secret; this view never does).
 	SecretSpaced bool
-	Compact      bool // the explanation and the snippets start collapsed
+	Compact      bool // the explanation starts collapsed
 	// OnChange gets the edit a control made, to apply to the choices as
 	// they are when it runs: two changes within one frame both count.
 	OnChange func(ctx app.Context, edit func(tokenChoices) tokenChoices)
@@ -95,7 +95,7 @@ func (s *tokenStepView) Render() app.UI {
 				), ""),
 		),
 		s.view("step1", "Token request preview", "request-token", "Request token", "Requesting…"),
-		newSnippetTabs(snippets.Step1, s.Snippets, !s.Compact, s.answerSeq()),
+		newSnippetTabs(snippets.Step1, s.Snippets, s.answerSeq()),
 	)
 }
 
