@@ -298,6 +298,15 @@ func octotableCode(a Answer) string {
 	return e.Error.Code
 }
 
+// OctoTableSays is what OctoTable's error envelope in a says, its message
+// and code ("the day is closed (VALIDATION_ERROR)"); "" when a carries none.
+func OctoTableSays(a Answer) string {
+	if octotableCode(a) == "" {
+		return ""
+	}
+	return octotableMessage(a)
+}
+
 func octotableMessage(a Answer) string {
 	var e octotableError
 	json.Unmarshal(a.Body, &e)

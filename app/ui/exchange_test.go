@@ -438,3 +438,44 @@ func TestAnUnreachableServerIsSaidAndTriedAgain(t *testing.T) {
 	require.NotNil(t, p.step2.answer)
 	assert.Equal(t, 200, p.step2.answer.Status)
 }
+
+// Step 0 fills Step 1 with the client it made: the id in the choices, the
+// secret in the page's memory alone (not in the exchange's answer, and
+// removed from the transcript by name); a refusal says why in words.
+func TestStep0FillsStep1WithTheClientItMade(t *testing.T) {
+	made := `{"data": [{"client_id": "public_0001e848-6950a1c0-0a0b0c0d-0123456789abcdef", "client_secret": "made-s3cret-9d2f0d38",` +
+		` "id": 2000123, "properties": [{"id": 2000123, "name": "Playground restaurant", "enabled": true, "sandbox": true, "expires_at": "2026-12-08T12:00:00Z"}]}]}`
+	status := 201
+	s := newSending(t, func(req *bhttp.Request) (*bhttp.Response, error) {
+		if status != 201 {
+			body := `{"success": false, "error": {"code": "LIMIT_EXCEEDED", "message": "your network has made 5 clients lately", "class_name": "LimitExceededException"}}`
+			r := &bhttp.Response{Status: status, Body: []byte(body)}
+			r.Header.Set("content-type", "application/json")
+			return r, nil
+		}
+		assert.Equal(t, "/sandbox"+wire.CreateClientPath, req.Path)
+		r := &bhttp.Response{Status: 201, Body: []byte(made)}
+		r.Header.Set("content-type", "application/json")
+		return r, nil
+	})
+	p := s.p
+	p.step1.choices.ClientID, p.secret = "", ""
+	require.True(t, p.offersCreateClient())
+	p.createClient(p.ctx)
+	s.engine.ConsumeAll()
+	assert.Equal(t, "public_0001e848-6950a1c0-0a0b0c0d-0123456789abcdef", p.step1.choices.ClientID)
+	assert.Equal(t, "made-s3cret-9d2f0d38", p.secret)
+	assert.True(t, p.secretMade)
+	assert.Nil(t, p.step0.answer, "the answer that held the secret is not kept")
+	assert.Contains(t, p.made, "property 2000123")
+	assert.NotContains(t, p.made, "made-s3cret")
+	require.Len(t, p.transcript, 1)
+	assert.NotContains(t, fmt.Sprint(p.transcript), "made-s3cret-9d2f0d38", "the transcript removes the secret by name")
+
+	status = 429
+	p.createClient(p.ctx)
+	s.engine.ConsumeAll()
+	assert.Contains(t, p.step0.err, "No client was made")
+	assert.Contains(t, p.step0.err, "your network has made 5 clients lately")
+	assert.Empty(t, p.made)
+}

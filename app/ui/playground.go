@@ -58,10 +58,13 @@ type playground struct {
 	envs      []quickstart.Environment
 	env       quickstart.Environment
 
-	secret string    // Step 1's client secret, as typed
-	token  heldToken // what Step 1 brought
-	step1  tokenStep
-	step2  apiStep
+	secret     string    // Step 1's client secret, as typed or as Step 0 made it
+	secretMade bool      // the secret is the one Step 0's create-client made
+	token      heldToken // what Step 1 brought
+	step0      exchange  // Step 0, the sandbox's create-client
+	made       string    // what Step 0 made, in a line: never the secret
+	step1      tokenStep
+	step2      apiStep
 
 	history []historyEntry
 	// transcript is the visit's requests with every credential removed
@@ -210,6 +213,7 @@ func (p *playground) selectEnv(name string) {
 		p.step1.choices.Source = ""
 	}
 	p.dropToken()
+	p.step0.clear()
 	p.step1.clear()
 	p.step2.createdID = ""
 	p.syncURL()
@@ -244,7 +248,8 @@ func (p *playground) used() { p.lastUse = time.Now() }
 // visit's, which Forget ends, and a history listed beside a transcript of
 // "no requests yet" would contradict it.
 func (p *playground) forget() {
-	p.secret = ""
+	p.secret, p.secretMade, p.made = "", false, ""
+	p.step0.clear()
 	p.dropToken()
 	p.step1.clear()
 	p.transcript, p.exported, p.history = nil, "", nil
@@ -284,8 +289,10 @@ func (p *playground) Render() app.UI {
 		&tokenStepView{
 			Env: p.env, Choices: p.step1.choices, SecretSpaced: quickstart.SpaceAround(p.secret), Compact: embed,
 			OnChange: p.onTokenChoices, OnSecret: p.onSecret,
-			Snippets:     p.snippetCodes(snippets.Step1),
-			StepExchange: p.step1Exchange(),
+			Step0:          step0Offer{Offered: p.offersCreateClient(), Busy: p.step0.busy, Made: p.made, Err: p.step0.err, SecretMade: p.secretMade && p.secret != ""},
+			OnCreateClient: p.createClient,
+			Snippets:       p.snippetCodes(snippets.Step1),
+			StepExchange:   p.step1Exchange(),
 		},
 		p.renderToken(),
 	}

@@ -24,7 +24,11 @@ type tokenStepView struct {
 	// they are when it runs: two changes within one frame both count.
 	OnChange func(ctx app.Context, edit func(tokenChoices) tokenChoices)
 	OnSecret func(ctx app.Context, secret string)
-	Snippets []snippetCode
+	// Step0 is the offer of sandbox credentials of one's own, and what came
+	// of it; OnCreateClient asks for them.
+	Step0          step0Offer
+	OnCreateClient func(ctx app.Context)
+	Snippets       []snippetCode
 	StepExchange
 
 	showSecret bool
@@ -62,6 +66,7 @@ func (s *tokenStepView) Render() app.UI {
 				remember = remember.Checked(true)
 			}
 			return app.Div().Body(
+				s.renderStep0(),
 				field("client-id", "Client id",
 					app.Input().ID("client-id").Type("text").AutoComplete(false).Spellcheck(false).
 						Aria("describedby", "client-id-warning").Value(c.ClientID).OnInput(s.onChoice), ""),
@@ -74,7 +79,7 @@ func (s *tokenStepView) Render() app.UI {
 				field("client-secret", "Client secret",
 					app.Div().Class("secret-row").Body(
 						app.Input().ID("client-secret").Type(s.secretInputType()).AutoComplete(false).Spellcheck(false).
-							Attr("autocomplete", "off").Aria("describedby", "client-secret-warning").OnInput(s.onSecret),
+							Attr("autocomplete", "off").Aria("describedby", "client-secret-warning").Placeholder(s.secretPlaceholder()).OnInput(s.onSecret),
 						app.Button().ID("show-secret").Type("button").Aria("controls", "client-secret").
 							Aria("pressed", s.showSecret).Text(showHide(s.showSecret)).OnClick(s.onShowSecret),
 					), "Kept in this tab's memory only, sealed before it leaves the browser."),
@@ -136,4 +141,50 @@ func spaceWarning(id string, show bool, text string) app.UI {
 		return p.Text(text)
 	}
 	return p
+}
+
+// step0Offer is what Step 1 shows of Step 0: whether it is offered (the
+// sandbox, one's own credentials), whether it is on its way, and what it
+// made or why it did not. Never the secret.
+type step0Offer struct {
+	Offered    bool
+	Busy       bool
+	Made       string
+	Err        string
+	SecretMade bool // the secret in memory is the one it made
+}
+
+// renderStep0 offers sandbox credentials of one's own, in an element that
+// is always there (go-app matches children by position).
+func (s *tokenStepView) renderStep0() app.UI {
+	o := s.Step0
+	return app.Div().Class("step0").Body(app.If(o.Offered, func() app.UI {
+		text := "Get sandbox credentials"
+		if o.Busy {
+			text = "Getting them…"
+		}
+		return app.Div().Body(
+			app.P().Body(
+				app.Button().ID("create-client").Type("button").Aria("busy", o.Busy).Text(text).OnClick(s.onCreateClient),
+				app.Span().Class("hint").Text(" Step 0, with no account: the sandbox's create-client makes a client of your own, with a restaurant of its own, for a day."),
+			),
+			app.P().ID("create-client-outcome").Class("hint").Role("status").Text(o.Made),
+			app.If(o.Err != "", func() app.UI { return app.P().ID("create-client-error").Class("error").Text(o.Err) }),
+		)
+	}))
+}
+
+func (s *tokenStepView) onCreateClient(ctx app.Context, e app.Event) {
+	if s.OnCreateClient != nil && !s.Step0.Busy {
+		s.OnCreateClient(ctx)
+	}
+}
+
+// secretPlaceholder says, in the empty field, that the secret is held all
+// the same when Step 0 made it.
+func (s *tokenStepView) secretPlaceholder() string {
+	if s.Step0.SecretMade {
+		return "the created client's secret, held in this tab's memory"
+	}
+	return ""
 }

@@ -81,7 +81,7 @@ func (p *playground) onTokenChoices(ctx app.Context, edit func(tokenChoices) tok
 // onSecret takes the secret as it is typed: the password field is read,
 // never filled from Go.
 func (p *playground) onSecret(ctx app.Context, secret string) {
-	p.secret = secret
+	p.secret, p.secretMade = secret, false
 	p.used()
 }
 

@@ -73,6 +73,9 @@ const (
 	// ReservationsPath + "/" + id reads (GET), changes (PATCH) or removes
 	// (DELETE) one.
 	ReservationsPath = PMSBase + "reservations"
+	// CreateClientPath is create-client: a POST with a redirect uri and a
+	// sandbox property makes a client id and secret of one's own.
+	CreateClientPath = PMSBase + "api-account/oauth2/client"
 )
 
 // The sandbox, the embedded stand-in for OctoTable.

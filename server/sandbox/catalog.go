@@ -65,7 +65,7 @@ func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
 const InboxPath = wire.PMSBase + "sandbox/webhook-inbox"
 
 // ClientPath is create-client's endpoint.
-const ClientPath = wire.PMSBase + "api-account/oauth2/client"
+const ClientPath = wire.CreateClientPath
 
 const (
 	reservationExample = `{
