@@ -82,3 +82,17 @@ func TestNextIsAtTheButtonAndTakesTheFocusToStep2(t *testing.T) {
 	runAction(t, ctx, waitJS[bool](`document.activeElement.id === "step2-title"`))
 	assert.True(t, runAction(t, ctx, chromedp.Evaluate[bool](`(() => { const r = document.querySelector("#step2-title").getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`)), "Step 2's heading is in view")
 }
+
+// A link with saved credentials lands on Step 2 with one button that gets
+// the token and sends: no trip up to Request token and back.
+func TestALinkWithAProfileGetsTheTokenAndSendsInOneClick(t *testing.T) {
+	requireBuiltWasm(t)
+	s := startServer(t, web.Assets, nil)
+	ctx, _ := newBrowser(t)
+	openPlayground(t, ctx, s.URL+"/?env=sandbox&step=2&profile=demo")
+	require.NoError(t, chromedp.Do(ctx, waitSel("#step2-next")))
+	assert.Equal(t, "Get a token with the demo credentials and send", textOf(t, ctx, "#step2-next"))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2-next"), waitSel(`#step2-status[data-status="200"]`)))
+	assert.Equal(t, "valid", runAction(t, ctx, chromedp.Evaluate[string](`document.querySelector("#token-status").dataset.state`)))
+	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("#step2-next", chromedp.AtLeast(0))), "with a token, Send is the way")
+}
