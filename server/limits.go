@@ -21,6 +21,11 @@ const (
 	defaultConnsPerClient   = 64
 	defaultSandboxRate      = relay.DefaultRate // the sandbox is reached as often as the relay
 	defaultSandboxBurst     = relay.DefaultBurst
+	// pageRate and pageBurst bound the requests for the page and go-app's
+	// files (app.js, the manifest, the worker) per client address: a load
+	// asks for about six of them, the worker's install as many again.
+	pageRate  = 20
+	pageBurst = 120
 	// defaultDrainDelay is how long /readyz says 503 after SIGTERM before
 	// the server stops: load balancers probe every few seconds.
 	defaultDrainDelay = 5 * time.Second
@@ -42,6 +47,13 @@ const (
 type limits struct {
 	uploads *admit.Uploads
 	sandbox state.Limiter // requests to /sandbox/ per client address
+	pages   state.Limiter // requests for the page and go-app's files per client address
+}
+
+// newPageLimit is the rate of the page per client address, on clock (nil:
+// time.Now).
+func newPageLimit(clock func() time.Time) state.Limiter {
+	return state.NewMemoryLimiter(state.PerSecond(pageRate, pageBurst), 0, clock)
 }
 
 // newLimits makes the limits cfg asks for; zero values take the defaults.
@@ -53,6 +65,8 @@ func newLimits(cfg Config) limits {
 	return limits{
 		uploads: newUploads(cfg),
 		sandbox: state.NewMemoryLimiter(state.PerSecond(rate, burst), 0, nil),
+		// Each instance's own: what it protects is its own CPU.
+		pages: newPageLimit(nil),
 	}
 }
 

@@ -49,7 +49,8 @@ func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, p Parts
 	mux.Handle(wire.SandboxMount+"/", admit.PerClient(lim.sandbox,
 		lim.uploads.Limit(sb.MaxRequestBody, bodyReadTimeout, http.StripPrefix(wire.SandboxMount, p.Sandbox))))
 
-	// The page, go-app's scripts, manifest and service worker. "GET /" would
-	// conflict with "/sandbox/", which takes every method.
-	mux.Handle("/", readOnly(page))
+	// The page, go-app's scripts, manifest and service worker, from memory
+	// (pageCache), at a rate per client address like every other route.
+	// "GET /" would conflict with "/sandbox/", which takes every method.
+	mux.Handle("/", admit.PerClient(lim.pages, readOnly(page)))
 }

@@ -147,7 +147,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	met.WatchState(st.ready)
 	met.WatchUploads(uploads)
 	met.WatchConnections(ln)
-	handler, err := NewServer(logger, cfg, sw.assets, Parts{Sandbox: sb, Relay: rl, Ready: ready, SandboxLimit: st.sandboxLimit, Uploads: uploads})
+	handler, err := NewServer(logger, cfg, sw.assets, Parts{Sandbox: sb, Relay: rl, Ready: ready, SandboxLimit: st.sandboxLimit, PageLimit: newPageLimit(sw.limitClock), Uploads: uploads})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}

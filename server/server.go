@@ -23,6 +23,9 @@ type Parts struct {
 	// SandboxLimit counts requests to /sandbox/ per client address; nil
 	// means cfg's rate, in memory.
 	SandboxLimit state.Limiter
+	// PageLimit counts requests for the page and go-app's files per client
+	// address; nil means the default rate, in memory.
+	PageLimit state.Limiter
 	// Uploads admits request bodies; nil means cfg's budget.
 	Uploads *admit.Uploads
 }
@@ -46,6 +49,9 @@ func NewServer(logger *slog.Logger, cfg Config, webFS fs.FS, p Parts) (http.Hand
 	if p.SandboxLimit != nil {
 		lim.sandbox = p.SandboxLimit
 	}
+	if p.PageLimit != nil {
+		lim.pages = p.PageLimit
+	}
 	if p.Uploads != nil {
 		lim.uploads = p.Uploads
 	}
@@ -53,6 +59,6 @@ func NewServer(logger *slog.Logger, cfg Config, webFS fs.FS, p Parts) (http.Hand
 		p.Ready = newReadiness(func() error { return nil }, true)
 	}
 	mux := http.NewServeMux()
-	addRoutes(mux, firstPaint(cfg.PublicURL, correctAppJS(page)), st, p, lim)
+	addRoutes(mux, newPageCache(firstPaint(cfg.PublicURL, correctAppJS(page))), st, p, lim)
 	return logRequests(logger)(securityHeaders(contentSecurityPolicy(cfg.FrameAncestors), mux)), nil
 }

@@ -172,3 +172,9 @@ func linkNotice(asked pageLink, envs []quickstart.Environment, env quickstart.En
 	}
 	return ""
 }
+
+// CanonicalLink is the link a URL query asks for, as the page reads it
+// (every value it does not know is its default, every other parameter
+// ignored), written one way: two queries with the same CanonicalLink get
+// the same page. The server keys the prerendered page on it.
+func CanonicalLink(q url.Values) string { return parseLink(q).query() }
