@@ -107,4 +107,4 @@ screenshot: wasm
 		-run 'TestPlaygroundStep1ThenStep2|TestEmbedFollowsTheContentForListedOriginsOnly|TestPartnerWritesFromStep2AndExportsATranscript' ./server/
 
 clean:
-	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz
+	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz web/app.wasm.sha256

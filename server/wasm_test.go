@@ -75,10 +75,10 @@ func compressedStandIn(t *testing.T) fstest.MapFS {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "app.wasm"), fsys["app.wasm"].Data, 0o644))
 	require.NoError(t, precompress.File(filepath.Join(dir, "app.wasm"), io.Discard))
-	for _, c := range precompress.Codings() {
-		b, err := os.ReadFile(filepath.Join(dir, "app.wasm"+c.Ext))
+	for _, ext := range precompress.Extensions() {
+		b, err := os.ReadFile(filepath.Join(dir, "app.wasm"+ext))
 		require.NoError(t, err)
-		fsys["app.wasm"+c.Ext] = &fstest.MapFile{Data: b}
+		fsys["app.wasm"+ext] = &fstest.MapFile{Data: b}
 	}
 	return fsys
 }

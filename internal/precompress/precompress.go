@@ -1,20 +1,24 @@
 // Package precompress makes, and checks, the precompressed forms of a
 // file: its brotli and gzip encodings (RFC 9110 §8.4.1), written beside it
-// (app.wasm.br, app.wasm.gz) for a server to send in place of the file to
-// a browser that accepts them. It is pure Go, so that a build needs nothing
+// (app.wasm.br, app.wasm.gz) with their digest (app.wasm.sha256), for a
+// server to check at start without decompressing them, and to send in
+// place of the file to a browser that accepts them. It is pure Go, so that a build needs nothing
 // but the Go toolchain. `make wasm` writes them with its command
 // (internal/cmd/precompress); server/assets checks and serves them.
 package precompress
 
 import (
+	"bufio"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -98,9 +102,111 @@ func (c Coding) Matches(fsys fs.FS, name string, sum [sha256.Size]byte) error {
 	return nil
 }
 
+// DigestExt is the extension of the digest File writes beside a file
+// (app.wasm.sha256), in sha256sum's format (`sha256sum -c` checks it): the
+// SHA-256 of the file and of each of its forms, as the build wrote them.
+const DigestExt = ".sha256"
+
+// Extensions are those of the files File writes beside a file: each
+// form's and the digest's.
+func Extensions() []string {
+	exts := []string{DigestExt}
+	for _, c := range Codings() {
+		exts = append(exts, c.Ext)
+	}
+	return exts
+}
+
+// Check says whether the form of the file name of fsys in coding c is the
+// one the build wrote for content whose SHA-256 is sum, by the digest
+// beside it: the digest must name sum for the file and the form's own
+// SHA-256 for the form. It reads the form's compressed bytes once and
+// decompresses nothing, so that a server's start neither spends the
+// seconds nor holds the decoder's memory that decoding the wasm takes.
+func (c Coding) Check(fsys fs.FS, name string, sum [sha256.Size]byte) error {
+	sums, err := readDigest(fsys, name+DigestExt)
+	if err != nil {
+		return fmt.Errorf("no digest of the build's forms (%w)", err)
+	}
+	if got, ok := sums[name]; !ok || got != sum {
+		return fmt.Errorf("%s: %w", name+DigestExt, ErrStale)
+	}
+	want, ok := sums[name+c.Ext]
+	if !ok {
+		return fmt.Errorf("%s does not name %s", name+DigestExt, name+c.Ext)
+	}
+	got, err := fileSum(fsys, name+c.Ext)
+	if err != nil {
+		return err
+	}
+	if got != want {
+		return fmt.Errorf("%s is not the form %s names: %w", name+c.Ext, name+DigestExt, ErrStale)
+	}
+	return nil
+}
+
+// readDigest reads a digest in sha256sum's format into the sum of each
+// name it lists.
+func readDigest(fsys fs.FS, name string) (map[string][sha256.Size]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sums := map[string][sha256.Size]byte{}
+	lines := bufio.NewScanner(f)
+	for lines.Scan() {
+		hexSum, file, ok := strings.Cut(lines.Text(), "  ")
+		b, err := hex.DecodeString(hexSum)
+		if !ok || err != nil || len(b) != sha256.Size {
+			return nil, fmt.Errorf("%s: a line is not a SHA-256 and a name", name)
+		}
+		sums[file] = [sha256.Size]byte(b)
+	}
+	return sums, lines.Err()
+}
+
+// fileSum is the SHA-256 of the file name of fsys, streamed.
+func fileSum(fsys fs.FS, name string) ([sha256.Size]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	return [sha256.Size]byte(h.Sum(nil)), nil
+}
+
+// writeDigest writes the digest of the file at path and of its forms
+// beside it, through a temporary file and a rename like the forms.
+func writeDigest(path string, sum [sha256.Size]byte) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%x  %s\n", sum, base)
+	for _, c := range Codings() {
+		formSum, err := fileSum(os.DirFS(dir), base+c.Ext)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%x  %s\n", formSum, base+c.Ext)
+	}
+	_, err := writeFile(path+DigestExt, func(w io.Writer) error {
+		_, err := io.WriteString(w, b.String())
+		return err
+	})
+	return err
+}
+
 // File writes the precompressed forms of the file at path beside it
 // (path.br, path.gz), each through a temporary file and a rename, so that
-// a server never embeds half of one. A form that already decompresses to
+// a server never embeds half of one, and then their digest (path.sha256)
+// for the server's start to check them by (Check). A form that already decompresses to
 // the file's content is kept: compressing the wasm at the best brotli
 // quality takes half a minute, and `make wasm` runs on every build. It
 // reports what it did to log.
@@ -128,11 +234,20 @@ func File(path string, log io.Writer) error {
 		fmt.Fprintf(log, "%s: %d bytes, %.1f %% of %d, in %v\n",
 			target, size, 100*float64(size)/float64(len(raw)), len(raw), time.Since(start).Round(100*time.Millisecond))
 	}
+	if err := writeDigest(path, sum); err != nil {
+		return fmt.Errorf("precompress: digest: %w", err)
+	}
 	return nil
 }
 
 // writeEncoded writes raw in coding c to target and returns its size.
-func writeEncoded(target string, raw []byte, c Coding) (size int64, err error) {
+func writeEncoded(target string, raw []byte, c Coding) (int64, error) {
+	return writeFile(target, func(w io.Writer) error { return c.Encode(w, raw) })
+}
+
+// writeFile writes target with write through a temporary file and a
+// rename, and returns its size.
+func writeFile(target string, write func(io.Writer) error) (size int64, err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(target), filepath.Base(target)+".*.tmp")
 	if err != nil {
 		return 0, err
@@ -143,7 +258,7 @@ func writeEncoded(target string, raw []byte, c Coding) (size int64, err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err := c.Encode(tmp, raw); err != nil {
+	if err := write(tmp); err != nil {
 		return 0, err
 	}
 	info, err := tmp.Stat()

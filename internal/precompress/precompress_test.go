@@ -3,6 +3,7 @@ package precompress_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,4 +60,20 @@ func TestMatchesRefusesAnotherBuildAndGarbage(t *testing.T) {
 		assert.Error(t, c.Matches(os.DirFS(dir), "app.wasm", sha256.Sum256(standInWasm)), "%s: the raw file is not %s", c.Name, c.Name)
 	}
 	assert.Equal(t, []string{"br", "gzip"}, []string{precompress.Codings()[0].Name, precompress.Codings()[1].Name}, "brotli first")
+}
+
+// File writes the digest the server's start checks the forms by; a form
+// that is not the one it names, or a file of other content, is refused.
+func TestCheckByTheDigest(t *testing.T) {
+	dir := t.TempDir()
+	wasm := filepath.Join(dir, "app.wasm")
+	require.NoError(t, os.WriteFile(wasm, standInWasm, 0o644))
+	require.NoError(t, precompress.File(wasm, io.Discard))
+	fsys := os.DirFS(dir)
+	for _, c := range precompress.Codings() {
+		assert.NoError(t, c.Check(fsys, "app.wasm", sha256.Sum256(standInWasm)), c.Name)
+		assert.ErrorIs(t, c.Check(fsys, "app.wasm", sha256.Sum256([]byte("another build"))), precompress.ErrStale, c.Name)
+	}
+	require.NoError(t, os.WriteFile(wasm+".br", []byte("an older form"), 0o644))
+	assert.ErrorIs(t, precompress.Codings()[0].Check(fsys, "app.wasm", sha256.Sum256(standInWasm)), precompress.ErrStale)
 }

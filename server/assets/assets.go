@@ -11,8 +11,9 @@
 //     file, so a new build is a new URL and is never served stale. The plain
 //     /web/<name> stays, with no-cache and a strong ETag.
 //
-// A sibling that does not decompress to its file's current content (left by
-// an older build) is never served; neither are Go sources.
+// A sibling that is not the form the build's digest (app.wasm.sha256)
+// names for its file's current content (left by an older build) is never
+// served; neither are the digest and Go sources.
 package assets
 
 import (
@@ -54,7 +55,7 @@ type file struct {
 	variants    []variant // in the order of precompress.Codings
 }
 
-// variant is a file's precompressed sibling that decompresses to it.
+// variant is a file's precompressed sibling, checked by the build's digest.
 type variant struct {
 	coding string // as Content-Encoding names it
 	name   string
@@ -119,11 +120,11 @@ func assetNames(fsys fs.FS) ([]string, error) {
 	return names, err
 }
 
-// siblingOf is the file that name is a precompressed form of, if the
+// siblingOf is the file that name is a precompressed form or the digest of, if the
 // assets hold it; "" when name is a file of its own.
 func siblingOf(name string, names []string) string {
-	for _, c := range precompress.Codings() {
-		if base, ok := strings.CutSuffix(name, c.Ext); ok {
+	for _, ext := range precompress.Extensions() {
+		if base, ok := strings.CutSuffix(name, ext); ok {
 			if _, found := slices.BinarySearch(names, base); found {
 				return base
 			}

@@ -47,10 +47,10 @@ func precompressed(t *testing.T, raw []byte) map[string][]byte {
 	require.NoError(t, os.WriteFile(path, raw, 0o644))
 	require.NoError(t, precompress.File(path, io.Discard))
 	out := map[string][]byte{}
-	for _, c := range precompress.Codings() {
-		b, err := os.ReadFile(path + c.Ext)
+	for _, ext := range precompress.Extensions() {
+		b, err := os.ReadFile(path + ext)
 		require.NoError(t, err)
-		out[c.Ext] = b
+		out[ext] = b
 	}
 	return out
 }
@@ -176,6 +176,32 @@ func TestStaleVariantIsNeverServed(t *testing.T) {
 	assert.Contains(t, log.String(), "file=app.wasm.gz")
 }
 
+// The start checks the forms by the build's digest: a digest of another
+// build, or none, leaves every form out with the reason, and the wasm is
+// served as it is.
+func TestFormsWithoutTheirBuildsDigestAreLeftOut(t *testing.T) {
+	for name, digest := range map[string][]byte{
+		"another build's": precompressed(t, []byte("\x00asm\x01\x00\x00\x00the previous build"))[precompress.DigestExt],
+		"none":            nil,
+		"not a digest":    []byte("app.wasm is fine\n"),
+	} {
+		fsys := standIn(t)
+		if digest == nil {
+			delete(fsys, "app.wasm"+precompress.DigestExt)
+		} else {
+			fsys["app.wasm"+precompress.DigestExt] = &fstest.MapFile{Data: digest}
+		}
+		s, log := newTestServer(t, fsys)
+		for _, ae := range []string{"br", "gzip"} {
+			rec := serve(s, http.MethodGet, "/web/app.wasm", map[string]string{"Accept-Encoding": ae})
+			assert.Empty(t, rec.Header().Get("Content-Encoding"), "%s: %s", name, ae)
+			assert.Equal(t, standInWasm, rec.Body.Bytes(), "%s: %s", name, ae)
+		}
+		assert.Contains(t, log.String(), "precompressed asset left out: rebuild the assets", name)
+		assert.Contains(t, log.String(), "app.wasm.sha256", name)
+	}
+}
+
 func TestCachingByURL(t *testing.T) {
 	s, _ := newTestServer(t, standIn(t))
 	versioned := s.VersionedPrefix()
@@ -199,7 +225,7 @@ func TestCachingByURL(t *testing.T) {
 
 func TestNotServed(t *testing.T) {
 	s, _ := newTestServer(t, standIn(t))
-	for _, p := range []string{"/web/embed.go", "/web/", "/web/icons", "/web/icons/", "/web/app.wasm.br", "/web/app.wasm.gz", "/web/nothing", "/web/../web/app.wasm", "/elsewhere/app.wasm", s.VersionedPrefix() + "embed.go"} {
+	for _, p := range []string{"/web/embed.go", "/web/", "/web/icons", "/web/icons/", "/web/app.wasm.br", "/web/app.wasm.gz", "/web/app.wasm.sha256", "/web/nothing", "/web/../web/app.wasm", "/elsewhere/app.wasm", s.VersionedPrefix() + "embed.go"} {
 		assert.Equal(t, http.StatusNotFound, serve(s, http.MethodGet, p, nil).Code, p)
 	}
 }

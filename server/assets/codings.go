@@ -10,7 +10,8 @@ import (
 )
 
 // matchingVariant is f's sibling in coding c: nil when there is none, an
-// error when it does not decompress to f's content.
+// error when it is not the form the build's digest names for f's content
+// (precompress.Coding.Check: the start decompresses nothing).
 func matchingVariant(fsys fs.FS, f *file, c precompress.Coding) (*variant, error) {
 	name := f.name + c.Ext
 	info, err := fs.Stat(fsys, name)
@@ -20,7 +21,7 @@ func matchingVariant(fsys fs.FS, f *file, c precompress.Coding) (*variant, error
 	if err != nil {
 		return nil, err
 	}
-	if err := c.Matches(fsys, name, f.sum); err != nil {
+	if err := c.Check(fsys, f.name, f.sum); err != nil {
 		return nil, err
 	}
 	return &variant{coding: c.Name, name: name, size: info.Size()}, nil
