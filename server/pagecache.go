@@ -5,9 +5,13 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 
 	"octoplay/app/ui"
+	"octoplay/internal/precompress"
+	"octoplay/server/assets"
 )
 
 // maxCachedPages bounds the answers pageCache keeps: the page for each
@@ -35,6 +39,40 @@ type pageCache struct {
 type cachedAnswer struct {
 	header http.Header
 	body   []byte
+	// forms are the body in each coding of precompress.Codings that
+	// makes it smaller, made once when the answer is kept: a browser
+	// gets the page and go-app's scripts brotli- or gzip-compressed
+	// like the wasm, never compressed per request.
+	forms []encodedForm
+}
+
+// encodedForm is a cached answer's body in one content coding.
+type encodedForm struct {
+	coding string
+	body   []byte
+	etag   string
+}
+
+// newCachedAnswer keeps header and body with their compressed forms.
+func newCachedAnswer(header http.Header, body []byte) *cachedAnswer {
+	a := &cachedAnswer{header: header, body: body}
+	if header.Get("Content-Encoding") != "" {
+		return a
+	}
+	etag := header.Get("ETag")
+	for _, c := range precompress.Codings() {
+		var b bytes.Buffer
+		if c.Encode(&b, body) != nil || b.Len() >= len(body) {
+			continue
+		}
+		form := encodedForm{coding: c.Name, body: b.Bytes()}
+		if strings.HasSuffix(etag, `"`) {
+			// A strong ETag names one representation (RFC 9110 §8.8.3).
+			form.etag = strings.TrimSuffix(etag, `"`) + "-" + c.Name + `"`
+		}
+		a.forms = append(a.forms, form)
+	}
+	return a
 }
 
 func newPageCache(next http.Handler) *pageCache {
@@ -57,7 +95,7 @@ func (c *pageCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rec.writeTo(w)
 			return
 		}
-		a = &cachedAnswer{header: rec.header, body: rec.body.Bytes()}
+		a = newCachedAnswer(rec.header, rec.body.Bytes())
 		c.mu.Lock()
 		if len(c.answers) < maxCachedPages {
 			c.answers[key] = a
@@ -67,21 +105,41 @@ func (c *pageCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.serve(w, r)
 }
 
-// serve answers r with a, or 304 when r already holds it.
+// serve answers r with a, in the coding its Accept-Encoding prefers, or
+// 304 when r already holds that.
 func (a *cachedAnswer) serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	for k, v := range a.header {
 		h[k] = v
 	}
-	if etag := a.header.Get("ETag"); etag != "" && r.Header.Get("If-None-Match") == etag {
+	body, etag := a.body, a.header.Get("ETag")
+	if len(a.forms) > 0 {
+		h.Add("Vary", "Accept-Encoding")
+		codings := make([]string, len(a.forms))
+		for i, f := range a.forms {
+			codings[i] = f.coding
+		}
+		if i := assets.Negotiate(r.Header.Get("Accept-Encoding"), codings); i >= 0 {
+			body, etag = a.forms[i].body, a.forms[i].etag
+			h.Set("Content-Encoding", a.forms[i].coding)
+			if etag == "" {
+				h.Del("ETag")
+			} else {
+				h.Set("ETag", etag)
+			}
+		}
+	}
+	if etag != "" && r.Header.Get("If-None-Match") == etag {
 		h.Del("Content-Length")
 		h.Del("Content-Type")
+		h.Del("Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		w.Write(a.body)
+		w.Write(body)
 	}
 }
 

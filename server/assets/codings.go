@@ -35,20 +35,33 @@ func matchingVariant(fsys fs.FS, f *file, c precompress.Coding) (*variant, error
 // above every coding we have; no coding acceptable means identity too,
 // as §12.5.3 recommends.
 func (f *file) negotiate(acceptEncoding string) *variant {
-	weights, star, identity := parseAcceptEncoding(acceptEncoding)
-	var best *variant
-	bestQ := 0.0
+	codings := make([]string, len(f.variants))
 	for i, v := range f.variants {
-		q, listed := weights[v.coding]
+		codings[i] = v.coding
+	}
+	if i := Negotiate(acceptEncoding, codings); i >= 0 {
+		return &f.variants[i]
+	}
+	return nil
+}
+
+// Negotiate is the index in codings (in the server's order of preference)
+// of the coding to answer an Accept-Encoding value in, or -1 for the
+// content as it is, by the rules negotiate follows.
+func Negotiate(acceptEncoding string, codings []string) int {
+	weights, star, identity := parseAcceptEncoding(acceptEncoding)
+	best, bestQ := -1, 0.0
+	for i, coding := range codings {
+		q, listed := weights[coding]
 		if !listed {
 			q = star
 		}
 		if q > bestQ {
-			best, bestQ = &f.variants[i], q
+			best, bestQ = i, q
 		}
 	}
-	if best != nil && identity > bestQ {
-		return nil
+	if best >= 0 && identity > bestQ {
+		return -1
 	}
 	return best
 }
