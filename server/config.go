@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"octoplay/internal/clientaddr"
 	"strconv"
 	"strings"
 	"time"
@@ -59,6 +60,10 @@ type Config struct {
 	// frame (CSP frame-ancestors); none when empty.
 	FrameAncestors []string
 
+	// TrustedProxies are the peers whose Forwarded or X-Forwarded-For
+	// header names the client a request counts against; none when empty.
+	TrustedProxies clientaddr.Proxies
+
 	// RedisURL is the Redis that instances share their state in (replay
 	// window, rate limits); empty keeps it in this process's memory.
 	RedisURL       string
@@ -107,6 +112,7 @@ type rawConfig struct {
 	sandboxJSON string
 	logLevel    string
 	frameFrom   string
+	proxies     string
 }
 
 // describedDefaults are the defaults a value cannot show: what an empty
@@ -147,6 +153,7 @@ func defineFlags(name string, raw *rawConfig, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&cfg.UploadsPerClient, "uploads-per-client", defaultUploadsPerClient, "request bodies read at once from one client address")
 	fs.IntVar(&cfg.ConnsPerClient, "conns-per-client", defaultConnsPerClient, "connections open at once from one client address")
 	fs.IntVar(&cfg.MaxConns, "max-conns", 0, "connections open at once in all")
+	fs.StringVar(&raw.proxies, "trusted-proxies", "", "`CIDRs`, comma-separated, of the proxies whose Forwarded or X-Forwarded-For header names the client (such as the cluster's pod CIDR behind an ingress); other peers' headers are ignored")
 	fs.StringVar(frameFrom, "frame-ancestors", "", "`origins` allowed to embed the playground in a frame, space- or comma-separated, such as https://docs.octotable.com")
 	fs.StringVar(&cfg.RedisURL, "redis-url", "", "`URL` of the Redis that instances share their state in (redis://, rediss:// or unix://, with password and database); set it with the variable, which keeps a password out of ps")
 	fs.StringVar(&cfg.RedisKeyPrefix, "redis-key-prefix", redisstate.DefaultKeyPrefix, "`prefix` of every key this server writes in Redis")
@@ -244,6 +251,11 @@ func (raw rawConfig) validate() (Config, error) {
 		}
 		cfg.FrameAncestors = append(cfg.FrameAncestors, o)
 	}
+	proxies, err := clientaddr.ParseProxies(raw.proxies)
+	if err != nil {
+		return Config{}, fmt.Errorf("parse config: -trusted-proxies: %w", err)
+	}
+	cfg.TrustedProxies = proxies
 	if cfg.RelayRate <= 0 || cfg.RelayBurst < 1 {
 		return Config{}, errors.New("parse config: -relay-rate must be above 0 and -relay-burst at least 1")
 	}

@@ -216,3 +216,10 @@ func TestHelpShowsEachDefaultOnce(t *testing.T) {
 		assert.True(t, strings.HasSuffix(strings.TrimSpace(blocks[name]), want), "-%s ends in %s:\n%s", name, want, blocks[name])
 	}
 }
+
+func TestTrustedProxiesBadCIDRIsStartError(t *testing.T) {
+	_, err := parseConfig([]string{"octoplay", "-trusted-proxies", "10.0.0.0/8,10.1/16"}, func(string) string { return "" }, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "-trusted-proxies") {
+		t.Fatalf("parseConfig: err = %v, want a -trusted-proxies error", err)
+	}
+}

@@ -152,7 +152,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("run: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           ln.Served(handler),
+		Handler:           ln.Served(cfg.TrustedProxies.Middleware(handler)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 		WriteTimeout:      2 * time.Minute,
