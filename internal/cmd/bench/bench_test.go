@@ -228,7 +228,7 @@ func TestOnlyLoadsOrRelayRunAlone(t *testing.T) {
 	cfg, err = parseConfig([]string{"-only", "lighthouse", "-lighthouse", "lighthouse.go", "-chromium", chromium}, &log)
 	require.NoError(t, err)
 	assert.Equal(t, onlyLighthouse, cfg.only)
-	assert.Equal(t, 15, cfg.loads)
+	assert.Equal(t, 5, cfg.lhRuns)
 	_, err = parseConfig([]string{"-only", "lighthouse", "-lighthouse", "no-such-file.js", "-chromium", chromium}, &log)
 	require.ErrorContains(t, err, "make test-deps installs it")
 }

@@ -40,7 +40,7 @@ type lighthouseResults struct {
 
 // measureLighthouse runs Lighthouse (its mobile default: simulated slow 4G,
 // 4× CPU) against the playground, the hello world and the playground's
-// page as a static file, taking turns, cfg.loads times each; then the
+// page as a static file, taking turns, cfg.lhRuns times each; then the
 // playground's time until Step 1 can send, under DevTools throttling.
 func measureLighthouse(ctx context.Context, cfg config, playgroundURL, helloURL string) (lighthouseResults, error) {
 	static, err := startStaticPage(ctx, playgroundURL)
@@ -50,7 +50,7 @@ func measureLighthouse(ctx context.Context, cfg config, playgroundURL, helloURL 
 	defer static.Close()
 	targets := []struct{ name, url string }{{lhPlayground, playgroundURL}, {lhHello, helloURL}, {lhStatic, "http://" + static.Addr}}
 	out := lighthouseResults{reports: make(map[string][]lighthouseReport)}
-	for range cfg.loads {
+	for range cfg.lhRuns {
 		for _, t := range targets {
 			r, err := runLighthouse(ctx, cfg, t.url+"/")
 			if err != nil {
@@ -286,7 +286,7 @@ func lighthouseRows(cfg config, l lighthouseResults) []row {
 	ms := func(v float64) string { return fmt.Sprintf("%.0f ms", v) }
 	mk := func(name, refName string, ref []lighthouseReport, f func(lighthouseReport) float64, cell func(float64) string) row {
 		v, rv := medianOf(pg, f), medianOf(ref, f)
-		return row{measure: fmt.Sprintf("%s of %d", name, cfg.loads), value: cell(v), reference: refName + ": " + cell(rv), ratio: ratio(v, rv)}
+		return row{measure: fmt.Sprintf("%s of %d", name, cfg.lhRuns), value: cell(v), reference: refName + ": " + cell(rv), ratio: ratio(v, rv)}
 	}
 	score := func(v float64) string { return fmt.Sprintf("%.0f points", v) }
 	return []row{
@@ -296,6 +296,6 @@ func lighthouseRows(cfg config, l lighthouseResults) []row {
 		mk(rowLHTTI, lhHello, hello, func(r lighthouseReport) float64 { return r.tti }, ms),
 		mk(rowLHScore, lhHello, hello, func(r lighthouseReport) float64 { return r.score }, score),
 		mk(rowLHBytes, lhHello, hello, func(r lighthouseReport) float64 { return r.bytes }, func(v float64) string { return megabytes(int64(v)) }),
-		{measure: fmt.Sprintf("%s of %d", rowReady, cfg.loads), value: millis(median(l.ready))},
+		{measure: fmt.Sprintf("%s of %d", rowReady, cfg.lhRuns), value: millis(median(l.ready))},
 	}
 }
