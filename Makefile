@@ -11,7 +11,12 @@ HARV_VERSION = 5.1.5
 # An independent validator of OpenAPI documents, for the sandbox's.
 OAS      ?= .cache/npm/node_modules/@apidevtools/swagger-parser
 OAS_VERSION = 12.1.0
+# Lighthouse, for the bench's page rows (12.2.3 runs on Node 20).
+LIGHTHOUSE ?= .cache/npm/node_modules/lighthouse/cli/index.js
+LIGHTHOUSE_VERSION = 12.2.3
 ARGS     ?=
+# Flags of the bench: BENCH_ARGS="-only lighthouse" measures the page with Lighthouse alone.
+BENCH_ARGS ?=
 # The container engine: podman where it is installed, else docker.
 ENGINE   ?= $(firstword $(shell command -v podman docker 2>/dev/null))
 IMAGE    ?= octoplay
@@ -75,12 +80,12 @@ test-deps:
 			echo "missing$$missing: install them to run every test"; \
 		fi; \
 	fi
-	@{ [ -f "$(AXE)" ] && [ -f "$(HARV)/package.json" ] && [ -f "$(OAS)/package.json" ]; } || \
-		npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION) har-validator@$(HARV_VERSION) @apidevtools/swagger-parser@$(OAS_VERSION) \
-		|| echo "npm could not install axe-core, har-validator and swagger-parser: the accessibility, HAR and OpenAPI tests will say so"
+	@{ [ -f "$(AXE)" ] && [ -f "$(HARV)/package.json" ] && [ -f "$(OAS)/package.json" ] && [ -f "$(LIGHTHOUSE)" ]; } || \
+		npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION) har-validator@$(HARV_VERSION) @apidevtools/swagger-parser@$(OAS_VERSION) lighthouse@$(LIGHTHOUSE_VERSION) \
+		|| echo "npm could not install axe-core, har-validator, swagger-parser and lighthouse: the accessibility, HAR and OpenAPI tests and the bench's Lighthouse rows will say so"
 
 test: test-deps vet
-	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_AXE=$(CURDIR)/$(AXE) OCTOPLAY_HAR_VALIDATOR=$(CURDIR)/$(HARV) OCTOPLAY_OPENAPI_VALIDATOR=$(CURDIR)/$(OAS) $(GO) test -count=1 ./...
+	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_AXE=$(CURDIR)/$(AXE) OCTOPLAY_HAR_VALIDATOR=$(CURDIR)/$(HARV) OCTOPLAY_OPENAPI_VALIDATOR=$(CURDIR)/$(OAS) OCTOPLAY_LIGHTHOUSE=$(CURDIR)/$(LIGHTHOUSE) $(GO) test -count=1 ./...
 	# The bench's build of the relay (make bench): it dials 127.0.0.1, nothing else.
 	$(GO) test -count=1 -tags octoplaybench -run TestBenchBuild ./server/relay
 
@@ -90,7 +95,7 @@ test: test-deps vet
 # -tags octoplaybench (its relay may dial 127.0.0.1). Only 127.0.0.1 is
 # loaded, for a bounded count and time.
 bench: test-deps wasm
-	OCTOPLAY_CHROMIUM=$(CHROMIUM) $(GO) run ./internal/cmd/bench
+	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_LIGHTHOUSE=$(CURDIR)/$(LIGHTHOUSE) $(GO) run ./internal/cmd/bench $(BENCH_ARGS)
 
 # What the playground's wasm links beyond the hello world's, package by
 # package (go tool nm does not read wasm; this reads its name section).

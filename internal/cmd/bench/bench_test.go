@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,10 +32,18 @@ func TestShortBenchPrintsEveryRow(t *testing.T) {
 		testkit.NeedFile(t, filepath.Join("..", "..", "..", "web", name), "make wasm builds it")
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	// Lighthouse from make test-deps; without it, its rows are left out
+	// (and checked in CI, where it must be there).
+	lighthouse := os.Getenv("OCTOPLAY_LIGHTHOUSE")
+	_, lighthouseMissing := os.Stat(lighthouse)
+	if lighthouse == "" {
+		lighthouseMissing = errors.New("OCTOPLAY_LIGHTHOUSE is not set")
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	var out, log bytes.Buffer
-	require.NoError(t, run(ctx, []string{"-short", "-chromium", chromium}, &out, &log), log.String())
+	require.NoError(t, run(ctx, []string{"-short", "-chromium", chromium, "-lighthouse", lighthouse}, &out, &log), log.String())
 
 	// Two tables: the measures (six columns), then the cold load's phases
 	// (four).
@@ -106,7 +117,58 @@ func TestShortBenchPrintsEveryRow(t *testing.T) {
 	for _, judged := range []string{rowFirstLoad, rowCold + " of 1", rowWarm + " of 1", rowPaint + " of 1", relayRow(viaX25519, manyAtATime), relayRow(viaXWing, manyAtATime), addedRow(viaX25519), addedRow(viaXWing), rowRSS} {
 		assert.NotEmpty(t, cells[judged][4], "%s has its target", judged)
 	}
+	lighthouseRows := lighthouseRowNames(1)
+	t.Run("Lighthouse", func(t *testing.T) {
+		testkit.Need(t, "Lighthouse", lighthouseMissing, "make test-deps installs it with npm")
+		assertLighthouseRows(t, cells, lighthouseRows, out.String())
+	})
+	if lighthouseMissing == nil {
+		want = append(want, lighthouseRows...)
+	}
 	assert.Len(t, cells, len(want)+2, "every row, the header and its rule")
+}
+
+// lighthouseRowNames are the Lighthouse rows' names for runs of each.
+func lighthouseRowNames(runs int) []string {
+	var names []string
+	for _, name := range []string{rowLHFCP, rowLHLCP, rowLHTBT, rowLHTTI, rowLHScore, rowLHBytes, rowReady} {
+		names = append(names, fmt.Sprintf("%s of %d", name, runs))
+	}
+	return names
+}
+
+// assertLighthouseRows checks each row's figures: parsed numbers, not zero
+// or NaN, each beside its reference but ready to send, which has none.
+func assertLighthouseRows(t *testing.T, cells map[string][]string, names []string, table string) {
+	t.Helper()
+	figure := regexp.MustCompile(`^(\d+(\.\d+)?) (ms|points|MB)$`)
+	for _, name := range names {
+		c, ok := cells[name]
+		if !assert.True(t, ok, "row %q is missing from:\n%s", name, table) {
+			continue
+		}
+		cellsToCheck := []string{c[1]}
+		if !strings.HasPrefix(name, rowReady) {
+			ref, found := strings.CutPrefix(c[2], lhHello+": ")
+			if !found {
+				ref, found = strings.CutPrefix(c[2], lhStatic+": ")
+			}
+			assert.True(t, found, "%s: its reference is named: %q", name, c[2])
+			cellsToCheck = append(cellsToCheck, ref)
+			assert.Regexp(t, `^\d+\.\d{2}×$`, c[3], name)
+		}
+		for _, cell := range cellsToCheck {
+			m := figure.FindStringSubmatch(cell)
+			if !assert.NotNil(t, m, "%s: %q", name, cell) {
+				continue
+			}
+			v, err := strconv.ParseFloat(m[1], 64)
+			// A score may be 0 for a slow page; every other figure is more.
+			if assert.NoError(t, err, name) && m[3] != "points" && !strings.HasPrefix(name, rowLHTBT) {
+				assert.Positive(t, v, "%s: %q", name, cell)
+			}
+		}
+	}
 }
 
 // The hello world is built with the playground's flags: the Makefile's.
@@ -163,4 +225,27 @@ func TestOnlyLoadsOrRelayRunAlone(t *testing.T) {
 	assert.Empty(t, cfg.only, "the whole bench by default")
 	_, err = parseConfig([]string{"-only", "benchmarks", "-chromium", chromium}, &log)
 	require.ErrorContains(t, err, `-only "benchmarks"`)
+	cfg, err = parseConfig([]string{"-only", "lighthouse", "-lighthouse", "lighthouse.go", "-chromium", chromium}, &log)
+	require.NoError(t, err)
+	assert.Equal(t, onlyLighthouse, cfg.only)
+	assert.Equal(t, 5, cfg.lhRuns)
+	_, err = parseConfig([]string{"-only", "lighthouse", "-lighthouse", "no-such-file.js", "-chromium", chromium}, &log)
+	require.ErrorContains(t, err, "make test-deps installs it")
+}
+
+// A Lighthouse report is read whole, or refused: a missing figure is not
+// a zero in the table.
+func TestParseLighthouse(t *testing.T) {
+	full := `{"categories":{"performance":{"score":0.87}},"audits":{
+		"first-contentful-paint":{"numericValue":1200.5},"largest-contentful-paint":{"numericValue":2400},
+		"total-blocking-time":{"numericValue":30},"interactive":{"numericValue":5100},"total-byte-weight":{"numericValue":2500000}}}`
+	r, err := parseLighthouse([]byte(full))
+	require.NoError(t, err)
+	assert.Equal(t, lighthouseReport{fcp: 1200.5, lcp: 2400, tbt: 30, tti: 5100, score: 87, bytes: 2500000}, r)
+	_, err = parseLighthouse([]byte(strings.Replace(full, `"interactive":{"numericValue":5100},`, "", 1)))
+	require.ErrorContains(t, err, "no interactive")
+	_, err = parseLighthouse([]byte(`{"runtimeError":{"code":"NO_FCP","message":"The page did not paint any content."}}`))
+	require.ErrorContains(t, err, "NO_FCP")
+	_, err = parseLighthouse([]byte(`not json`))
+	require.ErrorContains(t, err, "parse the report")
 }

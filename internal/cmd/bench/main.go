@@ -17,7 +17,11 @@
 //   - the same with the state in Redis (a redis-server the bench starts)
 //     against the state in memory, and the state store's time per sealed
 //     request, from each server's own metrics;
-//   - the sealed channel's Go benchmarks, per suite.
+//   - the sealed channel's Go benchmarks, per suite;
+//   - Lighthouse's performance figures (its mobile default) for the
+//     playground, the hello world and the playground's page as a static
+//     file, in turn, and the time until Step 1 can send under DevTools
+//     throttling, when Lighthouse is installed (make test-deps).
 //
 // Load goes to 127.0.0.1 only and stops by itself: a fixed count of
 // requests and loads, each run under a time limit. -short is CI's mode, a
@@ -27,7 +31,7 @@
 // reference servers, are programs of their own under testdata, built here:
 // they import the server's packages, the bench does not.
 //
-//	go run ./internal/cmd/bench [-short] [-chromium PATH]
+//	go run ./internal/cmd/bench [-short] [-chromium PATH] [-lighthouse PATH] [-only loads|relay|lighthouse]
 package main
 
 import (
@@ -70,6 +74,10 @@ type config struct {
 	// judged in one; "relay", the relay runs alone, to judge a change to
 	// the server. Empty: everything.
 	only string
+	// lighthouse is Lighthouse's command line (cli/index.js, run by
+	// node); empty or absent, its rows are left out and the log says so.
+	lighthouse string
+	lhRuns     int // Lighthouse runs of each page, and throttled loads
 }
 
 func parseConfig(args []string, stderr io.Writer) (config, error) {
@@ -79,23 +87,34 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.short, "short", false, "CI's mode: a few requests and one load of each app")
 	fs.StringVar(&cfg.chromium, "chromium", envOr("OCTOPLAY_CHROMIUM", "/usr/lib/chromium/chromium"), "Chromium's binary")
 	fs.IntVar(&cfg.loads, "loads", 0, "cold loads of each app (default 15, 1 with -short)")
+	fs.IntVar(&cfg.lhRuns, "lighthouse-runs", 0, "Lighthouse runs of each page (default 5, 1 with -short)")
 	fs.IntVar(&cfg.requests, "requests", 0, "requests per relay run (default 3000, 20 with -short)")
 	fs.StringVar(&cfg.goCmd, "go", envOr("GO", "go"), "the go command")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the server's CPU profile during the sealed X25519 run, 32 at a time, to `file` (go tool pprof reads it)")
-	fs.StringVar(&cfg.only, "only", "", "measure one part alone: `part` is loads (the browser loads and their phases) or relay (the relay runs), without the other or the Go benchmarks")
+	fs.StringVar(&cfg.only, "only", "", "measure one part alone: `part` is loads (the browser loads and their phases), relay (the relay runs) or lighthouse (the Lighthouse runs and the throttled ready to send), without the others or the Go benchmarks")
+	fs.StringVar(&cfg.lighthouse, "lighthouse", os.Getenv("OCTOPLAY_LIGHTHOUSE"), "Lighthouse's cli/index.js (make test-deps installs it); without it, no Lighthouse rows")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
 	switch cfg.only {
-	case "", onlyLoads, onlyRelay:
+	case "", onlyLoads, onlyRelay, onlyLighthouse:
 	default:
-		return config{}, fmt.Errorf("bench: -only %q: the parts that run alone are %s and %s", cfg.only, onlyLoads, onlyRelay)
+		return config{}, fmt.Errorf("bench: -only %q: the parts that run alone are %s, %s and %s", cfg.only, onlyLoads, onlyRelay, onlyLighthouse)
+	}
+	if cfg.lighthouse != "" {
+		if _, err := os.Stat(cfg.lighthouse); err != nil {
+			cfg.lighthouse = ""
+		}
+	}
+	if cfg.only == onlyLighthouse && cfg.lighthouse == "" {
+		return config{}, errors.New("bench: -only lighthouse needs Lighthouse: make test-deps installs it, -lighthouse names its cli/index.js")
 	}
 	cfg.loads = orDefault(cfg.loads, cfg.short, 15, 1)
 	cfg.requests = orDefault(cfg.requests, cfg.short, 3000, 20)
+	cfg.lhRuns = orDefault(cfg.lhRuns, cfg.short, 5, 1)
 	cfg.limit = 25 * time.Second
-	if cfg.loads < 1 || cfg.requests < 1 {
-		return config{}, errors.New("bench: -loads and -requests must be at least 1")
+	if cfg.loads < 1 || cfg.requests < 1 || cfg.lhRuns < 1 {
+		return config{}, errors.New("bench: -loads, -requests and -lighthouse-runs must be at least 1")
 	}
 	if _, err := os.Stat(cfg.chromium); err != nil {
 		return config{}, fmt.Errorf("bench: no Chromium at %s (apt-get install chromium, or -chromium): %w", cfg.chromium, err)
@@ -107,6 +126,8 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 const (
 	onlyLoads = "loads"
 	onlyRelay = "relay"
+	// onlyLighthouse: the Lighthouse runs and the throttled ready to send.
+	onlyLighthouse = "lighthouse"
 )
 
 func envOr(name, fallback string) string {
@@ -209,6 +230,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer hello.stop()
 
+	var lhRows []row
+	if cfg.lighthouse == "" {
+		logf("Lighthouse is not installed (make test-deps installs it): its rows are left out")
+	} else if cfg.only == "" || cfg.only == onlyLighthouse {
+		logf("running Lighthouse, %d runs of each page in turn", cfg.lhRuns)
+		lh, err := measureLighthouse(ctx, cfg, octo.url, hello.url)
+		if err != nil {
+			return err
+		}
+		lhRows = lighthouseRows(cfg, lh)
+	}
+	if cfg.only == onlyLighthouse {
+		fmt.Fprintln(stdout, machine(ctx, cfg))
+		fmt.Fprintln(stdout)
+		writeTable(stdout, lhRows)
+		return nil
+	}
+
 	relayProcs := relayProcesses{octo: octo, octoRedis: octoRedis, sandbox: sb, proxy: proxy, redisPID: rd.PID()}
 	if cfg.only == onlyRelay {
 		logf("loading the relay, %d requests per run", cfg.requests)
@@ -254,7 +293,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout, machine(ctx, cfg))
 	fmt.Fprintln(stdout)
-	writeTable(stdout, buildRows(cfg, wasm, loads, relay, benches))
+	writeTable(stdout, append(buildRows(cfg, wasm, loads, relay, benches), lhRows...))
 	fmt.Fprintln(stdout)
 	writePhases(stdout, loads)
 	return nil
