@@ -53,7 +53,9 @@ async function octoplayNavigate(request) {
   try {
     return await fetch(request);
   } catch (err) {
-    const shell = await caches.match(request, { ignoreSearch: true });
+    // The cached page varies by Accept-Encoding, which a navigation's
+    // request need not share with the worker's install.
+    const shell = await caches.match(request, { ignoreSearch: true, ignoreVary: true });
     if (shell) {
       return shell;
     }
