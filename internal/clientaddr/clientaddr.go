@@ -58,3 +58,25 @@ func Key(remoteAddr string) string {
 	}
 	return ip.String()
 }
+
+// Range is the range a key (as Key returns it) counts in for what is
+// shared out by network rather than by address: its IPv4 /24, or the /48
+// of its IPv6 /64, since one party commonly holds a whole /24 or /48 and
+// would otherwise take 256 or 65 536 shares. A key that is no address is
+// its own range.
+func Range(key string) string {
+	if p, err := netip.ParsePrefix(key); err == nil {
+		if r, err := p.Addr().Prefix(min(p.Bits(), 48)); err == nil {
+			return r.String()
+		}
+	}
+	if a, err := netip.ParseAddr(key); err == nil {
+		bits := 48
+		if a.Is4() {
+			bits = 24
+		}
+		r, _ := a.WithZone("").Prefix(bits)
+		return r.String()
+	}
+	return key
+}

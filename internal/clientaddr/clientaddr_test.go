@@ -34,3 +34,24 @@ func TestOf(t *testing.T) {
 	_, ok := From(context.Background())
 	assert.False(t, ok)
 }
+
+func TestRange(t *testing.T) {
+	tests := []struct{ key, want string }{
+		{"203.0.113.7", "203.0.113.0/24"},
+		{"203.0.113.255", "203.0.113.0/24"},
+		{"203.0.114.1", "203.0.114.0/24"},
+		{"127.0.0.2", "127.0.0.0/24"},
+		{"2001:db8:1:2::/64", "2001:db8:1::/48"},
+		{"2001:db8:1:ffff::/64", "2001:db8:1::/48"},
+		{"2001:db8:2::/64", "2001:db8:2::/48"},
+		{"2001:db8:1:2::9", "2001:db8:1::/48"},
+		{"2001:db8::/32", "2001:db8::/32"},
+		{"not an address", "not an address"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			assert.Equal(t, tt.want, Range(tt.key))
+		})
+	}
+	assert.Equal(t, Range(Key("[2001:db8:1:2::9]:443")), Range(Key("[2001:db8:1:3::9]:443")), "two /64s of one /48")
+}

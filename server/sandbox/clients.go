@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -99,7 +98,7 @@ func createClient(s *Sandbox, c *call) (reply, *failure) {
 // its share, and no one gets more than the whole.
 func (s *Sandbox) admitClient(r *http.Request) *failure {
 	ctx := r.Context()
-	d, err := s.clientsPerRange.Allow(ctx, "range "+addressRange(clientaddr.Of(r)))
+	d, err := s.clientsPerRange.Allow(ctx, "range "+clientaddr.Range(clientaddr.Of(r)))
 	if err == nil && d.Allowed {
 		var total state.Decision
 		total, err = s.clientsTotal.Allow(ctx, "all")
@@ -123,20 +122,6 @@ func (s *Sandbox) admitClient(r *http.Request) *failure {
 
 func retryAfter(wait time.Duration) string {
 	return strconv.Itoa(int((max(wait, time.Second) + time.Second - 1) / time.Second))
-}
-
-// addressRange is the range an address counts in for created clients: its
-// /24 (IPv4), or its /48 (IPv6, whose /64 clientaddr gives).
-func addressRange(addr string) string {
-	if p, err := netip.ParsePrefix(addr); err == nil {
-		r, _ := p.Addr().Prefix(48)
-		return r.String()
-	}
-	if a, err := netip.ParseAddr(addr); err == nil && a.Is4() {
-		r, _ := a.Prefix(24)
-		return r.String()
-	}
-	return addr
 }
 
 func (s *Sandbox) clientMAC(label string, b []byte) []byte {
