@@ -56,8 +56,8 @@ func TestMemoryLimiterIsBounded(t *testing.T) {
 func addr(i int) string { return fmt.Sprintf("198.51.%d.%d", i/256, i%256) }
 
 func TestMemoryRecords(t *testing.T) {
-	statetest.TestRecords(t, func(t *testing.T, limits state.RecordLimits, clock *statetest.Clock) state.Records {
-		return state.NewMemoryRecords(limits, 0, clock.Now)
+	statetest.TestRecords(t, func(t *testing.T, limits state.RecordLimits, maxRecords int, clock *statetest.Clock) state.Records {
+		return state.NewMemoryRecords(limits, maxRecords, clock.Now)
 	})
 }
 
@@ -87,4 +87,20 @@ func TestMemoryRecordsIsBounded(t *testing.T) {
 	_, err = s.Create(ctx, "another", "a", []byte("x"), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 1, s.Len(), "expired records are forgotten, whoever owned them")
+}
+
+// TestMostFor: an owner with fewer than ReserveOwnerRecords live records may
+// fill the whole store; one with more, all but its last tenth.
+func TestMostFor(t *testing.T) {
+	tests := []struct{ max, live, want int }{
+		{50_000, 0, 50_000},
+		{50_000, state.ReserveOwnerRecords - 1, 50_000},
+		{50_000, state.ReserveOwnerRecords, 45_000},
+		{50_000, 200, 45_000},
+		{40, 10, 36},
+		{5, 10, 5}, // a store too small for a reserve has none
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, state.MostFor(tt.max, tt.live), "%d records, an owner with %d", tt.max, tt.live)
+	}
 }

@@ -32,7 +32,7 @@ type Records interface {
 	// Create stores data as owner's record id, live until the store's TTL
 	// from now, unless owner already has a live record id (ErrExists),
 	// holds its limit of live records (ErrOwnerFull), the store is full
-	// (ErrStoreFull), data is too large (ErrTooLarge), or admit, given
+	// for owner (ErrStoreFull: see MostFor), data is too large (ErrTooLarge), or admit, given
 	// owner's live records, returns an error, which Create returns
 	// wrapped. A nil admit admits.
 	Create(ctx context.Context, owner, id string, data []byte, admit func(live []Record) error) (Record, error)
@@ -83,12 +83,32 @@ var (
 // (the longest one), 58 MB with 1 KiB.
 const DefaultMaxRecords = 50_000
 
+// The reserve: the last tenth of a store's records (ReserveDivisor) is
+// kept for owners that hold fewer than ReserveOwnerRecords live ones. Many
+// owners at their limit (one party with many addresses) fill the store
+// only to MostFor's lower cap; a newcomer still gets in after that.
+const (
+	ReserveDivisor      = 10
+	ReserveOwnerRecords = 10
+)
+
+// MostFor is how many live records a store of maxRecords may hold when it
+// takes a new one from an owner that holds live: all of them for an owner
+// with few, all but the reserve for the others.
+func MostFor(maxRecords, live int) int {
+	if live < ReserveOwnerRecords {
+		return maxRecords
+	}
+	return maxRecords - maxRecords/ReserveDivisor
+}
+
 // MemoryRecords is a Records store in this process's memory.
 //
 // Who can make it grow: every owner, up to its limit. What bounds it:
 // records go at their expiry, each owner holds at most PerOwner, and the
-// store at most maxRecords; when that many are live at once, Create says
-// ErrStoreFull rather than remove anybody's record to make room.
+// store at most maxRecords (the last tenth only for owners with few, see
+// MostFor); when that many are live at once, Create says ErrStoreFull
+// rather than remove anybody's record to make room.
 type MemoryRecords struct {
 	limits     RecordLimits
 	now        func() time.Time
@@ -127,9 +147,9 @@ func (m *MemoryRecords) Create(_ context.Context, owner, id string, data []byte,
 	case len(live) >= m.limits.PerOwner:
 		return Record{}, fmt.Errorf("state: records: create: %w", ErrOwnerFull)
 	}
-	if m.total >= m.maxRecords {
+	if most := MostFor(m.maxRecords, len(live)); m.total >= most {
 		m.sweep(now, true)
-		if m.total >= m.maxRecords {
+		if m.total >= most {
 			return Record{}, fmt.Errorf("state: records: create: %w", ErrStoreFull)
 		}
 	}

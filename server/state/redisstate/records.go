@@ -26,7 +26,8 @@ import (
 // below its limit, admit or change agree, as state.Records says), then
 // commits with commitRecords, which writes only if the owner's version is
 // still the one read, and refuses a new record while the sorted set holds
-// the most the store keeps. A commit that finds the version moved is read
+// the most the store keeps for that owner (state.MostFor: all but the
+// reserve for an owner with many). A commit that finds the version moved is read
 // and decided again, up to maxCommits times: the store's own WATCH, on one
 // key, in one script, so that two writes of one owner at once on two
 // instances cannot both pass the owner's limit or both take one room.
@@ -48,8 +49,9 @@ var errContended = errors.New("redisstate: records: the owner's records changed 
 //	KEYS    the owner's hash, the sorted set of every record
 //	ARGV    version read ("" for no hash), op ("create", "update", "delete"),
 //	        the record's field, its value, its index member, its expiry (ms),
-//	        now (ms), the hash's time to live (ms; 0 deletes it), the store's
-//	        most records, then fields and members of expired records to drop
+//	        now (ms), the hash's time to live (ms; 0 deletes it), the most
+//	        records the store may hold as it takes this owner's new one
+//	        (state.MostFor), then fields and members of expired records to drop
 //	returns "ok", "moved" (the version changed: read again) or "full"
 var commitRecords = redis.NewScript(`
 local version = redis.call('HGET', KEYS[1], 'v') or ''
@@ -186,6 +188,9 @@ func (r *records) commit(ctx context.Context, owner string, o owned, c edit, now
 	case "delete":
 		remaining = slices.DeleteFunc(remaining, func(x state.Record) bool { return x.ID == c.rec.ID })
 	}
+	// The owner's live count decides its cap; the version check makes the
+	// script refuse if that count changed since it was read.
+	most := state.MostFor(r.most, len(o.live(now)))
 	var latest time.Time
 	for _, x := range remaining {
 		if x.Expires.After(latest) {
@@ -193,7 +198,7 @@ func (r *records) commit(ctx context.Context, owner string, o owned, c edit, now
 		}
 	}
 	args := []any{o.version, c.op, "r:" + c.rec.ID, strconv.FormatInt(c.rec.Expires.UnixNano(), 10) + " " + string(c.rec.Data),
-		r.member(owner, c.rec.ID), ceilMilli(c.rec.Expires), now.UnixMilli(), ceilMilli(latest) - now.UnixMilli(), r.most}
+		r.member(owner, c.rec.ID), ceilMilli(c.rec.Expires), now.UnixMilli(), ceilMilli(latest) - now.UnixMilli(), most}
 	for _, x := range o.expired(now) {
 		args = append(args, "r:"+x.ID, r.member(owner, x.ID))
 	}

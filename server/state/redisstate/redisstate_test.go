@@ -216,8 +216,8 @@ func TestOpensUnavailable(t *testing.T) {
 
 func TestRedisRecords(t *testing.T) {
 	r := testkit.StartRedis(t)
-	statetest.TestRecords(t, func(t *testing.T, limits state.RecordLimits, clock *statetest.Clock) state.Records {
-		return open(t, r, nil).Records(limits, 0, clock.Now) // empty: a prefix of its own
+	statetest.TestRecords(t, func(t *testing.T, limits state.RecordLimits, maxRecords int, clock *statetest.Clock) state.Records {
+		return open(t, r, nil).Records(limits, maxRecords, clock.Now) // empty: a prefix of its own
 	})
 }
 

@@ -15,12 +15,14 @@ import (
 )
 
 // NewRecords makes the Records store under test, empty, within limits,
-// reading clock.
-type NewRecords func(t *testing.T, limits state.RecordLimits, clock *Clock) state.Records
+// holding at most maxRecords (the store's default when zero), reading
+// clock.
+type NewRecords func(t *testing.T, limits state.RecordLimits, maxRecords int, clock *Clock) state.Records
 
 // TestRecords checks a Records store: each owner's records are its own,
-// live until their expiry, bounded per owner, and written atomically with
-// the checks that admit and change them.
+// live until their expiry, bounded per owner and in all with a reserve for
+// owners with few, and written atomically with the checks that admit and
+// change them.
 func TestRecords(t *testing.T, newRecords NewRecords) {
 	ctx := context.Background()
 	limits := state.RecordLimits{TTL: time.Hour, PerOwner: 5, MaxData: 256}
@@ -43,7 +45,7 @@ func TestRecords(t *testing.T, newRecords NewRecords) {
 
 	t.Run("create, get, list, update, delete", func(t *testing.T) {
 		clock := NewClock()
-		s := newRecords(t, limits, clock)
+		s := newRecords(t, limits, 0, clock)
 		data := []byte(`{"guest":"Zoë"}`)
 		rec, err := s.Create(ctx, "a", "r1", data, nil)
 		require.NoError(t, err)
@@ -79,7 +81,7 @@ func TestRecords(t *testing.T, newRecords NewRecords) {
 	})
 
 	t.Run("owners see only their own", func(t *testing.T) {
-		s := newRecords(t, limits, NewClock())
+		s := newRecords(t, limits, 0, NewClock())
 		create(t, s, "a", "r1", "a's")
 		_, err := s.Get(ctx, "b", "r1")
 		assert.ErrorIs(t, err, state.ErrNotFound)
@@ -97,7 +99,7 @@ func TestRecords(t *testing.T, newRecords NewRecords) {
 
 	t.Run("records expire, and updates do not extend them", func(t *testing.T) {
 		clock := NewClock()
-		s := newRecords(t, limits, clock)
+		s := newRecords(t, limits, 0, clock)
 		create(t, s, "a", "r1", "x")
 		clock.Advance(30 * time.Minute)
 		_, err := s.Update(ctx, "a", "r1", func(state.Record, []state.Record) ([]byte, error) { return []byte("y"), nil })
@@ -116,7 +118,7 @@ func TestRecords(t *testing.T, newRecords NewRecords) {
 
 	t.Run("an owner holds at most its limit, and no other owner pays", func(t *testing.T) {
 		clock := NewClock()
-		s := newRecords(t, limits, clock)
+		s := newRecords(t, limits, 0, clock)
 		for i := range limits.PerOwner {
 			create(t, s, "a", fmt.Sprint("r", i), "x")
 			clock.Advance(time.Minute)
@@ -134,8 +136,34 @@ func TestRecords(t *testing.T, newRecords NewRecords) {
 		create(t, s, "a", "after-an-expiry", "x")
 	})
 
+	t.Run("the last tenth is kept for owners with few records", func(t *testing.T) {
+		// 40 at most: owners holding 10 or more stop at 36, and the last 4
+		// are for the others.
+		limits := state.RecordLimits{TTL: time.Hour, PerOwner: 20, MaxData: 64}
+		s := newRecords(t, limits, 40, NewClock())
+		for i := range 20 {
+			create(t, s, "heavy0", fmt.Sprint("r", i), "x")
+		}
+		for i := range 16 {
+			create(t, s, "heavy1", fmt.Sprint("r", i), "x")
+		}
+		_, err := s.Create(ctx, "heavy1", "one-more", []byte("x"), nil)
+		assert.ErrorIs(t, err, state.ErrStoreFull, "an owner with many is refused at 36 of 40")
+		for i := range 4 {
+			create(t, s, "few", fmt.Sprint("r", i), "a newcomer gets the reserve")
+		}
+		_, err = s.Create(ctx, "newcomer", "r0", []byte("x"), nil)
+		assert.ErrorIs(t, err, state.ErrStoreFull, "at 40 of 40 even a newcomer is refused")
+		assert.Len(t, ids(t, s, "heavy0"), 20, "nobody's records were dropped")
+
+		require.NoError(t, s.Delete(ctx, "heavy1", "r0"))
+		_, err = s.Create(ctx, "heavy1", "r0", []byte("x"), nil)
+		assert.ErrorIs(t, err, state.ErrStoreFull, "room freed in the reserve stays there")
+		create(t, s, "newcomer", "r0", "and a newcomer takes it")
+	})
+
 	t.Run("data is bounded", func(t *testing.T) {
-		s := newRecords(t, limits, NewClock())
+		s := newRecords(t, limits, 0, NewClock())
 		_, err := s.Create(ctx, "a", "big", make([]byte, limits.MaxData+1), nil)
 		assert.ErrorIs(t, err, state.ErrTooLarge)
 		create(t, s, "a", "r1", string(make([]byte, limits.MaxData)))
@@ -147,7 +175,7 @@ func TestRecords(t *testing.T, newRecords NewRecords) {
 	})
 
 	t.Run("admit and change decide, and a refusal writes nothing", func(t *testing.T) {
-		s := newRecords(t, limits, NewClock())
+		s := newRecords(t, limits, 0, NewClock())
 		create(t, s, "a", "r1", "one")
 		errTaken := errors.New("taken")
 		_, err := s.Create(ctx, "a", "r2", []byte("two"), func(live []state.Record) error {
@@ -165,7 +193,7 @@ func TestRecords(t *testing.T, newRecords NewRecords) {
 	})
 
 	t.Run("concurrent creates: the checks hold", func(t *testing.T) {
-		s := newRecords(t, limits, NewClock())
+		s := newRecords(t, limits, 0, NewClock())
 		// Each admits itself only if the owner has no record yet: as a
 		// reservation is refused when its room is taken.
 		var wg sync.WaitGroup
