@@ -108,6 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Writes:          st.sandboxWrites,
 		ClientsPerRange: st.clientsPerRange,
 		ClientsTotal:    st.clientsTotal,
+		RecordsPerRange: st.recordsPerRange,
 		Issued:          met.TokenIssued,
 		Now:             sw.sandboxClock,
 	})

@@ -28,6 +28,7 @@ type stores struct {
 	sandboxWrites   state.Records      // what clients write to the sandbox
 	clientsPerRange state.Limiter      // create-client, per address range
 	clientsTotal    state.Limiter      // create-client, in all
+	recordsPerRange state.Limiter      // sandbox records created, per address range
 	// ready is nil while the state answers; memory always does.
 	ready func() error
 	close func() error
@@ -51,6 +52,7 @@ func openStores(ctx context.Context, cfg Config, logger *slog.Logger, limitClock
 			sandboxWrites:   state.NewMemoryRecords(sandbox.WriteLimits, 0, nil),
 			clientsPerRange: state.NewMemoryLimiter(sandbox.ClientsPerRange, 0, nil),
 			clientsTotal:    state.NewMemoryLimiter(sandbox.ClientsTotal, 0, nil),
+			recordsPerRange: state.NewMemoryLimiter(sandbox.RecordsPerRange, 0, nil),
 			ready:           func() error { return nil },
 			close:           func() error { replays.Close(); return nil },
 		}, nil
@@ -78,6 +80,7 @@ func openStores(ctx context.Context, cfg Config, logger *slog.Logger, limitClock
 		sandboxWrites:   rs.Records(sandbox.WriteLimits, 0, nil),
 		clientsPerRange: rs.Limiter("sandbox-clients-range", sandbox.ClientsPerRange, nil),
 		clientsTotal:    rs.Limiter("sandbox-clients", sandbox.ClientsTotal, nil),
+		recordsPerRange: rs.Limiter("sandbox-records-range", sandbox.RecordsPerRange, nil),
 		ready:           rs.Ready,
 		close: func() error {
 			stopWatch()

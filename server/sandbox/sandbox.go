@@ -80,6 +80,9 @@ type Config struct {
 	// range and in all; nil means ClientsPerRange and ClientsTotal in
 	// memory.
 	ClientsPerRange, ClientsTotal state.Limiter
+	// RecordsPerRange limits the records each address range creates (see
+	// createRecord); nil means RecordsPerRange in memory.
+	RecordsPerRange state.Limiter
 	// Now tells the time; nil means time.Now. Tests pass a fake clock.
 	Now func() time.Time
 }
@@ -100,6 +103,7 @@ type Sandbox struct {
 	// clientKey signs created clients' ids and derives their secrets.
 	clientKey                     []byte
 	clientsPerRange, clientsTotal state.Limiter
+	recordsPerRange               state.Limiter
 	mux                           *http.ServeMux
 	// doc is the OpenAPI document of the examples' day.
 	doc struct {
@@ -163,6 +167,10 @@ func New(cfg Config) (*Sandbox, error) {
 	if total == nil {
 		total = state.NewMemoryLimiter(ClientsTotal, 0, now)
 	}
+	recordsPerRange := cfg.RecordsPerRange
+	if recordsPerRange == nil {
+		recordsPerRange = state.NewMemoryLimiter(RecordsPerRange, 0, now)
+	}
 	clientKey := hmac.New(sha256.New, key)
 	clientKey.Write([]byte("octoplay sandbox created clients"))
 	s := &Sandbox{
@@ -177,6 +185,7 @@ func New(cfg Config) (*Sandbox, error) {
 		clientKey:       clientKey.Sum(nil),
 		clientsPerRange: perRange,
 		clientsTotal:    total,
+		recordsPerRange: recordsPerRange,
 	}
 	if s.issued == nil {
 		s.issued = func() {}

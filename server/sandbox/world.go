@@ -206,7 +206,7 @@ func (s *Sandbox) save(ctx context.Context, c *call, w *world, recheck func(key 
 			if string(data) == "null" {
 				continue // made and removed in one request: a delivery beyond the inbox's
 			}
-			_, err := s.writes.Create(ctx, c.owner, key, data, check)
+			err := s.createRecord(ctx, c, key, data, check)
 			if errors.Is(err, state.ErrExists) {
 				return errTaken
 			}
@@ -228,7 +228,7 @@ func (s *Sandbox) save(ctx context.Context, c *call, w *world, recheck func(key 
 			return data, nil
 		})
 		if errors.Is(err, state.ErrNotFound) {
-			_, err = s.writes.Create(ctx, c.owner, key, data, check)
+			err = s.createRecord(ctx, c, key, data, check)
 		}
 		if err != nil {
 			return err
@@ -244,11 +244,14 @@ func btoi(b bool) int {
 	return 0
 }
 
-// storeFailure answers a store's error: a client at its limit, a store that
-// is full; anything else means the store failed, and the sandbox refuses
+// storeFailure answers a store's error: a client or its address range at
+// its limit, a store that is full; anything else means the store failed, and the sandbox refuses
 // rather than guess (fails closed).
 func (s *Sandbox) storeFailure(ctx context.Context, c *call, err error) *failure {
+	var full errRangeFull
 	switch {
+	case errors.As(err, &full):
+		return rangeFull(full)
 	case errors.Is(err, state.ErrOwnerFull):
 		recs, lerr := s.writes.List(ctx, c.owner)
 		if lerr != nil || len(recs) == 0 {
@@ -260,8 +263,9 @@ func (s *Sandbox) storeFailure(ctx context.Context, c *call, err error) *failure
 			WriteLimits.PerOwner, recs[0].Expires.UTC().Format(time.TimeOnly)+" UTC")).
 			withHeader("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 	case errors.Is(err, state.ErrStoreFull):
-		return apiFailure(http.StatusServiceUnavailable, codeUnavailable,
-			"the sandbox holds as many changes as it can; each goes an hour after it was made, so try again later").
+		return apiFailure(http.StatusServiceUnavailable, codeUnavailable, fmt.Sprintf(
+			"the sandbox holds as many changes as it can (its last tenth only for clients with fewer than %d); each goes an hour after it was made, so try again later",
+			state.ReserveOwnerRecords)).
 			withHeader("Retry-After", "60")
 	case errors.Is(err, state.ErrTooLarge):
 		return badRequest(fmt.Sprintf("the object is larger than the %d bytes the sandbox keeps of one; send shorter texts", WriteLimits.MaxData))
