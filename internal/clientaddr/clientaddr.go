@@ -58,3 +58,20 @@ func Key(remoteAddr string) string {
 	}
 	return ip.String()
 }
+
+// Range is the address range a key (as Key returns it) shares with its
+// neighbours: the /24 of an IPv4 address, the /48 of an IPv6 /64. One party
+// commonly holds a whole range (a subscriber's /48, a host's /24), so a
+// global resource shared out by address alone would grow its share with
+// every address it adds. Anything else is its own range.
+func Range(key string) string {
+	if p, err := netip.ParsePrefix(key); err == nil {
+		r, _ := p.Addr().Prefix(48)
+		return r.String()
+	}
+	if a, err := netip.ParseAddr(key); err == nil && a.Is4() {
+		r, _ := a.Prefix(24)
+		return r.String()
+	}
+	return key
+}

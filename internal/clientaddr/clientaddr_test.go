@@ -34,3 +34,18 @@ func TestOf(t *testing.T) {
 	_, ok := From(context.Background())
 	assert.False(t, ok)
 }
+
+func TestRange(t *testing.T) {
+	tests := []struct{ key, want string }{
+		{"203.0.113.7", "203.0.113.0/24"},
+		{"203.0.113.250", "203.0.113.0/24"},
+		{"2001:db8:1:2::/64", "2001:db8:1::/48"},
+		{"2001:db8:1:ffff::/64", "2001:db8:1::/48"},
+		{"not an address", "not an address"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			assert.Equal(t, tt.want, Range(tt.key))
+		})
+	}
+}
