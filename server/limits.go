@@ -63,7 +63,7 @@ func newLimits(cfg Config) limits {
 		rate, burst = defaultSandboxRate, defaultSandboxBurst
 	}
 	return limits{
-		uploads: newUploads(cfg),
+		uploads: newUploads(cfg, nil),
 		sandbox: state.NewMemoryLimiter(state.PerSecond(rate, burst), 0, nil),
 		// Each instance's own: what it protects is its own CPU.
 		pages: newPageLimit(nil),
@@ -71,8 +71,8 @@ func newLimits(cfg Config) limits {
 }
 
 // newUploads is the admission of request bodies cfg asks for; zero values
-// take the defaults.
-func newUploads(cfg Config) *admit.Uploads {
+// take the defaults. now is its clock; nil means time.Now.
+func newUploads(cfg Config, now func() time.Time) *admit.Uploads {
 	budget, perClient := cfg.UploadBudgetMiB, cfg.UploadsPerClient
 	if budget == 0 {
 		budget = defaultUploadBudgetMiB
@@ -80,7 +80,7 @@ func newUploads(cfg Config) *admit.Uploads {
 	if perClient == 0 {
 		perClient = defaultUploadsPerClient
 	}
-	return admit.NewUploads(int64(budget)<<20, perClient, returnMemory)
+	return admit.NewUploads(int64(budget)<<20, perClient, returnMemory, now)
 }
 
 // returnMemory gives the memory a flood of uploads or connections left back

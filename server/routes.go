@@ -39,9 +39,11 @@ func addRoutes(mux *http.ServeMux, page http.Handler, st *assets.Server, p Parts
 	// The sealed relay (RFC 9458): GET /relay/keys, GET /relay/environments
 	// and POST /relay, with the headers all its answers carry; every other
 	// /relay path is the relay's too (go-app's page handler would answer it
-	// no-cache). POST /relay reads its body within the upload budget.
-	relayRoutes := p.Relay.Handler()
-	mux.Handle("POST "+wire.RelayPath, lim.uploads.Limit(relay.MaxSealedRequest, bodyReadTimeout, relayRoutes))
+	// no-cache). POST /relay reads its body within the upload budget, once
+	// the relay's rate limit let it through.
+	relayRoutes := p.Relay.Handler(func(next http.Handler) http.Handler {
+		return lim.uploads.Limit(relay.MaxSealedRequest, bodyReadTimeout, next)
+	})
 	mux.Handle(wire.RelayPath, relayRoutes)
 	mux.Handle(wire.RelayPath+"/", relayRoutes)
 	// The sandbox gets the relay's protections when reached directly: a

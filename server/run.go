@@ -62,6 +62,7 @@ type swaps struct {
 	// test holds it still to reach a limit by a count of requests, however
 	// slowly a loaded machine sends them, and moves it on to end the wait.
 	// (Redis also forgets a key once its wait has passed on Redis's clock.)
+	// The upload budget judges slow uploads by it too.
 	limitClock func() time.Time
 	// sandboxClock is the sandbox's clock, which its tokens expire by; nil
 	// means time.Now. A test holds it still so that a short-lived token
@@ -144,7 +145,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("run: %w", err)
 	}
 	ready := newReadiness(st.ready, cfg.ReadyNeedsState)
-	uploads := newUploads(cfg)
+	uploads := newUploads(cfg, sw.limitClock)
 	met.WatchState(st.ready)
 	met.WatchUploads(uploads)
 	met.WatchConnections(ln)

@@ -15,6 +15,11 @@ type floodWatch struct {
 	last      time.Time
 }
 
+// refused says a newcomer was refused: a flood too, though the level may
+// never pass high when the flood is shared out (uploads by address and
+// range), and what the refused held (a connection's buffers) is memory too.
+func (w *floodWatch) refused() { w.flooded = w.fn != nil }
+
 func (w *floodWatch) observe(level int64) {
 	switch {
 	case w.fn == nil:

@@ -5,17 +5,23 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"octoplay/internal/clientaddr"
 )
 
-// Listener caps the connections it hands out: per client address, and in
-// all. Who can make it grow: anyone who connects. What bounds it: the caps;
-// a connection over a cap is never handed to the server: it gets a minimal
-// 503 and is closed, within a second, a bounded number at a time (see
-// refuseConn). Before refusing, it closes an idle keep-alive connection if one can
-// make room: the newcomer's own if it is at its cap, else one of the client
-// holding the most. When more than three quarters of the total are open,
+// Listener caps the connections it hands out: per client address, per
+// address range (clientaddr.Range), and in all, with the last eighth of the
+// total kept for ranges that hold few (newcomerConns), so that a party's
+// share does not grow with the addresses it holds. Who can make it grow:
+// anyone who connects. What bounds it: the caps; a connection over a cap is
+// never handed to the server: it gets a minimal 503 and is closed, within a
+// second, a bounded number at a time (see refuseConn). Before refusing, it
+// closes a connection that can make room: an idle keep-alive one (the
+// newcomer's own, or its range's, if it is at that cap, else one of the
+// client holding the most), else the one that has waited longest, over
+// headGrace, for its first request's head (a slow-header attack sends
+// nothing else). When more than three quarters of the total are open,
 // connections that fall idle are closed rather than kept alive.
 //
 // Pass its ConnState to http.Server.ConnState (that is how it knows which
@@ -23,15 +29,17 @@ import (
 // wrap the server's handler with Served.
 type Listener struct {
 	net.Listener
-	perClient, total int
-	closeOnce        sync.Once
-	closeErr         error
-	closing          atomic.Bool   // Close was called: new connections are refused
-	released         atomic.Bool   // Release was called
-	refusedAll       chan struct{} // closed when refuseAll returns
-	acceptMu         sync.Mutex
-	accepting        int        // callers inside the socket's Accept, through Accept
-	acceptDone       *sync.Cond // signalled when accepting falls to zero
+	perClient, total  int
+	rangeCap, reserve int
+	now               func() time.Time
+	closeOnce         sync.Once
+	closeErr          error
+	closing           atomic.Bool   // Close was called: new connections are refused
+	released          atomic.Bool   // Release was called
+	refusedAll        chan struct{} // closed when refuseAll returns
+	acceptMu          sync.Mutex
+	accepting         int        // callers inside the socket's Accept, through Accept
+	acceptDone        *sync.Cond // signalled when accepting falls to zero
 
 	// lingering holds a token per refused connection kept open a moment to
 	// close cleanly: they hold descriptors too, so they are few. Release
@@ -45,6 +53,8 @@ type Listener struct {
 	fresh   int // connections with no request served yet
 	waiters []chan struct{}
 	clients map[string]*clientConns
+	ranges  map[string]int     // open connections per address range
+	heads   map[*conn]struct{} // connections with no request served yet
 }
 
 type clientConns struct {
@@ -52,12 +62,22 @@ type clientConns struct {
 	idle map[*conn]struct{}
 }
 
+// A range that holds fewer than newcomerConns connections may take the
+// reserve: a browser opens about six to a host.
+const newcomerConns = 8
+
+// headGrace is how long a new connection may take to send its first
+// request's head before, on a crowded server, it may be closed to make
+// room: a browser sends it at once, a slow-header attack never.
+const headGrace = 2 * time.Second
+
 // NewListener wraps ln with at most perClient connections per client
 // address and total in all. afterFlood, if not nil, runs after the open
 // connections fall under 1/16 of total having been over half of it (see
 // floodWatch): each connection holds buffers and a goroutine.
 func NewListener(ln net.Listener, perClient, total int, afterFlood func()) *Listener {
-	l := &Listener{Listener: ln, perClient: perClient, total: total, clients: map[string]*clientConns{},
+	l := &Listener{Listener: ln, perClient: perClient, total: total, rangeCap: max(total/8, perClient), reserve: total / 8, now: time.Now,
+		clients: map[string]*clientConns{}, ranges: map[string]int{}, heads: map[*conn]struct{}{},
 		lingering: make(chan struct{}, total/16+8), refusedAll: make(chan struct{}),
 		flood: floodWatch{fn: afterFlood, high: int64(total / 2), low: int64(total / 16)}}
 	l.acceptDone = sync.NewCond(&l.acceptMu)
@@ -90,21 +110,12 @@ func (l *Listener) Accept() (net.Conn, error) {
 	}
 }
 
-// admit counts c for key, after closing an idle connection to make room if
-// a cap is reached; nil when no room can be made.
+// admit counts c for key, after closing a connection to make room if a cap
+// is reached (see victimFor); nil when no room can be made.
 func (l *Listener) admit(c net.Conn, key string) *conn {
+	rng := clientaddr.Range(key)
 	l.mu.Lock()
-	cc := l.clients[key]
-	var victim *conn
-	atCap := true
-	switch {
-	case cc != nil && cc.open >= l.perClient:
-		victim = anyIdle(cc)
-	case l.open >= l.total:
-		victim = l.idleOfBusiest()
-	default:
-		atCap = false
-	}
+	victim, atCap := l.victimFor(key, rng)
 	if atCap && victim == nil {
 		l.mu.Unlock()
 		return nil
@@ -112,23 +123,81 @@ func (l *Listener) admit(c net.Conn, key string) *conn {
 	if victim != nil {
 		l.forget(victim)
 	}
+	cc := l.clients[key]
 	if cc == nil {
 		cc = &clientConns{idle: map[*conn]struct{}{}}
 		l.clients[key] = cc
 	}
 	cc.open++
+	l.ranges[rng]++
 	l.open++
 	l.flood.observe(int64(l.open))
 	// Fresh from here, not from the server's StateNew: a stop between the
 	// two must still wait for this connection's first request.
 	l.fresh++
+	admitted := &conn{Conn: c, l: l, key: key, rng: rng, since: l.now()}
+	admitted.fresh.Store(true)
+	l.heads[admitted] = struct{}{}
 	l.mu.Unlock()
 	if victim != nil {
 		victim.Conn.Close()
 	}
-	admitted := &conn{Conn: c, l: l, key: key}
-	admitted.fresh.Store(true)
 	return admitted
+}
+
+// victimFor says whether a connection for key in rng meets a cap, and
+// which connection to close to make room (nil if none can be). The caller
+// holds l.mu.
+func (l *Listener) victimFor(key, rng string) (victim *conn, atCap bool) {
+	cc, inRange := l.clients[key], l.ranges[rng]
+	switch {
+	case cc != nil && cc.open >= l.perClient:
+		return firstOf(anyIdle(cc), l.slowHead(func(c *conn) bool { return c.key == key })), true
+	case inRange >= l.rangeCap:
+		ours := func(c *conn) bool { return c.rng == rng }
+		return firstOf(l.idleOf(ours), l.slowHead(ours)), true
+	case l.open >= l.total, l.open >= l.total-l.reserve && inRange >= newcomerConns:
+		return firstOf(l.idleOfBusiest(), l.slowHead(nil)), true
+	}
+	return nil, false
+}
+
+func firstOf(a, b *conn) *conn {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// idleOf is an idle connection that match accepts, or nil. The caller
+// holds l.mu.
+func (l *Listener) idleOf(match func(*conn) bool) *conn {
+	for _, cc := range l.clients {
+		for c := range cc.idle {
+			if !match(c) {
+				break // a client's connections share a range
+			}
+			return c
+		}
+	}
+	return nil
+}
+
+// slowHead is the connection, among those match accepts (nil: all), that
+// has waited longest for its first request's head, if that is over
+// headGrace; else nil. The caller holds l.mu.
+func (l *Listener) slowHead(match func(*conn) bool) *conn {
+	cutoff := l.now().Add(-headGrace)
+	var oldest *conn
+	for c := range l.heads {
+		if c.since.After(cutoff) || match != nil && !match(c) {
+			continue
+		}
+		if oldest == nil || c.since.Before(oldest.since) {
+			oldest = c
+		}
+	}
+	return oldest
 }
 
 func anyIdle(cc *clientConns) *conn {
@@ -164,6 +233,9 @@ func (l *Listener) forget(c *conn) {
 	delete(cc.idle, c)
 	if cc.open--; cc.open == 0 {
 		delete(l.clients, c.key)
+	}
+	if l.ranges[c.rng]--; l.ranges[c.rng] <= 0 {
+		delete(l.ranges, c.rng)
 	}
 	l.open--
 	l.flood.observe(int64(l.open))
@@ -207,6 +279,8 @@ type conn struct {
 	net.Conn
 	l     *Listener
 	key   string
+	rng   string      // clientaddr.Range of key
+	since time.Time   // when it was admitted
 	gone  bool        // uncounted; guarded by l.mu
 	fresh atomic.Bool // no request of it served yet; changed under l.mu
 }

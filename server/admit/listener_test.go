@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -335,5 +336,89 @@ func TestListenerReportsTheEndOfAFlood(t *testing.T) {
 	case <-ended:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the end of the flood was not reported")
+	}
+}
+
+// stopListenerClock holds l's time still, so that no connection's head is
+// late until the test says; advance moves it on.
+func stopListenerClock(l *Listener) (advance func(time.Duration)) {
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l.mu.Lock()
+	l.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	l.mu.Unlock()
+	return func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+}
+
+// TestListenerSharesByRange: the addresses of one range share one range's
+// cap, however many they are; another range still gets in.
+func TestListenerSharesByRange(t *testing.T) {
+	l, addr, _ := connServer(t, 4, 64) // a range's cap: 8
+	for i := range 8 {
+		dial(t, loopback.Addr(i), addr).send(t, "/hold")
+	}
+	waitOpen(t, l, 8)
+	over := dial(t, loopback.Addr(8), addr)
+	over.send(t, "/")
+	assertRefusedConn(t, over)
+	dial(t, loopback.Addr(1<<8), addr).idle(t)
+}
+
+// TestListenerReserveForNewcomers: once ranges that hold many connections
+// fill all but the reserve, another of theirs is refused while a range that
+// holds none still gets in.
+func TestListenerReserveForNewcomers(t *testing.T) {
+	l, addr, _ := connServer(t, 8, 128) // range cap 16, the reserve 16
+	for r := range 14 {
+		for range newcomerConns {
+			dial(t, loopback.Addr(r<<8), addr).send(t, "/hold")
+		}
+	}
+	waitOpen(t, l, 112)
+	over := dial(t, loopback.Addr(1), addr) // a range holding 8, under its cap
+	over.send(t, "/")
+	assertRefusedConn(t, over)
+	dial(t, loopback.Addr(20<<8), addr).idle(t)
+}
+
+// TestListenerClosesSlowHeadsFirst: on a full server with no idle
+// connection, the connection that has waited longest for a request head,
+// past headGrace, is closed to let a newcomer in; before that, the
+// newcomer is refused. Connections at work are never cut.
+func TestListenerClosesSlowHeadsFirst(t *testing.T) {
+	l, addr, release := connServer(t, 4, 8)
+	advance := stopListenerClock(l)
+	var slow []*client
+	for i := range 4 { // connect, send nothing: a slow header
+		slow = append(slow, dial(t, loopback.Addr(i<<8), addr))
+		waitOpen(t, l, i+1)
+		advance(time.Millisecond) // each its own time: the first is the oldest
+	}
+	var busy []*client
+	for i := range 4 {
+		b := dial(t, loopback.Addr((10+i)<<8), addr)
+		b.send(t, "/hold")
+		busy = append(busy, b)
+	}
+	waitOpen(t, l, 8)
+
+	early := dial(t, loopback.Addr(20<<8), addr)
+	early.send(t, "/")
+	assertRefusedConn(t, early)
+
+	advance(headGrace)
+	dial(t, loopback.Addr(21<<8), addr).idle(t)
+	_, err := slow[0].r.ReadByte()
+	assert.Error(t, err, "the oldest slow head was closed")
+	l.mu.Lock()
+	heads := len(l.heads)
+	l.mu.Unlock()
+	assert.Equal(t, 3, heads, "the other slow heads stay")
+
+	close(release)
+	for _, b := range busy {
+		res, err := b.get(t)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusOK, res.StatusCode, "connections at work were never cut")
 	}
 }

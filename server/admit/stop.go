@@ -41,6 +41,7 @@ func (l *Listener) unfresh(c *conn) {
 	if !c.fresh.Swap(false) {
 		return
 	}
+	delete(l.heads, c)
 	if l.fresh--; l.fresh == 0 {
 		for _, w := range l.waiters {
 			close(w)

@@ -59,7 +59,7 @@ func BenchmarkRelayStep1(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		handler := r.Handler()
+		handler := r.Handler(nil)
 		b.Run(ohttp.Suite{KEM: kem, KDF: ohttp.KDFHKDFSHA256, AEAD: ohttp.AEADAES128GCM}.String(), func(b *testing.B) {
 			sealed := make([][]byte, b.N)
 			var first *ohttp.ClientContext

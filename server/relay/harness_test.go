@@ -81,7 +81,7 @@ func newHarness(t *testing.T, envs []*Environment, opts ...func(*Config)) *harne
 	}
 	h.relay, err = New(cfg)
 	require.NoError(t, err)
-	h.srv = httptest.NewServer(h.relay.Handler())
+	h.srv = httptest.NewServer(h.relay.Handler(nil))
 	t.Cleanup(h.srv.Close)
 
 	configs, err := ohttp.ParseKeyConfigs(gw.KeyConfigs())

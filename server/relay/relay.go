@@ -171,14 +171,21 @@ func (r *Relay) handleEnvironments() http.Handler {
 }
 
 // handleRelay is POST /relay: a sealed request in, a sealed answer out.
-// Cross-site POSTs are refused and each client address is rate limited.
-func (r *Relay) handleRelay() http.Handler {
+// Cross-site POSTs are refused and each client address is rate limited;
+// only then does admitBody (the server's upload budget; nil admits all)
+// decide whether its body may be read, so that a client over its rate
+// holds none of the budget.
+func (r *Relay) handleRelay(admitBody func(http.Handler) http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeProblem(w, newProblem(wire.ProblemCrossOrigin, "cross-origin requests to the relay are refused"))
 		r.observer.Observe(Outcome{Problem: wire.ProblemCrossOrigin.URI})
 	}))
-	return cop.Handler(admit.PerClient(r.limiter, http.HandlerFunc(r.serveRelay)))
+	var serve http.Handler = http.HandlerFunc(r.serveRelay)
+	if admitBody != nil {
+		serve = admitBody(serve)
+	}
+	return cop.Handler(admit.PerClient(r.limiter, serve))
 }
 
 func (r *Relay) serveRelay(w http.ResponseWriter, req *http.Request) {

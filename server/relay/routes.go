@@ -8,12 +8,13 @@ import (
 
 // Handler serves the relay's routes: its key configurations, its
 // environments and the gateway itself. Mount it at wire.RelayPath and
-// under it.
-func (r *Relay) Handler() http.Handler {
+// under it. admitBody, if not nil, admits each sealed request's body after
+// the relay's cross-site check and rate limit, before a byte of it is read.
+func (r *Relay) Handler(admitBody func(http.Handler) http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET "+wire.RelayKeysPath, r.handleKeys())
 	mux.Handle("GET "+wire.RelayEnvironmentsPath, r.handleEnvironments())
-	mux.Handle("POST "+wire.RelayPath, r.handleRelay())
+	mux.Handle("POST "+wire.RelayPath, r.handleRelay(admitBody))
 	mux.Handle("/", handleUnknown())
 	return answerHeaders(mux)
 }
