@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -132,4 +133,90 @@ func TestAttackIdleConnections(t *testing.T) {
 		c.Close()
 	}
 	t.Logf("idle connections: %s", srv.memoryAfter(t, before))
+}
+
+// slowHeads holds n connections from each address that send a request
+// head one byte every pause and never finish it, opening another at once
+// whenever the server closes one, until stop is closed; it returns how
+// many connections it opened in all.
+func slowHeads(host string, from []string, n int, pause time.Duration, stop <-chan struct{}) <-chan int {
+	opened := make(chan int, 1)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	total := 0
+	for _, addr := range from {
+		for range n {
+			wg.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					c, err := loopback.Dialer(addr).Dial("tcp", host)
+					if err != nil {
+						time.Sleep(pause)
+						continue
+					}
+					mu.Lock()
+					total++
+					mu.Unlock()
+					head := "GET /healthz HTTP/1.1\r\nHost: " + host + "\r\nX-Slow: "
+					for i := 0; ; i++ {
+						c.SetWriteDeadline(time.Now().Add(pause))
+						if _, err := io.WriteString(c, string(head[i%len(head)])); err != nil {
+							break
+						}
+						c.SetReadDeadline(time.Now().Add(pause))
+						if _, err := c.Read(make([]byte, 1)); err != nil && !isTimeout(err) {
+							break // closed by the server: connect again
+						}
+						select {
+						case <-stop:
+							c.Close()
+							return
+						default:
+						}
+					}
+					c.Close()
+				}
+			})
+		}
+	}
+	go func() { wg.Wait(); opened <- total }()
+	return opened
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// TestAttackSlowHeadersFromManyAddresses: 64 addresses, each in a /24 of
+// its own and each within its cap of 64 connections, sent their request
+// heads a byte every 2 s and took every connection the server would open:
+// honest requests got 503 for 9 s of every 10. Now a crowded server
+// closes the connection that has waited longest for its head, past 2 s,
+// before it refuses a newcomer, and the last eighth of the connections is
+// kept for ranges that hold few; so a user meanwhile is served.
+func TestAttackSlowHeadersFromManyAddresses(t *testing.T) {
+	srv := startChild(t, 1024) // at most 448 connections
+	host := strings.TrimPrefix(srv.URL, "http://")
+	var from []string
+	for i := range 64 {
+		from = append(from, loopback.Addr((100+i)<<8))
+	}
+	stop := make(chan struct{})
+	opened := slowHeads(host, from, 8, 2*time.Second, stop)
+	time.Sleep(3 * time.Second) // the heads are older than the grace
+	took, failures := honestClient(t, srv.URL, 9100, 100*time.Millisecond, stop)
+	time.Sleep(8 * time.Second)
+	close(stop)
+	honest := <-took
+	errs := collect(failures)
+	n := <-opened
+	rate := float64(len(honest)) / float64(len(honest)+len(errs))
+	t.Logf("slow headers, 64 addresses × 8 held (the server's cap: 448): %d connections opened in all; honest Step 1 during it: %s, %d failed (%.0f %% served)",
+		n, latency(honest), len(errs), 100*rate)
+	assert.GreaterOrEqual(t, rate, 0.9, "a user is served during the attack: %v", errs)
 }

@@ -21,7 +21,9 @@ import (
 // newcomer's own, or its range's, if it is at that cap, else one of the
 // client holding the most), else the one that has waited longest, over
 // headGrace, for its first request's head (a slow-header attack sends
-// nothing else). When more than three quarters of the total are open,
+// nothing else), of a range that would still hold more than the
+// newcomer's. So however many ranges an attacker holds, each holds no more
+// than a newcomer can take from, and the newcomer gets in. When more than three quarters of the total are open,
 // connections that fall idle are closed rather than kept alive.
 //
 // Pass its ConnState to http.Server.ConnState (that is how it knows which
@@ -156,8 +158,16 @@ func (l *Listener) victimFor(key, rng string) (victim *conn, atCap bool) {
 	case inRange >= l.rangeCap:
 		ours := func(c *conn) bool { return c.rng == rng }
 		return firstOf(l.idleOf(ours), l.slowHead(ours)), true
-	case l.open >= l.total, l.open >= l.total-l.reserve && inRange >= newcomerConns:
-		return firstOf(l.idleOfBusiest(), l.slowHead(nil)), true
+	case l.open >= l.total:
+		// Room is made from a range that would still hold more than the
+		// newcomer's: shares even out, and whoever holds least gets in.
+		larger := func(c *conn) bool { return l.ranges[c.rng] > inRange+1 }
+		return firstOf(l.idleOfBusiest(), l.slowHead(larger)), true
+	case l.open >= l.total-l.reserve && inRange >= newcomerConns:
+		// The reserve is not for a range that holds many already: it
+		// may only replace its own.
+		ours := func(c *conn) bool { return c.rng == rng }
+		return firstOf(l.idleOf(ours), l.slowHead(ours)), true
 	}
 	return nil, false
 }

@@ -383,14 +383,15 @@ func TestListenerReserveForNewcomers(t *testing.T) {
 
 // TestListenerClosesSlowHeadsFirst: on a full server with no idle
 // connection, the connection that has waited longest for a request head,
-// past headGrace, is closed to let a newcomer in; before that, the
-// newcomer is refused. Connections at work are never cut.
+// past headGrace, of a range holding more than the newcomer's, is closed to
+// let the newcomer in; before that, the newcomer is refused. Connections at
+// work are never cut.
 func TestListenerClosesSlowHeadsFirst(t *testing.T) {
 	l, addr, release := connServer(t, 4, 8)
 	advance := stopListenerClock(l)
 	var slow []*client
-	for i := range 4 { // connect, send nothing: a slow header
-		slow = append(slow, dial(t, loopback.Addr(i<<8), addr))
+	for i := range 4 { // connect, send nothing: a slow header, from one range
+		slow = append(slow, dial(t, loopback.Addr(i), addr))
 		waitOpen(t, l, i+1)
 		advance(time.Millisecond) // each its own time: the first is the oldest
 	}
