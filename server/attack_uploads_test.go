@@ -105,3 +105,80 @@ func honestStep1Works(t *testing.T, base string) {
 	t.Helper()
 	require.NoError(t, sendStep1(t.Context(), sealedClient(t, base, http.DefaultClient), base))
 }
+
+// trickle holds n uploads from each address, each declaring size bytes of
+// POST /relay and sending one every pause, starting another at once
+// whenever the server ends one, until stop is closed.
+func trickle(host string, from []string, n, size int, pause time.Duration, stop <-chan struct{}) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	head := fmt.Sprintf("POST /relay HTTP/1.1\r\nHost: %s\r\nContent-Type: message/ohttp-req\r\nContent-Length: %d\r\n\r\n", host, size)
+	for _, addr := range from {
+		for range n {
+			wg.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					c, err := loopback.Dialer(addr).Dial("tcp", host)
+					if err != nil {
+						time.Sleep(pause)
+						continue
+					}
+					c.Write([]byte(head))
+					for {
+						c.SetWriteDeadline(time.Now().Add(pause))
+						if _, err := c.Write([]byte{0xA5}); err != nil {
+							break
+						}
+						c.SetReadDeadline(time.Now().Add(pause))
+						if _, err := c.Read(make([]byte, 1)); err != nil && !isTimeout(err) {
+							break // answered or closed: start another
+						} else if err == nil {
+							time.Sleep(pause) // refused: the answer came
+							break
+						}
+						select {
+						case <-stop:
+							c.Close()
+							return
+						default:
+						}
+					}
+					c.Close()
+				}
+			})
+		}
+	}
+	return &wg
+}
+
+// TestAttackStalledSmallUploadsFromManyAddresses: 130 addresses × 16
+// POST /relay declaring 16 KiB and sending a byte every 2 s, each address
+// within its limits, held the whole 32 MiB upload budget: every honest
+// upload got 503 for 10 s of every 11. Now the budget is shared out by
+// address and range, the last eighth kept for ranges with little in
+// flight, and the slowest uploads are cut first to make room: a user
+// meanwhile is served.
+func TestAttackStalledSmallUploadsFromManyAddresses(t *testing.T) {
+	srv := startChild(t, 0)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	var from []string
+	for i := range 130 {
+		from = append(from, loopback.Addr((20+i)<<8))
+	}
+	stop := make(chan struct{})
+	attackers := trickle(host, from, 16, 16<<10, 2*time.Second, stop)
+	time.Sleep(3 * time.Second) // the attack holds what it can
+	took, failures := honestClient(t, srv.URL, 9200, 250*time.Millisecond, stop) // within its 5/s
+	time.Sleep(8 * time.Second)
+	close(stop)
+	honest := <-took
+	errs := collect(failures)
+	attackers.Wait()
+	rate := float64(len(honest)) / float64(len(honest)+len(errs))
+	t.Logf("stalled 16 KiB uploads, 130 addresses × 16: honest Step 1 during it: %s, %d failed (%.0f %% served)",
+		latency(honest), len(errs), 100*rate)
+	assert.GreaterOrEqual(t, rate, 0.9, "a user is served during the attack: %v", errs)
+}
