@@ -18,12 +18,18 @@ import (
 // holding the most. When more than three quarters of the total are open,
 // connections that fall idle are closed rather than kept alive.
 //
+// Connections from the peers TrustProxies names (an HTTP proxy, which
+// pools its connections for all the clients behind it) count in the total
+// but not against a per-client cap: the requests on them count against the
+// client the proxy forwards for.
+//
 // Pass its ConnState to http.Server.ConnState (that is how it knows which
 // connections are idle), its ConnContext to http.Server.ConnContext, and
 // wrap the server's handler with Served.
 type Listener struct {
 	net.Listener
 	perClient, total int
+	proxies          clientaddr.Proxies // peers exempt from the per-client cap
 	closeOnce        sync.Once
 	closeErr         error
 	closing          atomic.Bool   // Close was called: new connections are refused
@@ -64,6 +70,10 @@ func NewListener(ln net.Listener, perClient, total int, afterFlood func()) *List
 	return l
 }
 
+// TrustProxies exempts connections from proxies from the per-client cap;
+// call it before the first Accept.
+func (l *Listener) TrustProxies(proxies clientaddr.Proxies) { l.proxies = proxies }
+
 // Accept returns the next connection within the caps; it answers and
 // closes the others itself.
 func (l *Listener) Accept() (net.Conn, error) {
@@ -82,8 +92,8 @@ func (l *Listener) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		key := clientaddr.Key(c.RemoteAddr().String())
-		if admitted := l.admit(c, key); admitted != nil {
+		remote := c.RemoteAddr().String()
+		if admitted := l.admit(c, clientaddr.Key(remote), l.proxies.TrustsPeer(remote)); admitted != nil {
 			return admitted, nil
 		}
 		l.refuseConn(c)
@@ -91,14 +101,15 @@ func (l *Listener) Accept() (net.Conn, error) {
 }
 
 // admit counts c for key, after closing an idle connection to make room if
-// a cap is reached; nil when no room can be made.
-func (l *Listener) admit(c net.Conn, key string) *conn {
+// a cap is reached; nil when no room can be made. A proxy's connection
+// meets the total cap only.
+func (l *Listener) admit(c net.Conn, key string, proxy bool) *conn {
 	l.mu.Lock()
 	cc := l.clients[key]
 	var victim *conn
 	atCap := true
 	switch {
-	case cc != nil && cc.open >= l.perClient:
+	case cc != nil && cc.open >= l.perClient && !proxy:
 		victim = anyIdle(cc)
 	case l.open >= l.total:
 		victim = l.idleOfBusiest()
