@@ -231,3 +231,38 @@ func TestProxyProtocolRefusesMissingHeaders(t *testing.T) {
 	_, err = silent.Read(make([]byte, 1))
 	assert.ErrorIs(t, err, io.EOF, "the server closed the silent connection once its time was up")
 }
+
+// proxiedGet sends, from the proxy's address straight to the server at
+// addr, a PROXY header (v1, as text) naming client, then a request to the
+// sandbox, and returns the status; 0 when the connection closes unanswered.
+func proxiedGet(t *testing.T, addr, header string) int {
+	t.Helper()
+	c, err := loopback.Dialer(proxyPeer).Dial("tcp", addr)
+	require.NoError(t, err)
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	_, err = io.WriteString(c, header+"GET /sandbox/api/v2/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+	require.NoError(t, err)
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		return 0
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// The PROXY protocol's text form (v1) names the client as its binary
+// form (v2, which haproxy sent above) does; a malformed header closes the
+// connection unanswered.
+func TestProxyProtocolVersion1(t *testing.T) {
+	s := ingressServer(t, "-proxy-protocol")
+	addr := hostOf(t, s.URL)
+	v1 := func(client string) string { return fmt.Sprintf("PROXY TCP4 %s 127.0.0.1 5555 80\r\n", client) }
+	busy, other := loopback.Addr(960), loopback.Addr(961)
+	for i := range 3 {
+		require.Equal(t, http.StatusUnauthorized, proxiedGet(t, addr, v1(busy)), "request %d", i+1)
+	}
+	assert.Equal(t, http.StatusTooManyRequests, proxiedGet(t, addr, v1(busy)), "the client the header names spent its burst")
+	assert.Equal(t, http.StatusUnauthorized, proxiedGet(t, addr, v1(other)), "another client named by another header")
+	assert.Equal(t, 0, proxiedGet(t, addr, "PROXY TCP4 not-an-address 127.0.0.1 5555 80\r\n"), "a malformed header")
+}
