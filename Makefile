@@ -58,7 +58,8 @@ vet: wasm
 # curl for the README's examples, HTTPie, Python's requests and Node 18+
 # for the snippets (the Go snippet's golang.org/x/oauth2 comes through the Go
 # module proxy), podman with runc for the container image, and
-# redis-server for the shared state (the tests start their own), installed
+# redis-server for the shared state and haproxy in front of the server (the
+# tests start their own), installed
 # when this machine lets us (root with apt-get); axe-core, har-validator
 # and swagger-parser from the npm registry. Otherwise the tests that need
 # them say what is missing.
@@ -72,6 +73,7 @@ test-deps:
 	command -v podman >/dev/null 2>&1 || missing="$$missing podman"; \
 	command -v runc >/dev/null 2>&1 || missing="$$missing runc"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "installing$$missing for the tests"; \

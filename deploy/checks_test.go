@@ -3,18 +3,21 @@ package deploy
 import (
 	"fmt"
 	"net"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"octoplay/internal/clientaddr"
 	"octoplay/internal/ohttp"
 )
 
@@ -51,7 +54,7 @@ func (m manifests) check() []error {
 		p.addf("Deployment: replicas must be at least 2, so that one pod can go while another serves")
 	}
 	p.selects("Deployment selector", d.Spec.Selector, podLabels)
-	for _, obj := range []metav1.Object{d, m.service, m.pdb, m.secret} {
+	for _, obj := range []metav1.Object{d, m.service, m.ingress, m.pdb, m.secret} {
 		if obj.GetLabels()["app.kubernetes.io/name"] != "octoplay" {
 			p.addf("%s: no app.kubernetes.io/name: octoplay label", obj.GetName())
 		}
@@ -110,6 +113,7 @@ func (m manifests) check() []error {
 	}) {
 		p.addf("Service: want port 80 to the container's port named http")
 	}
+	p.ingress(m, env)
 	p.selects("PodDisruptionBudget selector", m.pdb.Spec.Selector, podLabels)
 	p.budget(m.pdb.Spec.MaxUnavailable, m.pdb.Spec.MinAvailable, *d.Spec.Replicas)
 
@@ -120,6 +124,55 @@ func (m manifests) check() []error {
 		}
 	}
 	return p
+}
+
+// ingress checks that the Ingress is ingress-nginx's, ends TLS for the
+// public URL's host and reaches the Service's http port, and that the pods
+// believe its X-Forwarded-For (OCTOPLAY_TRUSTED_PROXIES set to CIDRs):
+// otherwise every browser would count as the ingress.
+func (p *problems) ingress(m manifests, env map[string]corev1.EnvVar) {
+	ing := m.ingress.Spec
+	if ing.IngressClassName == nil || *ing.IngressClassName != "nginx" {
+		p.addf("Ingress: ingressClassName must be nginx (ingress-nginx)")
+	}
+	public, err := url.Parse(env["OCTOPLAY_PUBLIC_URL"].Value)
+	if err != nil || public.Scheme != "https" {
+		p.addf("OCTOPLAY_PUBLIC_URL must be https behind the Ingress, not %q", env["OCTOPLAY_PUBLIC_URL"].Value)
+		return
+	}
+	if !slices.ContainsFunc(ing.TLS, func(tls networkingv1.IngressTLS) bool {
+		return tls.SecretName != "" && slices.Contains(tls.Hosts, public.Hostname())
+	}) {
+		p.addf("Ingress: TLS with a certificate Secret for %s is missing", public.Hostname())
+	}
+	servicePorts := map[string]bool{}
+	for _, sp := range m.service.Spec.Ports {
+		servicePorts[sp.Name] = true
+	}
+	if len(ing.Rules) == 0 {
+		p.addf("Ingress: no rules")
+	}
+	for _, rule := range ing.Rules {
+		if rule.Host != public.Hostname() {
+			p.addf("Ingress: rule for %q, not OCTOPLAY_PUBLIC_URL's host %q", rule.Host, public.Hostname())
+		}
+		if rule.HTTP == nil || len(rule.HTTP.Paths) == 0 {
+			p.addf("Ingress: rule for %q has no paths", rule.Host)
+			continue
+		}
+		for _, path := range rule.HTTP.Paths {
+			svc := path.Backend.Service
+			if svc == nil || svc.Name != m.service.Name || !servicePorts[svc.Port.Name] {
+				p.addf("Ingress backend for %s%s must be the Service %s by a port name it has", rule.Host, path.Path, m.service.Name)
+			}
+		}
+	}
+	proxies, ok := env["OCTOPLAY_TRUSTED_PROXIES"]
+	if !ok || proxies.Value == "" {
+		p.addf("OCTOPLAY_TRUSTED_PROXIES is not set: behind the Ingress every browser would count as the ingress")
+	} else if _, err := clientaddr.ParseProxies(proxies.Value); err != nil {
+		p.addf("OCTOPLAY_TRUSTED_PROXIES: %v", err)
+	}
 }
 
 // selects checks that a label selector is not empty and picks the pods.

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -29,6 +30,7 @@ type manifests struct {
 	kustomization kustomization
 	deployment    *appsv1.Deployment
 	service       *corev1.Service
+	ingress       *networkingv1.Ingress
 	pdb           *policyv1.PodDisruptionBudget
 	secret        *corev1.Secret
 }
@@ -109,8 +111,8 @@ func loadManifests(fsys fs.FS) (manifests, error) {
 			}
 		}
 	}
-	if m.deployment == nil || m.service == nil || m.pdb == nil || m.secret == nil {
-		return m, errors.New("want one Deployment, Service, PodDisruptionBudget and Secret")
+	if m.deployment == nil || m.service == nil || m.ingress == nil || m.pdb == nil || m.secret == nil {
+		return m, errors.New("want one Deployment, Service, Ingress, PodDisruptionBudget and Secret")
 	}
 	return m, nil
 }
@@ -130,6 +132,8 @@ func (m *manifests) add(doc []byte) error {
 		into = setOnce(&m.deployment)
 	case corev1.SchemeGroupVersion.WithKind("Service"):
 		into = setOnce(&m.service)
+	case networkingv1.SchemeGroupVersion.WithKind("Ingress"):
+		into = setOnce(&m.ingress)
 	case policyv1.SchemeGroupVersion.WithKind("PodDisruptionBudget"):
 		into = setOnce(&m.pdb)
 	case corev1.SchemeGroupVersion.WithKind("Secret"):
@@ -192,6 +196,13 @@ func TestManifestsRefuseMistakes(t *testing.T) {
 		{"budget selects other pods", "poddisruptionbudget.yaml", "      app.kubernetes.io/name: octoplay", "      app.kubernetes.io/name: other", "PodDisruptionBudget selector"},
 		{"budget that blocks every drain", "poddisruptionbudget.yaml", "maxUnavailable: 1", "maxUnavailable: 0", "PodDisruptionBudget"},
 		{"scrape port not the metrics port", "deployment.yaml", `prometheus.io/port: "9090"`, `prometheus.io/port: "8080"`, "prometheus.io/port"},
+		{"Ingress to another Service", "ingress.yaml", "name: octoplay\n                port:", "name: other\n                port:", "Ingress backend"},
+		{"Ingress to a port the Service lacks", "ingress.yaml", "                  name: http", "                  name: web", "Ingress backend"},
+		{"Ingress without TLS", "ingress.yaml", "  tls:\n    - hosts:\n        - playground.example.com\n      secretName: octoplay-tls\n", "", "Ingress: TLS"},
+		{"Ingress for another host", "ingress.yaml", "    - host: playground.example.com", "    - host: other.example.com", "Ingress"},
+		{"Ingress of another class", "ingress.yaml", "ingressClassName: nginx", "ingressClassName: traefik", "ingressClassName"},
+		{"no trusted proxies behind the Ingress", "deployment.yaml", "- name: OCTOPLAY_TRUSTED_PROXIES\n", "- name: OCTOPLAY_TRUSTED_PROXY\n", "OCTOPLAY_TRUSTED_PROXIES"},
+		{"trusted proxies not CIDRs", "deployment.yaml", "value: 10.244.0.0/16", "value: 10.244/16", "OCTOPLAY_TRUSTED_PROXIES"},
 		{"image override for another name", "kustomization.yaml", "- name: octoplay\n", "- name: octoplay-server\n", "images"},
 	}
 	for _, tt := range tests {

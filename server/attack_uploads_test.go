@@ -170,7 +170,7 @@ func TestAttackStalledSmallUploadsFromManyAddresses(t *testing.T) {
 	}
 	stop := make(chan struct{})
 	attackers := trickle(host, from, 16, 16<<10, 2*time.Second, stop)
-	time.Sleep(3 * time.Second) // the attack holds what it can
+	time.Sleep(3 * time.Second)                                                  // the attack holds what it can
 	took, failures := honestClient(t, srv.URL, 9200, 250*time.Millisecond, stop) // within its 5/s
 	time.Sleep(8 * time.Second)
 	close(stop)

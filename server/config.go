@@ -63,6 +63,9 @@ type Config struct {
 	// TrustedProxies are the peers whose Forwarded or X-Forwarded-For
 	// header names the client a request counts against; none when empty.
 	TrustedProxies clientaddr.Proxies
+	// ProxyProtocol makes every connection (every one from TrustedProxies,
+	// when set) begin with a PROXY protocol header naming its client.
+	ProxyProtocol bool
 
 	// RedisURL is the Redis that instances share their state in (replay
 	// window, rate limits); empty keeps it in this process's memory.
@@ -154,6 +157,7 @@ func defineFlags(name string, raw *rawConfig, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&cfg.ConnsPerClient, "conns-per-client", defaultConnsPerClient, "connections open at once from one client address")
 	fs.IntVar(&cfg.MaxConns, "max-conns", 0, "connections open at once in all")
 	fs.StringVar(&raw.proxies, "trusted-proxies", "", "`CIDRs`, comma-separated, of the proxies whose Forwarded or X-Forwarded-For header names the client (such as the cluster's pod CIDR behind an ingress); other peers' headers are ignored")
+	fs.BoolVar(&cfg.ProxyProtocol, "proxy-protocol", false, "connections begin with a PROXY protocol v1 or v2 header naming the client, as a TCP load balancer sends it; one without is closed. Set it only on a listener that every connection reaches through the proxy: anyone else could name any address. With -trusted-proxies, only those peers must send one, and others' are not believed")
 	fs.StringVar(frameFrom, "frame-ancestors", "", "`origins` allowed to embed the playground in a frame, space- or comma-separated, such as https://docs.octotable.com")
 	fs.StringVar(&cfg.RedisURL, "redis-url", "", "`URL` of the Redis that instances share their state in (redis://, rediss:// or unix://, with password and database); set it with the variable, which keeps a password out of ps")
 	fs.StringVar(&cfg.RedisKeyPrefix, "redis-key-prefix", redisstate.DefaultKeyPrefix, "`prefix` of every key this server writes in Redis")

@@ -96,6 +96,11 @@ func TestParseConfig(t *testing.T) {
 				c.RedisURL, c.DrainDelay, c.MetricsAddr, c.ReadyNeedsState = "unix:///run/redis.sock", 0, "127.0.0.1:9100", false
 			},
 		},
+		{
+			name: "proxy protocol from the environment",
+			env:  map[string]string{"OCTOPLAY_PROXY_PROTOCOL": "true"},
+			want: func(c *Config) { c.ProxyProtocol = true },
+		},
 		{name: "negative drain delay", args: []string{"-drain-delay", "-1s"}, wantErr: "-drain-delay must not be negative"},
 		{name: "metrics address without a port", args: []string{"-metrics-addr", "metrics"}, wantErr: "-metrics-addr must be host:port"},
 		{name: "empty key prefix", args: []string{"-redis-url", "redis://localhost", "-redis-key-prefix", ""}, wantErr: "-redis-key-prefix must not be empty"},

@@ -94,7 +94,8 @@ func returnMemory() {
 }
 
 // listen wraps ln in the connection caps cfg asks for (see admit.Listener
-// for what the http.Server needs to do with it).
+// for what the http.Server needs to do with it), reading the PROXY header
+// of its connections first when cfg asks for it.
 func listen(ln net.Listener, cfg Config) (*admit.Listener, error) {
 	total, err := connCap(cfg)
 	if err != nil {
@@ -104,7 +105,13 @@ func listen(ln net.Listener, cfg Config) (*admit.Listener, error) {
 	if perClient == 0 {
 		perClient = defaultConnsPerClient
 	}
-	return admit.NewListener(ln, perClient, total, returnMemory), nil
+	if cfg.ProxyProtocol {
+		// Before the caps, so that they count the client the header names.
+		ln = admit.NewProxyProtocol(ln, cfg.TrustedProxies, admit.ProxyHeaderTimeout, total)
+	}
+	l := admit.NewListener(ln, perClient, total, returnMemory)
+	l.TrustProxies(cfg.TrustedProxies)
+	return l, nil
 }
 
 // connCap is how many connections are open at once in all: -max-conns, or

@@ -55,7 +55,7 @@ func (p Proxies) Trusts(addr netip.Addr) bool {
 // the header is malformed: the request then counts against its peer, the
 // proxy, which is the safe choice (never a client-chosen address).
 func (p Proxies) Forwarded(r *http.Request) (netip.Addr, bool) {
-	if !p.trustsPeer(r.RemoteAddr) {
+	if !p.TrustsPeer(r.RemoteAddr) {
 		return netip.Addr{}, false
 	}
 	var hops []string
@@ -81,7 +81,12 @@ func (p Proxies) Forwarded(r *http.Request) (netip.Addr, bool) {
 	return netip.Addr{}, false
 }
 
-func (p Proxies) trustsPeer(remoteAddr string) bool {
+// Any reports whether p trusts any peer.
+func (p Proxies) Any() bool { return len(p.prefixes) > 0 }
+
+// TrustsPeer reports whether a connection from remoteAddr ("host:port", or
+// a bare host) comes from a trusted proxy.
+func (p Proxies) TrustsPeer(remoteAddr string) bool {
 	if len(p.prefixes) == 0 {
 		return false
 	}

@@ -23,8 +23,14 @@ import (
 // headGrace, for its first request's head (a slow-header attack sends
 // nothing else), of a range that would still hold more than the
 // newcomer's. So however many ranges an attacker holds, each holds no more
-// than a newcomer can take from, and the newcomer gets in. When more than three quarters of the total are open,
-// connections that fall idle are closed rather than kept alive.
+// than a newcomer can take from, and the newcomer gets in. When more than
+// three quarters of the total are open, connections that fall idle are
+// closed rather than kept alive.
+//
+// Connections from the peers TrustProxies names (an HTTP proxy, which
+// pools its connections for all the clients behind it) count in the total
+// but not against a per-client or range cap or the reserve: the requests on them count against the
+// client the proxy forwards for.
 //
 // Pass its ConnState to http.Server.ConnState (that is how it knows which
 // connections are idle), its ConnContext to http.Server.ConnContext, and
@@ -33,6 +39,7 @@ type Listener struct {
 	net.Listener
 	perClient, total  int
 	rangeCap, reserve int
+	proxies           clientaddr.Proxies // peers exempt from the per-client and range caps
 	now               func() time.Time
 	closeOnce         sync.Once
 	closeErr          error
@@ -86,6 +93,10 @@ func NewListener(ln net.Listener, perClient, total int, afterFlood func()) *List
 	return l
 }
 
+// TrustProxies exempts connections from proxies from the per-client cap;
+// call it before the first Accept.
+func (l *Listener) TrustProxies(proxies clientaddr.Proxies) { l.proxies = proxies }
+
 // Accept returns the next connection within the caps; it answers and
 // closes the others itself.
 func (l *Listener) Accept() (net.Conn, error) {
@@ -104,8 +115,8 @@ func (l *Listener) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		key := clientaddr.Key(c.RemoteAddr().String())
-		if admitted := l.admit(c, key); admitted != nil {
+		remote := c.RemoteAddr().String()
+		if admitted := l.admit(c, clientaddr.Key(remote), l.proxies.TrustsPeer(remote)); admitted != nil {
 			return admitted, nil
 		}
 		l.refuseConn(c)
@@ -113,11 +124,12 @@ func (l *Listener) Accept() (net.Conn, error) {
 }
 
 // admit counts c for key, after closing a connection to make room if a cap
-// is reached (see victimFor); nil when no room can be made.
-func (l *Listener) admit(c net.Conn, key string) *conn {
+// is reached (see victimFor); nil when no room can be made. A proxy's
+// connection meets the total cap only.
+func (l *Listener) admit(c net.Conn, key string, proxy bool) *conn {
 	rng := clientaddr.Range(key)
 	l.mu.Lock()
-	victim, atCap := l.victimFor(key, rng)
+	victim, atCap := l.victimFor(key, rng, proxy)
 	if atCap && victim == nil {
 		l.mu.Unlock()
 		return nil
@@ -150,23 +162,22 @@ func (l *Listener) admit(c net.Conn, key string) *conn {
 // victimFor says whether a connection for key in rng meets a cap, and
 // which connection to close to make room (nil if none can be). The caller
 // holds l.mu.
-func (l *Listener) victimFor(key, rng string) (victim *conn, atCap bool) {
+func (l *Listener) victimFor(key, rng string, proxy bool) (victim *conn, atCap bool) {
 	cc, inRange := l.clients[key], l.ranges[rng]
+	ours := func(c *conn) bool { return c.rng == rng }
 	switch {
-	case cc != nil && cc.open >= l.perClient:
+	case !proxy && cc != nil && cc.open >= l.perClient:
 		return firstOf(anyIdle(cc), l.slowHead(func(c *conn) bool { return c.key == key })), true
-	case inRange >= l.rangeCap:
-		ours := func(c *conn) bool { return c.rng == rng }
+	case !proxy && inRange >= l.rangeCap:
 		return firstOf(l.idleOf(ours), l.slowHead(ours)), true
 	case l.open >= l.total:
 		// Room is made from a range that would still hold more than the
 		// newcomer's: shares even out, and whoever holds least gets in.
 		larger := func(c *conn) bool { return l.ranges[c.rng] > inRange+1 }
 		return firstOf(l.idleOfBusiest(), l.slowHead(larger)), true
-	case l.open >= l.total-l.reserve && inRange >= newcomerConns:
+	case !proxy && l.open >= l.total-l.reserve && inRange >= newcomerConns:
 		// The reserve is not for a range that holds many already: it
 		// may only replace its own.
-		ours := func(c *conn) bool { return c.rng == rng }
 		return firstOf(l.idleOf(ours), l.slowHead(ours)), true
 	}
 	return nil, false
