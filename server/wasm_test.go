@@ -171,9 +171,8 @@ func TestCachingVersionedAssetsAndPage(t *testing.T) {
 	}
 	assert.Contains(t, found, "/"+version+"/web/app.wasm")
 	assert.Contains(t, found, "/"+version+"/web/styles.css")
-	// The wasm's download waits for app.js, not to take the cores from
-	// the first paint (rawHeaders).
-	assert.NotContains(t, page, `rel="preload"`)
+	// The head asks for the wasm (rawHeaders) at its versioned URL.
+	assert.Contains(t, page, `<link rel="preload" href="/`+version+`/web/app.wasm" as="fetch" crossorigin="anonymous">`)
 
 	const immutable = "public, max-age=31536000, immutable"
 	for _, tt := range []struct{ path, cache string }{

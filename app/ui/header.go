@@ -22,10 +22,14 @@ func (h *pageHeader) Render() app.UI {
 		app.If(!h.Compact, func() app.UI {
 			return app.Div().Body(
 				app.H1().Text(Title),
+				// The prerendered page puts each child on a line of its own,
+				// which reads as a space; the mounted page has none: text
+				// after the link starts with a space of its own, or the
+				// two would differ (a space before the full stop).
 				app.P().Class("lede").Body(
 					app.Text("Get an OAuth 2.0 access token with the client credentials grant, then call the OctoTable API with it, as in the "),
 					app.A().Href(quickstartURL).Rel("noopener noreferrer").Target("_blank").Text("OctoTable API quickstart"),
-					app.Text(". Your secret and your token travel sealed to this server's relay: they never appear in the browser's network log."),
+					app.Text(" (opens in a new tab). Your secret and your token travel sealed to this server's relay: they never appear in the browser's network log."),
 				),
 			)
 		}),

@@ -336,14 +336,14 @@ func (p *playground) renderBelowFold(embed bool) []app.UI {
 // are in.
 func (p *playground) unavailable() string {
 	switch {
-	case !p.mounted:
-		return "Loading the playground…"
 	case p.reconnect.down:
 		return "The playground's server cannot be reached: see above."
 	case p.status == loadFailed:
 		return "The relay could not be reached: see above."
 	case p.status != loadReady:
-		return "Connecting to the relay…"
+		// The same words before the wasm runs and once it has mounted,
+		// until the relay's keys are in: the mount paints nothing anew.
+		return "Loading the playground…"
 	}
 	return ""
 }

@@ -6,6 +6,10 @@
 //     browser prefers (RFC 9110 §12.5.3), with Vary: Accept-Encoding, the
 //     Content-Length of what is sent, and the raw size in RawLengthHeader,
 //     which go-app's loading bar divides by (its WasmContentLengthHeader).
+//   - A text file without siblings (the style sheet, the scripts, the SVG
+//     icon: kilobytes) is compressed in the same codings once, in memory,
+//     when the server starts, and answered the same way: the build writes
+//     siblings for the wasm alone, whose brotli takes half a minute.
 //   - Every file has a URL that names the build, /<version>/web/<name>,
 //     cacheable for a year as immutable (RFC 8246). The version hashes every
 //     file, so a new build is a new URL and is never served stale. The plain
@@ -17,6 +21,7 @@
 package assets
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -55,11 +60,13 @@ type file struct {
 	variants    []variant // in the order of precompress.Codings
 }
 
-// variant is a file's precompressed sibling, checked by the build's digest.
+// variant is a file's precompressed sibling, checked by the build's digest,
+// or its form compressed in memory at start (data).
 type variant struct {
 	coding string // as Content-Encoding names it
 	name   string
 	size   int64
+	data   []byte // the form itself when it is not a file
 }
 
 // Server serves one build's web assets. It is safe for concurrent use.
@@ -95,6 +102,11 @@ func NewServer(fsys fs.FS, logger *slog.Logger) (*Server, error) {
 			}
 			if v != nil {
 				f.variants = append(f.variants, *v)
+			}
+		}
+		if len(f.variants) == 0 && compressible(f) {
+			if f.variants, err = compressedForms(fsys, f); err != nil {
+				return nil, fmt.Errorf("assets: %w", err)
 			}
 		}
 		s.files[name] = f
@@ -197,16 +209,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", cacheControl)
 	h.Set("Content-Type", f.contentType)
 	served, size, etag := f.name, f.size, hex.EncodeToString(f.sum[:12])
+	var data []byte
 	if len(f.variants) > 0 {
 		h.Add("Vary", "Accept-Encoding")
 		h.Set(RawLengthHeader, strconv.FormatInt(f.size, 10))
 		if v := f.negotiate(r.Header.Get("Accept-Encoding")); v != nil {
 			h.Set("Content-Encoding", v.coding)
-			served, size, etag = v.name, v.size, etag+"-"+v.coding
+			served, size, etag, data = v.name, v.size, etag+"-"+v.coding, v.data
 		}
 	}
 	h.Set("ETag", `"`+etag+`"`)
 
+	if data != nil {
+		http.ServeContent(fullLength{w, size}, r, f.name, time.Time{}, bytes.NewReader(data))
+		return
+	}
 	content, err := s.fsys.Open(served)
 	if err != nil {
 		http.Error(w, "asset unreadable", http.StatusInternalServerError)

@@ -1,7 +1,9 @@
 package assets
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"strconv"
 	"strings"
@@ -25,6 +27,43 @@ func matchingVariant(fsys fs.FS, f *file, c precompress.Coding) (*variant, error
 		return nil, err
 	}
 	return &variant{coding: c.Name, name: name, size: info.Size()}, nil
+}
+
+// maxInMemoryForm bounds the files compressedForms compresses at start:
+// the page's own text assets are kilobytes; anything larger belongs to
+// the build (precompress).
+const maxInMemoryForm = 1 << 20
+
+// compressible says whether f is text that compressedForms should
+// compress: scripts, style sheets, JSON, SVG.
+func compressible(f *file) bool {
+	if f.size > maxInMemoryForm {
+		return false
+	}
+	t := f.contentType
+	return strings.HasPrefix(t, "text/") || strings.HasPrefix(t, "application/javascript") ||
+		strings.HasPrefix(t, "application/json") || strings.HasPrefix(t, "application/manifest+json") ||
+		strings.HasPrefix(t, "image/svg+xml")
+}
+
+// compressedForms are f in each of precompress.Codings that makes it
+// smaller, compressed once, in memory.
+func compressedForms(fsys fs.FS, f *file) ([]variant, error) {
+	raw, err := fs.ReadFile(fsys, f.name)
+	if err != nil {
+		return nil, fmt.Errorf("compress %s: %w", f.name, err)
+	}
+	var forms []variant
+	for _, c := range precompress.Codings() {
+		var b bytes.Buffer
+		if err := c.Encode(&b, raw); err != nil {
+			return nil, fmt.Errorf("compress %s in %s: %w", f.name, c.Name, err)
+		}
+		if b.Len() < len(raw) {
+			forms = append(forms, variant{coding: c.Name, name: f.name, size: int64(b.Len()), data: b.Bytes()})
+		}
+	}
+	return forms, nil
 }
 
 // negotiate picks the variant to send for an Accept-Encoding value, or
