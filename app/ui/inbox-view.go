@@ -27,10 +27,11 @@ type inboxView struct {
 }
 
 func (v *inboxView) Render() app.UI {
-	section := app.Section().ID("inbox").Class("card").Aria("labelledby", "inbox-title")
+	section := app.Section().ID("inbox").Class("card")
 	if !v.Offered {
 		return section.Hidden(true)
 	}
+	section = section.Aria("labelledby", "inbox-title")
 	label := "Check the inbox"
 	if v.Busy {
 		label = "Checking…"
