@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"octoplay/internal/bhttp"
 	"octoplay/internal/ohttp"
 	"octoplay/internal/wire"
+	"octoplay/server/sandbox"
 )
 
 // newRelayClient is what the browser does, in Go: fetch the key
@@ -190,12 +192,29 @@ func TestRelayEnvironments(t *testing.T) {
 	res, body := get(t, s.URL+"/relay/environments", nil)
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	assert.Equal(t, "no-store", res.Header.Get("Cache-Control"))
+	// The sandbox's API, for Step 2's picker; an upstream lists none.
+	var envs []wire.Environment
+	require.NoError(t, json.Unmarshal([]byte(body), &envs))
+	require.Len(t, envs, 2)
+	ops := sandbox.Operations(time.Now())
+	require.Len(t, envs[0].Operations, len(ops))
+	for i, op := range envs[0].Operations {
+		assert.Equal(t, []string{ops[i].Method, ops[i].Path, ops[i].Tag}, []string{op.Method, op.Path, op.Tag})
+	}
+	assert.True(t, slices.ContainsFunc(envs[0].Operations, func(op wire.Operation) bool { return op.Method == "GET" && op.Path == wire.InboxPath }), "the inbox")
+	assert.Nil(t, envs[1].Operations)
+	assert.NotContains(t, body[strings.Index(body, `"name":"octotable"`):], "operations")
+	for i := range envs {
+		envs[i].Operations = nil
+	}
+	without, err := json.Marshal(envs)
+	require.NoError(t, err)
 	assert.JSONEq(t, `[
 		{"name":"sandbox","title":"Sandbox (built in)","token_url":"`+s.URL+`/sandbox/octotable-auth/api/v2/oauth2/token",
 		 "api_bases":["`+s.URL+`/sandbox/api/v2/","`+s.URL+`/sandbox/octotable-pms/api/v2/"],"profiles":["demo"]},
 		{"name":"octotable","title":"OctoTable","token_url":"https://api.octotable.com/octotable-auth/api/v2/oauth2/token",
 		 "api_bases":["https://api.octotable.com/api/v2/","https://api.octotable.com/octotable-pms/api/v2/"],"profiles":[]}
-	]`, body)
+	]`, string(without))
 	assert.NotContains(t, body, "secret")
 }
 

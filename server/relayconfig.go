@@ -13,6 +13,7 @@ import (
 
 	"octoplay/internal/wire"
 	"octoplay/server/relay"
+	"octoplay/server/sandbox"
 )
 
 // octotableOrigin is the real OctoTable, as its quickstart publishes it:
@@ -108,6 +109,7 @@ func environments(cfg Config, sb http.Handler, getenv func(string) string) ([]*r
 	// The relay reaches the sandbox through the same mount a browser
 	// would, but in-process: nothing dials loopback.
 	envs[0].Transport = relay.NewHandlerTransport(http.StripPrefix(wire.SandboxMount, sb))
+	envs[0].Operations = sandbox.Operations
 	if err := profiles.checkOn(envs); err != nil {
 		return nil, fmt.Errorf("environments: %w", err)
 	}

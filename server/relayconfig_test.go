@@ -92,7 +92,7 @@ func TestEnvironments(t *testing.T) {
 			require.NoError(t, err)
 			got := map[string][]string{}
 			for _, e := range envs {
-				got[e.Name] = e.Info().Profiles
+				got[e.Name] = e.Info(time.Now()).Profiles
 			}
 			assert.Equal(t, tt.want, got)
 			assert.Equal(t, "http://127.0.0.1:8080/sandbox/octotable-auth/api/v2/oauth2/token", envs[0].TokenURL.String())

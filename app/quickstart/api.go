@@ -21,7 +21,11 @@ type APIRequest struct {
 	Method string
 	// Path is as OctoTable's docs write it ("/api/v2/"); the environment
 	// supplies the origin.
-	Path     string
+	Path string
+	// Params are the values of the path's parameters in braces
+	// (PathParams), by name, put in as it goes; one named with no value
+	// stops it. A parameter it does not name stays in the path as typed.
+	Params   map[string]string
 	Property string // the Property header, for the resources that need it
 	Token    string
 	// Body goes with POST, PUT and PATCH (TakesBody) when it is not blank,
@@ -64,13 +68,15 @@ func (r APIRequest) body() []byte {
 
 // URL is the request's absolute URL.
 func (r APIRequest) URL() (*url.URL, error) {
-	path := strings.TrimSpace(r.Path)
+	path, missing := fillPath(strings.TrimSpace(r.Path), r.Params)
 	origin := r.Env.Origin()
 	switch {
 	case origin == "":
 		return nil, errors.New("choose an environment")
 	case path == "":
 		return nil, errors.New("enter the path, such as /api/v2/")
+	case missing != nil:
+		return nil, missing
 	}
 	if u, ok := pastedURL(path); ok {
 		// PathOf made one of this environment a path where it was typed.

@@ -81,6 +81,11 @@ type Preset struct {
 	Method   string
 	Path     string // may hold IDPlaceholder: see NeedsID
 	Property bool   // needs the Property header
+	// Tag is the area of the API an operation is in (OperationPresets);
+	// "" for the playground's own examples. Query are the names of its
+	// query parameters.
+	Tag   string
+	Query []string
 	// Body and ContentType, for a write.
 	Body        string
 	ContentType ContentType

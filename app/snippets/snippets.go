@@ -126,7 +126,7 @@ func NewOptions(token quickstart.TokenRequest, api quickstart.APIRequest) Option
 	}
 	return Options{
 		Env: token.Env, Auth: token.Auth, Encoding: token.Encoding,
-		Method: api.Method, Path: api.Path, Property: strings.TrimSpace(api.Property),
+		Method: api.Method, Path: mask.Replace(api.SentPath()), Property: strings.TrimSpace(api.Property),
 		Body: mask.Replace(api.Body), ContentType: api.ContentType, Headers: headers,
 	}
 }

@@ -22,6 +22,9 @@ type apiStepView struct {
 	// CreatedID is what the last 201 made, for the examples that read,
 	// change and remove it; "" before.
 	CreatedID string
+	// CreatedIDs are what the 201s made, by the path parameter that names
+	// them: an operation chosen fills its parameters' fields with them.
+	CreatedIDs map[string]string
 	// TokenProperty is the property_id of the token Step 1 brought, ""
 	// when it carries none (an opaque token): offered as the Property
 	// header, and what the examples put there.
@@ -52,14 +55,7 @@ func (s *apiStepView) Render() app.UI {
 	return app.Section().ID("step2").Class("card", "step").Aria("labelledby", "step2-title").Body(
 		app.H2().ID("step2-title").TabIndex(-1).Text("Step 2: call the API"),
 		app.P().Text("Send the token in the Authorization header. The path is as OctoTable's docs write it; the environment supplies the origin ("+origin+")."),
-		field("step2-preset", "Example requests",
-			app.Select().ID("step2-preset").OnChange(s.onChoice).Body(
-				option(noPreset, "Choose an example…", chosen == ""),
-				app.Range(presets).Slice(func(i int) app.UI {
-					pr := presets[i]
-					return option(pr.Key, pr.Label+": "+pr.Method+" "+pr.Path, chosen == pr.Key)
-				}),
-			), s.presetHint()),
+		s.presetField(presets, chosen),
 		app.Div().Class("row").Body(
 			field(idMethod, "Method",
 				app.Select().ID(idMethod).OnChange(s.onChoice).Body(
@@ -68,6 +64,7 @@ func (s *apiStepView) Render() app.UI {
 					}),
 				), ""),
 			s.pathField(),
+			s.paramFields(),
 			field(idProperty, "Property header",
 				app.Div().Body(
 					app.Input().ID(idProperty).Type("text").Spellcheck(false).Aria("describedby", idPropertyFrom).
@@ -107,6 +104,61 @@ func (s *apiStepView) pathField() app.UI {
 	)
 }
 
+// presetField is the choice of an example: the environment's operations,
+// grouped by area, when it lists them; the playground's examples else.
+func (s *apiStepView) presetField(presets []quickstart.Preset, chosen string) app.UI {
+	if len(s.Env.Operations) == 0 {
+		return field(idPreset, "Example requests",
+			app.Select().ID(idPreset).OnChange(s.onChoice).Body(
+				option(noPreset, "Choose an example…", chosen == ""),
+				app.Range(presets).Slice(func(i int) app.UI {
+					pr := presets[i]
+					return option(pr.Key, pr.Label+": "+pr.Method+" "+pr.Path, chosen == pr.Key)
+				}),
+			), s.presetHint())
+	}
+	var groups []app.UI
+	for i := 0; i < len(presets); {
+		tag, j := presets[i].Tag, i
+		var options []app.UI
+		for ; j < len(presets) && presets[j].Tag == tag; j++ {
+			pr := presets[j]
+			options = append(options, option(pr.Key, pr.Method+" "+pr.Path+" — "+pr.Label, chosen == pr.Key))
+		}
+		groups = append(groups, app.OptGroup().Label("%s", tag).Body(options...))
+		i = j
+	}
+	return field(idPreset, "Operation",
+		app.Select().ID(idPreset).OnChange(s.onChoice).Body(
+			append([]app.UI{option(noPreset, "Choose an operation…", chosen == "")}, groups...)...,
+		), "The environment's whole API, by area. The parameters of a path are fields of their own; the ids your last POSTs made fill them.")
+}
+
+// paramFields are a field for each parameter of the path, with what stops
+// the request beside the one left empty. The element stays, empty, for a
+// path without, so that its siblings keep their places.
+func (s *apiStepView) paramFields() app.UI {
+	names := quickstart.PathParams(s.Choices.Path)
+	return app.Div().Class("params").Body(app.Range(names).Slice(func(i int) app.UI {
+		name := names[i]
+		value := s.Choices.Params[name]
+		problem := ""
+		if strings.TrimSpace(value) == "" {
+			problem = "Not sent yet: " + (&quickstart.MissingParamError{Name: name}).Error() + "."
+		}
+		id := idParam + name
+		return app.Div().Class("field").Body(
+			app.Label().For(id).Text(name),
+			app.Input().ID(id).Type("text").Spellcheck(false).Value(value).
+				Aria("describedby", id+"-check").Aria("invalid", problem != "").OnInput(s.onChoice),
+			app.P().ID(id+"-check").Class("error").Aria("live", "polite").Text(problem),
+		)
+	}))
+}
+
+// idPreset is the choice of an example, or of an operation.
+const idPreset = "step2-preset"
+
 // noPreset is the value of the choice of no example: not "", which go-app
 // drops from an <option>, the browser then sending its text.
 const noPreset = "_none"
@@ -142,9 +194,13 @@ func (s *apiStepView) onUseTokenProperty(ctx app.Context, e app.Event) {
 	})
 }
 
-// presets are the environment's examples, the reads then the writes; those
-// about the reservation created last name it.
+// presets are the environment's operations when it lists them; else its
+// examples, the reads then the writes, those about the reservation created
+// last naming it.
 func (s *apiStepView) presets() []quickstart.Preset {
+	if len(s.Env.Operations) > 0 {
+		return s.Env.OperationPresets()
+	}
 	presets := append(s.Env.Presets(), s.Env.WritePresets(time.Now())...)
 	for i, pr := range presets {
 		if pr.NeedsID() && s.CreatedID != "" {
@@ -193,6 +249,14 @@ func (s *apiStepView) presetChoices(pr quickstart.Preset, c apiChoices) apiChoic
 	if pr.ContentType != "" {
 		c.ContentType = pr.ContentType
 	}
+	for _, name := range quickstart.PathParams(pr.Path) {
+		if id := s.CreatedIDs[name]; id != "" {
+			if c.Params == nil {
+				c.Params = map[string]string{}
+			}
+			c.Params[name] = id
+		}
+	}
 	return c
 }
 
@@ -206,7 +270,7 @@ func (s *apiStepView) onChoice(ctx app.Context, e app.Event) {
 		if id == idPath {
 			value = s.Env.PathOf(value) // a URL of the environment, pasted whole
 		}
-		if id != "step2-preset" {
+		if id != idPreset {
 			return c.with(id, value)
 		}
 		for _, pr := range presets {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +21,14 @@ type apiStep struct {
 	// createdID is the id of what the last 201 made (a reservation): the
 	// examples that read, change and remove it put it in their path.
 	createdID string
+	// createdIDs are what the 201s made, by the path parameter that names
+	// them (quickstart.Environment.CreatedParam): the operations put them
+	// in their parameters' fields.
+	createdIDs map[string]string
+	// inbox is the sandbox's webhook inbox, checked from Step 2 with its
+	// token, and deliveries what it held then.
+	inbox      exchange
+	deliveries []quickstart.Delivery
 	// autoRenew renews an expired token and sends again, once, when the
 	// person asked for it.
 	autoRenew bool
@@ -31,8 +40,11 @@ type apiStep struct {
 // apiChoices are what the person chose for Step 2. The body and the extra
 // headers may hold anything: they never go in a link (pageLink).
 type apiChoices struct {
-	Method      string
-	Path        string // as OctoTable's docs write it: /api/v2/
+	Method string
+	Path   string // as OctoTable's docs write it: /api/v2/
+	// Params are the values of the path's parameters in braces
+	// ({reservation_id}), by name, as their fields hold them.
+	Params      map[string]string
 	Property    string // the Property header; empty sends none
 	Body        string // sent with POST, PUT and PATCH
 	ContentType quickstart.ContentType
@@ -50,6 +62,7 @@ const (
 	idContentType = "step2-content-type"
 	idHeaderName  = "step2-header-name-"
 	idHeaderValue = "step2-header-value-"
+	idParam       = "step2-param-" // and the parameter's name
 )
 
 func headerNameID(row int) string  { return idHeaderName + strconv.Itoa(row) }
@@ -58,6 +71,7 @@ func headerValueID(row int) string { return idHeaderValue + strconv.Itoa(row) }
 // clone is c with header rows of its own, to change without changing c's.
 func (c apiChoices) clone() apiChoices {
 	c.Headers = slices.Clone(c.Headers)
+	c.Params = maps.Clone(c.Params)
 	return c
 }
 
@@ -71,6 +85,12 @@ func (c apiChoices) with(id, value string) apiChoices {
 	if id == idContentType {
 		c.ContentType = quickstart.ContentType(value)
 	}
+	if name, ok := strings.CutPrefix(id, idParam); ok {
+		if c.Params == nil {
+			c.Params = map[string]string{}
+		}
+		c.Params[name] = value
+	}
 	for prefix, part := range map[string]func(h *quickstart.Header) *string{
 		idHeaderName:  func(h *quickstart.Header) *string { return &h.Name },
 		idHeaderValue: func(h *quickstart.Header) *string { return &h.Value },
@@ -82,7 +102,8 @@ func (c apiChoices) with(id, value string) apiChoices {
 	return c
 }
 
-// same says whether c and o choose the same request.
+// same says whether c and o choose the same request, the values of the
+// path's parameters aside: an operation stays chosen while its ids change.
 func (c apiChoices) same(o apiChoices) bool {
 	return c.Method == o.Method && c.Path == o.Path && c.Property == o.Property && c.Body == o.Body &&
 		c.ContentType == o.ContentType && slices.Equal(c.Headers, o.Headers)
@@ -91,9 +112,23 @@ func (c apiChoices) same(o apiChoices) bool {
 func (p *playground) apiRequest() quickstart.APIRequest {
 	c := p.step2.choices
 	return quickstart.APIRequest{
-		Env: p.env, Method: c.Method, Path: c.Path, Property: c.Property, Token: p.token.token.AccessToken,
+		Env: p.env, Method: c.Method, Path: c.Path, Params: c.pathParams(), Property: c.Property, Token: p.token.token.AccessToken,
 		Body: c.Body, ContentType: c.ContentType, Headers: c.Headers,
 	}
+}
+
+// pathParams are the values of every parameter of the path, "" for one
+// whose field is empty: the request refuses to go without them.
+func (c apiChoices) pathParams() map[string]string {
+	names := quickstart.PathParams(c.Path)
+	if len(names) == 0 {
+		return nil
+	}
+	params := make(map[string]string, len(names))
+	for _, name := range names {
+		params[name] = c.Params[name]
+	}
+	return params
 }
 
 // step2Exchange is what Step 2's view shows of its request: the preview,
@@ -159,30 +194,43 @@ func (p *playground) sendAPI(ctx app.Context) {
 // resendAPI sends Step 2 through the relay.
 func (p *playground) resendAPI(ctx app.Context) {
 	r := p.apiRequest()
+	p.send(&p.step2.exchange, apiOutgoing(r, "Step 2: call the API", "send"), func(a *quickstart.Answer) { p.apiAnswered(a, r) })
+}
+
+// apiOutgoing is r as send takes it: title is what the transcript calls
+// it, control the button that sends it.
+func apiOutgoing(r quickstart.APIRequest, title, control string) outgoing {
 	url := ""
 	if u, err := r.URL(); err == nil {
 		url = u.String()
 	}
-	p.send(&p.step2.exchange, outgoing{
+	return outgoing{
 		build:   func(now time.Time) (*bhttp.Request, error) { return r.Build(now) },
-		title:   "Step 2: call the API",
+		title:   title,
 		method:  r.Method,
 		url:     url,
 		preview: r.Preview(),
 		explain: func(a quickstart.Answer) *quickstart.Explanation { return quickstart.ExplainAPI(a, r) },
-		control: "send",
-	}, p.apiAnswered)
+		control: control,
+	}
 }
 
 // apiAnswered takes the server's word on expiry: a 401 invalid_token
 // expires the token, whatever its expires_in said, and with the switch on
-// renews it and sends again, once. A 201 gives the id the examples use.
-func (p *playground) apiAnswered(a *quickstart.Answer) {
+// renews it and sends again, once. A 201 gives the id the examples use,
+// and the parameter of the operations that name what r made.
+func (p *playground) apiAnswered(a *quickstart.Answer, r quickstart.APIRequest) {
 	if a == nil {
 		return
 	}
 	if id, ok := a.CreatedID(); ok {
 		p.step2.createdID = id
+		if name := p.env.CreatedParam(r.Path); name != "" && r.Method == "POST" {
+			if p.step2.createdIDs == nil {
+				p.step2.createdIDs = map[string]string{}
+			}
+			p.step2.createdIDs[name] = id
+		}
 	}
 	if a.Status == 401 && p.token.state != tokenNone && strings.Contains(a.Header.Get("www-authenticate"), "invalid_token") {
 		p.token.state = tokenExpired

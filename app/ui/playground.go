@@ -215,7 +215,9 @@ func (p *playground) selectEnv(name string) {
 	p.dropToken()
 	p.step0.clear()
 	p.step1.clear()
-	p.step2.createdID = ""
+	p.step2.createdID, p.step2.createdIDs = "", nil
+	p.step2.inbox.clear()
+	p.step2.deliveries = nil
 	p.syncURL()
 }
 
@@ -315,12 +317,13 @@ func (p *playground) Render() app.UI {
 func (p *playground) renderBelowFold(embed bool) []app.UI {
 	return []app.UI{
 		&apiStepView{
-			Env: p.env, Choices: p.step2.choices, CreatedID: p.step2.createdID, AutoRenew: p.step2.autoRenew,
+			Env: p.env, Choices: p.step2.choices, CreatedID: p.step2.createdID, CreatedIDs: p.step2.createdIDs, AutoRenew: p.step2.autoRenew,
 			OnChange: p.onAPIChoices, OnAutoRenew: p.onAutoRenew,
 			TokenProperty: p.tokenPropertyID(),
 			Snippets:      p.snippetCodes(snippets.Step2),
 			StepExchange:  p.step2Exchange(),
 		},
+		p.inboxView(),
 		app.If(!embed, func() app.UI { return &historyList{Entries: p.history} }),
 		app.If(!embed, func() app.UI {
 			return &transcriptView{Count: len(p.transcript), Feedback: p.exported, OnHAR: p.onExportHAR, OnMarkdown: p.onExportMarkdown}

@@ -30,6 +30,26 @@ type Environment struct {
 	// Profiles are the names of the server-held credentials; the relay
 	// sends an empty list, never null, when there are none.
 	Profiles []string `json:"profiles"`
+	// Operations are the API the environment documents, for Step 2's
+	// picker; none (the field left out) keeps the playground's examples.
+	Operations []Operation `json:"operations,omitempty"`
+}
+
+// Operation is one method on one path of an environment's API, as Step 2
+// offers it.
+type Operation struct {
+	Method string `json:"method"`
+	// Path is as OctoTable's docs write it, its parameters in braces:
+	// /octotable-pms/api/v2/reservations/{reservation_id}.
+	Path    string `json:"path"`
+	Tag     string `json:"tag"` // the area: Rooms, Reservations, Webhooks...
+	Summary string `json:"summary"`
+	// Property says whether it wants the Property header.
+	Property bool `json:"property,omitempty"`
+	// Query are its query parameters' names.
+	Query []string `json:"query,omitempty"`
+	// Example is a JSON body to start from, "" for an operation without.
+	Example string `json:"example,omitempty"`
 }
 
 // The headers of a sealed request that speak to the relay, never passed
@@ -76,6 +96,10 @@ const (
 	// CreateClientPath is create-client: a POST with a redirect uri and a
 	// sandbox property makes a client id and secret of one's own.
 	CreateClientPath = PMSBase + "api-account/oauth2/client"
+	// InboxPath is the sandbox's own (OctoTable has none): GET lists the
+	// webhook deliveries it made, newest first, as OctoTable would POST
+	// them to the subscription's endpoint.
+	InboxPath = PMSBase + "sandbox/webhook-inbox"
 )
 
 // The sandbox, the embedded stand-in for OctoTable.

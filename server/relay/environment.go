@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"octoplay/internal/wire"
 )
@@ -36,6 +37,10 @@ type Environment struct {
 	// Transport reaches the environment; nil means the gateway's guarded
 	// outbound client. The sandbox's is in-process.
 	Transport http.RoundTripper
+	// Operations, when set, lists the API it documents, with examples
+	// dated from now, for the environments document (wire.Environment);
+	// nil lists none.
+	Operations func(now time.Time) []wire.Operation
 
 	// token and apiBases are TokenURL and APIBases as allowTarget compares
 	// them, worked out once.
@@ -119,8 +124,8 @@ func parseBaseURL(s string) (*url.URL, error) {
 }
 
 // Info is the environment as the browser may see it: where things are and
-// which profiles exist, never a secret.
-func (e *Environment) Info() wire.Environment {
+// which profiles exist, and what its API offers as of now, never a secret.
+func (e *Environment) Info(now time.Time) wire.Environment {
 	info := wire.Environment{Name: e.Name, Title: e.Title, TokenURL: e.TokenURL.String(), APIBases: []string{}, Profiles: []string{}}
 	for _, b := range e.APIBases {
 		info.APIBases = append(info.APIBases, b.String())
@@ -129,6 +134,9 @@ func (e *Environment) Info() wire.Environment {
 		info.Profiles = append(info.Profiles, p)
 	}
 	slices.Sort(info.Profiles)
+	if e.Operations != nil {
+		info.Operations = e.Operations(now)
+	}
 	return info
 }
 

@@ -162,8 +162,9 @@ func (r *Relay) handleKeys() http.Handler {
 func (r *Relay) handleEnvironments() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		infos := make([]wire.Environment, 0, len(r.envs))
+		now := r.now()
 		for _, e := range r.envs {
-			infos = append(infos, e.Info())
+			infos = append(infos, e.Info(now))
 		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(infos)

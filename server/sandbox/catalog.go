@@ -62,16 +62,18 @@ func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
 
 // InboxPath is the sandbox's own endpoint (OctoTable has none) where the
 // webhook deliveries the sandbox did not make wait, newest first.
-const InboxPath = wire.PMSBase + "sandbox/webhook-inbox"
+const InboxPath = wire.InboxPath
 
 // ClientPath is create-client's endpoint.
 const ClientPath = wire.CreateClientPath
 
 const (
+	// reservationExample is dinner for eight in the main room: one table
+	// seats eight, so sending it twice shows the 409 of a table taken.
 	reservationExample = `{
   "start_date": "{date}",
   "start_hour": "20:00:00",
-  "pax": 4,
+  "pax": 8,
   "channel": "OCTOTABLE_ADMIN",
   "customer": {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "phone": "3330000000"},
   "service_id": 33841,
@@ -195,33 +197,21 @@ func init() {
 	}
 }
 
-// Operation is one operation of the sandbox's API, as the playground
-// offers it.
-type Operation struct {
-	Method, Path, Tag, Summary string
-	// Property says whether it wants the Property header.
-	Property bool
-	// Query are its query parameters' names.
-	Query []string
-	// Example is a body to start from, or "" for an operation without one.
-	Example string
-}
-
 // Operations is the catalog, for the playground, with examples dated for
 // the week after now: a day both services open on, and the customer of a
 // reservation that is free to move.
-func Operations(now time.Time) []Operation {
+func Operations(now time.Time) []wire.Operation {
 	day := wire.ExampleDay(now)
 	w := fixtures(demoPropertyID, now)
 	customer := w.reservations[putTarget].Customer.ID
-	out := make([]Operation, 0, len(catalog))
+	out := make([]wire.Operation, 0, len(catalog))
 	for _, op := range catalog {
 		example := strings.NewReplacer("{date}", day, "{customer_id}", itoa(customer)).Replace(op.example)
 		var query []string
 		for _, p := range op.params {
 			query = append(query, p.name)
 		}
-		out = append(out, Operation{Method: op.method, Path: op.path, Tag: op.tag, Summary: op.summary,
+		out = append(out, wire.Operation{Method: op.method, Path: op.path, Tag: op.tag, Summary: op.summary,
 			Property: op.auth == authProperty, Query: query, Example: example})
 	}
 	return out
