@@ -116,7 +116,10 @@ func TestTheMountRendersThePrerenderedPage(t *testing.T) {
 		_, err := cdp.Call(ctx, tgt, page.Navigate, page.NavigateParams{URL: s.URL + "/"})
 		return err
 	})))
-	runAction(t, ctx, waitJS[bool](`document.readyState !== "loading"`))
+	// Read once the style sheets apply: innerText follows the layout, and
+	// a busy machine may parse the page before its styles arrive.
+	runAction(t, ctx, waitJS[bool](`document.readyState !== "loading" &&
+		[...document.querySelectorAll('link[rel="stylesheet"]')].every(l => l.sheet && l.sheet.cssRules.length > 0)`))
 	waitUntil(t, ctx, func() bool { return held.count(wasm) > 0 }, "the wasm is asked for")
 	prerendered := runAction(t, ctx, chromedp.Evaluate[string](visibleDOM))
 	require.Contains(t, prerendered, `main#playground`, "the prerendered page is read")
