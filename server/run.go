@@ -110,6 +110,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ClientsPerRange: st.clientsPerRange,
 		ClientsTotal:    st.clientsTotal,
 		RecordsPerRange: st.recordsPerRange,
+		RangeNewcomer:   st.rangeNewcomer,
 		Issued:          met.TokenIssued,
 		Now:             sw.sandboxClock,
 	})

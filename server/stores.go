@@ -29,6 +29,7 @@ type stores struct {
 	clientsPerRange state.Limiter      // create-client, per address range
 	clientsTotal    state.Limiter      // create-client, in all
 	recordsPerRange state.Limiter      // sandbox records created, per address range
+	rangeNewcomer   state.Limiter      // the ranges new to the sandbox, which may take its reserve
 	// ready is nil while the state answers; memory always does.
 	ready func() error
 	close func() error
@@ -53,6 +54,7 @@ func openStores(ctx context.Context, cfg Config, logger *slog.Logger, limitClock
 			clientsPerRange: state.NewMemoryLimiter(sandbox.ClientsPerRange, 0, nil),
 			clientsTotal:    state.NewMemoryLimiter(sandbox.ClientsTotal, 0, nil),
 			recordsPerRange: state.NewMemoryLimiter(sandbox.RecordsPerRange, 0, nil),
+			rangeNewcomer:   state.NewMemoryLimiter(sandbox.RangeNewcomer, 0, nil),
 			ready:           func() error { return nil },
 			close:           func() error { replays.Close(); return nil },
 		}, nil
@@ -81,6 +83,7 @@ func openStores(ctx context.Context, cfg Config, logger *slog.Logger, limitClock
 		clientsPerRange: rs.Limiter("sandbox-clients-range", sandbox.ClientsPerRange, nil),
 		clientsTotal:    rs.Limiter("sandbox-clients", sandbox.ClientsTotal, nil),
 		recordsPerRange: rs.Limiter("sandbox-records-range", sandbox.RecordsPerRange, nil),
+		rangeNewcomer:   rs.Limiter("sandbox-range-newcomer", sandbox.RangeNewcomer, nil),
 		ready:           rs.Ready,
 		close: func() error {
 			stopWatch()

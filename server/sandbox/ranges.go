@@ -25,6 +25,17 @@ const (
 // 7.2 s after the burst.
 var RecordsPerRange = state.Limit{Interval: time.Hour / RangeRecordsPerHour, Burst: RangeRecordsBurst}
 
+// A range that made more than RangeNewcomerRecords records in the last
+// hour (RangeNewcomer, the same limit kind) is busy: its records never take
+// the store's reserve (state.FromBusyRange), whichever of its addresses or
+// clients owns them. So a party with many ranges fills the store to its
+// reserve at most, and a range new to the sandbox always gets in.
+const RangeNewcomerRecords = 20
+
+// RangeNewcomer is that allowance, as a state.Limit: one record every 3
+// minutes after the first 20.
+var RangeNewcomer = state.Limit{Interval: time.Hour / RangeNewcomerRecords, Burst: RangeNewcomerRecords}
+
 // errRangeFull is a creation refused because the caller's range made its
 // share of records lately; wait is when it may make one again.
 type errRangeFull struct{ wait time.Duration }
@@ -47,12 +58,21 @@ func (e errRangeFull) Error() string {
 // counted before, so that requests at once from one range cannot all
 // slip in under the limit.
 func (s *Sandbox) createRecord(ctx context.Context, c *call, key string, data []byte, admit func([]state.Record) error) error {
-	d, err := s.recordsPerRange.Allow(ctx, "range "+clientaddr.Range(clientaddr.Of(c.r)))
+	rng := "range " + clientaddr.Range(clientaddr.Of(c.r))
+	d, err := s.recordsPerRange.Allow(ctx, rng)
 	switch {
 	case err != nil:
 		return fmt.Errorf("sandbox: create record: %w", err)
 	case !d.Allowed:
 		return errRangeFull{d.RetryAfter}
+	}
+	// Spent only while the range is new: a refusal costs nothing.
+	fresh, err := s.rangeNewcomer.Allow(ctx, rng)
+	if err != nil {
+		return fmt.Errorf("sandbox: create record: %w", err)
+	}
+	if !fresh.Allowed {
+		ctx = state.FromBusyRange(ctx)
 	}
 	if _, err := s.writes.Create(ctx, c.owner, key, data, admit); err != nil {
 		return fmt.Errorf("sandbox: create record: %w", err)

@@ -62,8 +62,9 @@ func TestOneRangeTakesOnlyItsShare(t *testing.T) {
 }
 
 // TestTheStoreKeepsARoomForNewcomers: owners that filled the store of
-// writes to its reserve are refused, while an address with none still
-// creates, up to the whole store.
+// writes to its reserve are refused, and so is a fresh address of their
+// range (busy: it made more than RangeNewcomerRecords), while an address of
+// another range still creates, up to the whole store.
 func TestTheStoreKeepsARoomForNewcomers(t *testing.T) {
 	const most = 100 // the reserve: the last 10
 	srv, _ := newSandbox(t, func(cfg *sandbox.Config) {
@@ -85,11 +86,17 @@ func TestTheStoreKeepsARoomForNewcomers(t *testing.T) {
 		assert.Contains(t, body, "its last tenth only for clients with fewer than 10")
 	}
 
-	newcomer := loopback.Client(loopback.Addr(heavy))
+	// A fresh address of that busy range owns nothing, and is refused all
+	// the same: the reserve is for ranges new to the sandbox.
+	fresh := loopback.Client(loopback.Addr(heavy))
+	resp, body := create(fresh)
+	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "a fresh owner of a busy range is refused at 90: %s", body)
+
+	newcomer := loopback.Client(loopback.Addr(1 << 8)) // another /24
 	for range most / state.ReserveDivisor {
 		resp, body := create(newcomer)
 		require.Equal(t, http.StatusCreated, resp.StatusCode, "a newcomer gets the reserve: %s", body)
 	}
-	resp, _ := create(loopback.Client(loopback.Addr(heavy + 1)))
+	resp, _ = create(loopback.Client(loopback.Addr(2 << 8)))
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "the whole store is full")
 }

@@ -83,6 +83,10 @@ type Config struct {
 	// RecordsPerRange limits the records each address range creates (see
 	// createRecord); nil means RecordsPerRange in memory.
 	RecordsPerRange state.Limiter
+	// RangeNewcomer tells the ranges new to the sandbox, which may take
+	// the store's reserve (see RangeNewcomerRecords); nil means
+	// RangeNewcomer in memory.
+	RangeNewcomer state.Limiter
 	// Now tells the time; nil means time.Now. Tests pass a fake clock.
 	Now func() time.Time
 }
@@ -104,6 +108,7 @@ type Sandbox struct {
 	clientKey                     []byte
 	clientsPerRange, clientsTotal state.Limiter
 	recordsPerRange               state.Limiter
+	rangeNewcomer                 state.Limiter
 	mux                           *http.ServeMux
 	// doc is the OpenAPI document of the examples' day.
 	doc struct {
@@ -171,6 +176,10 @@ func New(cfg Config) (*Sandbox, error) {
 	if recordsPerRange == nil {
 		recordsPerRange = state.NewMemoryLimiter(RecordsPerRange, 0, now)
 	}
+	rangeNewcomer := cfg.RangeNewcomer
+	if rangeNewcomer == nil {
+		rangeNewcomer = state.NewMemoryLimiter(RangeNewcomer, 0, now)
+	}
 	clientKey := hmac.New(sha256.New, key)
 	clientKey.Write([]byte("octoplay sandbox created clients"))
 	s := &Sandbox{
@@ -186,6 +195,7 @@ func New(cfg Config) (*Sandbox, error) {
 		clientsPerRange: perRange,
 		clientsTotal:    total,
 		recordsPerRange: recordsPerRange,
+		rangeNewcomer:   rangeNewcomer,
 	}
 	if s.issued == nil {
 		s.issued = func() {}

@@ -264,7 +264,7 @@ func (s *Sandbox) storeFailure(ctx context.Context, c *call, err error) *failure
 			withHeader("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 	case errors.Is(err, state.ErrStoreFull):
 		return apiFailure(http.StatusServiceUnavailable, codeUnavailable, fmt.Sprintf(
-			"the sandbox holds as many changes as it can (its last tenth only for clients with fewer than %d); each goes an hour after it was made, so try again later",
+			"the sandbox holds as many changes as it can (its last tenth only for clients with fewer than %d, from a network new to it); each goes an hour after it was made, so try again later",
 			state.ReserveOwnerRecords)).
 			withHeader("Retry-After", "60")
 	case errors.Is(err, state.ErrTooLarge):

@@ -90,17 +90,24 @@ func TestMemoryRecordsIsBounded(t *testing.T) {
 }
 
 // TestMostFor: an owner with fewer than ReserveOwnerRecords live records may
-// fill the whole store; one with more, all but its last tenth.
+// fill the whole store, unless it creates from a busy range; others, all
+// but its last tenth.
 func TestMostFor(t *testing.T) {
-	tests := []struct{ max, live, want int }{
-		{50_000, 0, 50_000},
-		{50_000, state.ReserveOwnerRecords - 1, 50_000},
-		{50_000, state.ReserveOwnerRecords, 45_000},
-		{50_000, 200, 45_000},
-		{40, 10, 36},
-		{5, 10, 5}, // a store too small for a reserve has none
+	busy := state.FromBusyRange(context.Background())
+	tests := []struct {
+		ctx             context.Context
+		max, live, want int
+	}{
+		{context.Background(), 50_000, 0, 50_000},
+		{context.Background(), 50_000, state.ReserveOwnerRecords - 1, 50_000},
+		{context.Background(), 50_000, state.ReserveOwnerRecords, 45_000},
+		{context.Background(), 50_000, 200, 45_000},
+		{busy, 50_000, 0, 45_000},
+		{busy, 50_000, 200, 45_000},
+		{context.Background(), 40, 10, 36},
+		{context.Background(), 5, 10, 5}, // a store too small for a reserve has none
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, state.MostFor(tt.max, tt.live), "%d records, an owner with %d", tt.max, tt.live)
+		assert.Equal(t, tt.want, state.MostFor(tt.ctx, tt.max, tt.live), "%d records, an owner with %d", tt.max, tt.live)
 	}
 }

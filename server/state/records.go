@@ -84,19 +84,31 @@ var (
 const DefaultMaxRecords = 50_000
 
 // The reserve: the last tenth of a store's records (ReserveDivisor) is
-// kept for owners that hold fewer than ReserveOwnerRecords live ones. Many
-// owners at their limit (one party with many addresses) fill the store
-// only to MostFor's lower cap; a newcomer still gets in after that.
+// kept for newcomers: owners that hold fewer than ReserveOwnerRecords live
+// ones, whose creation does not come from a busy address range (see
+// FromBusyRange). Many owners at their limit, or many owners of one busy
+// range (one party with many addresses), fill the store only to MostFor's
+// lower cap; a newcomer range still gets in after that.
 const (
 	ReserveDivisor      = 10
 	ReserveOwnerRecords = 10
 )
 
+type busyRangeKey struct{}
+
+// FromBusyRange returns ctx saying that the record a Create given it makes
+// comes from an address range that has made many lately: it never takes
+// the reserve, whatever its owner holds, so the reserve stays for a range
+// that is new however many owners (addresses, clients) the others hold.
+func FromBusyRange(ctx context.Context) context.Context {
+	return context.WithValue(ctx, busyRangeKey{}, true)
+}
+
 // MostFor is how many live records a store of maxRecords may hold when it
-// takes a new one from an owner that holds live: all of them for an owner
-// with few, all but the reserve for the others.
-func MostFor(maxRecords, live int) int {
-	if live < ReserveOwnerRecords {
+// takes a new one, in ctx, from an owner that holds live: all of them for a
+// newcomer, all but the reserve for the others.
+func MostFor(ctx context.Context, maxRecords, live int) int {
+	if live < ReserveOwnerRecords && ctx.Value(busyRangeKey{}) == nil {
 		return maxRecords
 	}
 	return maxRecords - maxRecords/ReserveDivisor
@@ -133,7 +145,7 @@ func NewMemoryRecords(limits RecordLimits, maxRecords int, now func() time.Time)
 	return m
 }
 
-func (m *MemoryRecords) Create(_ context.Context, owner, id string, data []byte, admit func(live []Record) error) (Record, error) {
+func (m *MemoryRecords) Create(ctx context.Context, owner, id string, data []byte, admit func(live []Record) error) (Record, error) {
 	if len(data) > m.limits.MaxData {
 		return Record{}, fmt.Errorf("state: records: create: %w: %d bytes, at most %d", ErrTooLarge, len(data), m.limits.MaxData)
 	}
@@ -147,7 +159,7 @@ func (m *MemoryRecords) Create(_ context.Context, owner, id string, data []byte,
 	case len(live) >= m.limits.PerOwner:
 		return Record{}, fmt.Errorf("state: records: create: %w", ErrOwnerFull)
 	}
-	if most := MostFor(m.maxRecords, len(live)); m.total >= most {
+	if most := MostFor(ctx, m.maxRecords, len(live)); m.total >= most {
 		m.sweep(now, true)
 		if m.total >= most {
 			return Record{}, fmt.Errorf("state: records: create: %w", ErrStoreFull)

@@ -190,7 +190,7 @@ func (r *records) commit(ctx context.Context, owner string, o owned, c edit, now
 	}
 	// The owner's live count decides its cap; the version check makes the
 	// script refuse if that count changed since it was read.
-	most := state.MostFor(r.most, len(o.live(now)))
+	most := state.MostFor(ctx, r.most, len(o.live(now)))
 	var latest time.Time
 	for _, x := range remaining {
 		if x.Expires.After(latest) {

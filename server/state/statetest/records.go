@@ -149,6 +149,8 @@ func TestRecords(t *testing.T, newRecords NewRecords) {
 		}
 		_, err := s.Create(ctx, "heavy1", "one-more", []byte("x"), nil)
 		assert.ErrorIs(t, err, state.ErrStoreFull, "an owner with many is refused at 36 of 40")
+		_, err = s.Create(state.FromBusyRange(ctx), "fresh-of-a-busy-range", "r0", []byte("x"), nil)
+		assert.ErrorIs(t, err, state.ErrStoreFull, "an owner with none, from a busy range, is refused at 36 of 40")
 		for i := range 4 {
 			create(t, s, "few", fmt.Sprint("r", i), "a newcomer gets the reserve")
 		}
