@@ -28,6 +28,8 @@ type stores struct {
 	sandboxWrites   state.Records      // what clients write to the sandbox
 	clientsPerRange state.Limiter      // create-client, per address range
 	clientsTotal    state.Limiter      // create-client, in all
+	clientsNewcomer state.Limiter      // create-client: the ranges new to it, which may take its reserve
+	clientsReserve  state.Limiter      // create-client: the reserve beyond the total
 	recordsPerRange state.Limiter      // sandbox records created, per address range
 	rangeNewcomer   state.Limiter      // the ranges new to the sandbox, which may take its reserve
 	// ready is nil while the state answers; memory always does.
@@ -53,6 +55,8 @@ func openStores(ctx context.Context, cfg Config, logger *slog.Logger, limitClock
 			sandboxWrites:   state.NewMemoryRecords(sandbox.WriteLimits, 0, nil),
 			clientsPerRange: state.NewMemoryLimiter(sandbox.ClientsPerRange, 0, nil),
 			clientsTotal:    state.NewMemoryLimiter(sandbox.ClientsTotal, 0, nil),
+			clientsNewcomer: state.NewMemoryLimiter(sandbox.ClientsNewcomer, 0, nil),
+			clientsReserve:  state.NewMemoryLimiter(sandbox.ClientsReserve, 0, nil),
 			recordsPerRange: state.NewMemoryLimiter(sandbox.RecordsPerRange, 0, nil),
 			rangeNewcomer:   state.NewMemoryLimiter(sandbox.RangeNewcomer, 0, nil),
 			ready:           func() error { return nil },
@@ -82,6 +86,8 @@ func openStores(ctx context.Context, cfg Config, logger *slog.Logger, limitClock
 		sandboxWrites:   rs.Records(sandbox.WriteLimits, 0, nil),
 		clientsPerRange: rs.Limiter("sandbox-clients-range", sandbox.ClientsPerRange, nil),
 		clientsTotal:    rs.Limiter("sandbox-clients", sandbox.ClientsTotal, nil),
+		clientsNewcomer: rs.Limiter("sandbox-clients-newcomer", sandbox.ClientsNewcomer, nil),
+		clientsReserve:  rs.Limiter("sandbox-clients-reserve", sandbox.ClientsReserve, nil),
 		recordsPerRange: rs.Limiter("sandbox-records-range", sandbox.RecordsPerRange, nil),
 		rangeNewcomer:   rs.Limiter("sandbox-range-newcomer", sandbox.RangeNewcomer, nil),
 		ready:           rs.Ready,

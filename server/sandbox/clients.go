@@ -38,9 +38,17 @@ const ClientLifetime = 24 * time.Hour
 // ClientsPerRange limits created clients per address range (IPv4 /24,
 // IPv6 /48): 5 at once, then one every 10 minutes. ClientsTotal bounds
 // them all together: 300 at once, then one every 5 seconds.
+//
+// Beyond the total, ClientsReserve is kept for the ranges new to it: one
+// that made no client in the last hour (ClientsNewcomer, per range) still
+// gets one, 30 at once, then one every 50 seconds. A party whose ranges
+// spent the total made clients from each of them, so none of its ranges
+// takes the reserve: to spend it too, it needs as many ranges again.
 var (
 	ClientsPerRange = state.Limit{Interval: 10 * time.Minute, Burst: 5}
 	ClientsTotal    = state.Limit{Interval: 5 * time.Second, Burst: 300}
+	ClientsNewcomer = state.Limit{Interval: time.Hour, Burst: 1}
+	ClientsReserve  = state.Limit{Interval: 50 * time.Second, Burst: 30}
 )
 
 const createdPrefix = "public_"
@@ -95,29 +103,46 @@ func createClient(s *Sandbox, c *call) (reply, *failure) {
 
 // admitClient counts a creation against the caller's address range and
 // against all of them: a stranger with many addresses in one range gets
-// its share, and no one gets more than the whole.
+// its share, no one gets more than the whole, and a range new to the
+// sandbox gets one from the reserve when the whole is spent.
 func (s *Sandbox) admitClient(r *http.Request) *failure {
 	ctx := r.Context()
-	d, err := s.clientsPerRange.Allow(ctx, "range "+clientaddr.Range(clientaddr.Of(r)))
-	if err == nil && d.Allowed {
-		var total state.Decision
-		total, err = s.clientsTotal.Allow(ctx, "all")
-		if err == nil && !total.Allowed {
-			return apiFailure(http.StatusServiceUnavailable, codeUnavailable,
-				"the sandbox has made as many clients as it makes for now; try again later, or use the demo client").
-				withHeader("Retry-After", retryAfter(total.RetryAfter))
-		}
-	}
-	switch {
-	case err != nil:
+	rng := "range " + clientaddr.Range(clientaddr.Of(r))
+	d, err := s.clientsPerRange.Allow(ctx, rng)
+	if err != nil {
 		return unavailable(err)
-	case !d.Allowed:
+	}
+	if !d.Allowed {
 		return apiFailure(http.StatusTooManyRequests, codeLimitExceeded, fmt.Sprintf(
 			"your network has made %d clients lately, as many as the sandbox makes for one; each lasts %v, so use one of those, or try again in %s",
 			ClientsPerRange.Burst, ClientLifetime, retryAfter(d.RetryAfter)+" seconds")).
 			withHeader("Retry-After", retryAfter(d.RetryAfter))
 	}
-	return nil
+	// Spent by every creation, so that a range which made one lately is
+	// no newcomer when the total runs out.
+	fresh, err := s.clientsNewcomer.Allow(ctx, rng)
+	if err != nil {
+		return unavailable(err)
+	}
+	total, err := s.clientsTotal.Allow(ctx, "all")
+	if err != nil {
+		return unavailable(err)
+	}
+	if total.Allowed {
+		return nil
+	}
+	if fresh.Allowed {
+		reserve, err := s.clientsReserve.Allow(ctx, "all")
+		if err != nil {
+			return unavailable(err)
+		}
+		if reserve.Allowed {
+			return nil
+		}
+	}
+	return apiFailure(http.StatusServiceUnavailable, codeUnavailable,
+		"the sandbox has made as many clients as it makes for now; try again later, or use the demo client").
+		withHeader("Retry-After", retryAfter(total.RetryAfter))
 }
 
 func retryAfter(wait time.Duration) string {

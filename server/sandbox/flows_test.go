@@ -17,6 +17,7 @@ import (
 
 	"octoplay/internal/clientaddr"
 	"octoplay/server/sandbox"
+	"octoplay/server/state"
 )
 
 // The flows a partner writes against OctoTable, each against a real
@@ -536,6 +537,31 @@ func TestCreatedClientsAreSharedOutByRange(t *testing.T) {
 	assert.Equal(t, 400, resp.StatusCode)
 	assert.Contains(t, body, "redirect_uri: required")
 	assert.Contains(t, body, "sandbox_property.name: required")
+}
+
+// When the clients in all are spent, a range that made none lately still
+// gets one from the reserve, and the ranges that spent the total do not.
+func TestCreatedClientsKeepAReserveForNewRanges(t *testing.T) {
+	total := state.Limit{Interval: time.Hour, Burst: 6}
+	demo, _, _ := newRestaurant(t, func(cfg *sandbox.Config) {
+		cfg.ClientsTotal = state.NewMemoryLimiter(total, 0, cfg.Now)
+	})
+	for i := range total.Burst {
+		status, m := createClient(t, demo, fmt.Sprintf("203.0.%d.1", 113+i%2))
+		require.Equal(t, 201, status, m)
+	}
+	status, m := createClient(t, demo, "203.0.113.2")
+	assert.Equal(t, 503, status, "a range that made clients lately does not take the reserve: %v", m)
+	status, m = createClient(t, demo, "203.0.114.2")
+	assert.Equal(t, 503, status, m)
+	assert.Contains(t, m["error"].(map[string]any)["message"], "as many clients as it makes for now")
+
+	for i := range sandbox.ClientsReserve.Burst {
+		status, m = createClient(t, demo, fmt.Sprintf("198.51.%d.7", i))
+		require.Equal(t, 201, status, "a range new to the sandbox gets one: %v", m)
+	}
+	status, _ = createClient(t, demo, "198.51.200.7")
+	assert.Equal(t, 503, status, "the reserve has an end too")
 }
 
 func TestTheValidatorRefusesWhatTheDocumentDoesNotSay(t *testing.T) {

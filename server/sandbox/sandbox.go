@@ -77,9 +77,11 @@ type Config struct {
 	// the same writes.
 	Writes state.Records
 	// ClientsPerRange and ClientsTotal limit create-client, per address
-	// range and in all; nil means ClientsPerRange and ClientsTotal in
-	// memory.
-	ClientsPerRange, ClientsTotal state.Limiter
+	// range and in all; ClientsNewcomer (per range) and ClientsReserve (in
+	// all) are the reserve beyond the total for ranges new to it. Each nil
+	// one means the package's limit of that name in memory.
+	ClientsPerRange, ClientsTotal   state.Limiter
+	ClientsNewcomer, ClientsReserve state.Limiter
 	// RecordsPerRange limits the records each address range creates (see
 	// createRecord); nil means RecordsPerRange in memory.
 	RecordsPerRange state.Limiter
@@ -105,11 +107,12 @@ type Sandbox struct {
 	// writes are the clients' own, over the fixtures.
 	writes state.Records
 	// clientKey signs created clients' ids and derives their secrets.
-	clientKey                     []byte
-	clientsPerRange, clientsTotal state.Limiter
-	recordsPerRange               state.Limiter
-	rangeNewcomer                 state.Limiter
-	mux                           *http.ServeMux
+	clientKey                       []byte
+	clientsPerRange, clientsTotal   state.Limiter
+	clientsNewcomer, clientsReserve state.Limiter
+	recordsPerRange                 state.Limiter
+	rangeNewcomer                   state.Limiter
+	mux                             *http.ServeMux
 	// doc is the OpenAPI document of the examples' day.
 	doc struct {
 		sync.Mutex
@@ -165,20 +168,11 @@ func New(cfg Config) (*Sandbox, error) {
 	if written == nil {
 		written = state.NewMemoryRecords(WriteLimits, 0, now)
 	}
-	perRange, total := cfg.ClientsPerRange, cfg.ClientsTotal
-	if perRange == nil {
-		perRange = state.NewMemoryLimiter(ClientsPerRange, 0, now)
-	}
-	if total == nil {
-		total = state.NewMemoryLimiter(ClientsTotal, 0, now)
-	}
-	recordsPerRange := cfg.RecordsPerRange
-	if recordsPerRange == nil {
-		recordsPerRange = state.NewMemoryLimiter(RecordsPerRange, 0, now)
-	}
-	rangeNewcomer := cfg.RangeNewcomer
-	if rangeNewcomer == nil {
-		rangeNewcomer = state.NewMemoryLimiter(RangeNewcomer, 0, now)
+	orMemory := func(l state.Limiter, limit state.Limit) state.Limiter {
+		if l == nil {
+			return state.NewMemoryLimiter(limit, 0, now)
+		}
+		return l
 	}
 	clientKey := hmac.New(sha256.New, key)
 	clientKey.Write([]byte("octoplay sandbox created clients"))
@@ -192,10 +186,12 @@ func New(cfg Config) (*Sandbox, error) {
 		issued:          cfg.Issued,
 		writes:          written,
 		clientKey:       clientKey.Sum(nil),
-		clientsPerRange: perRange,
-		clientsTotal:    total,
-		recordsPerRange: recordsPerRange,
-		rangeNewcomer:   rangeNewcomer,
+		clientsPerRange: orMemory(cfg.ClientsPerRange, ClientsPerRange),
+		clientsTotal:    orMemory(cfg.ClientsTotal, ClientsTotal),
+		clientsNewcomer: orMemory(cfg.ClientsNewcomer, ClientsNewcomer),
+		clientsReserve:  orMemory(cfg.ClientsReserve, ClientsReserve),
+		recordsPerRange: orMemory(cfg.RecordsPerRange, RecordsPerRange),
+		rangeNewcomer:   orMemory(cfg.RangeNewcomer, RangeNewcomer),
 	}
 	if s.issued == nil {
 		s.issued = func() {}
