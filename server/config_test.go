@@ -183,6 +183,7 @@ func TestHelpShowsEachDefaultOnce(t *testing.T) {
 
 	blocks := map[string]string{} // flag name -> its lines
 	for _, block := range strings.Split(help, "\n  -")[1:] {
+		block, _, _ = strings.Cut(block, "\n\n") // the next concern's title
 		name, _, _ := strings.Cut(block, " ")
 		name, _, _ = strings.Cut(name, "\t")
 		assert.NotContains(t, blocks, name, "-%s is listed twice", name)
@@ -220,6 +221,42 @@ func TestHelpShowsEachDefaultOnce(t *testing.T) {
 		}
 		assert.True(t, strings.HasSuffix(strings.TrimSpace(blocks[name]), want), "-%s ends in %s:\n%s", name, want, blocks[name])
 	}
+}
+
+// -h lists the flags by concern: each under the title of what it serves,
+// every concern's flags together.
+func TestHelpListsFlagsByConcern(t *testing.T) {
+	var stderr bytes.Buffer
+	_, err := parseConfig([]string{"octoplay", "-h"}, func(string) string { return "" }, &stderr)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	concern := map[string]string{} // flag name -> the title it is listed under
+	title := ""
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		switch {
+		case strings.HasPrefix(line, "  -"):
+			name, _, _ := strings.Cut(strings.TrimPrefix(line, "  -"), " ")
+			name, _, _ = strings.Cut(name, "\t")
+			concern[name] = title
+		case strings.HasSuffix(line, ":") && !strings.HasPrefix(line, " "):
+			title = strings.TrimSuffix(line, ":")
+		}
+	}
+	for name, want := range map[string]string{
+		"addr":              "Serving",
+		"log-level":         "Logs and metrics",
+		"sandbox-token-ttl": "The sandbox",
+		"relay-key":         "The relay and its keys",
+		"relay-rate":        "Limits per client address",
+		"max-conns":         "Limits per client address",
+		"trusted-proxies":   "Behind a proxy",
+		"redis-url":         "Several instances",
+	} {
+		assert.Equal(t, want, concern[name], "-%s is listed under", name)
+	}
+	var raw rawConfig
+	defineFlags("octoplay", &raw, io.Discard).VisitAll(func(f *flag.Flag) {
+		assert.NotEmpty(t, concern[f.Name], "-%s is listed under a concern", f.Name)
+	})
 }
 
 func TestTrustedProxiesBadCIDRIsStartError(t *testing.T) {

@@ -43,8 +43,8 @@ const (
 	DemoClientSecret = "octoplay-demo-secret"
 )
 
-// defaultTokenTTL is the lifetime the quickstart's example answer shows.
-const defaultTokenTTL = 1440 * time.Second
+// DefaultTokenTTL is the lifetime the quickstart's example answer shows.
+const DefaultTokenTTL = 1440 * time.Second
 
 // ErrInvalidConfig is wrapped by every error New returns.
 var ErrInvalidConfig = errors.New("sandbox: invalid config")
@@ -138,7 +138,7 @@ func New(cfg Config) (*Sandbox, error) {
 	}
 	ttl := cfg.TokenTTL
 	if ttl == 0 {
-		ttl = defaultTokenTTL
+		ttl = DefaultTokenTTL
 	}
 	if ttl < time.Second {
 		// expires_in is in whole seconds (RFC 6749 §5.1): less would read 0.
