@@ -16,18 +16,7 @@ import (
 
 // standInAssets stand in for the built web assets where a test only needs
 // the server's behaviour, not a wasm that runs.
-func standInAssets() fstest.MapFS {
-	return fstest.MapFS{
-		"app.wasm":           {Data: []byte("\x00asm\x01\x00\x00\x00stand-in")},
-		"styles.css":         {Data: []byte("body{}")},
-		"icons/icon-192.png": {Data: []byte("png")},
-		"icons/icon-512.png": {Data: []byte("png")},
-		"icons/icon.svg":     {Data: []byte("<svg/>")},
-		"embed.go":           {Data: []byte("package web")},
-		"embed.js":           {Data: []byte("// embed")},
-		"loader.js":          {Data: []byte("// loader")},
-	}
-}
+func standInAssets() fstest.MapFS { return testkit.StandInWeb() }
 
 // requireBuiltWasm stops a test that needs the real wasm when it was not
 // built: a failure in CI, a skip elsewhere.

@@ -1,7 +1,13 @@
 //go:build !js
 
-// Package server is Octoplay's native side: it serves the playground page
-// and its assets, and hosts the OctoTable sandbox under /sandbox/.
+// Package server is Octoplay's native side, one binary that wires the
+// parts: the playground's page (server/page) and its assets
+// (server/assets); the sealed relay that opens the browser's requests and
+// sends them on (server/relay); the OctoTable sandbox under /sandbox/
+// (server/sandbox); the limits a stranger's traffic meets before any work
+// (limits.go, server/admit); and the state that instances share, in memory
+// or in Redis (stores.go, server/state). The flags are in flags.go, the
+// routes in routes.go, the start and the shutdown in run.go.
 package server
 
 import (

@@ -10,6 +10,7 @@ import (
 
 	"octoplay/server/admit"
 	"octoplay/server/assets"
+	"octoplay/server/page"
 	"octoplay/server/relay"
 	"octoplay/server/state"
 )
@@ -41,7 +42,7 @@ func NewServer(logger *slog.Logger, cfg Config, webFS fs.FS, p Parts) (http.Hand
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
-	page, err := newPageHandler(st, cfg.FrameAncestors)
+	pages, err := page.New(st, cfg.PublicURL, cfg.FrameAncestors)
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
@@ -59,6 +60,6 @@ func NewServer(logger *slog.Logger, cfg Config, webFS fs.FS, p Parts) (http.Hand
 		p.Ready = newReadiness(func() error { return nil }, true)
 	}
 	mux := http.NewServeMux()
-	addRoutes(mux, newPageCache(firstPaint(cfg.PublicURL, correctAppJS(page))), st, p, lim)
+	addRoutes(mux, pages, st, p, lim)
 	return logRequests(logger)(securityHeaders(contentSecurityPolicy(cfg.FrameAncestors), mux)), nil
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"compress/gzip"
 	"io"
 	"io/fs"
 	"net/http"
@@ -15,7 +14,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/andybalholm/brotli"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -46,24 +44,8 @@ func getRaw(t *testing.T, url, acceptEncoding string) (*http.Response, []byte) {
 	return res, body
 }
 
-// decompress undoes a Content-Encoding.
 func decompress(t *testing.T, coding string, b []byte) []byte {
-	t.Helper()
-	var r io.Reader = bytes.NewReader(b)
-	switch coding {
-	case "":
-	case "br":
-		r = brotli.NewReader(r)
-	case "gzip":
-		gz, err := gzip.NewReader(r)
-		require.NoError(t, err)
-		r = gz
-	default:
-		t.Fatalf("unexpected coding %q", coding)
-	}
-	out, err := io.ReadAll(r)
-	require.NoError(t, err)
-	return out
+	return testkit.Decompress(t, coding, b)
 }
 
 // compressedStandIn is standInAssets with a wasm large enough to shrink,

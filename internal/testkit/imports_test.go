@@ -42,6 +42,8 @@ func importRule(from, to string) string {
 		return "the state stores keep counts and windows: they know nothing of who uses them"
 	case under(from, "server/sandbox") && under(to, "server") && !under(to, "server/state"):
 		return "the sandbox is a stand-in for OctoTable: it knows nothing of the server or the relay (it keeps its counts in a state store)"
+	case under(from, "server/page") && under(to, "server") && !under(to, "server/assets"):
+		return "the page is go-app's files corrected: of the server it knows only the assets it links"
 	case under(from, "server/relay") && (under(to, "server/sandbox") || to == module+"/server"):
 		return "the relay reaches environments by URL and transport, whatever they are"
 	case strings.HasPrefix(to, "github.com/prometheus/") && !under(from, "server/metrics"):
@@ -72,6 +74,8 @@ func TestImportRulesRefuse(t *testing.T) {
 		{"octoplay/server/relay", "github.com/prometheus/client_golang/prometheus"},
 		{"octoplay/app/ui", "github.com/prometheus/client_golang/prometheus"},
 		{"octoplay/server", "github.com/redis/go-redis/v9"},
+		{"octoplay/server/page", "octoplay/server/relay"},
+		{"octoplay/server/page", "octoplay/server"},
 	} {
 		assert.NotEmpty(t, importRule(bad[0], bad[1]), "%s may not import %s", bad[0], bad[1])
 	}
@@ -81,6 +85,8 @@ func TestImportRulesRefuse(t *testing.T) {
 		{"octoplay/server/sandbox", "octoplay/internal/wire"},
 		{"octoplay/server/sandbox", "octoplay/server/state"},
 		{"octoplay/server", "octoplay/app/ui"},
+		{"octoplay/server/page", "octoplay/server/assets"},
+		{"octoplay/server/page", "octoplay/app/ui"},
 		{"octoplay/internal/cmd/bench", "octoplay/internal/ohttp"},
 		{"octoplay/internal/wire", "strings"},
 		{"octoplay/server/metrics", "github.com/prometheus/client_golang/prometheus"},

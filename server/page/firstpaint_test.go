@@ -1,13 +1,19 @@
-package server
+package page
 
 import (
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
+
+	"octoplay/internal/testkit"
+	"octoplay/server/assets"
 )
 
 // parsePage parses the page as a browser does before any script runs.
@@ -29,6 +35,35 @@ func elements(doc *html.Node, match func(*html.Node) bool) []*html.Node {
 	return found
 }
 
+// servePage serves New's page for stand-in assets over loopback, with
+// publicURL and the origins that may frame it.
+func servePage(t *testing.T, publicURL string, frameAncestors ...string) *httptest.Server {
+	t.Helper()
+	st, err := assets.NewServer(testkit.StandInWeb(), slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	h, err := New(st, publicURL, frameAncestors)
+	require.NoError(t, err)
+	s := httptest.NewServer(h)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// get fetches url with the headers, and reads its body.
+func get(t *testing.T, url string, headers map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return res, string(body)
+}
+
 func attr(n *html.Node, key string) (string, bool) {
 	for _, a := range n.Attr {
 		if a.Key == key {
@@ -42,7 +77,7 @@ func attr(n *html.Node, key string) (string, bool) {
 // a blocked wasm for good, and link previews and crawlers read: it must say
 // what the page will do, in valid HTML and ARIA.
 func TestTheFirstPaintIsHonest(t *testing.T) {
-	s := startServer(t, standInAssets(), nil, "-public-url", "https://playground.example.com", "-frame-ancestors", "https://docs.example.com")
+	s := servePage(t, "https://playground.example.com", "https://docs.example.com")
 	res, page := get(t, s.URL+"/?env=sandbox&auth=basic&method=DELETE&client_secret=s3cret", nil)
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	doc := parsePage(t, page)
@@ -137,15 +172,4 @@ func TestTheFirstPaintLeavesOutWhatItCannotName(t *testing.T) {
 func idOf(n *html.Node) string {
 	id, _ := attr(n, "id")
 	return id
-}
-
-// Documentation pages include /embed.js at an address that does not move
-// with the build.
-func TestEmbedScriptIsServed(t *testing.T) {
-	s := startServer(t, standInAssets(), nil)
-	res, body := get(t, s.URL+"/embed.js", nil)
-	require.Equal(t, http.StatusOK, res.StatusCode)
-	assert.Equal(t, "// embed", body)
-	assert.Contains(t, res.Header.Get("Content-Type"), "javascript")
-	assert.Equal(t, "no-cache", res.Header.Get("Cache-Control"))
 }

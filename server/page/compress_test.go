@@ -1,6 +1,6 @@
 //go:build !js
 
-package server
+package page
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"octoplay/internal/testkit"
 )
 
 // The page is compressed once, when it is kept, and each request gets the
@@ -43,7 +45,7 @@ func TestThePageIsServedCompressedFromMemory(t *testing.T) {
 		if ae != "" {
 			assert.Less(t, res.Body.Len(), len(html), ae)
 		}
-		assert.True(t, bytes.Equal([]byte(html), decompress(t, ae, res.Body.Bytes())), ae)
+		assert.True(t, bytes.Equal([]byte(html), testkit.Decompress(t, ae, res.Body.Bytes())), ae)
 		etags[ae] = res.Header().Get("ETag")
 		not := get("Accept-Encoding", ae, "If-None-Match", etags[ae])
 		assert.Equal(t, http.StatusNotModified, not.Code, ae)
