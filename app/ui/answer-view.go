@@ -8,6 +8,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"octoplay/app/dom"
 	"octoplay/app/quickstart"
 )
 
@@ -220,6 +221,6 @@ func (a *answerView) onDownload(ctx app.Context, e app.Event) {
 	if a.Answer.JSON {
 		name, mediaType = "octoplay-"+a.Step+"-answer.json", "application/json"
 	}
-	download(ctx, name, mediaType, []byte(a.body()))
+	dom.Download(ctx, name, mediaType, []byte(a.body()))
 	a.copied = "Saved " + name + "."
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"octoplay/app/dom"
 	"octoplay/app/quickstart"
 	"octoplay/internal/bhttp"
 )
@@ -82,7 +83,7 @@ func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Ans
 			x.answers++
 			entry := historyEntry{Method: out.method, URL: out.url, Request: out.preview, At: time.Now().Format("15:04:05")}
 			keepFocus(ctx, out.control)
-			if errors.Is(err, errUnreachable) {
+			if errors.Is(err, dom.ErrUnreachable) {
 				x.err = "The playground's server cannot be reached, so this request may not have arrived. The page is trying to reach it again; send once it is back."
 				p.serverDown(time.Now())
 			} else if err != nil {
@@ -114,7 +115,7 @@ func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Ans
 // the answer took it away (a fix button that went with the explanation):
 // a keyboard or a screen reader stays where the person was.
 func keepFocus(ctx app.Context, id string) {
-	ctx.Defer(func(app.Context) { focusUnlessTaken(id) })
+	ctx.Defer(func(app.Context) { dom.FocusUnlessTaken(id) })
 }
 
 // record adds a request to this visit's history, newest first, without

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/app/dom"
 	"octoplay/app/quickstart"
 	"octoplay/internal/bhttp"
 	"octoplay/internal/ohttp"
@@ -50,7 +51,7 @@ type sending struct {
 
 // unreachable is what the browser's fetch gives when nothing answers.
 func unreachable(url string) error {
-	return fmt.Errorf("fetch %s: Failed to fetch: %w", url, errUnreachable)
+	return fmt.Errorf("fetch %s: Failed to fetch: %w", url, dom.ErrUnreachable)
 }
 
 // newGateway is a gateway with one key of its own.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"octoplay/app/dom"
 	"octoplay/app/quickstart"
 	"octoplay/app/snippets"
 	"octoplay/app/transcript"
@@ -129,7 +130,7 @@ func (p *playground) OnMount(ctx app.Context) {
 		afterPaint(ctx, p.showBelowFold)
 	}
 	if p.asked.Embed {
-		reportHeight()
+		dom.ReportHeight()
 	}
 	p.load()
 	ctx.Async(func() {
@@ -166,7 +167,7 @@ func (p *playground) load() {
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				p.status, p.loadErr = loadFailed, err.Error()
-				if errors.Is(err, errUnreachable) || p.reconnect.down {
+				if errors.Is(err, dom.ErrUnreachable) || p.reconnect.down {
 					p.serverDown(time.Now())
 				}
 				return
@@ -182,22 +183,10 @@ func (p *playground) load() {
 				// Step 2 and a screen reader reads from there; Step 1 stays a
 				// scroll away. A person who already went somewhere keeps it.
 				ctx.ScrollTo("step2")
-				ctx.Defer(func(app.Context) { focusUnlessTaken("step2-title") })
+				ctx.Defer(func(app.Context) { dom.FocusUnlessTaken("step2-title") })
 			}
 		})
 	})
-}
-
-// focusUnlessTaken focuses the element id names unless the person's
-// focus is already on a control of the page.
-func focusUnlessTaken(id string) {
-	doc := app.Window().Get("document")
-	if active := doc.Get("activeElement"); active.Truthy() && !active.Equal(doc.Get("body")) {
-		return
-	}
-	if el := app.Window().GetElementByID(id); el.Truthy() {
-		el.Call("focus")
-	}
 }
 
 // selectEnv switches environment; the token of another environment is no
@@ -266,11 +255,7 @@ func (p *playground) dropToken() {
 
 // clearSecretInput empties the password field, which the page never fills
 // from Go: the secret is only ever read from it.
-func clearSecretInput() {
-	if el := app.Window().GetElementByID("client-secret"); el.Truthy() {
-		el.Set("value", "")
-	}
-}
+func clearSecretInput() { dom.ClearValue("client-secret") }
 
 func (p *playground) Render() app.UI {
 	embed := p.asked.Embed
@@ -443,9 +428,7 @@ func (p *playground) onGoToStep(ctx app.Context, step int) {
 	if step == 2 {
 		id = "step2-title"
 	}
-	if el := app.Window().GetElementByID(id); el.Truthy() {
-		el.Call("focus")
-	}
+	dom.Focus(id)
 }
 
 func (p *playground) onForget(ctx app.Context, e app.Event) {

@@ -18,7 +18,7 @@ const (
 )
 
 // reconnecting is the page's way back when its server cannot be reached
-// (errUnreachable): it says so in words, tries again with a growing wait,
+// (dom.ErrUnreachable): it says so in words, tries again with a growing wait,
 // and once the server answers, says it is back. Nothing is sent again by
 // itself: a request that may have arrived is the person's to send again.
 type reconnecting struct {

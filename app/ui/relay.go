@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"octoplay/app/dom"
 	"octoplay/app/quickstart"
 	"octoplay/internal/bhttp"
 	"octoplay/internal/ohttp"
@@ -45,7 +46,7 @@ func loadRelay(ctx context.Context) (*relayClient, []quickstart.Environment, err
 	if err != nil {
 		return nil, nil, err
 	}
-	list, err := fetchBytes(ctx, "GET", wire.RelayEnvironmentsPath, "", nil)
+	list, err := dom.Fetch(ctx, "GET", wire.RelayEnvironmentsPath, "", nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load environments: %w", err)
 	}
@@ -62,7 +63,7 @@ func loadRelay(ctx context.Context) (*relayClient, []quickstart.Environment, err
 // fetchRelayKeys fetches the relay's key configurations (RFC 9458 §3) and
 // makes a client that seals to the first one it supports.
 func fetchRelayKeys(ctx context.Context) (*ohttp.Client, error) {
-	keys, err := fetchBytes(ctx, "GET", wire.RelayKeysPath, "", nil)
+	keys, err := dom.Fetch(ctx, "GET", wire.RelayKeysPath, "", nil)
 	if err != nil {
 		return nil, fmt.Errorf("load relay keys: %w", err)
 	}
@@ -82,7 +83,7 @@ func fetchRelayKeys(ctx context.Context) (*ohttp.Client, error) {
 
 // sendSealed is the ohttp.Transport: POST the sealed bytes to the relay.
 func sendSealed(ctx context.Context, sealed []byte) ([]byte, error) {
-	res, err := fetchBytes(ctx, "POST", wire.RelayPath, ohttp.MediaTypeRequest, sealed)
+	res, err := dom.Fetch(ctx, "POST", wire.RelayPath, ohttp.MediaTypeRequest, sealed)
 	if err != nil {
 		return nil, err
 	}

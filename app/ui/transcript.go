@@ -6,6 +6,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"octoplay/app/dom"
 	"octoplay/app/quickstart"
 	"octoplay/app/transcript"
 	"octoplay/internal/bhttp"
@@ -53,7 +54,7 @@ func (p *playground) exportTranscript(ctx app.Context, ext string) {
 			return
 		}
 	}
-	download(ctx, name, mediaType, data)
+	dom.Download(ctx, name, mediaType, data)
 	p.exported = fmt.Sprintf("Saved %s: %d of this visit's requests, every credential removed.", name, len(p.transcript))
 }
 

@@ -36,6 +36,8 @@ func importRule(from, to string) string {
 		return "a library under internal/ is shared by both sides: it imports neither"
 	case under(from, "internal/cmd") && under(to, "server"):
 		return "a command measures or builds the server from outside (its reference programs under testdata may import it)"
+	case under(from, "app/dom") && under(to, "app"):
+		return "the DOM package does the browser's work the page asks for: it knows none of the page's parts"
 	case under(from, "app") && under(to, "server"):
 		return "the browser's code never links the server's"
 	case under(from, "server/state") && under(to, "server") && !under(to, "server/state"):
@@ -76,6 +78,8 @@ func TestImportRulesRefuse(t *testing.T) {
 		{"octoplay/server", "github.com/redis/go-redis/v9"},
 		{"octoplay/server/page", "octoplay/server/relay"},
 		{"octoplay/server/page", "octoplay/server"},
+		{"octoplay/app/dom", "octoplay/app/ui"},
+		{"octoplay/app/dom", "octoplay/app/quickstart"},
 	} {
 		assert.NotEmpty(t, importRule(bad[0], bad[1]), "%s may not import %s", bad[0], bad[1])
 	}
@@ -87,6 +91,8 @@ func TestImportRulesRefuse(t *testing.T) {
 		{"octoplay/server", "octoplay/app/ui"},
 		{"octoplay/server/page", "octoplay/server/assets"},
 		{"octoplay/server/page", "octoplay/app/ui"},
+		{"octoplay/app/ui", "octoplay/app/dom"},
+		{"octoplay/app/dom", "octoplay/internal/wire"},
 		{"octoplay/internal/cmd/bench", "octoplay/internal/ohttp"},
 		{"octoplay/internal/wire", "strings"},
 		{"octoplay/server/metrics", "github.com/prometheus/client_golang/prometheus"},

@@ -1,4 +1,4 @@
-package ui
+package dom
 
 import (
 	"math"
@@ -9,7 +9,7 @@ import (
 	"octoplay/internal/wire"
 )
 
-// reportHeight tells the page that frames the playground how tall its
+// ReportHeight tells the page that frames the playground how tall its
 // content is, each time that changes, as {"type": "octoplay:resize",
 // "height": <CSS px>}: the docs' embed.js sizes the frame to it, so the
 // docs need no fixed height and the frame never scrolls inside itself.
@@ -17,7 +17,7 @@ import (
 // -frame-ancestors, which it writes into the page): postMessage drops a
 // message whose target origin is not the parent's, and "*" is never used.
 // The message holds a number and nothing else the page knows.
-func reportHeight() {
+func ReportHeight() {
 	win := app.Window()
 	parent := win.Get("parent")
 	origins := frameAncestors()

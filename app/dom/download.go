@@ -1,4 +1,4 @@
-package ui
+package dom
 
 import (
 	"time"
@@ -6,14 +6,14 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// download saves data as a file called name, of type mediaType, without a
+// Download saves data as a file called name, of type mediaType, without a
 // network request: a Blob made in the page, an object URL for it, and a
 // temporary <a download> clicked. A click on such a link is a download,
 // which the page's CSP (connect-src and the rest) does not govern, and the
 // bytes never leave the browser. The URL is revoked a moment later, once
 // the browser has taken the Blob: until then anything in the page could
 // read it back.
-func download(ctx app.Context, name, mediaType string, data []byte) {
+func Download(ctx app.Context, name, mediaType string, data []byte) {
 	win := app.Window()
 	bytes := win.Get("Uint8Array").New(len(data))
 	app.CopyBytesToJS(bytes, data)

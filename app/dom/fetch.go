@@ -1,4 +1,4 @@
-package ui
+package dom
 
 import (
 	"context"
@@ -10,28 +10,28 @@ import (
 	"octoplay/internal/wire"
 )
 
-// fetched is what the browser's fetch brought back.
-type fetched struct {
+// Fetched is what the browser's fetch brought back.
+type Fetched struct {
 	Status      int
 	ContentType string
 	RetryAfter  string
 	Body        []byte
 }
 
-// maxFetched bounds what fetchBytes reads: the relay caps its answers at
+// MaxFetched bounds what Fetch reads: the relay caps its answers at
 // wire.MaxAnswerBytes, plus the seal.
-const maxFetched = 2 * wire.MaxAnswerBytes
+const MaxFetched = 2 * wire.MaxAnswerBytes
 
-// errUnreachable is a fetch the browser could not make at all: no answer,
+// ErrUnreachable is a fetch the browser could not make at all: no answer,
 // not even an error status (the server is down, the network is, or
 // something between them refused it). The page says so in words and tries
-// again by itself (reconnecting).
-var errUnreachable = errors.New("the playground's server cannot be reached")
+// again by itself.
+var ErrUnreachable = errors.New("the playground's server cannot be reached")
 
-// fetchBytes moves bytes with the browser's fetch, so the wasm links no
+// Fetch moves bytes with the browser's fetch, so the wasm links no
 // net/http client (about 5 MB). It must not run on the JS event loop: call
 // it from ctx.Async.
-func fetchBytes(ctx context.Context, method, url, contentType string, body []byte) (fetched, error) {
+func Fetch(ctx context.Context, method, url, contentType string, body []byte) (Fetched, error) {
 	f := &fetchCall{url: url, done: make(chan fetchResult, 1)}
 	win := app.Window()
 	abort := win.Get("AbortController").New()
@@ -45,9 +45,9 @@ func fetchBytes(ctx context.Context, method, url, contentType string, body []byt
 		// The callbacks stay: the aborted promise still calls one of them.
 		abort.Call("abort")
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return fetched{}, fmt.Errorf("fetch %s: no answer in time: %w", url, ctx.Err())
+			return Fetched{}, fmt.Errorf("fetch %s: no answer in time: %w", url, ctx.Err())
 		}
-		return fetched{}, fmt.Errorf("fetch %s: cancelled: %w", url, ctx.Err())
+		return Fetched{}, fmt.Errorf("fetch %s: cancelled: %w", url, ctx.Err())
 	}
 }
 
@@ -78,13 +78,13 @@ func fetchOptions(method, contentType string, body []byte, signal app.Value) map
 // where its one result goes.
 type fetchCall struct {
 	url   string
-	res   fetched
+	res   Fetched
 	funcs []app.Func
 	done  chan fetchResult
 }
 
 type fetchResult struct {
-	res fetched
+	res Fetched
 	err error
 }
 
@@ -118,7 +118,7 @@ func (f *fetchCall) failed(args []app.Value) {
 	if len(args) > 0 && args[0].Truthy() {
 		msg = args[0].Get("message").String()
 	}
-	f.finish(fetchResult{err: fmt.Errorf("fetch %s: %s: %w", f.url, msg, errUnreachable)})
+	f.finish(fetchResult{err: fmt.Errorf("fetch %s: %s: %w", f.url, msg, ErrUnreachable)})
 }
 
 // gotResponse reads the status and the headers the relay's answers use,
@@ -132,12 +132,12 @@ func (f *fetchCall) gotResponse(args []app.Value) {
 	r.Call("arrayBuffer").Call("then", f.callback(f.gotBody), f.callback(f.failed))
 }
 
-// gotBody copies the body into Go, up to maxFetched.
+// gotBody copies the body into Go, up to MaxFetched.
 func (f *fetchCall) gotBody(args []app.Value) {
 	arr := app.Window().Get("Uint8Array").New(args[0])
 	n := arr.Length()
-	if n > maxFetched {
-		f.finish(fetchResult{err: fmt.Errorf("fetch %s: answer larger than %d bytes", f.url, maxFetched)})
+	if n > MaxFetched {
+		f.finish(fetchResult{err: fmt.Errorf("fetch %s: answer larger than %d bytes", f.url, MaxFetched)})
 		return
 	}
 	f.res.Body = make([]byte, n)
