@@ -91,7 +91,7 @@ test: test-deps vet
 	# The bench's build of the relay (make bench): it dials 127.0.0.1, nothing else.
 	$(GO) test -count=1 -tags octoplaybench -run TestBenchBuild ./server/relay
 
-# The performance table of the README: first load and cold start against a
+# The performance table (the README's, in full in docs/performance.md): first load and cold start against a
 # go-app hello world, the sealed relay against a bare reverse proxy on the
 # same upstream path, in one run. The bench builds the server itself, with
 # -tags octoplaybench (its relay may dial 127.0.0.1). Only 127.0.0.1 is

@@ -13,8 +13,8 @@ import (
 	"octoplay/server/state"
 )
 
-// The defaults of the limits a stranger's traffic meets (see the README's
-// "Under attack").
+// The defaults of the limits a stranger's traffic meets (see
+// docs/under-attack.md).
 const (
 	defaultUploadBudgetMiB  = 32
 	defaultUploadsPerClient = 16

@@ -18,7 +18,7 @@ import (
 // at 200 and says so in the body: the instance keeps its traffic and
 // answers each request that needs the store with state-unavailable, which
 // the browser explains, rather than leave a load balancer with no instance
-// at all (see the README's "When Redis fails").
+// at all (see "When Redis fails" in docs/deploy.md).
 type readiness struct {
 	draining   atomic.Bool
 	store      func() error // nil while the state store answers

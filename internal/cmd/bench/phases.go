@@ -118,7 +118,7 @@ type phaseSpan struct {
 	of   func(phases) float64
 }
 
-// phaseSpans are the phases of the README's table, in their order. They
+// phaseSpans are the phases of docs/performance.md's table, in their order. They
 // add up to the time to interactive, except the wasm's, which overlaps
 // the page's own phases until app.js runs, and the last, which comes after
 // it.
