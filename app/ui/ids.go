@@ -6,8 +6,7 @@ import "strconv"
 // handlers read events and the prerendered page's controls by them, and the
 // tests find the elements by the same names.
 
-// Step 1: the person's credentials are read back from these controls by
-// their ids (tokenChoices.with, earlyControls), not only rendered.
+// Step 1's: tokenChoices.with and earlyControls read its controls back by id.
 const (
 	IDStep1               = "step1"
 	IDStep1Title          = "step1-title"
@@ -23,15 +22,14 @@ const (
 	IDRequestToken        = "request-token"
 )
 
-// Step 0 lives inside Step 1: a sandbox client made on the spot fills it.
+// Step 0's, inside Step 1: the sandbox client it makes fills Step 1's fields.
 const (
 	IDCreateClient        = "create-client"
 	IDCreateClientOutcome = "create-client-outcome"
 	IDCreateClientError   = "create-client-error"
 )
 
-// Step 2: a control whose value is a choice is read back by its id
-// (apiChoices.with), the rows and parameters by a prefix and their place.
+// Step 2's: apiChoices.with reads a choice back by id, a row or parameter by prefix.
 const (
 	IDStep2             = "step2"
 	IDStep2Title        = "step2-title"
@@ -59,14 +57,13 @@ const (
 	IDSend              = "send"
 )
 
-// A header row's ids carry its place, as the table shows the rows.
+// A header row's ids end in its place: rows are added and removed.
 func IDStep2HeaderNameRow(row int) string   { return IDStep2HeaderName + strconv.Itoa(row) }
 func IDStep2HeaderValueRow(row int) string  { return IDStep2HeaderValue + strconv.Itoa(row) }
 func IDStep2HeaderErrorRow(row int) string  { return IDStep2HeaderError + strconv.Itoa(row) }
 func IDStep2HeaderRemoveRow(row int) string { return IDStep2HeaderRemove + strconv.Itoa(row) }
 
-// A path parameter's field is named after the parameter, its check after
-// the field.
+// A path parameter's field is named after it: the path says which there are.
 func IDStep2ParamNamed(name string) string { return IDStep2Param + name }
 func IDStep2ParamCheck(name string) string { return IDStep2ParamNamed(name) + "-check" }
 
@@ -99,10 +96,10 @@ func (s StepIDs) CodePending() string        { return string(s) + "-code-pending
 func (s StepIDs) Tab(lang string) string     { return string(s) + "-tab-" + lang }
 func (s StepIDs) Panel(lang string) string   { return string(s) + "-panel-" + lang }
 
-// An answer that a new token would mend offers the fix beside its status.
+// An answer's one-click fix, for whichever step's answer the page can mend.
 const IDFix = "fix"
 
-// The token: its state is what both steps wait on.
+// The token's card: its state is what both steps wait on.
 const (
 	IDToken             = "token"
 	IDTokenTitle        = "token-title"
@@ -133,9 +130,7 @@ const (
 	IDInboxDeliveries  = "inbox-deliveries"
 )
 
-// The page around the steps: its state, the connection to the server, and
-// the element that stands for Step 2 and what follows it until they are
-// rendered (belowFold).
+// The page around the steps, and the holder of what belowFold keeps in sight.
 const (
 	IDPlayground   = "playground"
 	IDEnv          = "env"
