@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/app/ui"
 	"octoplay/internal/testkit"
 	"octoplay/web"
 )
@@ -53,26 +54,26 @@ func TestPlaygroundAccessibility(t *testing.T) {
 
 	require.NoError(t, chromedp.Do(ctx,
 		step1("octoplay-demo", "octoplay-demo-secret"),
-		waitSel(`#token-status[data-state="valid"]`),
-		chromedp.Click("#send"),
-		waitSel(`#step2-status[data-status="200"]`),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
+		chromedp.Click(byID(ui.IDSend)),
+		waitSel(byID(ui.Step2.Status())+`[data-status="200"]`),
 	))
 	assert.Empty(t, axeViolations(t, ctx, src), "after Step 2")
 
 	// A write with a broken body and a refused header: each flagged where
 	// it is, labelled and tied to its field.
 	require.NoError(t, chromedp.Do(ctx,
-		choose("#step2-preset", "reservation-create"),
-		waitSel("#step2-body"),
-		fillIn("#step2-body", `{"room_id": 102,`),
-		chromedp.Click("#step2-header-add"),
-		waitSel("#step2-header-name-0"),
-		fillIn("#step2-header-name-0", "Host"),
-		waitSel(`#step2-header-name-0[aria-invalid="true"]`),
-		waitSel(`#step2-body[aria-invalid="true"]`),
+		choose(byID(ui.IDStep2Preset), "reservation-create"),
+		waitSel(byID(ui.IDStep2Body)),
+		fillIn(byID(ui.IDStep2Body), `{"room_id": 102,`),
+		chromedp.Click(byID(ui.IDStep2HeaderAdd)),
+		waitSel(byID(ui.IDStep2HeaderNameRow(0))),
+		fillIn(byID(ui.IDStep2HeaderNameRow(0)), "Host"),
+		waitSel(byID(ui.IDStep2HeaderNameRow(0))+`[aria-invalid="true"]`),
+		waitSel(byID(ui.IDStep2Body)+`[aria-invalid="true"]`),
 	))
-	assert.Equal(t, "step2-body-check", attrOf(t, ctx, "#step2-body", "aria-describedby"))
-	assert.NotEmpty(t, textOf(t, ctx, "#"+attrOf(t, ctx, "#step2-header-name-0", "aria-describedby")))
+	assert.Equal(t, ui.IDStep2BodyCheck, attrOf(t, ctx, byID(ui.IDStep2Body), "aria-describedby"))
+	assert.NotEmpty(t, textOf(t, ctx, byID(attrOf(t, ctx, byID(ui.IDStep2HeaderNameRow(0)), "aria-describedby"))))
 	assert.Empty(t, axeViolations(t, ctx, src), "a write with what to fix")
 
 	// The docs' layout, dark, with its explanations collapsed.
@@ -80,7 +81,7 @@ func TestPlaygroundAccessibility(t *testing.T) {
 	assert.Empty(t, axeViolations(t, ctx, src), "embedded")
 
 	// axe must be able to find something, or an empty list proves nothing.
-	runAction(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#client-id").closest(".field").querySelector("label").remove()`))
+	runAction(t, ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).closest(".field").querySelector("label").remove()`, byID(ui.IDClientID))))
 	assert.NotEmpty(t, axeViolations(t, ctx, src), "an unlabelled field is a violation")
 }
 
@@ -100,27 +101,27 @@ func TestPlaygroundWithTheKeyboardAlone(t *testing.T) {
 		}
 		require.Equal(t, id, focused(), "Tab reaches #%s", id)
 	}
-	tabTo("client-id")
+	tabTo(ui.IDClientID)
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("octoplay-demo")))
-	tabTo("client-secret")
+	tabTo(ui.IDClientSecret)
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("octoplay-demo-secret")))
-	tabTo("request-token")
-	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\r"), waitSel(`#token-status[data-state="valid"]`)))
+	tabTo(ui.IDRequestToken)
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\r"), waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`)))
 	// An extra header, added and filled in from the keyboard.
-	tabTo("step2-header-add")
+	tabTo(ui.IDStep2HeaderAdd)
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\r")))
-	waitFocus(t, ctx, "step2-header-name-0")
+	waitFocus(t, ctx, ui.IDStep2HeaderNameRow(0))
 	// A key at a time, as a person types: go-app may redraw a field from
 	// the last keystroke it handled while a later one is on its way, which
 	// keys sent all at once by the protocol meet and hands do not.
 	for i, key := range "X-Key" {
 		require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(string(key))))
-		runAction(t, ctx, waitJS[bool](`document.querySelector("#step2-preview").textContent.includes("\n`+"X-Key"[:i+1]+`: ")`))
+		runAction(t, ctx, waitJS[bool](fmt.Sprintf(`document.querySelector(%q).textContent.includes("\n%s: ")`, byID(ui.Step2.Preview()), "X-Key"[:i+1])))
 	}
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\t"), chromedp.KeyEvent("v1")))
-	tabTo("send")
-	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\r"), waitSel(`#step2-status[data-status="200"]`)))
-	assert.Contains(t, textOf(t, ctx, "#step2-preview"), "X-Key: v1")
+	tabTo(ui.IDSend)
+	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\r"), waitSel(byID(ui.Step2.Status())+`[data-status="200"]`)))
+	assert.Contains(t, textOf(t, ctx, byID(ui.Step2.Preview())), "X-Key: v1")
 }
 
 // Right on the narrowest phone (320 px), a common one (390 px) and a wide
@@ -135,20 +136,20 @@ func TestPlaygroundFitsPhoneAndDesktop(t *testing.T) {
 		openPlayground(t, ctx, s.URL+"/")
 		require.NoError(t, chromedp.Do(ctx,
 			step1("octoplay-demo", "octoplay-demo-secret"),
-			waitSel(`#token-status[data-state="valid"]`),
-			choose("#step2-preset", "reservations"),
-			chromedp.Click("#send"),
-			waitSel(`#step2-status[data-status="200"]`),
+			waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
+			choose(byID(ui.IDStep2Preset), "reservations"),
+			chromedp.Click(byID(ui.IDSend)),
+			waitSel(byID(ui.Step2.Status())+`[data-status="200"]`),
 			// A write's body and a header row with what to fix, too.
-			choose("#step2-preset", "reservation-create"),
-			waitSel("#step2-body"),
-			chromedp.Click("#step2-header-add"),
-			waitSel("#step2-header-name-0"),
-			fillIn("#step2-header-name-0", "X-A-Rather-Long-Header-Name-For-A-Phone"),
-			fillIn("#step2-header-value-0", "a value\u00a0with a no-break space"),
-			waitSel(`#step2-header-error-0:not(:empty)`),
+			choose(byID(ui.IDStep2Preset), "reservation-create"),
+			waitSel(byID(ui.IDStep2Body)),
+			chromedp.Click(byID(ui.IDStep2HeaderAdd)),
+			waitSel(byID(ui.IDStep2HeaderNameRow(0))),
+			fillIn(byID(ui.IDStep2HeaderNameRow(0)), "X-A-Rather-Long-Header-Name-For-A-Phone"),
+			fillIn(byID(ui.IDStep2HeaderValueRow(0)), "a value\u00a0with a no-break space"),
+			waitSel(byID(ui.IDStep2HeaderErrorRow(0))+`:not(:empty)`),
 			// The history's requests open, their headers and bodies shown.
-			chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("#history details").forEach(d => d.open = true)`),
+			chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelectorAll(%q).forEach(d => d.open = true)`, byID(ui.IDHistory)+" details")),
 		))
 		scroll := runAction(t, ctx, chromedp.Evaluate[int64](`document.scrollingElement.scrollWidth`))
 		assert.LessOrEqual(t, scroll, width, "no horizontal scrolling at %d px", width)
@@ -232,7 +233,7 @@ func TestPlaygroundEmbedLayout(t *testing.T) {
 	ctx, _ := newBrowser(t)
 	openPlayground(t, ctx, s.URL+"/?embed=1")
 	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("h1", chromedp.AtLeast(0))), "no page title")
-	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("#history", chromedp.AtLeast(0))), "no history")
-	assert.Len(t, runAction(t, ctx, chromedp.Nodes(".embed #env")), 1)
+	assert.Empty(t, runAction(t, ctx, chromedp.Nodes(byID(ui.IDHistory), chromedp.AtLeast(0))), "no history")
+	assert.Len(t, runAction(t, ctx, chromedp.Nodes(".embed "+byID(ui.IDEnv))), 1)
 	assert.Len(t, runAction(t, ctx, chromedp.Nodes(".embed .docs-link")), 1)
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/app/ui"
 	"octoplay/internal/testkit"
 	"octoplay/web"
 )
@@ -24,22 +26,22 @@ func TestThePageSaysTheServerIsDownAndComesBackByItself(t *testing.T) {
 	s := startServerAt(t, addr, web.Assets, nil)
 	ctx, _ := newBrowser(t)
 	openPlayground(t, ctx, s.URL+"/?env=sandbox&profile=demo")
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#request-token"), waitSel(`#token-status[data-state="valid"]`)))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDRequestToken)), waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`)))
 
 	require.NoError(t, s.Stop())
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send"), waitSel("#reconnecting")))
-	said := textOf(t, ctx, "#step2")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDSend)), waitSel(byID(ui.IDReconnecting))))
+	said := textOf(t, ctx, byID(ui.IDStep2))
 	assert.Contains(t, said, "The playground's server cannot be reached")
 	assert.NotContains(t, said, "Failed to fetch")
-	assert.Contains(t, textOf(t, ctx, "#reconnecting"), "trying again")
-	assert.Equal(t, "true", runAction(t, ctx, chromedp.Evaluate[string](`document.querySelector("#send").getAttribute("aria-disabled")`)),
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDReconnecting)), "trying again")
+	assert.Equal(t, "true", runAction(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).getAttribute("aria-disabled")`, byID(ui.IDSend)))),
 		"nothing can be sent while it is down")
 
 	startServerAt(t, addr, web.Assets, nil)
-	require.NoError(t, chromedp.Do(ctx, waitSel("#reconnected")))
-	assert.Contains(t, textOf(t, ctx, "#reconnected"), "is back")
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send"), waitSel(`#step2-status[data-status]`)))
-	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("#reconnected", chromedp.AtLeast(0))), "the notice goes with the next send")
+	require.NoError(t, chromedp.Do(ctx, waitSel(byID(ui.IDReconnected))))
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDReconnected)), "is back")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDSend)), waitSel(byID(ui.Step2.Status())+`[data-status]`)))
+	assert.Empty(t, runAction(t, ctx, chromedp.Nodes(byID(ui.IDReconnected), chromedp.AtLeast(0))), "the notice goes with the next send")
 }
 
 // A tap on Request token before the wasm runs (here the wasm is held back
@@ -71,19 +73,19 @@ func TestAClickBeforeTheWasmRunsIsKept(t *testing.T) {
 		t.Fatal("the page never asked for the wasm")
 	}
 	require.NoError(t, chromedp.Do(ctx,
-		typeInto("#client-id", "octoplay-demo"),
-		typeInto("#client-secret", "octoplay-demo-secret"),
-		chromedp.Click("#request-token"),
+		typeInto(byID(ui.IDClientID), "octoplay-demo"),
+		typeInto(byID(ui.IDClientSecret), "octoplay-demo-secret"),
+		chromedp.Click(byID(ui.IDRequestToken)),
 	))
-	assert.Equal(t, "false", runAction(t, ctx, chromedp.Evaluate[string](`document.getElementById("playground").dataset.mounted`)), "the wasm has not run")
-	assert.Equal(t, "true", runAction(t, ctx, chromedp.Evaluate[string](`document.querySelector("#request-token").getAttribute("aria-busy")`)))
-	assert.Contains(t, textOf(t, ctx, "#request-token"), "once the page is ready", "the button says the tap is kept")
+	assert.Equal(t, "false", runAction(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.getElementById(%q).dataset.mounted`, ui.IDPlayground))), "the wasm has not run")
+	assert.Equal(t, "true", runAction(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).getAttribute("aria-busy")`, byID(ui.IDRequestToken)))))
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDRequestToken)), "once the page is ready", "the button says the tap is kept")
 
 	require.NoError(t, chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tgt, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: wasm})
 		return err
 	})))
-	require.NoError(t, chromedp.Do(ctx, waitSel(`#token-status[data-state="valid"]`)))
+	require.NoError(t, chromedp.Do(ctx, waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`)))
 	assert.Empty(t, runAction(t, ctx, chromedp.Evaluate[string](`document.documentElement.dataset.earlyClick || ""`)), "the mark is gone: the click is done once")
 }
 
@@ -100,11 +102,11 @@ func TestAReloadWhileTheServerIsDownShowsThePageAndRecovers(t *testing.T) {
 	runAction(t, ctx, waitJS[bool](`!!navigator.serviceWorker.controller`))
 
 	require.NoError(t, s.Stop())
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/?env=sandbox&step=2"), waitSel("#reconnecting")))
-	assert.Contains(t, textOf(t, ctx, "#reconnecting"), "cannot be reached")
-	assert.Equal(t, "true", runAction(t, ctx, chromedp.Evaluate[string](`document.getElementById("playground").dataset.mounted`)), "the playground runs from the cache")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/?env=sandbox&step=2"), waitSel(byID(ui.IDReconnecting))))
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDReconnecting)), "cannot be reached")
+	assert.Equal(t, "true", runAction(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.getElementById(%q).dataset.mounted`, ui.IDPlayground))), "the playground runs from the cache")
 
 	startServerAt(t, addr, web.Assets, nil)
-	require.NoError(t, chromedp.Do(ctx, waitSel("#reconnected"), waitReady(),
-		choose("#source", "demo"), chromedp.Click("#request-token"), waitSel(`#token-status[data-state="valid"]`)))
+	require.NoError(t, chromedp.Do(ctx, waitSel(byID(ui.IDReconnected)), waitReady(),
+		choose(byID(ui.IDSource), "demo"), chromedp.Click(byID(ui.IDRequestToken)), waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`)))
 }

@@ -15,8 +15,13 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/app/ui"
 	"octoplay/internal/testkit"
 )
+
+// byID is the CSS selector of the element with the id, as app/ui names it:
+// the tests find the elements by the names the views render them with.
+func byID(id string) string { return "#" + id }
 
 // openPlayground loads the playground and waits until the wasm runs and
 // the relay's keys are in.
@@ -28,7 +33,7 @@ func openPlayground(t *testing.T, ctx context.Context, url string) {
 // waitReady waits until the playground runs and can send: its buttons say
 // so with aria-disabled, never disabled, which would drop the focus.
 func waitReady() chromedp.Action[chromedp.Void] {
-	return chromedp.Steps(waitMounted(), chromedp.WaitVisible(`#request-token[aria-disabled="false"]`))
+	return chromedp.Steps(waitMounted(), chromedp.WaitVisible(byID(ui.IDRequestToken)+`[aria-disabled="false"]`))
 }
 
 // typeInto types text into a field with key events, as a person would.

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/app/ui"
 	"octoplay/internal/testkit"
 	"octoplay/web"
 )
@@ -151,7 +152,7 @@ func listenTab(t *testing.T, ctx context.Context) *browserMessages {
 // comes after Step 1 is rendered after the first paint (#below-fold holds
 // its prerendered elements until then).
 func waitMounted() chromedp.Action[chromedp.Void] {
-	return chromedp.Steps(chromedp.WaitVisible(`main[data-mounted="true"]`), chromedp.WaitNotPresent(`#below-fold`))
+	return chromedp.Steps(chromedp.WaitVisible(`main[data-mounted="true"]`), chromedp.WaitNotPresent(byID(ui.IDBelowFold)))
 }
 
 // run runs one action and fails the test if it fails.
@@ -170,7 +171,7 @@ func TestBrowserLoadsAndMounts(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/"), waitMounted()))
 	assert.Equal(t, "OctoTable token playground", runAction(t, ctx, chromedp.Title()))
 	assert.Equal(t, "OctoTable token playground", runAction(t, ctx, chromedp.Text("h1")))
-	assert.Len(t, runAction(t, ctx, chromedp.Nodes("#step1, #step2")), 2, "Step 1 and Step 2 are outlined")
+	assert.Len(t, runAction(t, ctx, chromedp.Nodes(byID(ui.IDStep1)+", "+byID(ui.IDStep2))), 2, "Step 1 and Step 2 are outlined")
 	// The service worker installs last: once it is ready, every message of
 	// the load has come.
 	runAction(t, ctx, chromedp.Evaluate[bool](`navigator.serviceWorker.ready.then(() => true)`, chromedp.EvalAwaitPromise))

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/app/ui"
 	"octoplay/internal/testkit"
 	"octoplay/web"
 )
@@ -46,38 +47,38 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 	// Step 1 twice: the secret in HTTP Basic, then in a JSON body.
 	revealToken := func() string {
 		t.Helper()
-		require.NoError(t, chromedp.Do(ctx, chromedp.Click("#reveal-token")))
-		token := runAction(t, ctx, waitJS[string](`(() => { const v = document.querySelector("#token-value").textContent; return v.includes("•") ? false : v; })()`))
-		require.NoError(t, chromedp.Do(ctx, chromedp.Click("#reveal-token")))
+		require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDRevealToken))))
+		token := runAction(t, ctx, waitJS[string](fmt.Sprintf(`(() => { const v = document.querySelector(%q).textContent; return v.includes("•") ? false : v; })()`, byID(ui.IDTokenValue))))
+		require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDRevealToken))))
 		return token
 	}
 	requests := func(n int) chromedp.Action[bool] {
-		return waitJS[bool](fmt.Sprintf(`document.querySelectorAll("#history tbody tr").length === %d`, n))
+		return waitJS[bool](fmt.Sprintf(`document.querySelectorAll(%q).length === %d`, byID(ui.IDHistory)+" tbody tr", n))
 	}
-	require.NoError(t, chromedp.Do(ctx, choose("#auth-style", "basic"), step1(id, secret), waitSel(`#token-status[data-state="valid"]`)))
+	require.NoError(t, chromedp.Do(ctx, choose(byID(ui.IDAuthStyle), "basic"), step1(id, secret), waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`)))
 	tokens := []string{revealToken()}
-	require.NoError(t, chromedp.Do(ctx, choose("#auth-style", "body"), choose("#encoding", "json"), chromedp.Click("#request-token")))
+	require.NoError(t, chromedp.Do(ctx, choose(byID(ui.IDAuthStyle), "body"), choose(byID(ui.IDEncoding), "json"), chromedp.Click(byID(ui.IDRequestToken))))
 	runAction(t, ctx, requests(2))
-	require.NoError(t, chromedp.Do(ctx, waitSel(`#token-status[data-state="valid"]`)))
+	require.NoError(t, chromedp.Do(ctx, waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`)))
 	tokens = append(tokens, revealToken())
 	require.NotEqual(t, tokens[0], tokens[1])
 
 	// Step 2: the example that creates a reservation, with a header of the
 	// partner's own; a refused one is flagged on its row, then removed.
 	require.NoError(t, chromedp.Do(ctx,
-		choose("#step2-preset", "reservation-create"),
-		waitSel("#step2-body"),
-		chromedp.Click("#step2-header-add"),
+		choose(byID(ui.IDStep2Preset), "reservation-create"),
+		waitSel(byID(ui.IDStep2Body)),
+		chromedp.Click(byID(ui.IDStep2HeaderAdd)),
 	))
-	waitFocus(t, ctx, "step2-header-name-0") // the focus goes to the new row
-	require.NoError(t, chromedp.Do(ctx, fillIn("#step2-header-name-0", "X-Partner-Trace"), fillIn("#step2-header-value-0", "trace-7"),
-		chromedp.Click("#step2-header-add"), waitSel("#step2-header-name-1"), fillIn("#step2-header-name-1", "Cookie"), fillIn("#step2-header-value-1", "a=b")))
-	require.NoError(t, chromedp.Do(ctx, waitSel(`#step2-header-name-1[aria-invalid="true"]`)))
-	assert.NotEmpty(t, textOf(t, ctx, "#step2-header-error-1"), "the row says why")
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2-header-remove-1")))
-	runAction(t, ctx, waitJS[bool](`!document.querySelector("#step2-header-name-1")`))
-	waitFocus(t, ctx, "step2-header-add")
-	preview := textOf(t, ctx, "#step2-preview")
+	waitFocus(t, ctx, ui.IDStep2HeaderNameRow(0)) // the focus goes to the new row
+	require.NoError(t, chromedp.Do(ctx, fillIn(byID(ui.IDStep2HeaderNameRow(0)), "X-Partner-Trace"), fillIn(byID(ui.IDStep2HeaderValueRow(0)), "trace-7"),
+		chromedp.Click(byID(ui.IDStep2HeaderAdd)), waitSel(byID(ui.IDStep2HeaderNameRow(1))), fillIn(byID(ui.IDStep2HeaderNameRow(1)), "Cookie"), fillIn(byID(ui.IDStep2HeaderValueRow(1)), "a=b")))
+	require.NoError(t, chromedp.Do(ctx, waitSel(byID(ui.IDStep2HeaderNameRow(1))+`[aria-invalid="true"]`)))
+	assert.NotEmpty(t, textOf(t, ctx, byID(ui.IDStep2HeaderErrorRow(1))), "the row says why")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDStep2HeaderRemoveRow(1)))))
+	runAction(t, ctx, waitJS[bool](fmt.Sprintf(`!document.querySelector(%q)`, byID(ui.IDStep2HeaderNameRow(1)))))
+	waitFocus(t, ctx, ui.IDStep2HeaderAdd)
+	preview := textOf(t, ctx, byID(ui.Step2.Preview()))
 	assert.Contains(t, preview, "X-Partner-Trace: trace-7")
 	assert.Contains(t, preview, `"first_name": "Ada"`)
 	assert.Contains(t, preview, "Content-Type: application/json")
@@ -91,62 +92,62 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 	// history: a request that cannot be built leaves none, and says why.
 	sendFor := func(status string) {
 		t.Helper()
-		const rows = `document.querySelectorAll("#history tbody tr").length`
-		require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(`#send[aria-busy="false"][aria-disabled="false"]`)))
+		rows := fmt.Sprintf(`document.querySelectorAll(%q).length`, byID(ui.IDHistory)+" tbody tr")
+		require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(byID(ui.IDSend)+`[aria-busy="false"][aria-disabled="false"]`)))
 		before := runAction(t, ctx, chromedp.Evaluate[int](rows))
-		require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send")))
-		got, err := chromedp.Run(ctx, waitJS[string](fmt.Sprintf(`%s > %d && document.querySelector("#step2-status").dataset.status`, rows, before)))
+		require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDSend))))
+		got, err := chromedp.Run(ctx, waitJS[string](fmt.Sprintf(`%s > %d && document.querySelector(%q).dataset.status`, rows, before, byID(ui.Step2.Status()))))
 		if err != nil {
 			// The wait spent ctx: read the page's error with time of its own.
 			late, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			defer cancel()
-			why, _ := chromedp.Run(late, chromedp.Evaluate[string](`(document.querySelector("#step2-error") || {}).textContent || ""`))
+			why, _ := chromedp.Run(late, chromedp.Evaluate[string](fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ""`, byID(ui.Step2.Error()))))
 			require.NoError(t, err, "no answer came: %s", why)
 		}
 		require.Equal(t, status, got)
 	}
 	sendFor("201")
-	assert.Contains(t, runAction(t, ctx, chromedp.Evaluate[string](`document.querySelector("#history tbody tr details pre").textContent`)), "X-Partner-Trace: trace-7\n",
+	assert.Contains(t, runAction(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).textContent`, byID(ui.IDHistory)+" tbody tr details pre"))), "X-Partner-Trace: trace-7\n",
 		"the history keeps the request's headers and body")
-	saveElementShot(t, ctx, "#step2", "step2-body.png")
-	created := runAction(t, ctx, waitJS[string](`(() => { const m = document.querySelector("#step2-answer-body").textContent.match(/"id": ([0-9]+)/); return m ? m[1] : false; })()`))
+	saveElementShot(t, ctx, byID(ui.IDStep2), "step2-body.png")
+	created := runAction(t, ctx, waitJS[string](fmt.Sprintf(`(() => { const m = document.querySelector(%q).textContent.match(/"id": ([0-9]+)/); return m ? m[1] : false; })()`, byID(ui.Step2.AnswerBody()))))
 	sendFor("409") // the same again: the one table for eight is taken
-	assert.Contains(t, textOf(t, ctx, "#step2 .explain"), "409")
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDStep2)+" .explain"), "409")
 
 	// Read it, check it in and cancel it by the examples alone.
-	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "reservation-read"), waitSel("#step2-param-reservation_id")))
-	assert.Equal(t, created, runAction(t, ctx, chromedp.Value("#step2-param-reservation_id")), "the path's id is the one created")
+	require.NoError(t, chromedp.Do(ctx, choose(byID(ui.IDStep2Preset), "reservation-read"), waitSel(byID(ui.IDStep2ParamNamed("reservation_id")))))
+	assert.Equal(t, created, runAction(t, ctx, chromedp.Value(byID(ui.IDStep2ParamNamed("reservation_id")))), "the path's id is the one created")
 	sendFor("200")
-	assert.Contains(t, textOf(t, ctx, "#step2-answer-body"), created)
+	assert.Contains(t, textOf(t, ctx, byID(ui.Step2.AnswerBody())), created)
 
-	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "reservation-create"), waitSel("#step2-body"), fillIn("#step2-body", `{"pax": 1,}`),
-		waitSel(`#step2-body[aria-invalid="true"]`)))
-	assert.Contains(t, textOf(t, ctx, "#step2-body-check"), "line 1, column 11", "where the JSON breaks, before sending")
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send"), waitSel("#step2-error")))
-	assert.Contains(t, textOf(t, ctx, "#step2-error"), "not valid JSON", "nothing sent")
+	require.NoError(t, chromedp.Do(ctx, choose(byID(ui.IDStep2Preset), "reservation-create"), waitSel(byID(ui.IDStep2Body)), fillIn(byID(ui.IDStep2Body), `{"pax": 1,}`),
+		waitSel(byID(ui.IDStep2Body)+`[aria-invalid="true"]`)))
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDStep2BodyCheck)), "line 1, column 11", "where the JSON breaks, before sending")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDSend)), waitSel(byID(ui.Step2.Error()))))
+	assert.Contains(t, textOf(t, ctx, byID(ui.Step2.Error())), "not valid JSON", "nothing sent")
 	// The error's line goes once the body is fixed, which moves the button
 	// up: click it where it then is.
-	require.NoError(t, chromedp.Do(ctx, fillIn("#step2-body", `{"pax":1,"notes":"window"}`), waitSel(`#step2-body[aria-invalid="false"]`),
-		chromedp.Click("#step2-pretty")))
+	require.NoError(t, chromedp.Do(ctx, fillIn(byID(ui.IDStep2Body), `{"pax":1,"notes":"window"}`), waitSel(byID(ui.IDStep2Body)+`[aria-invalid="false"]`),
+		chromedp.Click(byID(ui.IDStep2Pretty))))
 	assert.Equal(t, "{\n  \"pax\": 1,\n  \"notes\": \"window\"\n}",
-		runAction(t, ctx, waitJS[string](`(() => { const v = document.querySelector("#step2-body").value; return v.includes("\n") ? v : false; })()`)))
-	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "reservation-checkin")))
-	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2-path").value.endsWith("/checkin")`))
-	assert.Equal(t, created, runAction(t, ctx, chromedp.Value("#step2-param-reservation_id")))
+		runAction(t, ctx, waitJS[string](fmt.Sprintf(`(() => { const v = document.querySelector(%q).value; return v.includes("\n") ? v : false; })()`, byID(ui.IDStep2Body)))))
+	require.NoError(t, chromedp.Do(ctx, choose(byID(ui.IDStep2Preset), "reservation-checkin")))
+	runAction(t, ctx, waitJS[bool](fmt.Sprintf(`document.querySelector(%q).value.endsWith("/checkin")`, byID(ui.IDStep2Path))))
+	assert.Equal(t, created, runAction(t, ctx, chromedp.Value(byID(ui.IDStep2ParamNamed("reservation_id")))))
 	sendFor("200")
 
 	// The answer pretty or raw, copied, saved: the token masked throughout.
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2-answer-raw"), waitSel(`#step2-answer-raw[aria-pressed="true"]`)))
-	assert.NotContains(t, textOf(t, ctx, "#step2-answer-body"), "\n  ", "as it came")
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step2-answer-download")))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.Step2.AnswerRaw())), waitSel(byID(ui.Step2.AnswerRaw())+`[aria-pressed="true"]`)))
+	assert.NotContains(t, textOf(t, ctx, byID(ui.Step2.AnswerBody())), "\n  ", "as it came")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.Step2.AnswerDownload()))))
 	assert.Contains(t, string(waitDownload(t, ctx, downloads, "octoplay-step2-answer.json")), `"status":"ACCEPTED"`)
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step1-answer-copy")))
-	runAction(t, ctx, waitJS[bool](`document.querySelector("#step1-answer-copy-feedback").textContent !== ""`))
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step1-answer-download")))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.Step1.AnswerCopy()))))
+	runAction(t, ctx, waitJS[bool](fmt.Sprintf(`document.querySelector(%q).textContent !== ""`, byID(ui.Step1.AnswerCopyFeedback()))))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.Step1.AnswerDownload()))))
 	step1Body := string(waitDownload(t, ctx, downloads, "octoplay-step1-answer.json"))
 	assert.Contains(t, step1Body, `"access_token": "••••••••"`, "masked, not emptied")
 
-	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "reservation-delete")))
+	require.NoError(t, chromedp.Do(ctx, choose(byID(ui.IDStep2Preset), "reservation-delete")))
 	sendFor("200")
 
 	// The transcript, as HAR and as Markdown, made in the page: saving it
@@ -155,7 +156,7 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 	posts, _ := net.counts()
 	require.GreaterOrEqual(t, posts, 7, "the record sees the page's requests")
 	before := net.all()
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#export-transcript"), chromedp.Click("#export-markdown")))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDExportTranscript)), chromedp.Click(byID(ui.IDExportMarkdown))))
 	har := waitDownload(t, ctx, downloads, "octoplay-transcript-*.har")
 	md := waitDownload(t, ctx, downloads, "octoplay-transcript-*.md")
 	for line := range strings.Lines(strings.TrimPrefix(net.all(), before)) {
@@ -163,7 +164,7 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 			assert.Contains(t, line, " blob:", "the export sent a request")
 		}
 	}
-	assert.Contains(t, textOf(t, ctx, "#export-feedback"), "7 of this visit's requests")
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDExportFeedback)), "7 of this visit's requests")
 	assert.Empty(t, runAction(t, ctx, chromedp.Evaluate[[]string](`window.__csp`)), "the downloads broke no CSP rule")
 	assert.Empty(t, msgs.all(), "console errors")
 
@@ -197,8 +198,8 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 	assert.Equal(t, []any{"DELETE", s.URL + "/sandbox/octotable-pms/api/v2/reservations/" + created, 200.0}, imported[6][:3])
 
 	// Forget ends the visit's transcript.
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#forget"), waitSel(`#token-status[data-state="none"]`), chromedp.Click("#export-transcript")))
-	runAction(t, ctx, waitJS[bool](`document.querySelector("#export-feedback").textContent.startsWith("Nothing to save yet")`))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDForget)), waitSel(byID(ui.IDTokenStatus)+`[data-state="none"]`), chromedp.Click(byID(ui.IDExportTranscript))))
+	runAction(t, ctx, waitJS[bool](fmt.Sprintf(`document.querySelector(%q).textContent.startsWith("Nothing to save yet")`, byID(ui.IDExportFeedback))))
 }
 
 // With the switch on, a call that meets an expired token renews it and is
@@ -213,22 +214,22 @@ func TestPlaygroundRenewsAnExpiredTokenWhenAsked(t *testing.T) {
 	first := startServerAt(t, addr, web.Assets, nil, "-relay-key", relayKey(t, 1))
 	ctx, _ := newBrowser(t)
 	openPlayground(t, ctx, first.URL+"/")
-	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo"), chromedp.Click("#request-token"), waitSel(`#token-status[data-state="valid"]`),
-		chromedp.Click("#auto-renew")))
+	require.NoError(t, chromedp.Do(ctx, choose(byID(ui.IDSource), "demo"), chromedp.Click(byID(ui.IDRequestToken)), waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
+		chromedp.Click(byID(ui.IDAutoRenew))))
 	require.NoError(t, first.Stop())
 	clock := testkit.NewClock(time.Now())
 	launchServer(t, addr, swaps{assets: web.Assets, sandboxClock: clock.Now}, nil, "-relay-key", relayKey(t, 2), "-sandbox-token-ttl", "2s")
 
 	history := func() []string {
-		return runAction(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#history tbody tr")].map(r => r.cells[1].textContent + " " + r.cells[3].textContent)`))
+		return runAction(t, ctx, chromedp.Evaluate[[]string](fmt.Sprintf(`[...document.querySelectorAll(%q)].map(r => r.cells[1].textContent + " " + r.cells[3].textContent)`, byID(ui.IDHistory)+" tbody tr")))
 	}
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send"), waitSel(`#step2-status[data-status="200"]`)))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDSend)), waitSel(byID(ui.Step2.Status())+`[data-status="200"]`)))
 	assert.Equal(t, []string{"GET 200", "POST 200", "GET 401", "POST 200"}, history(), "the call, refused, renewed and sent again, newest first")
 
-	require.NoError(t, chromedp.Do(ctx, waitSel(`#token-status[data-state="expired"]`), chromedp.Click("#send")))
-	runAction(t, ctx, waitJS[bool](`document.querySelectorAll("#history tbody tr").length === 6`))
+	require.NoError(t, chromedp.Do(ctx, waitSel(byID(ui.IDTokenStatus)+`[data-state="expired"]`), chromedp.Click(byID(ui.IDSend))))
+	runAction(t, ctx, waitJS[bool](fmt.Sprintf(`document.querySelectorAll(%q).length === 6`, byID(ui.IDHistory)+" tbody tr")))
 	assert.Equal(t, []string{"GET 200", "POST 200"}, history()[:2], "renewed first: the expired token never went")
-	assert.Equal(t, "200", runAction(t, ctx, chromedp.AttributeValue("#step2-status", "data-status")).Value)
+	assert.Equal(t, "200", runAction(t, ctx, chromedp.AttributeValue(byID(ui.Step2.Status()), "data-status")).Value)
 }
 
 // waitFocus waits until the element id has the focus.

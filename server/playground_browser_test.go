@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/app/ui"
 	"octoplay/internal/testkit"
 	"octoplay/web"
 )
@@ -25,9 +27,9 @@ import (
 // step1 fills Step 1 with the given credentials and requests a token.
 func step1(id, secret string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
-		typeInto("#client-id", id),
-		typeInto("#client-secret", secret),
-		chromedp.Click("#request-token"),
+		typeInto(byID(ui.IDClientID), id),
+		typeInto(byID(ui.IDClientSecret), secret),
+		chromedp.Click(byID(ui.IDRequestToken)),
 	)
 }
 
@@ -39,33 +41,33 @@ func TestPlaygroundStep1ThenStep2(t *testing.T) {
 
 	require.NoError(t, chromedp.Do(ctx,
 		step1("octoplay-demo", "octoplay-demo-secret"),
-		waitSel(`#token-status[data-state="valid"]`),
-		waitSel(`#step1-status[data-status="200"]`),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
+		waitSel(byID(ui.Step1.Status())+`[data-status="200"]`),
 	))
-	assert.Equal(t, "Bearer", textOf(t, ctx, "#token .facts dd code"))
-	assert.Contains(t, textOf(t, ctx, "#token"), "1440 s, 24 min")
-	assert.NotContains(t, textOf(t, ctx, "#token"), `not in the standard "token_type"`, "the sandbox sends token_type too: no note")
-	assert.Equal(t, "••••••••", textOf(t, ctx, "#token-value"))
-	assert.NotContains(t, textOf(t, ctx, "#step1 .answer-body"), "access_token\": \"\"", "the token is masked, not emptied")
+	assert.Equal(t, "Bearer", textOf(t, ctx, byID(ui.IDToken)+" .facts dd code"))
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDToken)), "1440 s, 24 min")
+	assert.NotContains(t, textOf(t, ctx, byID(ui.IDToken)), `not in the standard "token_type"`, "the sandbox sends token_type too: no note")
+	assert.Equal(t, "••••••••", textOf(t, ctx, byID(ui.IDTokenValue)))
+	assert.NotContains(t, textOf(t, ctx, byID(ui.IDStep1)+" .answer-body"), "access_token\": \"\"", "the token is masked, not emptied")
 
 	// The stepper takes the focus to a step and keeps what was done.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`.stepper-item[data-state="todo"] button`)))
-	runAction(t, ctx, waitJS[bool](`document.activeElement.id === "step2-title"`))
+	runAction(t, ctx, waitJS[bool](fmt.Sprintf(`document.activeElement.id === %q`, ui.IDStep2Title)))
 	require.NoError(t, chromedp.Do(ctx,
-		waitSel(`#token-status[data-state="valid"]`),
-		chromedp.Click("#send"),
-		waitSel(`#step2-status[data-status="200"]`),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
+		chromedp.Click(byID(ui.IDSend)),
+		waitSel(byID(ui.Step2.Status())+`[data-status="200"]`),
 	))
-	assert.Contains(t, textOf(t, ctx, "#step2 .answer-body"), `"client_id": "octoplay-demo"`)
-	assert.Contains(t, textOf(t, ctx, "#history"), "/sandbox/api/v2/")
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDStep2)+" .answer-body"), `"client_id": "octoplay-demo"`)
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDHistory)), "/sandbox/api/v2/")
 
 	// A preset with the Property header the resources need.
 	require.NoError(t, chromedp.Do(ctx,
-		choose("#step2-preset", "rooms"),
-		chromedp.Click("#send"),
-		waitSel(`#step2-status[data-status="200"]`),
+		choose(byID(ui.IDStep2Preset), "rooms"),
+		chromedp.Click(byID(ui.IDSend)),
+		waitSel(byID(ui.Step2.Status())+`[data-status="200"]`),
 	))
-	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2 .answer-body").textContent.includes("Sala Principale")`))
+	runAction(t, ctx, waitJS[bool](fmt.Sprintf(`document.querySelector(%q).textContent.includes("Sala Principale")`, byID(ui.IDStep2)+" .answer-body")))
 	saveScreenshot(t, ctx, "playground.png")
 	assert.Empty(t, msgs.all(), "console errors")
 }
@@ -101,15 +103,15 @@ func TestPlaygroundExplainsAWrongSecret(t *testing.T) {
 	openPlayground(t, ctx, s.URL+"/")
 	require.NoError(t, chromedp.Do(ctx,
 		step1("octoplay-demo", "not-the-secret"),
-		waitSel(`#token-status[data-state="error"]`),
-		waitSel(`#step1-status[data-status="401"]`),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="error"]`),
+		waitSel(byID(ui.Step1.Status())+`[data-status="401"]`),
 	))
 	// The sandbox says the secret is wrong: the advice is the secret, not
 	// the other authentication style, which would fail the same way.
-	explain := textOf(t, ctx, "#step1 .explain")
+	explain := textOf(t, ctx, byID(ui.IDStep1)+" .explain")
 	assert.Contains(t, explain, "invalid_client: the secret does not match this client id")
 	assert.Contains(t, explain, "Check the secret")
-	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("#fix", chromedp.AtLeast(0))), "no one-click fix to offer")
+	assert.Empty(t, runAction(t, ctx, chromedp.Nodes(byID(ui.IDFix), chromedp.AtLeast(0))), "no one-click fix to offer")
 }
 
 func TestPlaygroundFixesJSONRejectedWithOneClick(t *testing.T) {
@@ -118,16 +120,16 @@ func TestPlaygroundFixesJSONRejectedWithOneClick(t *testing.T) {
 	ctx, _ := newBrowser(t)
 	openPlayground(t, ctx, s.URL+"/")
 	require.NoError(t, chromedp.Do(ctx,
-		choose("#encoding", "json"),
+		choose(byID(ui.IDEncoding), "json"),
 		step1("octoplay-demo", "octoplay-demo-secret"),
-		waitSel(`#step1-status[data-status="415"]`),
+		waitSel(byID(ui.Step1.Status())+`[data-status="415"]`),
 	))
-	assert.Contains(t, textOf(t, ctx, "#step1 .explain"), "form")
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDStep1)+" .explain"), "form")
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Click("#fix"),
-		waitSel(`#token-status[data-state="valid"]`),
+		chromedp.Click(byID(ui.IDFix)),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
 	))
-	assert.Equal(t, "form", runAction(t, ctx, chromedp.Value("#encoding")))
+	assert.Equal(t, "form", runAction(t, ctx, chromedp.Value(byID(ui.IDEncoding))))
 }
 
 // Step 2's fix for an expired token renews it and sends Step 2 again where
@@ -143,29 +145,29 @@ func TestPlaygroundExplainsAnExpiredTokenAndRenews(t *testing.T) {
 	openPlayground(t, ctx, s.URL+"/")
 	require.NoError(t, chromedp.Do(ctx,
 		step1("octoplay-demo", "octoplay-demo-secret"),
-		waitSel(`#token-status[data-state="valid"]`),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
 	))
 	clock.Advance(time.Minute)
 	advancePageClock(t, ctx, time.Minute)
 	require.NoError(t, chromedp.Do(ctx,
-		waitSel(`#token-status[data-state="expired"]`),
-		chromedp.Click("#send"),
-		waitSel(`#step2-status[data-status="401"]`),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="expired"]`),
+		chromedp.Click(byID(ui.IDSend)),
+		waitSel(byID(ui.Step2.Status())+`[data-status="401"]`),
 	))
-	assert.Contains(t, textOf(t, ctx, "#step2 .explain"), "invalid_token")
-	require.NoError(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#step2 #fix").scrollIntoView({block: "center"})`)))
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDStep2)+" .explain"), "invalid_token")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "center"})`, byID(ui.IDStep2)+" "+byID(ui.IDFix)))))
 	// Where Step 2 is on the screen: the token's card above it shrinks as
 	// the token renews, and the browser keeps what is in view in place.
-	where := `document.querySelector("#send").getBoundingClientRect().top`
+	where := fmt.Sprintf(`document.querySelector(%q).getBoundingClientRect().top`, byID(ui.IDSend))
 	before := runAction(t, ctx, chromedp.Evaluate[float64](where))
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Click("#step2 #fix"),
-		waitSel(`#step2-status[data-status="200"]`),
-		waitSel(`#token-status[data-state="valid"]`),
+		chromedp.Click(byID(ui.IDStep2)+" "+byID(ui.IDFix)),
+		waitSel(byID(ui.Step2.Status())+`[data-status="200"]`),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
 	))
 	after := runAction(t, ctx, chromedp.Evaluate[float64](where))
 	assert.InDelta(t, before, after, 2, "the page stays where the person is")
-	assert.Equal(t, "send", runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus stays in Step 2")
+	assert.Equal(t, ui.IDSend, runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus stays in Step 2")
 }
 
 func TestPlaygroundServerProfileNeedsNoSecret(t *testing.T) {
@@ -177,18 +179,18 @@ func TestPlaygroundServerProfileNeedsNoSecret(t *testing.T) {
 	assert.Len(t, runAction(t, ctx, chromedp.Nodes(`.stepper-item:nth-child(2) button[aria-current="step"]`)), 1)
 	runAction(t, ctx, waitJS[bool](`window.scrollY > 0`))
 	// And the focus: the first Tab goes on inside Step 2, not from the top.
-	runAction(t, ctx, waitJS[bool](`document.activeElement.id === "step2-title"`))
+	runAction(t, ctx, waitJS[bool](fmt.Sprintf(`document.activeElement.id === %q`, ui.IDStep2Title)))
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("\t")))
-	assert.True(t, runAction(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#step2").contains(document.activeElement) && document.activeElement.id !== "step2-title"`)),
+	assert.True(t, runAction(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q).contains(document.activeElement) && document.activeElement.id !== %q`, byID(ui.IDStep2), ui.IDStep2Title))),
 		"the first Tab reaches a control of Step 2")
-	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo")))
-	runAction(t, ctx, waitJS[bool](`document.querySelector("#step1-preview").textContent.includes('"demo" profile')`))
-	assert.Empty(t, runAction(t, ctx, chromedp.Nodes("#client-secret", chromedp.AtLeast(0))), "no secret field with a profile")
+	require.NoError(t, chromedp.Do(ctx, choose(byID(ui.IDSource), "demo")))
+	runAction(t, ctx, waitJS[bool](fmt.Sprintf(`document.querySelector(%q).textContent.includes('"demo" profile')`, byID(ui.Step1.Preview()))))
+	assert.Empty(t, runAction(t, ctx, chromedp.Nodes(byID(ui.IDClientSecret), chromedp.AtLeast(0))), "no secret field with a profile")
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Click("#request-token"),
-		waitSel(`#token-status[data-state="valid"]`),
-		chromedp.Click("#send"),
-		waitSel(`#step2-status[data-status="200"]`),
+		chromedp.Click(byID(ui.IDRequestToken)),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
+		chromedp.Click(byID(ui.IDSend)),
+		waitSel(byID(ui.Step2.Status())+`[data-status="200"]`),
 	))
 }
 
@@ -199,10 +201,10 @@ func TestPlaygroundIgnoresCredentialsInTheURL(t *testing.T) {
 	s := startServer(t, web.Assets, nil)
 	ctx, _ := newBrowser(t)
 	openPlayground(t, ctx, s.URL+"/?env=sandbox&client_id=octoplay-demo&client_secret=octoplay-demo-secret&token=abc")
-	assert.Equal(t, "", runAction(t, ctx, chromedp.Value("#client-id")))
-	assert.Equal(t, "", runAction(t, ctx, chromedp.Value("#client-secret")))
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#request-token"), waitSel(`#step1 .error`)))
-	assert.Equal(t, "enter your client id", textOf(t, ctx, "#step1 .error"))
+	assert.Equal(t, "", runAction(t, ctx, chromedp.Value(byID(ui.IDClientID))))
+	assert.Equal(t, "", runAction(t, ctx, chromedp.Value(byID(ui.IDClientSecret))))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDRequestToken)), waitSel(byID(ui.IDStep1)+` .error`)))
+	assert.Equal(t, "enter your client id", textOf(t, ctx, byID(ui.IDStep1)+" .error"))
 }
 
 // encodings are the forms a secret could take in captured traffic or
@@ -253,21 +255,21 @@ func TestPlaygroundLeaksNoSecretNorToken(t *testing.T) {
 	openPlayground(t, ctx, s.URL+"/")
 
 	require.NoError(t, chromedp.Do(ctx,
-		choose("#auth-style", "basic"),
+		choose(byID(ui.IDAuthStyle), "basic"),
 		step1(id, secret),
-		waitSel(`#token-status[data-state="valid"]`),
-		chromedp.Click("#reveal-token"),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
+		chromedp.Click(byID(ui.IDRevealToken)),
 	))
-	token := runAction(t, ctx, waitJS[string](`(() => { const v = document.querySelector("#token-value").textContent; return v.includes("•") ? false : v; })()`))
+	token := runAction(t, ctx, waitJS[string](fmt.Sprintf(`(() => { const v = document.querySelector(%q).textContent; return v.includes("•") ? false : v; })()`, byID(ui.IDTokenValue))))
 	require.Regexp(t, `^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$`, token, "the sandbox's tokens are self-validating JWTs, in base64url")
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Click("#reveal-token"),
-		choose("#auth-style", "body"),
-		choose("#encoding", "json"),
-		chromedp.Click("#request-token"),
-		waitSel(`#token-status[data-state="valid"]`),
-		chromedp.Click("#send"),
-		waitSel(`#step2-status[data-status="200"]`),
+		chromedp.Click(byID(ui.IDRevealToken)),
+		choose(byID(ui.IDAuthStyle), "body"),
+		choose(byID(ui.IDEncoding), "json"),
+		chromedp.Click(byID(ui.IDRequestToken)),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
+		chromedp.Click(byID(ui.IDSend)),
+		waitSel(byID(ui.Step2.Status())+`[data-status="200"]`),
 	))
 	// Two token requests and one API call: wait until the capture has them.
 	waitUntil(t, ctx, func() bool { posts, answers := net.counts(); return posts >= 3 && answers >= 3 }, "the sealed requests and answers are captured")
@@ -313,23 +315,23 @@ func TestPlaygroundForgetsAndRemembersOnlyTheClientID(t *testing.T) {
 	ctx, _ := newBrowser(t)
 	openPlayground(t, ctx, s.URL+"/")
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Click("#remember-id"),
+		chromedp.Click(byID(ui.IDRememberID)),
 		step1("octoplay-demo", "octoplay-demo-secret"),
-		waitSel(`#token-status[data-state="valid"]`),
-		chromedp.Click("#forget"),
-		waitSel(`#token-status[data-state="none"]`),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
+		chromedp.Click(byID(ui.IDForget)),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="none"]`),
 	))
-	assert.Equal(t, "", runAction(t, ctx, chromedp.Value("#client-secret")))
-	assert.Equal(t, "Get a token in Step 1 first.", textOf(t, ctx, "#step2-unavailable"))
+	assert.Equal(t, "", runAction(t, ctx, chromedp.Value(byID(ui.IDClientSecret))))
+	assert.Equal(t, "Get a token in Step 1 first.", textOf(t, ctx, byID(ui.Step2.Unavailable())))
 
 	stored := runAction(t, ctx, chromedp.Evaluate[string](`JSON.stringify(Object.entries(localStorage))`))
 	assert.Contains(t, stored, "octoplay-demo")
 	assert.NotContains(t, stored, "octoplay-demo-secret")
 	openPlayground(t, ctx, s.URL+"/")
-	assert.Equal(t, "octoplay-demo", runAction(t, ctx, chromedp.Value("#client-id")), "remembered")
-	assert.Equal(t, "", runAction(t, ctx, chromedp.Value("#client-secret")), "never the secret")
+	assert.Equal(t, "octoplay-demo", runAction(t, ctx, chromedp.Value(byID(ui.IDClientID))), "remembered")
+	assert.Equal(t, "", runAction(t, ctx, chromedp.Value(byID(ui.IDClientSecret))), "never the secret")
 
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#remember-id")))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDRememberID))))
 	stored = runAction(t, ctx, chromedp.Evaluate[string](`JSON.stringify(Object.entries(localStorage))`))
 	assert.NotContains(t, stored, "octoplay-demo", "unticking forgets the id")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/app/ui"
 	"octoplay/web"
 )
 
@@ -122,7 +123,7 @@ func TestTheMountRendersThePrerenderedPage(t *testing.T) {
 		[...document.querySelectorAll('link[rel="stylesheet"]')].every(l => l.sheet && l.sheet.cssRules.length > 0)`))
 	waitUntil(t, ctx, func() bool { return held.count(wasm) > 0 }, "the wasm is asked for")
 	prerendered := runAction(t, ctx, chromedp.Evaluate[string](visibleDOM))
-	require.Contains(t, prerendered, `main#playground`, "the prerendered page is read")
+	require.Contains(t, prerendered, `main`+byID(ui.IDPlayground), "the prerendered page is read")
 	assert.Equal(t, "false", runAction(t, ctx, chromedp.Evaluate[string](`document.querySelector("main").dataset.mounted`)), "the wasm has not run")
 
 	held.release(t, ctx, wasm)

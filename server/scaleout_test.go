@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/app/ui"
 	"octoplay/internal/ohttp"
 	"octoplay/internal/testkit"
 	"octoplay/internal/testkit/loopback"
@@ -59,9 +60,9 @@ func TestScaleOut(t *testing.T) {
 		openPlayground(t, bctx, fr.URL+"/")
 		require.NoError(t, chromedp.Do(bctx,
 			step1("octoplay-demo", "octoplay-demo-secret"),
-			waitSel(`#token-status[data-state="valid"]`),
-			chromedp.Click("#send"),
-			waitSel(`#step2-status[data-status="200"]`),
+			waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
+			chromedp.Click(byID(ui.IDSend)),
+			waitSel(byID(ui.Step2.Status())+`[data-status="200"]`),
 		))
 		served := fr.relaysOf("127.0.0.1")
 		require.Len(t, served, 2, "Step 1 and Step 2, one relayed request each")
@@ -72,10 +73,10 @@ func TestScaleOut(t *testing.T) {
 		rd.Kill()
 		waitWithin(t, 10*time.Second, "every /readyz says 503", func() bool { return allReadyz(urls, http.StatusServiceUnavailable) })
 		require.NoError(t, chromedp.Do(bctx,
-			chromedp.Click("#request-token"),
-			waitSel(`#step1-status[data-status="503"]`),
+			chromedp.Click(byID(ui.IDRequestToken)),
+			waitSel(byID(ui.Step1.Status())+`[data-status="503"]`),
 		))
-		assert.Contains(t, textOf(t, bctx, "#step1 .explain"), "briefly unavailable")
+		assert.Contains(t, textOf(t, bctx, byID(ui.IDStep1)+" .explain"), "briefly unavailable")
 
 		// Redis comes back, empty: within 15 s everything works again.
 		rd.Start()
@@ -85,9 +86,9 @@ func TestScaleOut(t *testing.T) {
 		waitWithin(t, 15*time.Second, "every /readyz says 200", func() bool { return allReadyz(urls, http.StatusOK) })
 		require.NoError(t, chromedp.Do(bctx,
 			// The page holds the button for the refusal's Retry-After.
-			waitSel(`#request-token[aria-disabled="false"]`),
-			chromedp.Click("#request-token"),
-			waitSel(`#step1-status[data-status="200"]`),
+			waitSel(byID(ui.IDRequestToken)+`[aria-disabled="false"]`),
+			chromedp.Click(byID(ui.IDRequestToken)),
+			waitSel(byID(ui.Step1.Status())+`[data-status="200"]`),
 		))
 		for _, m := range msgs.all() { // Chromium logs each failed request itself
 			assert.Contains(t, m, "status of 503", "the only console errors are the refusals while Redis was away")

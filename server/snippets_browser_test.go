@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"octoplay/app/snippets"
+	"octoplay/app/ui"
 	"octoplay/web"
 )
 
@@ -47,16 +49,16 @@ func TestPlaygroundSnippetsFollowTheChoicesAndHoldNoSecret(t *testing.T) {
 	openPlayground(t, ctx, s.URL+"/")
 	tokenURL := s.URL + "/sandbox/octotable-auth/api/v2/oauth2/token"
 	// The code is collapsed until asked for.
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step1 details.snippets > summary"), waitSel("#step2 details.snippets"), chromedp.Click("#step2 details.snippets > summary")))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDStep1)+" details.snippets > summary"), waitSel(byID(ui.IDStep2)+" details.snippets"), chromedp.Click(byID(ui.IDStep2)+" details.snippets > summary")))
 
 	require.NoError(t, chromedp.Do(ctx,
 		step1(id, secret),
-		waitSel(`#token-status[data-state="valid"]`),
-		chromedp.Click("#reveal-token"),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
+		chromedp.Click(byID(ui.IDRevealToken)),
 	))
-	token := runAction(t, ctx, waitJS[string](`(() => { const v = document.querySelector("#token-value").textContent; return v.includes("•") ? false : v; })()`))
+	token := runAction(t, ctx, waitJS[string](fmt.Sprintf(`(() => { const v = document.querySelector(%q).textContent; return v.includes("•") ? false : v; })()`, byID(ui.IDTokenValue))))
 	require.NotEmpty(t, token)
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#reveal-token")))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDRevealToken))))
 
 	// Every language, both steps, for the sandbox this page talks to.
 	all := snippetTexts(t, ctx)
@@ -70,32 +72,32 @@ func TestPlaygroundSnippetsFollowTheChoicesAndHoldNoSecret(t *testing.T) {
 	assert.Contains(t, curl, `--data-urlencode "client_secret=$OCTOTABLE_CLIENT_SECRET"`)
 	assert.NotContains(t, curl, "application/json")
 	assert.Contains(t, all["step2:curl"], `"`+s.URL+`/sandbox/api/v2/"`)
-	assert.Contains(t, textOf(t, ctx, "#step1 .export-line"), "OCTOTABLE_CLIENT_SECRET")
-	assert.Contains(t, textOf(t, ctx, "#step2 .export-line"), "OCTOTABLE_TOKEN")
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDStep1)+" .export-line"), "OCTOTABLE_CLIENT_SECRET")
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDStep2)+" .export-line"), "OCTOTABLE_TOKEN")
 
 	// The snippets follow the choices: JSON, HTTP Basic, a resource with
 	// the Property header.
-	require.NoError(t, chromedp.Do(ctx, choose("#encoding", "json")))
+	require.NoError(t, chromedp.Do(ctx, choose(byID(ui.IDEncoding), "json")))
 	waitSnippet(t, ctx, "step1:curl", `--header "Content-Type: application/json"`)
 	assert.Contains(t, snippetTexts(t, ctx)["step1:curl"], `"client_secret": $(json_string "$OCTOTABLE_CLIENT_SECRET")`)
-	require.NoError(t, chromedp.Do(ctx, choose("#auth-style", "basic")))
+	require.NoError(t, chromedp.Do(ctx, choose(byID(ui.IDAuthStyle), "basic")))
 	waitSnippet(t, ctx, "step1:curl", `--user "$(form_encode "$OCTOTABLE_CLIENT_ID")`)
 	waitSnippet(t, ctx, "step1:go", "req.SetBasicAuth(url.QueryEscape(")
-	require.NoError(t, chromedp.Do(ctx, choose("#encoding", "form")))
+	require.NoError(t, chromedp.Do(ctx, choose(byID(ui.IDEncoding), "form")))
 	waitSnippet(t, ctx, "step1:go", "AuthStyle: oauth2.AuthStyleInHeader")
-	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "rooms")))
+	require.NoError(t, chromedp.Do(ctx, choose(byID(ui.IDStep2Preset), "rooms")))
 	waitSnippet(t, ctx, "step2:python", `"Property": "1001"`)
 
 	// Tabs: curl shows first; a click shows another language, the arrows
 	// move on from there.
 	assert.True(t, shown(t, ctx, `pre[data-snippet="step1:curl"]`))
 	assert.False(t, shown(t, ctx, `pre[data-snippet="step1:python"]`))
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step1-tab-python"), waitSel(`pre[data-snippet="step1:python"]`)))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.Step1.Tab("python"))), waitSel(`pre[data-snippet="step1:python"]`)))
 	assert.False(t, shown(t, ctx, `pre[data-snippet="step1:curl"]`))
-	assert.Equal(t, "true", runAction(t, ctx, chromedp.Evaluate[string](`document.querySelector("#step1-tab-python").getAttribute("aria-selected")`)))
+	assert.Equal(t, "true", runAction(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).getAttribute("aria-selected")`, byID(ui.Step1.Tab("python"))))))
 	assert.True(t, shown(t, ctx, `pre[data-snippet="step2:curl"]`), "each step has its own tabs")
 	require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowRight), waitSel(`pre[data-snippet="step1:node"]`)))
-	assert.Equal(t, "step1-tab-node", runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus follows the tab")
+	assert.Equal(t, ui.Step1.Tab("node"), runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus follows the tab")
 	assert.False(t, shown(t, ctx, `pre[data-snippet="step1:python"]`))
 
 	// No snippet holds the secret or the token, in any form.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/app/ui"
 	"octoplay/internal/wire"
 	"octoplay/web"
 )
@@ -23,19 +25,19 @@ func TestStep0GetsSandboxCredentialsOfOnesOwn(t *testing.T) {
 	var net traffic
 	net.record(t, ctx, "page")
 	openPlayground(t, ctx, s.URL+"/?env=sandbox")
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#create-client"), waitSel("#create-client-outcome:not(:empty)")))
-	assert.Contains(t, textOf(t, ctx, "#create-client-outcome"), "Made a client of your own")
-	id := runAction(t, ctx, chromedp.Value("#client-id"))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDCreateClient)), waitSel(byID(ui.IDCreateClientOutcome)+":not(:empty)")))
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDCreateClientOutcome)), "Made a client of your own")
+	id := runAction(t, ctx, chromedp.Value(byID(ui.IDClientID)))
 	require.True(t, strings.HasPrefix(id, "public_"), id)
-	assert.Empty(t, runAction(t, ctx, chromedp.Value("#client-secret")), "the secret is never put in a field")
-	assert.Contains(t, runAction(t, ctx, chromedp.Evaluate[string](`document.querySelector("#client-secret").placeholder`)), "memory")
+	assert.Empty(t, runAction(t, ctx, chromedp.Value(byID(ui.IDClientSecret))), "the secret is never put in a field")
+	assert.Contains(t, runAction(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).placeholder`, byID(ui.IDClientSecret)))), "memory")
 
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#request-token"), waitSel(`#token-status[data-state="valid"]`)))
-	claims := textOf(t, ctx, "#token-claims")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDRequestToken)), waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`)))
+	claims := textOf(t, ctx, byID(ui.IDTokenClaims))
 	assert.Contains(t, claims, id, "the token is the created client's")
-	property := runAction(t, ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#token-claims dt")].find(dt => dt.textContent === "property_id").nextElementSibling.textContent`))
+	property := runAction(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`[...document.querySelectorAll(%q)].find(dt => dt.textContent === "property_id").nextElementSibling.textContent`, byID(ui.IDTokenClaims)+" dt")))
 	assert.NotEqual(t, wire.SandboxProperty, property, "for its own restaurant, not the demo's")
-	assert.Contains(t, textOf(t, ctx, "#create-client-outcome"), "property "+property)
+	assert.Contains(t, textOf(t, ctx, byID(ui.IDCreateClientOutcome)), "property "+property)
 
 	// The answer that held the secret travelled sealed: the id, which
 	// came in it beside the secret, is nowhere in the browser's traffic.

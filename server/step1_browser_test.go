@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/app/ui"
 	"octoplay/web"
 )
 
@@ -29,16 +30,16 @@ func TestPlaygroundStep1OwnCredentialsAfterTheServers(t *testing.T) {
 	ctx, msgs := newBrowserFor(t, caseLimit)
 	openPlayground(t, ctx, s.URL+"/")
 	require.NoError(t, chromedp.Do(ctx,
-		chooseIndex("#source", 1),
-		chromedp.WaitNotPresent("#client-id"),
-		chooseIndex("#source", 0),
-		chromedp.WaitVisible("#client-id"),
+		chooseIndex(byID(ui.IDSource), 1),
+		chromedp.WaitNotPresent(byID(ui.IDClientID)),
+		chooseIndex(byID(ui.IDSource), 0),
+		chromedp.WaitVisible(byID(ui.IDClientID)),
 	))
-	assert.NotContains(t, textOf(t, ctx, "#step1-preview"), "Octoplay-Profile", "no profile named in the preview")
+	assert.NotContains(t, textOf(t, ctx, byID(ui.Step1.Preview())), "Octoplay-Profile", "no profile named in the preview")
 	require.NoError(t, chromedp.Do(ctx,
 		step1("octoplay-demo", "octoplay-demo-secret"),
-		waitSel(`#token-status[data-state="valid"]`),
-		waitSel(`#step1-status[data-status="200"]`),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
+		waitSel(byID(ui.Step1.Status())+`[data-status="200"]`),
 	))
 	runAction(t, ctx, waitJS[bool](`!location.search.includes("profile=")`))
 	assert.Empty(t, msgs.all(), "console errors")
@@ -52,15 +53,15 @@ func TestPlaygroundPhoneTabsAndCheckboxes(t *testing.T) {
 	ctx, _ := newBrowserFor(t, caseLimit)
 	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(375, 800)))
 	openPlayground(t, ctx, s.URL+"/")
-	require.NoError(t, chromedp.Do(ctx, waitSel("#step1 .tab"), waitSel("#auto-renew")))
-	assert.False(t, runAction(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#step1 details.snippets").open`)), "the code waits until asked for")
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#step1 details.snippets > summary")))
-	tops := runAction(t, ctx, chromedp.Evaluate[[]float64](`[...document.querySelectorAll("#step1 .tabs .tab")].map(e => Math.round(e.getBoundingClientRect().top))`))
+	require.NoError(t, chromedp.Do(ctx, waitSel(byID(ui.IDStep1)+" .tab"), waitSel(byID(ui.IDAutoRenew))))
+	assert.False(t, runAction(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q).open`, byID(ui.IDStep1)+" details.snippets"))), "the code waits until asked for")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDStep1)+" details.snippets > summary")))
+	tops := runAction(t, ctx, chromedp.Evaluate[[]float64](fmt.Sprintf(`[...document.querySelectorAll(%q)].map(e => Math.round(e.getBoundingClientRect().top))`, byID(ui.IDStep1)+" .tabs .tab")))
 	require.Len(t, tops, 5)
 	for _, top := range tops {
 		assert.Equal(t, tops[0], top, "one row of tabs: %v", tops)
 	}
-	for _, id := range []string{"remember-id", "auto-renew"} {
+	for _, id := range []string{ui.IDRememberID, ui.IDAutoRenew} {
 		size := runAction(t, ctx, chromedp.Evaluate[[]float64](fmt.Sprintf(`(r => [r.width, r.height])(document.getElementById(%q).getBoundingClientRect())`, id)))
 		assert.GreaterOrEqual(t, size[0], 24.0, id)
 		assert.GreaterOrEqual(t, size[1], 24.0, id)

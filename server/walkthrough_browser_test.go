@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"octoplay/app/ui"
 	"octoplay/internal/ohttp"
 	"octoplay/internal/testkit"
 	"octoplay/internal/wire"
@@ -66,14 +67,14 @@ func restartedServer(t *testing.T, browser context.Context) {
 	first := startServerAt(t, addr, web.Assets, nil, "-relay-key", relayKey(t, 1))
 	ctx, msgs := newTab(t, browser)
 	openPlayground(t, ctx, first.URL+"/")
-	require.NoError(t, chromedp.Do(ctx, step1("octoplay-demo", "octoplay-demo-secret"), waitSel(`#token-status[data-state="valid"]`)))
+	require.NoError(t, chromedp.Do(ctx, step1("octoplay-demo", "octoplay-demo-secret"), waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`)))
 
 	require.NoError(t, first.Stop())
 	second := startServerAt(t, addr, web.Assets, nil, "-relay-key", relayKey(t, 2))
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#send")))
-	status := runAction(t, ctx, waitJS[string](`(() => { const s = document.querySelector("#step2-status"); return s ? s.dataset.status : false; })()`))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDSend))))
+	status := runAction(t, ctx, waitJS[string](fmt.Sprintf(`(() => { const s = document.querySelector(%q); return s ? s.dataset.status : false; })()`, byID(ui.Step2.Status()))))
 	assert.Contains(t, []string{"200", "401"}, status, "the upstream's answer")
-	assert.NotContains(t, textOf(t, ctx, "#step2"), "keys changed")
+	assert.NotContains(t, textOf(t, ctx, byID(ui.IDStep2)), "keys changed")
 	assert.Contains(t, second.Stderr.String(), "path=/relay/keys", "the page fetched the new keys")
 	assert.NotContains(t, strings.Join(msgs.all(), "\n"), "panic")
 }
@@ -158,28 +159,28 @@ func typedBeforeTheWasm(t *testing.T, browser context.Context, s *testServer) {
 	<-gate.asked // the page asked for the wasm, and waits
 	// The steps are in sight, not under the loading screen: a click on
 	// the client id reaches it, and the loading line is still shown.
-	reached := runAction(t, ctx, chromedp.Evaluate[string](`(() => {
-		const el = document.querySelector("#client-id");
+	reached := runAction(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
+		const el = document.querySelector(%q);
 		el.scrollIntoView({block: "center"});
 		const r = el.getBoundingClientRect();
 		return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)?.id ?? "";
-	})()`))
-	assert.Equal(t, "client-id", reached, "a click on the client id before the wasm runs")
+	})()`, byID(ui.IDClientID))))
+	assert.Equal(t, ui.IDClientID, reached, "a click on the client id before the wasm runs")
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible("#app-wasm-loader-label")))
 	assert.Contains(t, textOf(t, ctx, "#app-wasm-loader-label"), "Loading the playground")
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Click("#client-id"),
-		typeInto("#client-id", "octoplay-demo"),
-		typeInto("#client-secret", "octoplay-demo-secret"),
-		choose("#auth-style", "basic"),
+		chromedp.Click(byID(ui.IDClientID)),
+		typeInto(byID(ui.IDClientID), "octoplay-demo"),
+		typeInto(byID(ui.IDClientSecret), "octoplay-demo-secret"),
+		choose(byID(ui.IDAuthStyle), "basic"),
 	))
 	assert.Empty(t, runAction(t, ctx, chromedp.Nodes(`main[data-mounted="true"]`, chromedp.AtLeast(0))), "typed before the wasm ran")
 	gate.set("continue")
 	require.NoError(t, chromedp.Do(ctx, waitReady()))
-	assert.Equal(t, "octoplay-demo", runAction(t, ctx, chromedp.Value("#client-id")))
-	assert.Equal(t, "basic", runAction(t, ctx, chromedp.Value("#auth-style")))
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#request-token"), waitSel(`#token-status[data-state="valid"]`)))
-	assert.Contains(t, textOf(t, ctx, "#step1-preview"), "Authorization: Basic ••••••••", "sent as chosen before the mount")
+	assert.Equal(t, "octoplay-demo", runAction(t, ctx, chromedp.Value(byID(ui.IDClientID))))
+	assert.Equal(t, "basic", runAction(t, ctx, chromedp.Value(byID(ui.IDAuthStyle))))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDRequestToken)), waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`)))
+	assert.Contains(t, textOf(t, ctx, byID(ui.Step1.Preview())), "Authorization: Basic ••••••••", "sent as chosen before the mount")
 }
 
 // belowFoldRecorder runs before the page's scripts. It marks the
@@ -188,15 +189,15 @@ func typedBeforeTheWasm(t *testing.T, browser context.Context, s *testServer) {
 // prerendered one when the playground marked itself mounted, and holds the
 // page's frame callbacks until the test lets them go (the first paint after
 // the mount, after which the rest of the page is rendered).
-const belowFoldRecorder = `(() => {
+var belowFoldRecorder = fmt.Sprintf(`(() => {
 	const seen = window.__belowFold = {missing: 0, prerenderedAtMount: null};
 	const held = [];
 	const frame = window.requestAnimationFrame.bind(window);
 	window.requestAnimationFrame = (f) => { held.push(f); return held.length; };
 	window.__releaseFrames = () => { window.requestAnimationFrame = frame; held.splice(0).forEach((f) => frame(f)); };
-	document.addEventListener("DOMContentLoaded", () => { document.getElementById("step2").dataset.prerendered = "true"; });
+	document.addEventListener("DOMContentLoaded", () => { document.getElementById(%[1]q).dataset.prerendered = "true"; });
 	new MutationObserver(() => {
-		const card = document.getElementById("step2");
+		const card = document.getElementById(%[1]q);
 		if (!card && document.readyState !== "loading") {
 			seen.missing++;
 		}
@@ -204,7 +205,7 @@ const belowFoldRecorder = `(() => {
 			seen.prerenderedAtMount = card ? card.dataset.prerendered === "true" : false;
 		}
 	}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ["data-mounted"]});
-})();`
+})();`, ui.IDStep2)
 
 // What comes after Step 1 is rendered after the first paint; until then
 // the prerendered Step 2 stays where it was, never a blank, and what is
@@ -219,25 +220,25 @@ func belowTheFold(t *testing.T, browser context.Context, s *testServer) {
 	gate := gateWasm(t, ctx)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/")))
 	<-gate.asked
-	require.NoError(t, chromedp.Do(ctx, typeInto("#step2-property", "10")))
+	require.NoError(t, chromedp.Do(ctx, typeInto(byID(ui.IDStep2Property), "10")))
 	gate.set("continue")
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(`main[data-mounted="true"]`)))
 
 	assert.True(t, runAction(t, ctx, chromedp.Evaluate[bool](`window.__belowFold.prerenderedAtMount`)),
 		"the first render leaves Step 2 to after the first paint")
-	assert.Equal(t, "10", valueOf(t, ctx, "#step2-property"), "the prerendered field, still in sight")
-	require.NoError(t, chromedp.Do(ctx, typeInto("#step2-property", "01")))
+	assert.Equal(t, "10", valueOf(t, ctx, byID(ui.IDStep2Property)), "the prerendered field, still in sight")
+	require.NoError(t, chromedp.Do(ctx, typeInto(byID(ui.IDStep2Property), "01")))
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Evaluate[chromedp.Void](`window.__releaseFrames()`),
-		chromedp.WaitNotPresent(`#below-fold`),
+		chromedp.WaitNotPresent(byID(ui.IDBelowFold)),
 		waitReady(),
 	))
 
-	assert.Empty(t, runAction(t, ctx, chromedp.Nodes(`#step2[data-prerendered]`, chromedp.AtLeast(0))), "Step 2 is the app's now")
+	assert.Empty(t, runAction(t, ctx, chromedp.Nodes(byID(ui.IDStep2)+`[data-prerendered]`, chromedp.AtLeast(0))), "Step 2 is the app's now")
 	assert.Zero(t, runAction(t, ctx, chromedp.Evaluate[int](`window.__belowFold.missing`)), "Step 2 never left the page")
-	assert.Equal(t, "1001", valueOf(t, ctx, "#step2-property"))
-	assert.Equal(t, "step2-property", runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus moved to the new field")
-	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2-preview").textContent.includes("1001")`))
+	assert.Equal(t, "1001", valueOf(t, ctx, byID(ui.IDStep2Property)))
+	assert.Equal(t, ui.IDStep2Property, runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus moved to the new field")
+	runAction(t, ctx, waitJS[bool](fmt.Sprintf(`document.querySelector(%q).textContent.includes("1001")`, byID(ui.Step2.Preview()))))
 }
 
 // The environments arrive while a person types in Step 1, just after the
@@ -249,16 +250,16 @@ func typingWhenTheEnvironmentsArrive(t *testing.T, browser context.Context, s *t
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/"), waitMounted()))
 	<-gate.asked
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Evaluate[chromedp.Void](`document.querySelector("#client-id").dataset.typedIn = "true"`),
-		typeInto("#client-id", "octoplay"),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).dataset.typedIn = "true"`, byID(ui.IDClientID))),
+		typeInto(byID(ui.IDClientID), "octoplay"),
 	))
 	gate.set("continue")
 	require.NoError(t, chromedp.Do(ctx, waitReady()))
 
-	assert.Equal(t, "true", attrOf(t, ctx, "#client-id", "data-typed-in"), "the same field")
-	assert.Equal(t, "client-id", runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus stayed")
-	require.NoError(t, chromedp.Do(ctx, typeInto("#client-id", "-demo")))
-	assert.Equal(t, "octoplay-demo", valueOf(t, ctx, "#client-id"))
+	assert.Equal(t, "true", attrOf(t, ctx, byID(ui.IDClientID), "data-typed-in"), "the same field")
+	assert.Equal(t, ui.IDClientID, runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus stayed")
+	require.NoError(t, chromedp.Do(ctx, typeInto(byID(ui.IDClientID), "-demo")))
+	assert.Equal(t, "octoplay-demo", valueOf(t, ctx, byID(ui.IDClientID)))
 }
 
 // valueOf reads a form control's value as the page has it now (a query by
@@ -287,36 +288,36 @@ func wasmBlocked(t *testing.T, browser context.Context, s *testServer) {
 func focusAndFeedback(t *testing.T, browser context.Context, s *testServer) {
 	ctx, msgs := newTab(t, browser)
 	openPlayground(t, ctx, s.URL+"/")
-	assert.Equal(t, "Get a token in Step 1 first.", textOf(t, ctx, "#step2-unavailable"))
-	assert.Equal(t, "true", attrOf(t, ctx, "#send", "aria-disabled"))
+	assert.Equal(t, "Get a token in Step 1 first.", textOf(t, ctx, byID(ui.Step2.Unavailable())))
+	assert.Equal(t, "true", attrOf(t, ctx, byID(ui.IDSend), "aria-disabled"))
 
-	require.NoError(t, chromedp.Do(ctx, typeInto("#client-id", "octoplay-demo")))
-	runAction(t, ctx, waitJS[bool](`document.querySelector("#step1-preview").textContent.endsWith("&client_secret=")`))
-	assert.NotContains(t, textOf(t, ctx, "#step1-preview"), "••••", "no secret, nothing masked")
+	require.NoError(t, chromedp.Do(ctx, typeInto(byID(ui.IDClientID), "octoplay-demo")))
+	runAction(t, ctx, waitJS[bool](fmt.Sprintf(`document.querySelector(%q).textContent.endsWith("&client_secret=")`, byID(ui.Step1.Preview()))))
+	assert.NotContains(t, textOf(t, ctx, byID(ui.Step1.Preview())), "••••", "no secret, nothing masked")
 
 	require.NoError(t, chromedp.Do(ctx,
-		typeInto("#client-secret", "octoplay-demo-secret"),
-		chromedp.Click("#request-token"),
-		waitSel(`#token-status[data-state="valid"]`),
+		typeInto(byID(ui.IDClientSecret), "octoplay-demo-secret"),
+		chromedp.Click(byID(ui.IDRequestToken)),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
 	))
-	runAction(t, ctx, waitJS[bool](`document.querySelector("#step1-outcome").textContent.startsWith("200 OK in")`))
-	assert.Equal(t, "request-token", runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus stays on the button")
-	assert.Equal(t, "status", attrOf(t, ctx, "#step1-outcome", "role"))
+	runAction(t, ctx, waitJS[bool](fmt.Sprintf(`document.querySelector(%q).textContent.startsWith("200 OK in")`, byID(ui.Step1.Outcome()))))
+	assert.Equal(t, ui.IDRequestToken, runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), "the focus stays on the button")
+	assert.Equal(t, "status", attrOf(t, ctx, byID(ui.Step1.Outcome()), "role"))
 
-	require.NoError(t, chromedp.Do(ctx, chromedp.Click("#copy-token")))
-	feedback := runAction(t, ctx, waitJS[string](`document.querySelector("#copy-token-feedback").textContent || false`))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDCopyToken))))
+	feedback := runAction(t, ctx, waitJS[string](fmt.Sprintf(`document.querySelector(%q).textContent || false`, byID(ui.IDCopyTokenFeedback))))
 	assert.Contains(t, []string{"Copied.", "The browser did not allow copying: select the text and copy it yourself."}, feedback)
 
-	require.NoError(t, chromedp.Do(ctx, choose("#step2-preset", "rooms"), typeInto("#step2-path", "/23289")))
-	runAction(t, ctx, waitJS[bool](`document.querySelector("#step2-preset").selectedIndex === 0`))
+	require.NoError(t, chromedp.Do(ctx, choose(byID(ui.IDStep2Preset), "rooms"), typeInto(byID(ui.IDStep2Path), "/23289")))
+	runAction(t, ctx, waitJS[bool](fmt.Sprintf(`document.querySelector(%q).selectedIndex === 0`, byID(ui.IDStep2Preset))))
 
 	require.NoError(t, chromedp.Do(ctx,
-		choose("#step2-method", "HEAD"),
-		chromedp.Click("#send"),
-		waitSel(`#step2-status[data-status="200"]`),
+		choose(byID(ui.IDStep2Method), "HEAD"),
+		chromedp.Click(byID(ui.IDSend)),
+		waitSel(byID(ui.Step2.Status())+`[data-status="200"]`),
 	))
-	assert.Equal(t, "(no body)", textOf(t, ctx, "#step2 .answer-body"), "an HTTP server sends no body with a HEAD answer")
-	assert.Equal(t, "send", runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)))
+	assert.Equal(t, "(no body)", textOf(t, ctx, byID(ui.IDStep2)+" .answer-body"), "an HTTP server sends no body with a HEAD answer")
+	assert.Equal(t, ui.IDSend, runAction(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)))
 	assert.Empty(t, msgs.all(), "console errors")
 }
 
@@ -331,23 +332,23 @@ func countdown(t *testing.T, browser context.Context) {
 	ctx, _ := newTab(t, browser)
 	openPlayground(t, ctx, s.URL+"/")
 	require.NoError(t, chromedp.Do(ctx,
-		choose("#source", "demo"),
-		chromedp.Click("#request-token"),
-		waitSel(`#step1-status[data-status="200"]`),
-		chromedp.WaitVisible(`#request-token[aria-busy="false"][aria-disabled="false"]`),
-		chromedp.Click("#request-token"),
-		waitSel(`#step1-status[data-status="429"]`),
+		choose(byID(ui.IDSource), "demo"),
+		chromedp.Click(byID(ui.IDRequestToken)),
+		waitSel(byID(ui.Step1.Status())+`[data-status="200"]`),
+		chromedp.WaitVisible(byID(ui.IDRequestToken)+`[aria-busy="false"][aria-disabled="false"]`),
+		chromedp.Click(byID(ui.IDRequestToken)),
+		waitSel(byID(ui.Step1.Status())+`[data-status="429"]`),
 	))
-	assert.Contains(t, textOf(t, ctx, "#step1-unavailable"), "you can send again in 0:0")
-	assert.Equal(t, "true", attrOf(t, ctx, "#request-token", "aria-disabled"))
+	assert.Contains(t, textOf(t, ctx, byID(ui.Step1.Unavailable())), "you can send again in 0:0")
+	assert.Equal(t, "true", attrOf(t, ctx, byID(ui.IDRequestToken), "aria-disabled"))
 	clock.Advance(4 * time.Second) // the relay's wait is over
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.WaitVisible(`#request-token[aria-disabled="false"]`),
-		chromedp.Click("#request-token"),
-		waitSel(`#step1-status[data-status="200"]`),
-		waitSel(`#token-status[data-state="valid"]`),
+		chromedp.WaitVisible(byID(ui.IDRequestToken)+`[aria-disabled="false"]`),
+		chromedp.Click(byID(ui.IDRequestToken)),
+		waitSel(byID(ui.Step1.Status())+`[data-status="200"]`),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
 	))
-	assert.Empty(t, textOf(t, ctx, "#step1-unavailable"))
+	assert.Empty(t, textOf(t, ctx, byID(ui.Step1.Unavailable())))
 }
 
 // A presenter's link opens a ready request: its choices round-trip through
@@ -368,16 +369,16 @@ func links(t *testing.T, browser context.Context, s *testServer) {
 	for _, e := range history.Entries {
 		assert.NotContains(t, e.URL, "s3cret", "replaced, not pushed: the URL with the secret is gone from the history")
 	}
-	assert.Equal(t, "basic", runAction(t, ctx, chromedp.Value("#auth-style")))
-	assert.Equal(t, "json", runAction(t, ctx, chromedp.Value("#encoding")))
-	assert.Equal(t, "HEAD", runAction(t, ctx, chromedp.Value("#step2-method")))
-	assert.Equal(t, "/octotable-pms/api/v2/rooms", runAction(t, ctx, chromedp.Value("#step2-path")))
-	assert.Equal(t, "1001", runAction(t, ctx, chromedp.Value("#step2-property")))
+	assert.Equal(t, "basic", runAction(t, ctx, chromedp.Value(byID(ui.IDAuthStyle))))
+	assert.Equal(t, "json", runAction(t, ctx, chromedp.Value(byID(ui.IDEncoding))))
+	assert.Equal(t, "HEAD", runAction(t, ctx, chromedp.Value(byID(ui.IDStep2Method))))
+	assert.Equal(t, "/octotable-pms/api/v2/rooms", runAction(t, ctx, chromedp.Value(byID(ui.IDStep2Path))))
+	assert.Equal(t, "1001", runAction(t, ctx, chromedp.Value(byID(ui.IDStep2Property))))
 
 	// A choice changes the address in place, and a reload keeps it. Both
 	// changes land in one frame, before the page renders the first: the
 	// second must not undo it.
-	require.NoError(t, chromedp.Do(ctx, choose("#source", "demo", "#encoding", "form")))
+	require.NoError(t, chromedp.Do(ctx, choose(byID(ui.IDSource), "demo", byID(ui.IDEncoding), "form")))
 	runAction(t, ctx, waitJS[bool](`location.search.includes("profile=demo") && !location.search.includes("encoding")`))
 	shared := address()
 	u, err := url.Parse(shared)
@@ -386,13 +387,13 @@ func links(t *testing.T, browser context.Context, s *testServer) {
 	assert.Equal(t, "2", u.Query().Get("step"))
 	other, _ := newTab(t, browser)
 	openPlayground(t, other, shared)
-	assert.Equal(t, "demo", runAction(t, other, chromedp.Value("#source")))
-	assert.Equal(t, "form", runAction(t, other, chromedp.Value("#encoding")))
-	assert.Equal(t, "HEAD", runAction(t, other, chromedp.Value("#step2-method")))
+	assert.Equal(t, "demo", runAction(t, other, chromedp.Value(byID(ui.IDSource))))
+	assert.Equal(t, "form", runAction(t, other, chromedp.Value(byID(ui.IDEncoding))))
+	assert.Equal(t, "HEAD", runAction(t, other, chromedp.Value(byID(ui.IDStep2Method))))
 
 	// A link to an environment the playground does not have says so.
 	openPlayground(t, other, s.URL+"/?env=nope")
-	notice := textOf(t, other, "#link-notice")
+	notice := textOf(t, other, byID(ui.IDLinkNotice))
 	assert.Contains(t, notice, `"nope"`)
 	assert.Contains(t, notice, "sandbox (")
 }
@@ -460,22 +461,22 @@ func TestEmbedFollowsTheContentForListedOriginsOnly(t *testing.T) {
 	// screen of the docs' column; Step 2 opens with the token.
 	t.Logf("the frame before any action: %d px", before)
 	assert.LessOrEqual(t, before, int64(1000), "at most 1000 px tall before any action at 420 px")
-	assert.Less(t, runAction(t, frame, chromedp.Evaluate[float64](`document.querySelector("#request-token").getBoundingClientRect().bottom`)), 600.0,
+	assert.Less(t, runAction(t, frame, chromedp.Evaluate[float64](fmt.Sprintf(`document.querySelector(%q).getBoundingClientRect().bottom`, byID(ui.IDRequestToken)))), 600.0,
 		"Request token within the first 600 px")
-	assert.False(t, runAction(t, frame, chromedp.Evaluate[bool](`!!document.querySelector("#send").offsetParent`)), "Step 2 waits for a token")
-	assert.Equal(t, "true", runAction(t, frame, chromedp.Evaluate[string](`String(!document.querySelector("#step1 details.about").open && !document.querySelector("#step1 details.snippets").open)`)),
+	assert.False(t, runAction(t, frame, chromedp.Evaluate[bool](fmt.Sprintf(`!!document.querySelector(%q).offsetParent`, byID(ui.IDSend)))), "Step 2 waits for a token")
+	assert.Equal(t, "true", runAction(t, frame, chromedp.Evaluate[string](fmt.Sprintf(`String(!document.querySelector(%q).open && !document.querySelector(%q).open)`, byID(ui.IDStep1)+" details.about", byID(ui.IDStep1)+" details.snippets"))),
 		"the explanation and the snippets start collapsed")
 	assert.True(t, runAction(t, frame, chromedp.Evaluate[bool](`document.querySelector(".page").classList.contains("theme-dark") && getComputedStyle(document.querySelector(".page")).colorScheme === "dark"`)),
 		"the docs' theme, not the device's")
 
 	require.NoError(t, chromedp.Do(frame,
-		chromedp.Click("#step1 details.snippets > summary"),
+		chromedp.Click(byID(ui.IDStep1)+" details.snippets > summary"),
 		step1("octoplay-demo", "octoplay-demo-secret"),
-		waitSel(`#token-status[data-state="valid"]`),
+		waitSel(byID(ui.IDTokenStatus)+`[data-state="valid"]`),
 	))
 	fits()
 	assert.Greater(t, runAction(t, ctx, chromedp.Evaluate[int64](`__messages.at(-1).data.height`)), before, "the frame grew with its content")
-	assert.True(t, runAction(t, frame, chromedp.Evaluate[bool](`!!document.querySelector("#send").offsetParent`)), "Step 2 opened with the token")
+	assert.True(t, runAction(t, frame, chromedp.Evaluate[bool](fmt.Sprintf(`!!document.querySelector(%q).offsetParent`, byID(ui.IDSend)))), "Step 2 opened with the token")
 
 	// Each message is the height and nothing else, from the playground alone.
 	shapes := runAction(t, ctx, chromedp.Evaluate[[]string](`[...new Set(__messages.map(m => m.origin + " " + JSON.stringify(Object.keys(m.data).sort()) + " " + typeof m.data.height + " " + m.data.type))]`))
@@ -494,7 +495,7 @@ func TestEmbedFollowsTheContentForListedOriginsOnly(t *testing.T) {
 	refused, _ := frameTab(t, other, s.URL)
 	require.NoError(t, chromedp.Do(refused,
 		waitReady(),
-		chromedp.Click("#step1 details.snippets > summary"),
+		chromedp.Click(byID(ui.IDStep1)+" details.snippets > summary"),
 		chromedp.Evaluate[chromedp.Void](`new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => {
 			parent.postMessage({type: "sentinel"}, "*");
 			done();

@@ -38,7 +38,7 @@ const (
 type answerView struct {
 	app.Compo
 
-	Step        string // "step1" or "step2": the ids' prefix
+	Step        StepIDs // Step1 or Step2: whose ids it renders
 	Answer      shownAnswer
 	Explanation *quickstart.Explanation
 	FixLabel    string
@@ -70,13 +70,12 @@ func (a *answerView) Render() app.UI {
 	if a.expanded {
 		shown = body
 	}
-	id := func(name string) string { return a.Step + "-answer-" + name }
 	bodyClass := []string{"wire", "answer-body"}
 	if a.expanded {
 		bodyClass = append(bodyClass, "expanded") // all of it in the page, not in a box that scrolls
 	}
 	return app.Div().Class("answer").Body(
-		app.P().ID(a.Step+"-status").Class("answer-status", class).DataSet("status", a.Answer.Status).Body(
+		app.P().ID(a.Step.Status()).Class("answer-status", class).DataSet("status", a.Answer.Status).Body(
 			app.Strong().Text(statusLine(a.Answer.Status)),
 			app.Span().Class("hint").Text(" in "+a.Answer.Duration),
 		),
@@ -85,7 +84,7 @@ func (a *answerView) Render() app.UI {
 				app.Strong().Text(a.Explanation.Title),
 				app.P().Text(a.Explanation.Text),
 				app.If(a.FixLabel != "", func() app.UI {
-					return app.Button().ID("fix").Type("button").Text(a.FixLabel).OnClick(a.onFix)
+					return app.Button().ID(IDFix).Type("button").Text(a.FixLabel).OnClick(a.onFix)
 				}),
 			)
 		}),
@@ -95,23 +94,23 @@ func (a *answerView) Render() app.UI {
 		),
 		app.If(body != "", func() app.UI {
 			return app.Div().Class("answer-tools").Body(
-				app.Span().ID(id("size")).Class("hint").Text(a.describe()),
+				app.Span().ID(a.Step.AnswerSize()).Class("hint").Text(a.describe()),
 				app.If(a.Answer.JSON, func() app.UI {
-					return app.Button().ID(id("raw")).Type("button").Aria("pressed", a.raw).Aria("controls", id("body")).
+					return app.Button().ID(a.Step.AnswerRaw()).Type("button").Aria("pressed", a.raw).Aria("controls", a.Step.AnswerBody()).
 						Text("Raw JSON").OnClick(a.onRaw)
 				}),
-				app.Button().ID(id("copy")).Type("button").Text("Copy body").OnClick(a.onCopy),
-				app.Button().ID(id("download")).Type("button").Text("Download body").OnClick(a.onDownload),
-				app.Span().ID(id("copy-feedback")).Class("hint").Aria("live", "polite").Text(a.copied),
+				app.Button().ID(a.Step.AnswerCopy()).Type("button").Text("Copy body").OnClick(a.onCopy),
+				app.Button().ID(a.Step.AnswerDownload()).Type("button").Text("Download body").OnClick(a.onDownload),
+				app.Span().ID(a.Step.AnswerCopyFeedback()).Class("hint").Aria("live", "polite").Text(a.copied),
 			)
 		}),
-		app.Pre().ID(id("body")).Class(bodyClass...).Aria("label", "Answer body").Text(orNoBody(shown)),
+		app.Pre().ID(a.Step.AnswerBody()).Class(bodyClass...).Aria("label", "Answer body").Text(orNoBody(shown)),
 		app.If(long, func() app.UI {
 			label := fmt.Sprintf("Show all %d lines", strings.Count(body, "\n")+1)
 			if a.expanded {
 				label = "Show the first lines only"
 			}
-			return app.Button().ID(id("expand")).Type("button").Aria("expanded", a.expanded).Aria("controls", id("body")).
+			return app.Button().ID(a.Step.AnswerExpand()).Type("button").Aria("expanded", a.expanded).Aria("controls", a.Step.AnswerBody()).
 				Text(label).OnClick(a.onExpand)
 		}),
 	)
@@ -217,9 +216,9 @@ func (a *answerView) onCopy(ctx app.Context, e app.Event) {
 
 // onDownload saves the body as it is shown, whole, the token masked.
 func (a *answerView) onDownload(ctx app.Context, e app.Event) {
-	name, mediaType := "octoplay-"+a.Step+"-answer.txt", "text/plain; charset=utf-8"
+	name, mediaType := "octoplay-"+string(a.Step)+"-answer.txt", "text/plain; charset=utf-8"
 	if a.Answer.JSON {
-		name, mediaType = "octoplay-"+a.Step+"-answer.json", "application/json"
+		name, mediaType = "octoplay-"+string(a.Step)+"-answer.json", "application/json"
 	}
 	dom.Download(ctx, name, mediaType, []byte(a.body()))
 	a.copied = "Saved " + name + "."

@@ -18,25 +18,25 @@ func TestAnswerViewHasToolsAndCollapsesLongBodies(t *testing.T) {
 		lines[i] = fmt.Sprintf(`  "line-%d": %d,`, i, i)
 	}
 	long := shownAnswer{Status: 200, Body: "{\n" + strings.Join(lines, "\n") + "\n}", Raw: `{"compact":true}`, JSON: true, Size: 2345}
-	page := render(t, &answerView{Step: "step2", Answer: long})
-	assert.Equal(t, "JSON, 2.3 KiB", page.byID(t, "step2-answer-size").textContent())
-	raw := page.byID(t, "step2-answer-raw")
+	page := render(t, &answerView{Step: Step2, Answer: long})
+	assert.Equal(t, "JSON, 2.3 KiB", page.byID(t, Step2.AnswerSize()).textContent())
+	raw := page.byID(t, Step2.AnswerRaw())
 	assert.Equal(t, "false", raw.attrs["aria-pressed"])
-	assert.Equal(t, "step2-answer-body", raw.attrs["aria-controls"])
-	assert.Equal(t, "Copy body", page.byID(t, "step2-answer-copy").textContent())
-	assert.Equal(t, "Download body", page.byID(t, "step2-answer-download").textContent())
+	assert.Equal(t, Step2.AnswerBody(), raw.attrs["aria-controls"])
+	assert.Equal(t, "Copy body", page.byID(t, Step2.AnswerCopy()).textContent())
+	assert.Equal(t, "Download body", page.byID(t, Step2.AnswerDownload()).textContent())
 	shown := page.byLabel(t, "Answer body").textContent()
 	assert.Contains(t, shown, `"line-38": 38`)
 	assert.NotContains(t, shown, `"line-39"`, "40 lines, then the rest on request")
-	expand := page.byID(t, "step2-answer-expand")
+	expand := page.byID(t, Step2.AnswerExpand())
 	assert.Equal(t, "Show all 62 lines", expand.textContent())
 	assert.Equal(t, "false", expand.attrs["aria-expanded"])
 
-	open := &answerView{Step: "step2", Answer: long, expanded: true, raw: true}
+	open := &answerView{Step: Step2, Answer: long, expanded: true, raw: true}
 	page = render(t, open)
 	assert.Equal(t, `{"compact":true}`, page.byLabel(t, "Answer body").textContent(), "the raw body, whole")
-	assert.Equal(t, "true", page.byID(t, "step2-answer-raw").attrs["aria-pressed"])
-	assert.False(t, page.hasID("step2-answer-expand"), "a short raw body needs no button")
+	assert.Equal(t, "true", page.byID(t, Step2.AnswerRaw()).attrs["aria-pressed"])
+	assert.False(t, page.hasID(Step2.AnswerExpand()), "a short raw body needs no button")
 
 	// A new answer starts afresh: pretty and collapsed.
 	open.Answer.Seq++
@@ -44,11 +44,11 @@ func TestAnswerViewHasToolsAndCollapsesLongBodies(t *testing.T) {
 	assert.False(t, open.raw)
 	assert.False(t, open.expanded)
 
-	text := render(t, &answerView{Step: "step1", Answer: shownAnswer{Status: 502, Body: "Bad gateway", Raw: "Bad gateway", Size: 11}})
-	assert.Equal(t, "Text, 11 bytes", text.byID(t, "step1-answer-size").textContent())
-	assert.False(t, text.hasID("step1-answer-raw"), "only JSON has another form")
-	none := render(t, &answerView{Step: "step1", Answer: shownAnswer{Status: 204}})
-	assert.False(t, none.hasID("step1-answer-copy"), "nothing to copy")
+	text := render(t, &answerView{Step: Step1, Answer: shownAnswer{Status: 502, Body: "Bad gateway", Raw: "Bad gateway", Size: 11}})
+	assert.Equal(t, "Text, 11 bytes", text.byID(t, Step1.AnswerSize()).textContent())
+	assert.False(t, text.hasID(Step1.AnswerRaw()), "only JSON has another form")
+	none := render(t, &answerView{Step: Step1, Answer: shownAnswer{Status: 204}})
+	assert.False(t, none.hasID(Step1.AnswerCopy()), "nothing to copy")
 }
 
 func TestCollapse(t *testing.T) {

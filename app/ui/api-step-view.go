@@ -48,26 +48,26 @@ func (s *apiStepView) Render() app.UI {
 	if origin == "" {
 		origin = "once the environments are loaded"
 	}
-	renew := app.Input().ID("auto-renew").Type("checkbox").Aria("describedby", "auto-renew-hint").OnChange(s.onAutoRenew)
+	renew := app.Input().ID(IDAutoRenew).Type("checkbox").Aria("describedby", IDAutoRenewHint).OnChange(s.onAutoRenew)
 	if s.AutoRenew {
 		renew = renew.Checked(true)
 	}
-	return app.Section().ID("step2").Class("card", "step").Aria("labelledby", "step2-title").Body(
-		app.H2().ID("step2-title").TabIndex(-1).Text("Step 2: call the API"),
+	return app.Section().ID(IDStep2).Class("card", "step").Aria("labelledby", IDStep2Title).Body(
+		app.H2().ID(IDStep2Title).TabIndex(-1).Text("Step 2: call the API"),
 		app.P().Text("Send the token in the Authorization header. The path is as OctoTable's docs write it; the environment supplies the origin ("+origin+")."),
 		s.presetField(presets, chosen),
 		app.Div().Class("row").Body(
-			field(idMethod, "Method",
-				app.Select().ID(idMethod).OnChange(s.onChoice).Body(
+			field(IDStep2Method, "Method",
+				app.Select().ID(IDStep2Method).OnChange(s.onChoice).Body(
 					app.Range(methods).Slice(func(i int) app.UI {
 						return option(methods[i], methods[i], methods[i] == c.Method)
 					}),
 				), ""),
 			s.pathField(),
 			s.paramFields(),
-			field(idProperty, "Property header",
+			field(IDStep2Property, "Property header",
 				app.Div().Body(
-					app.Input().ID(idProperty).Type("text").Spellcheck(false).Aria("describedby", idPropertyFrom).
+					app.Input().ID(IDStep2Property).Type("text").Spellcheck(false).Aria("describedby", IDStep2PropertyFrom).
 						Value(c.Property).OnInput(s.onChoice),
 					s.tokenPropertyOffer(),
 				),
@@ -77,11 +77,11 @@ func (s *apiStepView) Render() app.UI {
 		s.headerTable(),
 		app.Div().Class("check").Body(
 			renew,
-			app.Label().For("auto-renew").Text("Renew the token when it has expired, and send again"),
+			app.Label().For(IDAutoRenew).Text("Renew the token when it has expired, and send again"),
 		),
-		app.P().ID("auto-renew-hint").Class("hint").Text("When a call meets an expired token (its countdown ended, or the API answers 401 invalid_token), "+
+		app.P().ID(IDAutoRenewHint).Class("hint").Text("When a call meets an expired token (its countdown ended, or the API answers 401 invalid_token), "+
 			"Step 1 is sent again with the same credentials or profile, kept in this tab's memory only, and the call once more. Off unless you turn it on."),
-		s.view("step2", "API request preview", "send", "Send", "Sending…"),
+		s.view(Step2, "API request preview", IDSend, "Send", "Sending…"),
 		newSnippetTabs(snippets.Step2, s.Snippets, s.answerSeq()),
 	)
 }
@@ -97,10 +97,10 @@ func (s *apiStepView) pathField() app.UI {
 		}
 	}
 	return app.Div().Class("field", "path").Body(
-		app.Label().For(idPath).Text("Path"),
-		app.Input().ID(idPath).Type("text").Spellcheck(false).Value(c.Path).
-			Aria("describedby", idPathCheck).Aria("invalid", problem != "").OnInput(s.onChoice),
-		app.P().ID(idPathCheck).Class("error").Aria("live", "polite").Text(problem),
+		app.Label().For(IDStep2Path).Text("Path"),
+		app.Input().ID(IDStep2Path).Type("text").Spellcheck(false).Value(c.Path).
+			Aria("describedby", IDStep2PathCheck).Aria("invalid", problem != "").OnInput(s.onChoice),
+		app.P().ID(IDStep2PathCheck).Class("error").Aria("live", "polite").Text(problem),
 	)
 }
 
@@ -108,8 +108,8 @@ func (s *apiStepView) pathField() app.UI {
 // grouped by area, when it lists them; the playground's examples else.
 func (s *apiStepView) presetField(presets []quickstart.Preset, chosen string) app.UI {
 	if len(s.Env.Operations) == 0 {
-		return field(idPreset, "Example requests",
-			app.Select().ID(idPreset).OnChange(s.onChoice).Body(
+		return field(IDStep2Preset, "Example requests",
+			app.Select().ID(IDStep2Preset).OnChange(s.onChoice).Body(
 				option(noPreset, "Choose an example…", chosen == ""),
 				app.Range(presets).Slice(func(i int) app.UI {
 					pr := presets[i]
@@ -128,8 +128,8 @@ func (s *apiStepView) presetField(presets []quickstart.Preset, chosen string) ap
 		groups = append(groups, app.OptGroup().Label("%s", tag).Body(options...))
 		i = j
 	}
-	return field(idPreset, "Operation",
-		app.Select().ID(idPreset).OnChange(s.onChoice).Body(
+	return field(IDStep2Preset, "Operation",
+		app.Select().ID(IDStep2Preset).OnChange(s.onChoice).Body(
 			append([]app.UI{option(noPreset, "Choose an operation…", chosen == "")}, groups...)...,
 		), "The environment's whole API, by area. The parameters of a path are fields of their own; the ids your last POSTs made fill them.")
 }
@@ -146,32 +146,25 @@ func (s *apiStepView) paramFields() app.UI {
 		if strings.TrimSpace(value) == "" {
 			problem = "Not sent yet: " + (&quickstart.MissingParamError{Name: name}).Error() + "."
 		}
-		id := idParam + name
+		id, check := IDStep2ParamNamed(name), IDStep2ParamCheck(name)
 		return app.Div().Class("field").Body(
 			app.Label().For(id).Text(name),
 			app.Input().ID(id).Type("text").Spellcheck(false).Value(value).
-				Aria("describedby", id+"-check").Aria("invalid", problem != "").OnInput(s.onChoice),
-			app.P().ID(id+"-check").Class("error").Aria("live", "polite").Text(problem),
+				Aria("describedby", check).Aria("invalid", problem != "").OnInput(s.onChoice),
+			app.P().ID(check).Class("error").Aria("live", "polite").Text(problem),
 		)
 	}))
 }
-
-// idPreset is the choice of an example, or of an operation.
-const idPreset = "step2-preset"
 
 // noPreset is the value of the choice of no example: not "", which go-app
 // drops from an <option>, the browser then sending its text.
 const noPreset = "_none"
 
-// idPropertyFrom is the element that says whether the Property header is
-// the token's property_id.
-const idPropertyFrom = "step2-property-from"
-
 // tokenPropertyOffer says where the Property header's value can come from:
 // the token's own property_id, one click away. The element stays, empty,
 // when the token carries none, so that its siblings keep their places.
 func (s *apiStepView) tokenPropertyOffer() app.UI {
-	p := app.P().ID(idPropertyFrom).Class("hint").Aria("live", "polite")
+	p := app.P().ID(IDStep2PropertyFrom).Class("hint").Aria("live", "polite")
 	switch id := s.TokenProperty; {
 	case id == "":
 		return p
@@ -180,7 +173,7 @@ func (s *apiStepView) tokenPropertyOffer() app.UI {
 	default:
 		return p.Body(
 			app.Text("Your token's property_id claim is "+id+". "),
-			app.Button().ID("use-token-property").Type("button").Text("Use "+id).OnClick(s.onUseTokenProperty),
+			app.Button().ID(IDUseTokenProperty).Type("button").Text("Use "+id).OnClick(s.onUseTokenProperty),
 		)
 	}
 }
@@ -267,10 +260,10 @@ func (s *apiStepView) onChoice(ctx app.Context, e app.Event) {
 	id, value := src.Get("id").String(), src.Get("value").String()
 	presets := s.presets()
 	s.edit(ctx, func(c apiChoices) apiChoices {
-		if id == idPath {
+		if id == IDStep2Path {
 			value = s.Env.PathOf(value) // a URL of the environment, pasted whole
 		}
-		if id != idPreset {
+		if id != IDStep2Preset {
 			return c.with(id, value)
 		}
 		for _, pr := range presets {

@@ -51,23 +51,6 @@ type apiChoices struct {
 	Headers     []quickstart.Header // extra headers, rows as the table shows them
 }
 
-// Ids of Step 2's controls whose value is a choice; a header row's are
-// headerNameID and headerValueID.
-const (
-	idMethod      = "step2-method"
-	idPath        = "step2-path"
-	idPathCheck   = "step2-path-check"
-	idProperty    = "step2-property"
-	idBody        = "step2-body"
-	idContentType = "step2-content-type"
-	idHeaderName  = "step2-header-name-"
-	idHeaderValue = "step2-header-value-"
-	idParam       = "step2-param-" // and the parameter's name
-)
-
-func headerNameID(row int) string  { return idHeaderName + strconv.Itoa(row) }
-func headerValueID(row int) string { return idHeaderValue + strconv.Itoa(row) }
-
 // clone is c with header rows of its own, to change without changing c's.
 func (c apiChoices) clone() apiChoices {
 	c.Headers = slices.Clone(c.Headers)
@@ -78,22 +61,22 @@ func (c apiChoices) clone() apiChoices {
 // with is c after the control id took value.
 func (c apiChoices) with(id, value string) apiChoices {
 	c = c.clone()
-	fields := map[string]*string{idMethod: &c.Method, idPath: &c.Path, idProperty: &c.Property, idBody: &c.Body}
+	fields := map[string]*string{IDStep2Method: &c.Method, IDStep2Path: &c.Path, IDStep2Property: &c.Property, IDStep2Body: &c.Body}
 	if f, ok := fields[id]; ok {
 		*f = value
 	}
-	if id == idContentType {
+	if id == IDStep2ContentType {
 		c.ContentType = quickstart.ContentType(value)
 	}
-	if name, ok := strings.CutPrefix(id, idParam); ok {
+	if name, ok := strings.CutPrefix(id, IDStep2Param); ok {
 		if c.Params == nil {
 			c.Params = map[string]string{}
 		}
 		c.Params[name] = value
 	}
 	for prefix, part := range map[string]func(h *quickstart.Header) *string{
-		idHeaderName:  func(h *quickstart.Header) *string { return &h.Name },
-		idHeaderValue: func(h *quickstart.Header) *string { return &h.Value },
+		IDStep2HeaderName:  func(h *quickstart.Header) *string { return &h.Name },
+		IDStep2HeaderValue: func(h *quickstart.Header) *string { return &h.Value },
 	} {
 		if n, err := strconv.Atoi(strings.TrimPrefix(id, prefix)); strings.HasPrefix(id, prefix) && err == nil && n >= 0 && n < len(c.Headers) {
 			*part(&c.Headers[n]) = value
@@ -194,7 +177,7 @@ func (p *playground) sendAPI(ctx app.Context) {
 // resendAPI sends Step 2 through the relay.
 func (p *playground) resendAPI(ctx app.Context) {
 	r := p.apiRequest()
-	p.send(&p.step2.exchange, apiOutgoing(r, "Step 2: call the API", "send"), func(a *quickstart.Answer) { p.apiAnswered(a, r) })
+	p.send(&p.step2.exchange, apiOutgoing(r, "Step 2: call the API", IDSend), func(a *quickstart.Answer) { p.apiAnswered(a, r) })
 }
 
 // apiOutgoing is r as send takes it: title is what the transcript calls

@@ -24,50 +24,50 @@ var sandboxEnv = quickstart.Environment{Name: "sandbox", TokenURL: "http://127.0
 // say why they cannot go.
 func TestStep2EditsABodyAndHeaders(t *testing.T) {
 	get := render(t, &apiStepView{Env: sandboxEnv, Choices: apiChoices{Method: "GET", Path: "/api/v2/", Body: "{}"}})
-	assert.False(t, get.hasID("step2-body"), "GET sends no body")
-	assert.True(t, get.hasID("step2-headers"), "any method has extra headers")
+	assert.False(t, get.hasID(IDStep2Body), "GET sends no body")
+	assert.True(t, get.hasID(IDStep2Headers), "any method has extra headers")
 
 	post := render(t, &apiStepView{Env: sandboxEnv, Choices: apiChoices{Method: "POST", Path: "/api/v2/", ContentType: quickstart.ContentJSON,
 		Body:    "[\n  1,\n  2 3\n]", // go-app writes a quote in a value as \", which the test's parser takes for the attribute's end
 		Headers: []quickstart.Header{{Name: "Idempotency-Key", Value: "k-1"}, {Name: "Authorization", Value: "Bearer x"}, {Name: "", Value: ""}}}})
 	body := post.byLabel(t, "Body")
-	assert.Equal(t, "step2-body", body.attrs["id"])
+	assert.Equal(t, IDStep2Body, body.attrs["id"])
 	assert.Equal(t, "true", body.attrs["aria-invalid"])
 	check := post.byID(t, body.attrs["aria-describedby"])
 	assert.Contains(t, check.textContent(), "line 3, column 4: a comma is missing", "the JSON error says where the comma goes")
 	assert.Equal(t, "error", check.attrs["class"])
 	ct := post.byLabel(t, "Content type")
-	assert.Equal(t, "step2-content-type", ct.attrs["id"])
+	assert.Equal(t, IDStep2ContentType, ct.attrs["id"])
 	require.Len(t, ct.byRole("option", ""), 2)
 	assert.Contains(t, ct.byRole("option", "JSON")[0].attrs, "selected", "JSON unless form is chosen")
-	assert.Equal(t, "Pretty-print", post.byID(t, "step2-pretty").textContent())
+	assert.Equal(t, "Pretty-print", post.byID(t, IDStep2Pretty).textContent())
 
 	assert.Equal(t, "Idempotency-Key", post.byLabel(t, "Header 1 name").attrs["value"])
-	assert.Equal(t, "step2-header-name-0", post.byLabel(t, "Header 1 name").attrs["id"])
-	assert.Equal(t, "step2-header-value-1", post.byLabel(t, "Header 2 value").attrs["id"])
-	assert.Empty(t, post.byID(t, "step2-header-error-0").textContent())
+	assert.Equal(t, IDStep2HeaderNameRow(0), post.byLabel(t, "Header 1 name").attrs["id"])
+	assert.Equal(t, IDStep2HeaderValueRow(1), post.byLabel(t, "Header 2 value").attrs["id"])
+	assert.Empty(t, post.byID(t, IDStep2HeaderErrorRow(0)).textContent())
 	assert.Equal(t, "false", post.byLabel(t, "Header 1 name").attrs["aria-invalid"])
 	refused := post.byLabel(t, "Header 2 name")
 	assert.Equal(t, "true", refused.attrs["aria-invalid"])
 	assert.Contains(t, post.byID(t, refused.attrs["aria-describedby"]).textContent(), "Authorization carries the token of Step 1")
-	assert.Empty(t, post.byID(t, "step2-header-error-2").textContent(), "a blank row is not sent, nor flagged")
+	assert.Empty(t, post.byID(t, IDStep2HeaderErrorRow(2)).textContent(), "a blank row is not sent, nor flagged")
 	assert.Len(t, post.byRole("button", "Remove header"), 3)
 	post.oneByRole(t, "button", "Add a header")
 
 	form := render(t, &apiStepView{Env: sandboxEnv, Choices: apiChoices{Method: "PATCH", Path: "/api/v2/", ContentType: quickstart.ContentForm, Body: "adults=2&status=checked_in\n"}})
 	assert.Equal(t, "false", form.byLabel(t, "Body").attrs["aria-invalid"])
-	assert.Equal(t, "26 bytes of at most 64 KiB.", form.byID(t, "step2-body-check").textContent(), "the form as it goes, trimmed")
-	assert.False(t, form.hasID("step2-pretty"), "a form has nothing to indent")
+	assert.Equal(t, "26 bytes of at most 64 KiB.", form.byID(t, IDStep2BodyCheck).textContent(), "the form as it goes, trimmed")
+	assert.False(t, form.hasID(IDStep2Pretty), "a form has nothing to indent")
 	big := render(t, &apiStepView{Env: sandboxEnv, Choices: apiChoices{Method: "PUT", Path: "/api/v2/", Body: "[" + strings.Repeat("1,", 32<<10) + "1]"}})
-	assert.Contains(t, big.byID(t, "step2-body-check").textContent(), "at most 64 KiB", "the size limit, before sending")
+	assert.Contains(t, big.byID(t, IDStep2BodyCheck).textContent(), "at most 64 KiB", "the size limit, before sending")
 	empty := render(t, &apiStepView{Env: sandboxEnv, Choices: apiChoices{Method: "POST", Path: "/api/v2/"}})
-	assert.Equal(t, "Empty: no body is sent.", empty.byID(t, "step2-body-check").textContent())
+	assert.Equal(t, "Empty: no body is sent.", empty.byID(t, IDStep2BodyCheck).textContent())
 }
 
 func TestAPIChoicesTakeEachControl(t *testing.T) {
 	c := apiChoices{Method: "GET", Headers: []quickstart.Header{{Name: "A", Value: "1"}, {Name: "B", Value: "2"}}}
-	got := c.with("step2-method", "POST").with("step2-body", "{}").with("step2-content-type", string(quickstart.ContentForm)).
-		with("step2-header-name-1", "X-B").with("step2-header-value-0", "one").with("step2-header-name-2", "out of range").with("step2-header-name-x", "?")
+	got := c.with(IDStep2Method, "POST").with(IDStep2Body, "{}").with(IDStep2ContentType, string(quickstart.ContentForm)).
+		with(IDStep2HeaderNameRow(1), "X-B").with(IDStep2HeaderValueRow(0), "one").with(IDStep2HeaderNameRow(2), "out of range").with(IDStep2HeaderName+"x", "?")
 	assert.Equal(t, apiChoices{Method: "POST", Body: "{}", ContentType: quickstart.ContentForm,
 		Headers: []quickstart.Header{{Name: "A", Value: "one"}, {Name: "X-B", Value: "2"}}}, got)
 	assert.Equal(t, "B", c.Headers[1].Name, "the choices it came from are left as they were")
@@ -80,7 +80,7 @@ func TestAPIChoicesTakeEachControl(t *testing.T) {
 func TestStep2PresetsFillTheWritesAndTheCreatedID(t *testing.T) {
 	presetOptions := func(v *apiStepView) map[string]string {
 		out := map[string]string{}
-		for _, o := range render(t, v).byID(t, "step2-preset").byRole("option", "") {
+		for _, o := range render(t, v).byID(t, IDStep2Preset).byRole("option", "") {
 			out[o.attrs["value"]] = o.textContent()
 		}
 		return out
@@ -261,8 +261,8 @@ func TestAutoRenew(t *testing.T) {
 func TestStep2ChangesApplyToTheChoicesAsTheyAre(t *testing.T) {
 	p := &playground{step2: apiStep{choices: apiChoices{Method: "GET", Headers: []quickstart.Header{{}}}}}
 	v := &apiStepView{Choices: p.step2.choices, OnChange: p.onAPIChoices}
-	v.edit(app.Context{}, func(c apiChoices) apiChoices { return c.with("step2-header-name-0", "X-Trace") })
-	v.edit(app.Context{}, func(c apiChoices) apiChoices { return c.with("step2-header-value-0", "1") })
+	v.edit(app.Context{}, func(c apiChoices) apiChoices { return c.with(IDStep2HeaderNameRow(0), "X-Trace") })
+	v.edit(app.Context{}, func(c apiChoices) apiChoices { return c.with(IDStep2HeaderValueRow(0), "1") })
 	assert.Equal(t, []quickstart.Header{{Name: "X-Trace", Value: "1"}}, p.step2.choices.Headers)
 	assert.Equal(t, []quickstart.Header{{}}, v.Choices.Headers, "the view's copy is as it was given")
 }

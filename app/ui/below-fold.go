@@ -4,17 +4,13 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// belowFoldID is the element that stands for Step 2 and what follows it
-// until they are rendered.
-const belowFoldID = "below-fold"
-
 // belowFold is what of the page comes after Step 1: Step 2's card, the
 // visit's requests, the transcript and Forget. go-app builds every element
 // of the page again when it mounts (it does not reuse the prerendered
 // ones), node by node, which is most of a load's time once the wasm is in;
 // so the first render builds Step 1 alone, and the rest comes in the next
 // task, after the browser has painted Step 1. In between, the prerendered
-// elements of the rest stand in its place, moved into belowFoldID as they
+// elements of the rest stand in its place, moved into IDBelowFold as they
 // were, with what was typed into them: the page neither shrinks nor
 // blinks, and what is typed there until the swap is taken as the
 // controls typed into before the wasm ran are (earlyInput).
@@ -31,7 +27,7 @@ func keepBelowFold() belowFold {
 		return belowFold{shown: true}
 	}
 	var b belowFold
-	for el := app.Window().GetElementByID("step2"); el.Truthy(); el = el.Get("nextElementSibling") {
+	for el := app.Window().GetElementByID(IDStep2); el.Truthy(); el = el.Get("nextElementSibling") {
 		b.kept = append(b.kept, el)
 	}
 	return b
@@ -40,7 +36,7 @@ func keepBelowFold() belowFold {
 // standIn puts the prerendered elements into the element that stands for
 // the rest, which the first render built empty.
 func (b *belowFold) standIn() {
-	holder := app.Window().GetElementByID(belowFoldID)
+	holder := app.Window().GetElementByID(IDBelowFold)
 	if !holder.Truthy() {
 		return
 	}
@@ -73,7 +69,7 @@ func afterPaint(ctx app.Context, f func(app.Context)) {
 func (p *playground) showBelowFold(ctx app.Context) {
 	focused := ""
 	if active := app.Window().Get("document").Get("activeElement"); active.Truthy() {
-		holder := app.Window().GetElementByID(belowFoldID)
+		holder := app.Window().GetElementByID(IDBelowFold)
 		if holder.Truthy() && holder.Call("contains", active).Bool() {
 			focused = active.Get("id").String()
 		}

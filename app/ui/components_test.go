@@ -17,12 +17,12 @@ func TestStepperShowsEachStepsState(t *testing.T) {
 
 	// Buttons, not links: the URL is the page's shared state.
 	step1 := nav.oneByRole(t, "button", "Get a token")
-	assert.Equal(t, "step1", step1.attrs["aria-controls"])
+	assert.Equal(t, IDStep1, step1.attrs["aria-controls"])
 	assert.NotContains(t, step1.attrs, "aria-current", "not the current step")
 	assert.Contains(t, step1.textContent(), "done")
 
 	step2 := nav.oneByRole(t, "button", "Call the API")
-	assert.Equal(t, "step2", step2.attrs["aria-controls"])
+	assert.Equal(t, IDStep2, step2.attrs["aria-controls"])
 	assert.Equal(t, "step", step2.attrs["aria-current"])
 	assert.Contains(t, step2.textContent(), "needs a token")
 	assert.NotContains(t, step2.textContent(), "to do", "a text that must not match")
@@ -38,7 +38,7 @@ func TestStepperShowsEachStepsState(t *testing.T) {
 
 func TestHistoryListEmptyAndWithEntries(t *testing.T) {
 	empty := render(t, &historyList{})
-	assert.Contains(t, empty.byID(t, "history").textContent(), "None yet. Each request you send is listed here, without secrets.")
+	assert.Contains(t, empty.byID(t, IDHistory).textContent(), "None yet. Each request you send is listed here, without secrets.")
 	assert.Empty(t, empty.byRole("table", ""))
 
 	page := render(t, &historyList{Entries: []historyEntry{
@@ -74,11 +74,11 @@ func TestHistoryListEmptyAndWithEntries(t *testing.T) {
 
 func TestAnswerViewExplainsAndOffersTheFix(t *testing.T) {
 	page := render(t, &answerView{
-		Step: "step2", Answer: shownAnswer{Status: 401, Duration: "5ms", Body: "{}"},
+		Step: Step2, Answer: shownAnswer{Status: 401, Duration: "5ms", Body: "{}"},
 		Explanation: &quickstart.Explanation{Title: "401 invalid_token: the token was not accepted", Text: "Get a new token.", Fix: quickstart.FixNewToken},
 		FixLabel:    "Request a new token",
 	})
-	status := page.byID(t, "step2-status")
+	status := page.byID(t, Step2.Status())
 	assert.Equal(t, "answer-status status-error", status.attrs["class"])
 	assert.Equal(t, "401", status.attrs["data-status"])
 	assert.Equal(t, "401 Unauthorized in 5ms", status.textContent())
@@ -86,12 +86,12 @@ func TestAnswerViewExplainsAndOffersTheFix(t *testing.T) {
 	assert.Contains(t, page.textContent(), "401 invalid_token: the token was not accepted")
 	assert.Contains(t, page.textContent(), "Get a new token.")
 	fix := page.oneByRole(t, "button", "Request a new token")
-	assert.Equal(t, "fix", fix.attrs["id"])
+	assert.Equal(t, IDFix, fix.attrs["id"])
 	assert.Equal(t, "button", fix.attrs["type"])
 	assert.Equal(t, "{}", page.byLabel(t, "Answer body").textContent())
 
-	ok := render(t, &answerView{Step: "step1", Answer: shownAnswer{Status: 200, Duration: "5ms"}})
-	assert.Equal(t, "answer-status status-ok", ok.byID(t, "step1-status").attrs["class"])
+	ok := render(t, &answerView{Step: Step1, Answer: shownAnswer{Status: 200, Duration: "5ms"}})
+	assert.Equal(t, "answer-status status-ok", ok.byID(t, Step1.Status()).attrs["class"])
 	assert.NotContains(t, ok.textContent(), "invalid_token", "nothing to explain")
 	assert.Empty(t, ok.byRole("button", ""), "nothing to fix")
 	assert.Equal(t, "(no body)", ok.byLabel(t, "Answer body").textContent(), "a HEAD answer has none")
@@ -102,7 +102,7 @@ func TestPageHeaderListsEnvironments(t *testing.T) {
 	page := render(t, &pageHeader{Envs: envs, Selected: "octotable"})
 	assert.Equal(t, Title, page.oneByRole(t, "heading", "").textContent())
 	picker := page.byLabel(t, "Environment")
-	assert.Equal(t, "env", picker.attrs["id"])
+	assert.Equal(t, IDEnv, picker.attrs["id"])
 	assert.Equal(t, "combobox", picker.role())
 	options := picker.byRole("option", "")
 	require.Len(t, options, 2)
@@ -113,7 +113,7 @@ func TestPageHeaderListsEnvironments(t *testing.T) {
 
 	compact := render(t, &pageHeader{Envs: envs, Selected: "sandbox", Compact: true})
 	assert.Empty(t, compact.byRole("heading", ""), "no title in the compact header")
-	assert.True(t, compact.hasID("env"))
+	assert.True(t, compact.hasID(IDEnv))
 	docs := compact.oneByRole(t, "link", "Quickstart")
 	assert.Equal(t, quickstartURL, docs.attrs["href"])
 	assert.Equal(t, "noopener noreferrer", docs.attrs["rel"])
@@ -123,37 +123,37 @@ func TestPageHeaderListsEnvironments(t *testing.T) {
 func TestExchangeViewShowsTheRequestThenItsAnswer(t *testing.T) {
 	view := func(x StepExchange) *element {
 		x.Preview = "GET /api/v2/ HTTP/1.1"
-		return render(t, x.view("step2", "API request preview", "send", "Send", "Sending…"))
+		return render(t, x.view(Step2, "API request preview", IDSend, "Send", "Sending…"))
 	}
 	// Before the wasm runs the button takes a click all the same (loader.js
 	// keeps it for the wasm to do), and says why it does not go yet.
 	prerendered := view(StepExchange{Unavailable: "Loading the playground…"})
 	assert.Equal(t, "GET /api/v2/ HTTP/1.1", prerendered.byLabel(t, "API request preview").textContent())
-	assert.NotContains(t, prerendered.byID(t, "send").attrs, "disabled", "a click before the wasm runs is kept, not swallowed")
-	assert.Equal(t, "true", prerendered.byID(t, "send").attrs["aria-disabled"])
+	assert.NotContains(t, prerendered.byID(t, IDSend).attrs, "disabled", "a click before the wasm runs is kept, not swallowed")
+	assert.Equal(t, "true", prerendered.byID(t, IDSend).attrs["aria-disabled"])
 
 	// The button is never disabled once the page runs: it would throw the
 	// focus to the page's start. It says why it cannot send instead.
 	loading := view(StepExchange{Unavailable: "Connecting to the relay…"})
-	send := loading.byID(t, "send")
+	send := loading.byID(t, IDSend)
 	assert.NotContains(t, send.attrs, "disabled")
 	assert.Equal(t, "true", send.attrs["aria-disabled"])
 	assert.Equal(t, "Connecting to the relay…", loading.byID(t, send.attrs["aria-describedby"]).textContent())
 
 	busy := view(StepExchange{Shown: shownExchange{Busy: true}})
-	assert.Equal(t, "Sending…", busy.byID(t, "send").textContent())
-	assert.Equal(t, "true", busy.byID(t, "send").attrs["aria-busy"])
-	assert.Equal(t, "true", busy.byID(t, "send").attrs["aria-disabled"])
-	assert.NotContains(t, busy.byID(t, "send").attrs, "disabled", "the focus stays on the button while it works")
+	assert.Equal(t, "Sending…", busy.byID(t, IDSend).textContent())
+	assert.Equal(t, "true", busy.byID(t, IDSend).attrs["aria-busy"])
+	assert.Equal(t, "true", busy.byID(t, IDSend).attrs["aria-disabled"])
+	assert.NotContains(t, busy.byID(t, IDSend).attrs, "disabled", "the focus stays on the button while it works")
 
 	failed := view(StepExchange{Shown: shownExchange{Err: "get a token in Step 1 first", Summary: "get a token in Step 1 first"}})
 	assert.Equal(t, "get a token in Step 1 first", failed.oneByRole(t, "status", "").textContent(), "announced")
-	assert.False(t, failed.hasID("step2-status"), "no answer")
+	assert.False(t, failed.hasID(Step2.Status()), "no answer")
 
 	answered := view(StepExchange{Shown: shownExchange{Answer: &shownAnswer{Status: 200, Body: `{"data": []}`}, Summary: "200 OK in 5ms."}})
-	assert.Equal(t, "Send", answered.byID(t, "send").textContent())
-	assert.Equal(t, "false", answered.byID(t, "send").attrs["aria-disabled"])
-	assert.Equal(t, "200", answered.byID(t, "step2-status").attrs["data-status"])
+	assert.Equal(t, "Send", answered.byID(t, IDSend).textContent())
+	assert.Equal(t, "false", answered.byID(t, IDSend).attrs["aria-disabled"])
+	assert.Equal(t, "200", answered.byID(t, Step2.Status()).attrs["data-status"])
 	assert.Equal(t, "200 OK in 5ms.", answered.oneByRole(t, "status", "").textContent(), "the outcome in a line")
 	assert.Empty(t, answered.byRole("alert", ""))
 }
@@ -237,7 +237,7 @@ func TestTheFirstPaintShowsTheChoicesThePageStartsWith(t *testing.T) {
 	env := quickstart.Environment{Name: "sandbox", TokenURL: "http://127.0.0.1:8080/sandbox/octotable-auth/api/v2/oauth2/token",
 		APIBases: []string{"http://127.0.0.1:8080/sandbox/api/v2/", "http://127.0.0.1:8080/sandbox/octotable-pms/api/v2/"}}
 	step1 := render(t, &tokenStepView{Env: env, Choices: tokenChoices{Auth: quickstart.AuthInBody, Encoding: quickstart.EncodingForm}})
-	assert.NotContains(t, step1.byID(t, "remember-id").attrs, "checked")
+	assert.NotContains(t, step1.byID(t, IDRememberID).attrs, "checked")
 	selected := func(page *element, id string) []string {
 		var values []string
 		for _, o := range page.byID(t, id).byRole("option", "") {
@@ -247,24 +247,24 @@ func TestTheFirstPaintShowsTheChoicesThePageStartsWith(t *testing.T) {
 		}
 		return values
 	}
-	assert.Equal(t, []string{"body"}, selected(step1, "auth-style"))
-	assert.Equal(t, []string{"form"}, selected(step1, "encoding"))
+	assert.Equal(t, []string{"body"}, selected(step1, IDAuthStyle))
+	assert.Equal(t, []string{"form"}, selected(step1, IDEncoding))
 	assert.Len(t, step1.all(func(e *element) bool { return e.tag == "details" && e.attrs["open"] == "true" }), 1, "the explanation is open, the code collapsed until asked for")
 	assert.Len(t, step1.all(func(e *element) bool {
 		return e.tag == "details" && e.attrs["class"] == "snippets" && e.attrs["open"] == ""
 	}), 1)
 
 	step2 := render(t, &apiStepView{Env: env, Choices: apiChoices{Method: "GET", Path: "/api/v2/"}})
-	assert.Equal(t, []string{"GET"}, selected(step2, "step2-method"))
-	assert.Equal(t, []string{"api-root"}, selected(step2, "step2-preset"), "the request is the quickstart's example")
-	assert.NotContains(t, step2.byID(t, "auto-renew").attrs, "checked", "renewing on its own is off unless asked")
+	assert.Equal(t, []string{"GET"}, selected(step2, IDStep2Method))
+	assert.Equal(t, []string{"api-root"}, selected(step2, IDStep2Preset), "the request is the quickstart's example")
+	assert.NotContains(t, step2.byID(t, IDAutoRenew).attrs, "checked", "renewing on its own is off unless asked")
 
 	// Edited, the request is no example any more.
 	edited := render(t, &apiStepView{Env: env, Choices: apiChoices{Method: "GET", Path: "/octotable-pms/api/v2/rooms/201", Property: "1001"}})
-	assert.Equal(t, []string{noPreset}, selected(edited, "step2-preset"))
+	assert.Equal(t, []string{noPreset}, selected(edited, IDStep2Preset))
 
 	embedded := render(t, &tokenStepView{Env: env, Choices: tokenChoices{Remember: true}, Compact: true})
-	assert.Equal(t, "true", embedded.byID(t, "remember-id").attrs["checked"])
+	assert.Equal(t, "true", embedded.byID(t, IDRememberID).attrs["checked"])
 	assert.Empty(t, embedded.all(func(e *element) bool { _, open := e.attrs["open"]; return e.tag == "details" && open }),
 		"in the docs' frame the explanation and the snippets start collapsed")
 }
@@ -273,13 +273,13 @@ func TestTheFirstPaintShowsTheChoicesThePageStartsWith(t *testing.T) {
 // view knows of the secret only that it has some.
 func TestSpacesAroundTheCredentialsAreFlagged(t *testing.T) {
 	clean := render(t, &tokenStepView{Choices: tokenChoices{ClientID: "id"}})
-	assert.Empty(t, clean.byID(t, "client-id-warning").textContent())
-	assert.Empty(t, clean.byID(t, "client-secret-warning").textContent())
+	assert.Empty(t, clean.byID(t, IDClientIDWarning).textContent())
+	assert.Empty(t, clean.byID(t, IDClientSecretWarning).textContent())
 
 	spaced := render(t, &tokenStepView{Choices: tokenChoices{ClientID: " id"}, SecretSpaced: true})
-	assert.Contains(t, spaced.byID(t, "client-id-warning").textContent(), "starts or ends with a space")
-	assert.Contains(t, spaced.byID(t, "client-secret-warning").textContent(), "starts or ends with a space")
-	assert.Equal(t, "client-secret-warning", spaced.byID(t, "client-secret").attrs["aria-describedby"])
+	assert.Contains(t, spaced.byID(t, IDClientIDWarning).textContent(), "starts or ends with a space")
+	assert.Contains(t, spaced.byID(t, IDClientSecretWarning).textContent(), "starts or ends with a space")
+	assert.Equal(t, IDClientSecretWarning, spaced.byID(t, IDClientSecret).attrs["aria-describedby"])
 }
 
 // go-app drops value="" from an <option>, and the browser then reads the
@@ -297,9 +297,9 @@ func TestEveryOptionHasAValue(t *testing.T) {
 			assert.NotEmpty(t, o.attrs["value"], "option %q", o.textContent())
 		}
 	}
-	source := render(t, &tokenStepView{Env: env}).byID(t, "source")
+	source := render(t, &tokenStepView{Env: env}).byID(t, IDSource)
 	assert.NotContains(t, strings.ToLower(source.byRole("option", "")[1].textContent()), "profile", "the reader's words, not the server's")
 	own := source.byRole("option", "")[0]
-	c := tokenChoices{Source: "demo"}.with("source", own.attrs["value"], false)
+	c := tokenChoices{Source: "demo"}.with(IDSource, own.attrs["value"], false)
 	assert.Equal(t, "", c.Source, "one's own credentials name no profile")
 }

@@ -36,7 +36,7 @@ func (p *playground) createClient(ctx app.Context) {
 		url:     r.URL(),
 		preview: r.Preview(),
 		explain: func(quickstart.Answer) *quickstart.Explanation { return nil },
-		control: "create-client",
+		control: IDCreateClient,
 	}, func(a *quickstart.Answer) {
 		if a == nil {
 			return

@@ -14,8 +14,8 @@ type earlyInput []app.Value
 
 // earlyControls are the ids of the controls the prerendered page offers.
 var earlyControls = []string{
-	"client-id", "client-secret", "remember-id", "auth-style", "encoding",
-	idMethod, idPath, idProperty, idContentType, idBody,
+	IDClientID, IDClientSecret, IDRememberID, IDAuthStyle, IDEncoding,
+	IDStep2Method, IDStep2Path, IDStep2Property, IDStep2ContentType, IDStep2Body,
 }
 
 // keepEarlyInput finds the prerendered controls; nil outside a browser.
@@ -70,7 +70,7 @@ func (p *playground) takeInput(ctx app.Context, controls earlyInput) {
 		}
 		id := el.Get("id").String()
 		switch id {
-		case "client-secret":
+		case IDClientSecret:
 			p.onSecret(ctx, el.Get("value").String())
 			if field := app.Window().GetElementByID(id); field.Truthy() {
 				field.Set("value", el.Get("value"))
@@ -107,9 +107,9 @@ func (p *playground) doEarlyClick(ctx app.Context) {
 	id := p.clicked
 	p.clicked = ""
 	switch id {
-	case "request-token":
+	case IDRequestToken:
 		p.requestToken(ctx)
-	case "send":
+	case IDSend:
 		p.sendAPI(ctx)
 	}
 }

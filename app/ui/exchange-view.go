@@ -46,7 +46,7 @@ func (x StepExchange) answerSeq() int {
 }
 
 // view is the exchange's view for a step, its ids prefixed with step.
-func (x StepExchange) view(step, previewLabel, buttonID, idle, working string) *exchangeView {
+func (x StepExchange) view(step StepIDs, previewLabel, buttonID, idle, working string) *exchangeView {
 	return &exchangeView{Step: step, PreviewLabel: previewLabel, ButtonID: buttonID, Idle: idle, Working: working, StepExchange: x}
 }
 
@@ -59,7 +59,7 @@ func (x StepExchange) view(step, previewLabel, buttonID, idle, working string) *
 type exchangeView struct {
 	app.Compo
 
-	Step         string // "step1" or "step2": the ids' prefix
+	Step         StepIDs // Step1 or Step2: whose ids it renders
 	PreviewLabel string
 	ButtonID     string
 	Idle         string // the button's text
@@ -76,23 +76,23 @@ func (x *exchangeView) Render() app.UI {
 	if preview == "" {
 		preview = "The request shows here once the environments are loaded."
 	}
-	reasonID := x.Step + "-unavailable"
+	reasonID := x.Step.Unavailable()
 	button := app.Button().ID(x.ButtonID).Type("button").Class("primary").
 		Aria("busy", x.Shown.Busy).Aria("disabled", x.blocked()).Aria("describedby", reasonID).Text(text).OnClick(x.onSend)
 	return app.Div().Class("exchange").Body(
 		app.H3().Text("What goes to OctoTable"),
-		app.Pre().ID(x.Step+"-preview").Class("wire").Aria("label", x.PreviewLabel).Text(preview),
+		app.Pre().ID(x.Step.Preview()).Class("wire").Aria("label", x.PreviewLabel).Text(preview),
 		app.Div().Body(app.If(len(x.Refused) > 0, x.renderRefused)),
 		app.Div().Class("send-row").Body(
 			button,
 			app.Span().ID(reasonID).Class("hint").Text(x.Unavailable),
 		),
-		app.P().ID(x.Step+"-outcome").Class("sr-only").Role("status").Text(x.Shown.Summary),
+		app.P().ID(x.Step.Outcome()).Class("sr-only").Role("status").Text(x.Shown.Summary),
 		// Always there, so that the answer after it keeps its place.
 		app.Div().Class("next-step").Body(app.If(x.Next != "" && !x.Shown.Busy, func() app.UI {
-			return app.Button().ID(x.Step + "-next").Type("button").Class("primary").Text(x.Next).OnClick(x.onNext)
+			return app.Button().ID(x.Step.Next()).Type("button").Class("primary").Text(x.Next).OnClick(x.onNext)
 		})),
-		app.If(x.Shown.Err != "", func() app.UI { return app.P().ID(x.Step + "-error").Class("error").Text(x.Shown.Err) }),
+		app.If(x.Shown.Err != "", func() app.UI { return app.P().ID(x.Step.Error()).Class("error").Text(x.Shown.Err) }),
 		app.If(x.Shown.Answer != nil, func() app.UI {
 			return &answerView{
 				Step: x.Step, Answer: *x.Shown.Answer,
@@ -105,7 +105,7 @@ func (x *exchangeView) Render() app.UI {
 // renderRefused lists the headers that are not in the request, and why:
 // Send refuses the request while they are there.
 func (x *exchangeView) renderRefused() app.UI {
-	return app.Div().ID(x.Step+"-refused").Class("refused").Body(
+	return app.Div().ID(x.Step.Refused()).Class("refused").Body(
 		app.P().Class("error").Text("Not in the request, and Send refuses it while they are there: remove them or fix them."),
 		app.Ul().Body(app.Range(x.Refused).Slice(func(i int) app.UI {
 			h := x.Refused[i]

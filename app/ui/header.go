@@ -34,8 +34,8 @@ func (h *pageHeader) Render() app.UI {
 			)
 		}),
 		app.Div().Class("env-picker").Body(
-			app.Label().For("env").Text("Environment"),
-			app.Select().ID("env").Disabled(len(h.Envs) == 0).OnChange(h.onChange).Body(
+			app.Label().For(IDEnv).Text("Environment"),
+			app.Select().ID(IDEnv).Disabled(len(h.Envs) == 0).OnChange(h.onChange).Body(
 				app.Range(h.Envs).Slice(func(i int) app.UI {
 					e := h.Envs[i]
 					return app.Option().Value(e.Name).Selected(e.Name == h.Selected).Text(e.Title)

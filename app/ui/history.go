@@ -29,7 +29,7 @@ type historyList struct {
 }
 
 func (h *historyList) Render() app.UI {
-	return app.Section().ID("history").Class("card").Body(
+	return app.Section().ID(IDHistory).Class("card").Body(
 		app.H2().Text("This visit's requests"),
 		app.If(len(h.Entries) == 0, func() app.UI {
 			return app.P().Class("hint").Text("None yet. Each request you send is listed here, without secrets.")

@@ -27,22 +27,22 @@ type inboxView struct {
 }
 
 func (v *inboxView) Render() app.UI {
-	section := app.Section().ID("inbox").Class("card")
+	section := app.Section().ID(IDInbox).Class("card")
 	if !v.Offered {
 		return section.Hidden(true)
 	}
-	section = section.Aria("labelledby", "inbox-title")
+	section = section.Aria("labelledby", IDInboxTitle)
 	label := "Check the inbox"
 	if v.Busy {
 		label = "Checking…"
 	}
 	return section.Body(
-		app.H2().ID("inbox-title").Text("Webhook inbox"),
+		app.H2().ID(IDInboxTitle).Text("Webhook inbox"),
 		app.P().Text("The real OctoTable POSTs each event to the endpoint of your subscription (POST "+wire.PMSBase+
 			"webhooks/subscription). The sandbox calls no one: it keeps the deliveries here, each as OctoTable would POST it."),
-		app.Button().ID("check-inbox").Type("button").Aria("busy", strconv.FormatBool(v.Busy)).Text(label).OnClick(v.onCheck),
-		app.P().ID("inbox-error").Class("error").Role("alert").Text(v.Err),
-		app.Div().ID("inbox-deliveries").Aria("live", "polite").Body(v.deliveries()),
+		app.Button().ID(IDCheckInbox).Type("button").Aria("busy", strconv.FormatBool(v.Busy)).Text(label).OnClick(v.onCheck),
+		app.P().ID(IDInboxError).Class("error").Role("alert").Text(v.Err),
+		app.Div().ID(IDInboxDeliveries).Aria("live", "polite").Body(v.deliveries()),
 	)
 }
 
@@ -97,7 +97,7 @@ func (p *playground) inboxError() string {
 // relay, with the token.
 func (p *playground) checkInbox(ctx app.Context) {
 	r := quickstart.APIRequest{Env: p.env, Method: "GET", Path: wire.InboxPath, Token: p.token.token.AccessToken}
-	p.send(&p.step2.inbox, apiOutgoing(r, "Webhook inbox", "check-inbox"), func(a *quickstart.Answer) {
+	p.send(&p.step2.inbox, apiOutgoing(r, "Webhook inbox", IDCheckInbox), func(a *quickstart.Answer) {
 		p.step2.deliveries = nil
 		if a == nil || a.Status != 200 {
 			return

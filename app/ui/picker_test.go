@@ -29,7 +29,7 @@ func TestStep2PicksAnOperationByArea(t *testing.T) {
 	v := &apiStepView{Env: pickerEnv, Choices: apiChoices{Method: "GET", Path: "/api/v2/", ContentType: quickstart.ContentJSON}}
 	page := render(t, v)
 	picker := page.byLabel(t, "Operation")
-	assert.Equal(t, idPreset, picker.attrs["id"])
+	assert.Equal(t, IDStep2Preset, picker.attrs["id"])
 	groups := picker.all(func(e *element) bool { return e.tag == "optgroup" })
 	require.Len(t, groups, 3)
 	assert.Equal(t, []string{"Quickstart", "Reservations", "Webhooks"}, []string{groups[0].attrs["label"], groups[1].attrs["label"], groups[2].attrs["label"]})
@@ -38,7 +38,7 @@ func TestStep2PicksAnOperationByArea(t *testing.T) {
 	assert.Equal(t, "reservation-create", options[0].attrs["value"])
 	assert.Equal(t, "POST /octotable-pms/api/v2/reservations — Create a reservation", options[0].textContent())
 	assert.Contains(t, groups[0].byRole("option", "")[0].attrs, "selected", "the choices are the quickstart's call")
-	assert.False(t, page.hasID("step2-param-reservation_id"), "no parameter, no field")
+	assert.False(t, page.hasID(IDStep2ParamNamed("reservation_id")), "no parameter, no field")
 
 	create := v.presetChoices(v.presets()[1], v.Choices)
 	assert.Equal(t, apiChoices{Method: "POST", Path: wire.ReservationsPath, Property: wire.SandboxProperty, Body: `{"pax": 8}`, ContentType: quickstart.ContentJSON}, create)
@@ -59,14 +59,14 @@ func TestStep2PathParamsAreFields(t *testing.T) {
 	assert.Equal(t, "false", id.attrs["aria-invalid"])
 	assert.Equal(t, "reservation-read", v.preset())
 
-	v.Choices = read.with("step2-param-reservation_id", "")
+	v.Choices = read.with(IDStep2ParamNamed("reservation_id"), "")
 	assert.Equal(t, "50000002", read.Params["reservation_id"], "the choices it came from are left as they were")
 	assert.Equal(t, "reservation-read", v.preset(), "the operation stays chosen while its id changes")
 	page = render(t, v)
 	empty := page.byLabel(t, "reservation_id")
 	assert.Equal(t, "true", empty.attrs["aria-invalid"])
 	assert.Contains(t, page.byID(t, empty.attrs["aria-describedby"]).textContent(), "enter reservation_id")
-	assert.Empty(t, page.byID(t, idPathCheck).textContent(), "said once, beside its field")
+	assert.Empty(t, page.byID(t, IDStep2PathCheck).textContent(), "said once, beside its field")
 
 	p := &playground{env: pickerEnv}
 	p.token.token.AccessToken = "t"

@@ -182,8 +182,8 @@ func (p *playground) load() {
 				// the focus on its heading, so that the first Tab goes on in
 				// Step 2 and a screen reader reads from there; Step 1 stays a
 				// scroll away. A person who already went somewhere keeps it.
-				ctx.ScrollTo("step2")
-				ctx.Defer(func(app.Context) { dom.FocusUnlessTaken("step2-title") })
+				ctx.ScrollTo(IDStep2)
+				ctx.Defer(func(app.Context) { dom.FocusUnlessTaken(IDStep2Title) })
 			}
 		})
 	})
@@ -255,7 +255,7 @@ func (p *playground) dropToken() {
 
 // clearSecretInput empties the password field, which the page never fills
 // from Go: the secret is only ever read from it.
-func clearSecretInput() { dom.ClearValue("client-secret") }
+func clearSecretInput() { dom.ClearValue(IDClientSecret) }
 
 func (p *playground) Render() app.UI {
 	embed := p.asked.Embed
@@ -288,13 +288,13 @@ func (p *playground) Render() app.UI {
 	} else {
 		// An element of another kind than Step 2's first: go-app replaces
 		// it, stand-in and all, rather than fill it.
-		body = append(body, app.Div().ID(belowFoldID))
+		body = append(body, app.Div().ID(IDBelowFold))
 	}
 	return app.Div().Class(class...).Body(
 		app.If(!embed, func() app.UI {
 			return &pageHeader{Envs: p.envs, Selected: p.env.Name, OnSelect: p.onSelectEnv}
 		}),
-		app.Main().ID("playground").DataSet("mounted", p.mounted).Body(body...),
+		app.Main().ID(IDPlayground).DataSet("mounted", p.mounted).Body(body...),
 	)
 }
 
@@ -314,7 +314,7 @@ func (p *playground) renderBelowFold(embed bool) []app.UI {
 			return &transcriptView{Count: len(p.transcript), Feedback: p.exported, OnHAR: p.onExportHAR, OnMarkdown: p.onExportMarkdown}
 		}),
 		app.P().Class("forget").Body(
-			app.Button().ID("forget").Type("button").Text("Forget secret and token").OnClick(p.onForget),
+			app.Button().ID(IDForget).Type("button").Text("Forget secret and token").OnClick(p.onForget),
 			app.Span().Class("hint").Text(" Both are kept only in this tab's memory and wiped after 15 minutes without use, with the transcript."),
 		),
 	}
@@ -351,25 +351,25 @@ func (p *playground) unavailableWithoutToken() string {
 // there: go-app matches an element's children by their position, so a
 // child that comes and goes would make it rebuild every one after it.
 func (p *playground) renderStatus() app.UI {
-	return app.Div().ID("page-status").Body(p.statusLine())
+	return app.Div().ID(IDPageStatus).Body(p.statusLine())
 }
 
 func (p *playground) statusLine() app.UI {
 	switch {
 	case p.reconnect.down:
-		return app.Div().ID("reconnecting").Class("alert").Role("status").Body(
+		return app.Div().ID(IDReconnecting).Class("alert").Role("status").Body(
 			app.Text(p.reconnect.say(p.now)+" "),
-			app.Button().ID("reconnect-now").Type("button").Text("Try now").OnClick(func(ctx app.Context, e app.Event) { p.tryReconnect() }),
+			app.Button().ID(IDReconnectNow).Type("button").Text("Try now").OnClick(func(ctx app.Context, e app.Event) { p.tryReconnect() }),
 		)
 	case p.reconnect.back:
-		return app.P().ID("reconnected").Class("hint").Role("status").Text("The playground's server is back: send when you are ready.")
+		return app.P().ID(IDReconnected).Class("hint").Role("status").Text("The playground's server is back: send when you are ready.")
 	case p.status == loadFailed:
 		return app.Div().Class("alert").Role("alert").Body(
 			app.Text("The relay could not be reached: "+p.loadErr+". "),
 			app.Button().Type("button").Text("Try again").OnClick(func(ctx app.Context, e app.Event) { p.load() }),
 		)
 	case p.notice != "":
-		return app.P().ID("link-notice").Class("alert").Role("alert").Text(p.notice)
+		return app.P().ID(IDLinkNotice).Class("alert").Role("alert").Text(p.notice)
 	case p.status == loadReady:
 		return nil
 	}
@@ -424,9 +424,9 @@ func (p *playground) step1Exchange() StepExchange {
 func (p *playground) onGoToStep(ctx app.Context, step int) {
 	p.focus = step
 	p.syncURL()
-	id := "step1-title"
+	id := IDStep1Title
 	if step == 2 {
-		id = "step2-title"
+		id = IDStep2Title
 	}
 	dom.Focus(id)
 }

@@ -29,22 +29,22 @@ func (s *apiStepView) bodyEditor() app.UI {
 	isJSON := c.ContentType == "" || c.ContentType == quickstart.ContentJSON
 	// go-app writes a textarea's text as its value, which is what shows
 	// once the person has typed.
-	editor := app.Textarea().ID(idBody).Class("wire").Rows(8).Spellcheck(false).Text(c.Body).
-		Aria("describedby", "step2-body-check").Aria("invalid", bad).OnInput(s.onChoice)
+	editor := app.Textarea().ID(IDStep2Body).Class("wire").Rows(8).Spellcheck(false).Text(c.Body).
+		Aria("describedby", IDStep2BodyCheck).Aria("invalid", bad).OnInput(s.onChoice)
 	return app.Div().Class("body-editor").Body(
-		field(idContentType, "Content type",
-			app.Select().ID(idContentType).OnChange(s.onChoice).Body(
+		field(IDStep2ContentType, "Content type",
+			app.Select().ID(IDStep2ContentType).OnChange(s.onChoice).Body(
 				app.Range(types).Slice(func(i int) app.UI {
 					return option(string(types[i]), contentTypeLabel(types[i]), types[i] == c.ContentType)
 				}),
 			), ""),
 		app.Div().Class("field").Body(
-			app.Label().For(idBody).Text("Body"),
+			app.Label().For(IDStep2Body).Text("Body"),
 			editor,
-			app.P().ID("step2-body-check").Class(checkClass).Text(check),
+			app.P().ID(IDStep2BodyCheck).Class(checkClass).Text(check),
 		),
 		app.If(isJSON, func() app.UI {
-			return app.Button().ID("step2-pretty").Type("button").Aria("describedby", "step2-body-check").
+			return app.Button().ID(IDStep2Pretty).Type("button").Aria("describedby", IDStep2BodyCheck).
 				Text("Pretty-print").OnClick(s.onPretty)
 		}),
 	)
@@ -87,30 +87,30 @@ func (s *apiStepView) onPretty(ctx app.Context, e app.Event) {
 func (s *apiStepView) headerTable() app.UI {
 	rows := s.Choices.Headers
 	problems := quickstart.HeaderProblems(rows)
-	return app.FieldSet().ID("step2-headers").Class("headers").Body(
+	return app.FieldSet().ID(IDStep2Headers).Class("headers").Body(
 		app.Legend().Text("Extra headers"),
-		app.P().ID("step2-headers-hint").Class("hint").Text(fmt.Sprintf(
+		app.P().ID(IDStep2HeadersHint).Class("hint").Text(fmt.Sprintf(
 			"Sent after Accept, Property and Content-Type, at most %d. Authorization is the token's; Host, Cookie and hop-by-hop fields never go.", wire.MaxExtraFields)),
 		// The rows in a box of their own: go-app matches children by their
 		// place, and a row added before the button would replace the
 		// button, and the focus on it, with a new one.
 		app.Div().Class("header-rows").Body(app.Range(rows).Slice(func(i int) app.UI {
 			n := strconv.Itoa(i + 1)
-			errID := "step2-header-error-" + strconv.Itoa(i)
+			errID := IDStep2HeaderErrorRow(i)
 			bad := problems[i] != ""
 			return app.Div().Class("header-row").Role("group").Aria("label", "Header "+n).Body(
-				app.Input().ID(headerNameID(i)).Type("text").Spellcheck(false).Placeholder("Name").
+				app.Input().ID(IDStep2HeaderNameRow(i)).Type("text").Spellcheck(false).Placeholder("Name").
 					Aria("label", "Header "+n+" name").Aria("describedby", errID).Aria("invalid", bad).
 					Value(rows[i].Name).OnInput(s.onChoice),
-				app.Input().ID(headerValueID(i)).Type("text").Spellcheck(false).Placeholder("Value").
+				app.Input().ID(IDStep2HeaderValueRow(i)).Type("text").Spellcheck(false).Placeholder("Value").
 					Aria("label", "Header "+n+" value").Aria("describedby", errID).Aria("invalid", bad).
 					Value(rows[i].Value).OnInput(s.onChoice),
-				app.Button().ID("step2-header-remove-"+strconv.Itoa(i)).Type("button").DataSet("row", i).
+				app.Button().ID(IDStep2HeaderRemoveRow(i)).Type("button").DataSet("row", i).
 					Aria("label", "Remove header "+n).Text("Remove").OnClick(s.onRemoveHeader),
 				app.P().ID(errID).Class("error").Text(problems[i]),
 			)
 		})),
-		app.Button().ID("step2-header-add").Type("button").Aria("describedby", "step2-headers-hint").Text("Add a header").OnClick(s.onAddHeader),
+		app.Button().ID(IDStep2HeaderAdd).Type("button").Aria("describedby", IDStep2HeadersHint).Text("Add a header").OnClick(s.onAddHeader),
 	)
 }
 
@@ -119,7 +119,7 @@ func (s *apiStepView) onAddHeader(ctx app.Context, e app.Event) {
 	s.edit(ctx, func(c apiChoices) apiChoices {
 		c = c.clone()
 		c.Headers = append(c.Headers, quickstart.Header{})
-		focusSoon(ctx, headerNameID(len(c.Headers)-1))
+		focusSoon(ctx, IDStep2HeaderNameRow(len(c.Headers)-1))
 		return c
 	})
 }
@@ -133,7 +133,7 @@ func (s *apiStepView) onRemoveHeader(ctx app.Context, e app.Event) {
 	}
 	// Now: the button clicked goes with its row, and what is deferred to
 	// one of its events goes with it.
-	focus("step2-header-add")
+	focus(IDStep2HeaderAdd)
 	s.edit(ctx, func(c apiChoices) apiChoices {
 		c = c.clone()
 		if row >= 0 && row < len(c.Headers) {

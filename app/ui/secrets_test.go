@@ -88,5 +88,5 @@ func TestThePageHoldsNeitherSecretNorToken(t *testing.T) {
 	// The person asks to see the token: only then is it in the page.
 	p.token.revealed = true
 	assert.True(t, holds(p, typedToken), "the search reaches the token view")
-	assert.Equal(t, typedToken, render(t, p).byID(t, "token-value").textContent())
+	assert.Equal(t, typedToken, render(t, p).byID(t, IDTokenValue).textContent())
 }

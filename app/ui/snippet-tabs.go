@@ -22,7 +22,7 @@ type snippetCode struct {
 type snippetTabs struct {
 	app.Compo
 
-	Step       string // "step1" or "step2": prefixes ids and data-snippet
+	Step       StepIDs // prefixes data-snippet too
 	Snippets   []snippetCode
 	Variables  []string // what the snippets read from the environment
 	ExportLine string   // a shell line that sets them
@@ -48,14 +48,14 @@ func (s *snippetTabs) Render() app.UI {
 	// Collapsed until asked for: the first screen is the step and its
 	// answer, on a phone above all; a person who opens it keeps it open.
 	return app.Details().Class("snippets").Body(
-		app.Summary().Body(app.H3().ID(s.Step+"-code-title").Text("Take it home: the same request in code")),
+		app.Summary().Body(app.H3().ID(s.Step.CodeTitle()).Text("Take it home: the same request in code")),
 		app.P().Class("hint", "export-line").Body(
 			app.Text("The code reads "+strings.Join(s.Variables, " and ")+" from the environment, never a value typed here. Set them first: "),
 			app.Code().Text(s.ExportLine),
 			app.Text(" (read -s takes the value without showing it or keeping it in your shell's history)."),
 		),
 		app.If(len(s.Snippets) == 0, func() app.UI {
-			return app.P().ID(s.Step + "-code-pending").Class("hint").Text(codePending)
+			return app.P().ID(s.Step.CodePending()).Class("hint").Text(codePending)
 		}).Else(s.renderTabList),
 		app.Range(s.Snippets).Slice(s.renderPanel),
 	)
@@ -70,12 +70,12 @@ const codePending = "The code shows here once the environments are loaded."
 // renderTabList is the tabs, one per language.
 func (s *snippetTabs) renderTabList() app.UI {
 	active := s.active()
-	return app.Div().Class("tabs").Role("tablist").Aria("labelledby", s.Step+"-code-title").Body(
+	return app.Div().Class("tabs").Role("tablist").Aria("labelledby", s.Step.CodeTitle()).Body(
 		app.Range(s.Snippets).Slice(func(i int) app.UI {
 			lang := s.Snippets[i].Lang
 			on := lang == active
-			return app.Button().Type("button").ID(s.tabID(lang)).Class("tab").Role("tab").
-				Aria("selected", on).Aria("controls", s.panelID(lang)).TabIndex(tabIndex(on)).
+			return app.Button().Type("button").ID(s.Step.Tab(lang)).Class("tab").Role("tab").
+				Aria("selected", on).Aria("controls", s.Step.Panel(lang)).TabIndex(tabIndex(on)).
 				DataSet("lang", lang).Text(s.Snippets[i].Title).
 				OnClick(s.onTab).OnKeyDown(s.onTabKey)
 		}),
@@ -90,7 +90,7 @@ func (s *snippetTabs) renderPanel(i int) app.UI {
 	if sn.Lang != s.active() {
 		class += " is-hidden"
 	}
-	return app.Div().ID(s.panelID(sn.Lang)).Class(class).Role("tabpanel").Aria("labelledby", s.tabID(sn.Lang)).Body(
+	return app.Div().ID(s.Step.Panel(sn.Lang)).Class(class).Role("tabpanel").Aria("labelledby", s.Step.Tab(sn.Lang)).Body(
 		app.Div().Class("snippet-actions").Body(
 			app.Span().Class("hint").Aria("live", "polite").Text(s.copiedFor(sn.Lang)),
 			app.Button().Type("button").Class("copy-snippet").DataSet("lang", sn.Lang).
@@ -98,7 +98,7 @@ func (s *snippetTabs) renderPanel(i int) app.UI {
 		),
 		// Focusable, so that a keyboard can scroll a long line.
 		app.Pre().Class("wire", "snippet").TabIndex(0).Aria("label", sn.Title+" code").
-			DataSet("snippet", s.Step+":"+sn.Lang).Text(sn.Code),
+			DataSet("snippet", string(s.Step)+":"+sn.Lang).Text(sn.Code),
 	)
 }
 
@@ -113,9 +113,6 @@ func (s *snippetTabs) active() string {
 	}
 	return s.Snippets[0].Lang
 }
-
-func (s *snippetTabs) tabID(lang string) string   { return s.Step + "-tab-" + lang }
-func (s *snippetTabs) panelID(lang string) string { return s.Step + "-panel-" + lang }
 
 // tabIndex keeps only the shown tab in the Tab order; arrows reach the rest.
 func tabIndex(selected bool) int {
@@ -161,7 +158,7 @@ func (s *snippetTabs) onTabKey(ctx app.Context, e app.Event) {
 	}
 	e.PreventDefault()
 	s.selected, s.copiedLang = s.Snippets[at].Lang, ""
-	if tab := app.Window().GetElementByID(s.tabID(s.selected)); tab.Truthy() {
+	if tab := app.Window().GetElementByID(s.Step.Tab(s.selected)); tab.Truthy() {
 		tab.Call("focus")
 	}
 }
@@ -177,10 +174,14 @@ func (s *snippetTabs) onCopy(ctx app.Context, e app.Event) {
 	}
 }
 
+// snippetSteps are the page's steps the snippets' steps are shown in: the
+// page's ids are its own, not the snippets' names.
+var snippetSteps = map[snippets.Step]StepIDs{snippets.Step1: Step1, snippets.Step2: Step2}
+
 // newSnippetTabs is a step's tabs, with the variables its snippets read
 // and the line that sets them.
 func newSnippetTabs(step snippets.Step, codes []snippetCode, seq int) *snippetTabs {
-	return &snippetTabs{Step: step.String(), Snippets: codes, Variables: snippets.Variables(step), ExportLine: snippets.ExportLine(step), Seq: seq}
+	return &snippetTabs{Step: snippetSteps[step], Snippets: codes, Variables: snippets.Variables(step), ExportLine: snippets.ExportLine(step), Seq: seq}
 }
 
 // snippetCodes are a step's snippets, made from the playground's choices

@@ -13,20 +13,20 @@ import (
 
 func TestSnippetTabsShowOneLanguageAndKeepEveryOne(t *testing.T) {
 	s := &snippetTabs{
-		Step:       "step1",
+		Step:       Step1,
 		Snippets:   []snippetCode{{Lang: "curl", Title: "curl", Code: "curl …"}, {Lang: "python", Title: "Python", Code: "import requests"}},
 		Variables:  []string{"OCTOTABLE_CLIENT_ID", "OCTOTABLE_CLIENT_SECRET"},
 		ExportLine: "export OCTOTABLE_CLIENT_ID=your_client_id",
 	}
 	page := render(t, s)
 	list := page.oneByRole(t, "tablist", "")
-	assert.Equal(t, "step1-code-title", list.attrs["aria-labelledby"])
-	assert.Equal(t, "Take it home: the same request in code", page.byID(t, "step1-code-title").textContent())
+	assert.Equal(t, Step1.CodeTitle(), list.attrs["aria-labelledby"])
+	assert.Equal(t, "Take it home: the same request in code", page.byID(t, Step1.CodeTitle()).textContent())
 
 	curl := list.oneByRole(t, "tab", "curl")
-	assert.Equal(t, "step1-tab-curl", curl.attrs["id"])
+	assert.Equal(t, Step1.Tab("curl"), curl.attrs["id"])
 	assert.Equal(t, "true", curl.attrs["aria-selected"])
-	assert.Equal(t, "step1-panel-curl", curl.attrs["aria-controls"])
+	assert.Equal(t, Step1.Panel("curl"), curl.attrs["aria-controls"])
 	assert.Equal(t, "0", curl.attrs["tabindex"], "the shown tab is in the Tab order")
 	python := list.oneByRole(t, "tab", "Python")
 	assert.Equal(t, "false", python.attrs["aria-selected"])
@@ -34,9 +34,9 @@ func TestSnippetTabsShowOneLanguageAndKeepEveryOne(t *testing.T) {
 
 	panels := page.byRole("tabpanel", "")
 	require.Len(t, panels, 2)
-	assert.Equal(t, "step1-tab-curl", page.byID(t, "step1-panel-curl").attrs["aria-labelledby"])
-	assert.Equal(t, "snippet-panel", page.byID(t, "step1-panel-curl").attrs["class"])
-	hidden := page.byID(t, "step1-panel-python")
+	assert.Equal(t, Step1.Tab("curl"), page.byID(t, Step1.Panel("curl")).attrs["aria-labelledby"])
+	assert.Equal(t, "snippet-panel", page.byID(t, Step1.Panel("curl")).attrs["class"])
+	hidden := page.byID(t, Step1.Panel("python"))
 	assert.Equal(t, "snippet-panel is-hidden", hidden.attrs["class"])
 	code := hidden.byLabel(t, "Python code")
 	assert.Equal(t, "step1:python", code.attrs["data-snippet"])
@@ -56,7 +56,7 @@ func TestSnippetTabsWaitForTheEnvironments(t *testing.T) {
 	p := &playground{step2: apiStep{choices: apiChoices{Method: "GET", Path: "/api/v2/"}}}
 	require.Empty(t, p.snippetCodes(snippets.Step1))
 	page := render(t, newSnippetTabs(snippets.Step1, p.snippetCodes(snippets.Step1), 0))
-	assert.Equal(t, codePending, page.byID(t, "step1-code-pending").textContent())
+	assert.Equal(t, codePending, page.byID(t, Step1.CodePending()).textContent())
 	assert.Empty(t, page.byRole("tablist", ""))
 	assert.Empty(t, page.byRole("tabpanel", ""))
 	assert.Contains(t, page.textContent(), "OCTOTABLE_CLIENT_ID", "the variables to set are known before")
@@ -64,7 +64,7 @@ func TestSnippetTabsWaitForTheEnvironments(t *testing.T) {
 	p.env = quickstart.Environment{Name: "sandbox", TokenURL: "http://127.0.0.1:8080/sandbox/octotable-auth/api/v2/oauth2/token"}
 	page = render(t, newSnippetTabs(snippets.Step1, p.snippetCodes(snippets.Step1), 0))
 	assert.Len(t, page.byRole("tabpanel", ""), len(snippets.Languages()))
-	assert.False(t, page.hasID("step1-code-pending"), "no placeholder beside the code")
+	assert.False(t, page.hasID(Step1.CodePending()), "no placeholder beside the code")
 }
 
 // The playground's snippets are made without the secret or the token it

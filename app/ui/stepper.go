@@ -46,8 +46,8 @@ func (s *stepper) Render() app.UI {
 	}
 	return app.Nav().Aria("label", "Steps").Body(
 		app.Ol().Class("stepper").Body(
-			item(1, "Get a token", "step1", s.Step1),
-			item(2, "Call the API", "step2", s.Step2),
+			item(1, "Get a token", IDStep1, s.Step1),
+			item(2, "Call the API", IDStep2, s.Step2),
 		),
 	)
 }

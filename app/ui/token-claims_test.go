@@ -31,13 +31,13 @@ func holdingJWT() *playground {
 func TestTheTokenViewShowsTheClaims(t *testing.T) {
 	view := render(t, holdingJWT().renderToken())
 	assert.Equal(t, "sub octoplay-demo iss OCTOTABLE-SANDBOX groups api-client property_id 4242 "+
-		"iat 2026-03-01 10:00:00 UTC exp 2026-03-01 10:24:00 UTC", view.byID(t, "token-claims").textContent())
+		"iat 2026-03-01 10:00:00 UTC exp 2026-03-01 10:24:00 UTC", view.byID(t, IDTokenClaims).textContent())
 	assert.Equal(t, "exp says it expires at 2026-03-01 10:24:00 UTC, 24 min after iat; expires_in said 1440 s, the same.",
-		view.byID(t, "token-exp-note").textContent())
+		view.byID(t, IDTokenExpNote).textContent())
 
 	opaque := render(t, holding().renderToken())
-	assert.False(t, opaque.hasID("token-claims"))
-	assert.False(t, opaque.hasID("token-exp-note"))
+	assert.False(t, opaque.hasID(IDTokenClaims))
+	assert.False(t, opaque.hasID(IDTokenExpNote))
 	assert.Contains(t, opaque.textContent(), "An opaque token")
 }
 
@@ -56,14 +56,14 @@ func TestTheClaimsHoldNoToken(t *testing.T) {
 func TestStep2OffersTheTokensPropertyID(t *testing.T) {
 	p := &playground{step2: apiStep{choices: apiChoices{Method: "GET", Path: "/api/v2/"}}}
 	v := &apiStepView{Env: sandboxEnv, Choices: p.step2.choices, TokenProperty: "4242", OnChange: p.onAPIChoices}
-	offer := render(t, v).byID(t, "step2-property-from")
+	offer := render(t, v).byID(t, IDStep2PropertyFrom)
 	assert.Equal(t, "Your token's property_id claim is 4242. Use 4242", offer.textContent())
 	offer.oneByRole(t, "button", "Use 4242")
 
 	v.onUseTokenProperty(app.Context{}, app.Event{})
 	require.Equal(t, "4242", p.step2.choices.Property)
 	v.Choices = p.step2.choices
-	offer = render(t, v).byID(t, "step2-property-from")
+	offer = render(t, v).byID(t, IDStep2PropertyFrom)
 	assert.Equal(t, "4242: from your token's property_id claim.", offer.textContent())
 	assert.Empty(t, offer.byRole("button", ""), "nothing left to offer")
 
@@ -71,6 +71,6 @@ func TestStep2OffersTheTokensPropertyID(t *testing.T) {
 	assert.Equal(t, "4242", rooms.Property, "an example takes the token's property, not the sandbox's")
 
 	v.TokenProperty = ""
-	assert.Empty(t, render(t, v).byID(t, "step2-property-from").textContent(), "an opaque token offers nothing")
+	assert.Empty(t, render(t, v).byID(t, IDStep2PropertyFrom).textContent(), "an opaque token offers nothing")
 	assert.Equal(t, "1001", v.presetChoices(v.presets()[1], v.Choices).Property, "then the sandbox's own property")
 }

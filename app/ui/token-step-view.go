@@ -37,8 +37,8 @@ type tokenStepView struct {
 func (s *tokenStepView) Render() app.UI {
 	c := s.Choices
 	own := c.Source == ""
-	return app.Section().ID("step1").Class("card", "step").Aria("labelledby", "step1-title").Body(
-		app.H2().ID("step1-title").TabIndex(-1).Text("Step 1: request an access token"),
+	return app.Section().ID(IDStep1).Class("card", "step").Aria("labelledby", IDStep1Title).Body(
+		app.H2().ID(IDStep1Title).TabIndex(-1).Text("Step 1: request an access token"),
 		disclosure(app.Details().Class("about"), !s.Compact).Body(
 			app.Summary().Text("How the client credentials grant works"),
 			app.Ol().Class("points").Body(
@@ -51,8 +51,8 @@ func (s *tokenStepView) Render() app.UI {
 		// the environments: go-app matches children by their position, and
 		// the fields after it would be built again, the one typed in too.
 		app.Div().Body(app.If(len(s.Env.Profiles) > 0, func() app.UI {
-			return field("source", "Credentials",
-				app.Select().ID("source").OnChange(s.onChoice).Body(
+			return field(IDSource, "Credentials",
+				app.Select().ID(IDSource).OnChange(s.onChoice).Body(
 					option(ownCredentials, "My own client id and secret", own),
 					app.Range(s.Env.Profiles).Slice(func(i int) app.UI {
 						name := s.Env.Profiles[i]
@@ -61,45 +61,45 @@ func (s *tokenStepView) Render() app.UI {
 				), "Saved credentials stay on the playground's server, which adds them to the request: nothing to type.")
 		})),
 		app.If(own, func() app.UI {
-			remember := app.Input().ID("remember-id").Type("checkbox").OnChange(s.onChoice)
+			remember := app.Input().ID(IDRememberID).Type("checkbox").OnChange(s.onChoice)
 			if c.Remember {
 				remember = remember.Checked(true)
 			}
 			return app.Div().Body(
 				s.renderStep0(),
-				field("client-id", "Client id",
-					app.Input().ID("client-id").Type("text").AutoComplete(false).Spellcheck(false).
-						Aria("describedby", "client-id-warning").Value(c.ClientID).OnInput(s.onChoice), ""),
-				spaceWarning("client-id-warning", quickstart.SpaceAround(c.ClientID),
+				field(IDClientID, "Client id",
+					app.Input().ID(IDClientID).Type("text").AutoComplete(false).Spellcheck(false).
+						Aria("describedby", IDClientIDWarning).Value(c.ClientID).OnInput(s.onChoice), ""),
+				spaceWarning(IDClientIDWarning, quickstart.SpaceAround(c.ClientID),
 					"The client id starts or ends with a space, as a paste often leaves: the request sends it without."),
 				app.Div().Class("check").Body(
 					remember,
-					app.Label().For("remember-id").Text("Remember my client id on this device (never the secret)"),
+					app.Label().For(IDRememberID).Text("Remember my client id on this device (never the secret)"),
 				),
-				field("client-secret", "Client secret",
+				field(IDClientSecret, "Client secret",
 					app.Div().Class("secret-row").Body(
-						app.Input().ID("client-secret").Type(s.secretInputType()).AutoComplete(false).Spellcheck(false).
-							Attr("autocomplete", "off").Aria("describedby", "client-secret-warning").Placeholder(s.secretPlaceholder()).OnInput(s.onSecret),
-						app.Button().ID("show-secret").Type("button").Aria("controls", "client-secret").
+						app.Input().ID(IDClientSecret).Type(s.secretInputType()).AutoComplete(false).Spellcheck(false).
+							Attr("autocomplete", "off").Aria("describedby", IDClientSecretWarning).Placeholder(s.secretPlaceholder()).OnInput(s.onSecret),
+						app.Button().ID(IDShowSecret).Type("button").Aria("controls", IDClientSecret).
 							Aria("pressed", s.showSecret).Text(showHide(s.showSecret)).OnClick(s.onShowSecret),
 					), "Kept in this tab's memory only, sealed before it leaves the browser."),
-				spaceWarning("client-secret-warning", s.SecretSpaced,
+				spaceWarning(IDClientSecretWarning, s.SecretSpaced,
 					"The secret starts or ends with a space, as a paste often leaves. It is sent as typed: remove the space unless it is part of the secret."),
 			)
 		}),
 		app.Div().Class("row").Body(
-			field("auth-style", "Client authentication",
-				app.Select().ID("auth-style").OnChange(s.onChoice).Body(
+			field(IDAuthStyle, "Client authentication",
+				app.Select().ID(IDAuthStyle).OnChange(s.onChoice).Body(
 					option(string(quickstart.AuthInBody), "In the body (client_id, client_secret)", c.Auth == quickstart.AuthInBody),
 					option(string(quickstart.AuthBasic), "HTTP Basic (Authorization header)", c.Auth == quickstart.AuthBasic),
 				), ""),
-			field("encoding", "Body encoding",
-				app.Select().ID("encoding").OnChange(s.onChoice).Body(
+			field(IDEncoding, "Body encoding",
+				app.Select().ID(IDEncoding).OnChange(s.onChoice).Body(
 					option(string(quickstart.EncodingForm), "Form, as in the quickstart's curl", c.Encoding == quickstart.EncodingForm),
 					option(string(quickstart.EncodingJSON), "JSON, as in the quickstart's table", c.Encoding == quickstart.EncodingJSON),
 				), ""),
 		),
-		s.view("step1", "Token request preview", "request-token", "Request token", "Requesting…"),
+		s.view(Step1, "Token request preview", IDRequestToken, "Request token", "Requesting…"),
 		newSnippetTabs(snippets.Step1, s.Snippets, s.answerSeq()),
 	)
 }
@@ -165,11 +165,11 @@ func (s *tokenStepView) renderStep0() app.UI {
 		}
 		return app.Div().Body(
 			app.P().Body(
-				app.Button().ID("create-client").Type("button").Aria("busy", o.Busy).Text(text).OnClick(s.onCreateClient),
+				app.Button().ID(IDCreateClient).Type("button").Aria("busy", o.Busy).Text(text).OnClick(s.onCreateClient),
 				app.Span().Class("hint").Text(" Step 0, with no account: the sandbox's create-client makes a client of your own, with a restaurant of its own, for a day."),
 			),
-			app.P().ID("create-client-outcome").Class("hint").Role("status").Text(o.Made),
-			app.If(o.Err != "", func() app.UI { return app.P().ID("create-client-error").Class("error").Text(o.Err) }),
+			app.P().ID(IDCreateClientOutcome).Class("hint").Role("status").Text(o.Made),
+			app.If(o.Err != "", func() app.UI { return app.P().ID(IDCreateClientError).Class("error").Text(o.Err) }),
 		)
 	}))
 }

@@ -35,18 +35,18 @@ const ownCredentials = "_own"
 // with is c after the control id took value (or, a checkbox, checked).
 func (c tokenChoices) with(id, value string, checked bool) tokenChoices {
 	switch id {
-	case "source":
+	case IDSource:
 		c.Source = value
 		if value == ownCredentials {
 			c.Source = ""
 		}
-	case "client-id":
+	case IDClientID:
 		c.ClientID = value
-	case "remember-id":
+	case IDRememberID:
 		c.Remember = checked
-	case "auth-style":
+	case IDAuthStyle:
 		c.Auth = quickstart.AuthStyle(value)
-	case "encoding":
+	case IDEncoding:
 		c.Encoding = quickstart.Encoding(value)
 	}
 	return c
@@ -110,7 +110,7 @@ func (p *playground) sendTokenRequest(then func(ctx app.Context)) bool {
 		url:     r.Env.TokenURL,
 		preview: r.Preview(),
 		explain: func(a quickstart.Answer) *quickstart.Explanation { return quickstart.ExplainToken(a, r) },
-		control: "request-token",
+		control: IDRequestToken,
 	}, func(a *quickstart.Answer) {
 		p.tokenAnswered(a, then == nil)
 		switch {

@@ -45,9 +45,9 @@ func (t heldToken) statusText() string {
 // no other component's fields may hold.
 func (p *playground) renderToken() app.UI {
 	t := p.token.token
-	return app.Section().ID("token").Class("card").Aria("labelledby", "token-title").Body(
-		app.H2().ID("token-title").Text("Your access token"),
-		app.P().ID("token-status").DataSet("state", p.token.state).Aria("live", "polite").Text(p.token.statusText()),
+	return app.Section().ID(IDToken).Class("card").Aria("labelledby", IDTokenTitle).Body(
+		app.H2().ID(IDTokenTitle).Text("Your access token"),
+		app.P().ID(IDTokenStatus).DataSet("state", p.token.state).Aria("live", "polite").Text(p.token.statusText()),
 		app.If(t.AccessToken != "", func() app.UI {
 			value := quickstart.Masked
 			if p.token.revealed {
@@ -68,27 +68,27 @@ func (p *playground) renderToken() app.UI {
 					app.If(t.ExpiresIn > 0, func() app.UI {
 						return app.Div().Body(
 							app.Dt().Text("Time left"),
-							app.Dd().ID("token-countdown").Text(quickstart.Countdown(t.ExpiresAt, p.now)),
+							app.Dd().ID(IDTokenCountdown).Text(quickstart.Countdown(t.ExpiresAt, p.now)),
 						)
 					}),
 				),
 				app.Div().Class("token-row").Body(
-					app.Code().ID("token-value").Class("token").Text(value),
-					app.Button().ID("reveal-token").Type("button").Aria("pressed", p.token.revealed).Text(showHide(p.token.revealed)).OnClick(p.onReveal),
-					app.Button().ID("copy-token").Type("button").Text("Copy").OnClick(p.onCopy),
-					app.Span().ID("copy-token-feedback").Class("hint").Aria("live", "polite").Text(p.token.copied),
+					app.Code().ID(IDTokenValue).Class("token").Text(value),
+					app.Button().ID(IDRevealToken).Type("button").Aria("pressed", p.token.revealed).Text(showHide(p.token.revealed)).OnClick(p.onReveal),
+					app.Button().ID(IDCopyToken).Type("button").Text("Copy").OnClick(p.onCopy),
+					app.Span().ID(IDCopyTokenFeedback).Class("hint").Aria("live", "polite").Text(p.token.copied),
 				),
 				app.If(isJWT, func() app.UI {
 					claims, _ := quickstart.DecodeClaims(t.AccessToken)
 					rows := claimRows(claims)
 					return app.Div().Class("jwt").Body(
 						app.H3().Text("What the token says (JWT claims, signature not checked)"),
-						app.Dl().ID("token-claims").Class("facts").Body(
+						app.Dl().ID(IDTokenClaims).Class("facts").Body(
 							app.Range(rows).Slice(func(i int) app.UI {
 								return app.Div().Body(app.Dt().Body(app.Code().Text(rows[i][0])), app.Dd().Text(rows[i][1]))
 							}),
 						),
-						app.P().ID("token-exp-note").Class("hint").Text(claims.ExpiryNote(t.ExpiresIn)),
+						app.P().ID(IDTokenExpNote).Class("hint").Text(claims.ExpiryNote(t.ExpiresIn)),
 						app.H3().Text("Decoded JWT (signature not checked)"),
 						app.Pre().Class("wire").Aria("label", "JWT header").Text(jwt.Header),
 						app.Pre().Class("wire").Aria("label", "JWT claims").Text(jwt.Claims),
@@ -99,7 +99,7 @@ func (p *playground) renderToken() app.UI {
 			)
 		}),
 		app.If(p.token.state == tokenExpired, func() app.UI {
-			return app.Button().ID("renew").Type("button").Class("primary").Text("Request a new token").OnClick(p.onRenew)
+			return app.Button().ID(IDRenew).Type("button").Class("primary").Text("Request a new token").OnClick(p.onRenew)
 		}),
 	)
 }

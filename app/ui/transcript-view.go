@@ -26,15 +26,15 @@ func (v *transcriptView) Render() app.UI {
 	case v.Count > 1:
 		count = fmt.Sprintf("%d requests so far.", v.Count)
 	}
-	return app.Section().ID("transcript").Class("card").Aria("labelledby", "transcript-title").Body(
-		app.H2().ID("transcript-title").Text("A transcript for support"),
-		app.P().ID("transcript-about").Text("Something failed? Attach this visit's requests to your ticket: each as it went to OctoTable and its answer, with timings. "+
+	return app.Section().ID(IDTranscript).Class("card").Aria("labelledby", IDTranscriptTitle).Body(
+		app.H2().ID(IDTranscriptTitle).Text("A transcript for support"),
+		app.P().ID(IDTranscriptAbout).Text("Something failed? Attach this visit's requests to your ticket: each as it went to OctoTable and its answer, with timings. "+
 			"The client secret, the token, Authorization values and every client_secret or access_token field are removed wherever they are, "+
 			"and the file is made here, in your browser. "+count),
 		app.Div().Class("send-row").Body(
-			app.Button().ID("export-transcript").Type("button").Aria("describedby", "transcript-about").Text("Download HAR").OnClick(v.OnHAR),
-			app.Button().ID("export-markdown").Type("button").Aria("describedby", "transcript-about").Text("Download Markdown").OnClick(v.OnMarkdown),
+			app.Button().ID(IDExportTranscript).Type("button").Aria("describedby", IDTranscriptAbout).Text("Download HAR").OnClick(v.OnHAR),
+			app.Button().ID(IDExportMarkdown).Type("button").Aria("describedby", IDTranscriptAbout).Text("Download Markdown").OnClick(v.OnMarkdown),
 		),
-		app.P().ID("export-feedback").Class("hint").Aria("live", "polite").Text(v.Feedback),
+		app.P().ID(IDExportFeedback).Class("hint").Aria("live", "polite").Text(v.Feedback),
 	)
 }

@@ -92,9 +92,9 @@ func TestTheTranscriptIsBounded(t *testing.T) {
 func TestTranscriptViewOffersBothFiles(t *testing.T) {
 	page := render(t, &transcriptView{Count: 3, Feedback: "Saved x.har."})
 	har := page.oneByRole(t, "button", "Download HAR")
-	assert.Equal(t, "export-transcript", har.attrs["id"])
-	assert.Equal(t, "export-markdown", page.oneByRole(t, "button", "Download Markdown").attrs["id"])
+	assert.Equal(t, IDExportTranscript, har.attrs["id"])
+	assert.Equal(t, IDExportMarkdown, page.oneByRole(t, "button", "Download Markdown").attrs["id"])
 	assert.Contains(t, page.byID(t, har.attrs["aria-describedby"]).textContent(), "3 requests so far.")
-	assert.Equal(t, "polite", page.byID(t, "export-feedback").attrs["aria-live"])
-	assert.Equal(t, "Saved x.har.", page.byID(t, "export-feedback").textContent())
+	assert.Equal(t, "polite", page.byID(t, IDExportFeedback).attrs["aria-live"])
+	assert.Equal(t, "Saved x.har.", page.byID(t, IDExportFeedback).textContent())
 }

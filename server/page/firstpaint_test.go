@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
 
+	"octoplay/app/ui"
 	"octoplay/internal/testkit"
 	"octoplay/server/assets"
 )
@@ -101,10 +102,10 @@ func TestTheFirstPaintIsHonest(t *testing.T) {
 		}
 		return ""
 	}
-	assert.Equal(t, "basic", chosen("auth-style"), "the link's choices are the first paint's")
-	assert.Equal(t, "DELETE", chosen("step2-method"))
+	assert.Equal(t, "basic", chosen(ui.IDAuthStyle), "the link's choices are the first paint's")
+	assert.Equal(t, "DELETE", chosen(ui.IDStep2Method))
 	assert.Equal(t, "form", chosen("encoding"))
-	remember := elements(doc, func(n *html.Node) bool { return idOf(n) == "remember-id" })
+	remember := elements(doc, func(n *html.Node) bool { return idOf(n) == ui.IDRememberID })
 	require.Len(t, remember, 1)
 	_, checked := attr(remember[0], "checked")
 	assert.False(t, checked, "remember my client id is not ticked")
@@ -118,15 +119,15 @@ func TestTheFirstPaintIsHonest(t *testing.T) {
 			}
 		}
 	}
-	send := elements(doc, func(n *html.Node) bool { return idOf(n) == "request-token" })
+	send := elements(doc, func(n *html.Node) bool { return idOf(n) == ui.IDRequestToken })
 	require.Len(t, send, 1)
 	blocked, _ := attr(send[0], "aria-disabled")
 	assert.Equal(t, "true", blocked)
 
 	// No code without an environment: a line says so, and no tab offers
 	// a choice of nothing.
-	for _, step := range []string{"step1", "step2"} {
-		assert.Len(t, elements(doc, func(n *html.Node) bool { return idOf(n) == step+"-code-pending" }), 1, step)
+	for _, step := range []ui.StepIDs{ui.Step1, ui.Step2} {
+		assert.Len(t, elements(doc, func(n *html.Node) bool { return idOf(n) == step.CodePending() }), 1, string(step))
 	}
 	assert.Empty(t, elements(doc, func(n *html.Node) bool { v, _ := attr(n, "role"); return v == "tab" || v == "tabpanel" }))
 
