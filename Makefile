@@ -87,7 +87,7 @@ test-deps:
 		|| echo "npm could not install axe-core, har-validator, swagger-parser and lighthouse: the accessibility, HAR and OpenAPI tests and the bench's Lighthouse rows will say so"
 
 test: test-deps vet
-	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_AXE=$(CURDIR)/$(AXE) OCTOPLAY_HAR_VALIDATOR=$(CURDIR)/$(HARV) OCTOPLAY_OPENAPI_VALIDATOR=$(CURDIR)/$(OAS) OCTOPLAY_LIGHTHOUSE=$(CURDIR)/$(LIGHTHOUSE) $(GO) test -count=1 ./...
+	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_AXE=$(CURDIR)/$(AXE) OCTOPLAY_HAR_VALIDATOR=$(CURDIR)/$(HARV) OCTOPLAY_OPENAPI_VALIDATOR=$(CURDIR)/$(OAS) OCTOPLAY_LIGHTHOUSE=$(CURDIR)/$(LIGHTHOUSE) $(GO) test -count=1 -timeout 30m ./...
 	# The bench's build of the relay (make bench): it dials 127.0.0.1, nothing else.
 	$(GO) test -count=1 -tags octoplaybench -run TestBenchBuild ./server/relay
 

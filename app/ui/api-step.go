@@ -95,7 +95,7 @@ func (c apiChoices) same(o apiChoices) bool {
 func (p *playground) apiRequest() quickstart.APIRequest {
 	c := p.step2.choices
 	return quickstart.APIRequest{
-		Env: p.env, Method: c.Method, Path: c.Path, Params: c.pathParams(), Property: c.Property, Token: p.token.token.AccessToken,
+		Env: p.env, Method: c.Method, Path: c.Path, Params: c.pathParams(), Property: c.Property, Token: p.sess.token.token.AccessToken,
 		Body: c.Body, ContentType: c.ContentType, Headers: c.Headers,
 	}
 }
@@ -149,8 +149,8 @@ func (p *playground) step2Exchange() StepExchange {
 // from what Step 1 holds: saved credentials chosen, or an id and a secret.
 func (p *playground) canGetTokenFirst() bool {
 	c := p.step1.choices
-	return p.token.token.AccessToken == "" && p.unavailable() == "" && !p.step1.busy && !p.step2.busy &&
-		(c.Source != "" || strings.TrimSpace(c.ClientID) != "" && p.secret != "")
+	return p.sess.token.token.AccessToken == "" && p.unavailable() == "" && !p.step1.busy && !p.step2.busy &&
+		(c.Source != "" || strings.TrimSpace(c.ClientID) != "" && p.sess.secret != "")
 }
 
 func (p *playground) onAPIChoices(ctx app.Context, edit func(apiChoices) apiChoices) {
@@ -166,7 +166,7 @@ func (p *playground) onAutoRenew(ctx app.Context, on bool) {
 // that has expired is renewed first.
 func (p *playground) sendAPI(ctx app.Context) {
 	p.step2.renewed = false
-	if p.step2.autoRenew && p.token.token.AccessToken != "" && p.token.token.Expired(time.Now()) {
+	if p.step2.autoRenew && p.sess.token.token.AccessToken != "" && p.sess.token.token.Expired(time.Now()) {
 		p.step2.renewed = true
 		p.renewToken(ctx, p.resendAPI)
 		return
@@ -215,11 +215,11 @@ func (p *playground) apiAnswered(a *quickstart.Answer, r quickstart.APIRequest) 
 			p.step2.createdIDs[name] = id
 		}
 	}
-	if a.Status == 401 && p.token.state != tokenNone && strings.Contains(a.Header.Get("www-authenticate"), "invalid_token") {
-		p.token.state = tokenExpired
+	if a.Status == 401 && p.sess.token.state != tokenNone && strings.Contains(a.Header.Get("www-authenticate"), "invalid_token") {
+		p.sess.token.state = tokenExpired
 		if p.step2.autoRenew && !p.step2.renewed {
 			p.step2.renewed = true
-			p.renewToken(p.ctx, p.resendAPI)
+			p.renewToken(p.sess.ctx, p.resendAPI)
 		}
 	}
 }

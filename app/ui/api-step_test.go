@@ -141,27 +141,27 @@ func TestACreatedRecordFillsTheNextExamples(t *testing.T) {
 	s := newSending(t, createdSandbox)
 	p := s.p
 	p.env, p.envs = sandboxEnv, []quickstart.Environment{sandboxEnv}
-	p.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok-0123456789"}}
+	p.sess.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok-0123456789"}}
 	v := &apiStepView{Env: p.env}
 	v.Choices = v.presetChoices(v.Env.WritePresets(time.Now())[0], v.Choices)
 	p.step2.choices = v.Choices
 	p.step2.choices.Headers = []quickstart.Header{{Name: "X-Trace", Value: "t-1"}}
-	p.sendAPI(p.ctx)
+	p.sendAPI(p.sess.ctx)
 	s.engine.ConsumeAll()
 	assert.Equal(t, "50000000", p.step2.createdID)
 	assert.Contains(t, string(s.sent[0].Body), `"room_id": 23288`, "the example's body went")
 	assert.Equal(t, "application/json", s.sent[0].Header.Get("content-type"))
 	// The history keeps what went: the body and the extra header, the
 	// token masked.
-	require.Len(t, p.history, 1)
+	require.Len(t, p.sess.history, 1)
 	for _, want := range []string{"POST /sandbox/octotable-pms/api/v2/reservations", "X-Trace: t-1", `"room_id": 23288`, "Bearer " + quickstart.Masked} {
-		assert.Contains(t, p.history[0].Request, want)
+		assert.Contains(t, p.sess.history[0].Request, want)
 	}
-	assert.NotContains(t, p.history[0].Request, "tok-0123456789")
+	assert.NotContains(t, p.sess.history[0].Request, "tok-0123456789")
 
 	v.CreatedID = p.step2.createdID
 	p.step2.choices = v.presetChoices(v.presets()[5], v.Choices)
-	p.sendAPI(p.ctx)
+	p.sendAPI(p.sess.ctx)
 	s.engine.ConsumeAll()
 	assert.Equal(t, "/sandbox/octotable-pms/api/v2/reservations/50000000", s.sent[1].Path)
 	assert.Empty(t, s.sent[1].Body)
@@ -196,33 +196,33 @@ func TestAutoRenew(t *testing.T) {
 		up := &expiringSandbox{issued: 1}
 		s := newSending(t, up.answer)
 		p := s.p
-		p.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok-old"}}
-		p.sendAPI(p.ctx)
+		p.sess.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok-old"}}
+		p.sendAPI(p.sess.ctx)
 		s.engine.ConsumeAll()
 		assert.Equal(t, 401, p.step2.answer.Status)
 		assert.Equal(t, 1, up.issued, "no token requested")
-		assert.Equal(t, tokenExpired, p.token.state)
+		assert.Equal(t, tokenExpired, p.sess.token.state)
 	})
 	t.Run("on: a 401 invalid_token renews and sends again once", func(t *testing.T) {
 		up := &expiringSandbox{issued: 1}
 		s := newSending(t, up.answer)
 		p := s.p
 		p.step2.autoRenew = true
-		p.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok-old"}}
-		p.sendAPI(p.ctx)
+		p.sess.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok-old"}}
+		p.sendAPI(p.sess.ctx)
 		s.engine.ConsumeAll()
 		assert.Equal(t, 200, p.step2.answer.Status)
 		assert.Equal(t, []string{"Bearer tok-old", "Bearer tok-xx"}, up.calls)
-		assert.Equal(t, tokenValid, p.token.state)
-		require.Len(t, p.history, 3, "the call, the token, the call again")
+		assert.Equal(t, tokenValid, p.sess.token.state)
+		require.Len(t, p.sess.history, 3, "the call, the token, the call again")
 	})
 	t.Run("on: a token the countdown expired is renewed before the call", func(t *testing.T) {
 		up := &expiringSandbox{issued: 1}
 		s := newSending(t, up.answer)
 		p := s.p
 		p.step2.autoRenew = true
-		p.token = heldToken{state: tokenExpired, token: quickstart.Token{AccessToken: "tok-x", ExpiresIn: 1, ExpiresAt: time.Now().Add(-time.Second)}}
-		p.sendAPI(p.ctx)
+		p.sess.token = heldToken{state: tokenExpired, token: quickstart.Token{AccessToken: "tok-x", ExpiresIn: 1, ExpiresAt: time.Now().Add(-time.Second)}}
+		p.sendAPI(p.sess.ctx)
 		s.engine.ConsumeAll()
 		assert.Equal(t, 200, p.step2.answer.Status)
 		assert.Equal(t, []string{"Bearer tok-xx"}, up.calls, "the expired token never went")
@@ -238,8 +238,8 @@ func TestAutoRenew(t *testing.T) {
 		})
 		p := s.p
 		p.step2.autoRenew = true
-		p.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok-old"}}
-		p.sendAPI(p.ctx)
+		p.sess.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok-old"}}
+		p.sendAPI(p.sess.ctx)
 		s.engine.ConsumeAll()
 		assert.Equal(t, 2, calls)
 		assert.Equal(t, 401, p.step2.answer.Status)
@@ -247,9 +247,9 @@ func TestAutoRenew(t *testing.T) {
 	t.Run("on: no secret in memory, Step 2 says why", func(t *testing.T) {
 		s := newSending(t, func(*bhttp.Request) (*bhttp.Response, error) { t.Fatal("sent"); return nil, nil })
 		p := s.p
-		p.step2.autoRenew, p.secret = true, ""
-		p.token = heldToken{state: tokenExpired, token: quickstart.Token{AccessToken: "tok-x", ExpiresIn: 1, ExpiresAt: time.Now().Add(-time.Second)}}
-		p.sendAPI(p.ctx)
+		p.step2.autoRenew, p.sess.secret = true, ""
+		p.sess.token = heldToken{state: tokenExpired, token: quickstart.Token{AccessToken: "tok-x", ExpiresIn: 1, ExpiresAt: time.Now().Add(-time.Second)}}
+		p.sendAPI(p.sess.ctx)
 		s.engine.ConsumeAll()
 		assert.Equal(t, "The token has expired and a new one cannot be requested: enter your client secret in Step 1.", p.step2.err)
 	})

@@ -176,13 +176,13 @@ func TestStepStates(t *testing.T) {
 		p            playground
 		step1, step2 string
 	}{
-		{name: "start", p: playground{token: heldToken{state: tokenNone}}, step1: "todo", step2: "locked"},
-		{name: "requesting", p: playground{token: heldToken{state: tokenNone}, step1: tokenStep{exchange: exchange{busy: true}}}, step1: "busy", step2: "locked"},
-		{name: "token", p: playground{token: heldToken{state: tokenValid}}, step1: "done", step2: "todo"},
-		{name: "expired", p: playground{token: heldToken{state: tokenExpired}}, step1: "attention", step2: "locked"},
-		{name: "sending", p: playground{token: heldToken{state: tokenValid}, step2: apiStep{exchange: exchange{busy: true}}}, step1: "done", step2: "busy"},
-		{name: "answered", p: playground{token: heldToken{state: tokenValid}, step2: apiStep{exchange: answer(200)}}, step1: "done", step2: "done"},
-		{name: "failed", p: playground{token: heldToken{state: tokenValid}, step2: apiStep{exchange: exchange{answer: &quickstart.Answer{Status: 404}, explain: &quickstart.Explanation{}}}}, step1: "done", step2: "attention"},
+		{name: "start", p: playground{sess: session{token: heldToken{state: tokenNone}}}, step1: "todo", step2: "locked"},
+		{name: "requesting", p: playground{sess: session{token: heldToken{state: tokenNone}}, step1: tokenStep{exchange: exchange{busy: true}}}, step1: "busy", step2: "locked"},
+		{name: "token", p: playground{sess: session{token: heldToken{state: tokenValid}}}, step1: "done", step2: "todo"},
+		{name: "expired", p: playground{sess: session{token: heldToken{state: tokenExpired}}}, step1: "attention", step2: "locked"},
+		{name: "sending", p: playground{sess: session{token: heldToken{state: tokenValid}}, step2: apiStep{exchange: exchange{busy: true}}}, step1: "done", step2: "busy"},
+		{name: "answered", p: playground{sess: session{token: heldToken{state: tokenValid}}, step2: apiStep{exchange: answer(200)}}, step1: "done", step2: "done"},
+		{name: "failed", p: playground{sess: session{token: heldToken{state: tokenValid}}, step2: apiStep{exchange: exchange{answer: &quickstart.Answer{Status: 404}, explain: &quickstart.Explanation{}}}}, step1: "done", step2: "attention"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -196,38 +196,40 @@ func TestStepStates(t *testing.T) {
 // The secret and the token go after idleWipe without use, and not before.
 func TestIdleWipe(t *testing.T) {
 	start := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
-	p := &playground{secret: "s3cret", lastUse: start,
-		token: heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok", ExpiresIn: 3600, ExpiresAt: start.Add(time.Hour)}}}
+	p := &playground{
+		sess: session{secret: "s3cret", lastUse: start, token: heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok", ExpiresIn: 3600, ExpiresAt: start.Add(time.Hour)}}},
+	}
 
 	assert.True(t, p.tick(start.Add(idleWipe)), "the countdown moves")
-	assert.Equal(t, "s3cret", p.secret, "not yet")
-	assert.Equal(t, "tok", p.token.token.AccessToken)
+	assert.Equal(t, "s3cret", p.sess.secret, "not yet")
+	assert.Equal(t, "tok", p.sess.token.token.AccessToken)
 
 	assert.True(t, p.tick(start.Add(idleWipe+time.Second)))
-	assert.Empty(t, p.secret)
-	assert.Empty(t, p.token.token.AccessToken)
-	assert.Equal(t, tokenNone, p.token.state)
+	assert.Empty(t, p.sess.secret)
+	assert.Empty(t, p.sess.token.token.AccessToken)
+	assert.Equal(t, tokenNone, p.sess.token.state)
 }
 
 func TestTickOnlyUpdatesWhatChanged(t *testing.T) {
 	now := time.Now()
-	idle := &playground{token: heldToken{state: tokenNone}, lastUse: now}
+	idle := &playground{sess: session{token: heldToken{state: tokenNone}, lastUse: now}}
 	assert.False(t, idle.tick(now.Add(time.Second)), "nothing to count down")
-	secretOnly := &playground{secret: "s", lastUse: now}
+	secretOnly := &playground{sess: session{secret: "s", lastUse: now}}
 	assert.False(t, secretOnly.tick(now.Add(time.Minute)))
 	assert.True(t, secretOnly.tick(now.Add(idleWipe+time.Second)), "the wipe shows")
-	assert.Empty(t, secretOnly.secret)
+	assert.Empty(t, secretOnly.sess.secret)
 }
 
 func TestTickMarksExpiry(t *testing.T) {
 	now := time.Now()
-	p := &playground{lastUse: now,
-		token: heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok", ExpiresIn: 2, ExpiresAt: now.Add(2 * time.Second)}}}
+	p := &playground{
+		sess: session{lastUse: now, token: heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok", ExpiresIn: 2, ExpiresAt: now.Add(2 * time.Second)}}},
+	}
 	p.tick(now.Add(time.Second))
-	assert.Equal(t, tokenValid, p.token.state)
+	assert.Equal(t, tokenValid, p.sess.token.state)
 	p.tick(now.Add(2 * time.Second))
-	assert.Equal(t, tokenExpired, p.token.state)
-	assert.Equal(t, "tok", p.token.token.AccessToken, "an expired token stays until renewed or forgotten")
+	assert.Equal(t, tokenExpired, p.sess.token.state)
+	assert.Equal(t, "tok", p.sess.token.token.AccessToken, "an expired token stays until renewed or forgotten")
 }
 
 // go-app prerenders a boolean attribute set to false as checked="false" or

@@ -55,9 +55,9 @@ func (p *playground) createClient(ctx app.Context) {
 			p.step0.err = "No client was made: " + err.Error() + "."
 			return
 		}
-		p.step1.choices.ClientID, p.secret, p.secretMade = c.ClientID, c.ClientSecret, true
+		p.step1.choices.ClientID, p.sess.secret, p.sess.secretMade = c.ClientID, c.ClientSecret, true
 		clearSecretInput()
-		p.used()
+		p.sess.used()
 		until := ""
 		if !c.ExpiresAt.IsZero() {
 			until = ", until " + c.ExpiresAt.Local().Format("2 Jan 15:04")

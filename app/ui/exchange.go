@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"context"
-	"errors"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -49,83 +47,11 @@ type outgoing struct {
 	control string
 }
 
-// send is the way every request of the page goes, one at a time per
-// exchange: built, sealed and posted to the relay and its answer opened
-// (relayClient.send), explained, recorded in the history, handed to done
-// on the UI goroutine, then kept for the transcript; done gets nil when
-// the request could not be relayed. A request that cannot be built says
-// why in x, in place of what the step showed before, and goes nowhere.
-// send says whether the request went.
-func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Answer)) bool {
-	if x.busy || p.relay == nil {
-		return false
-	}
-	started := time.Now()
-	req, err := out.build(started)
-	if err != nil {
-		x.clear()
-		x.err = err.Error()
-		return false
-	}
-	p.used()
-	p.reconnect.back = false
-	// The last answer stays, marked busy, until this one replaces it: the
-	// step does not jump, nor does the focus on its fix button.
-	x.busy, x.err = true, ""
-	relay, ctx := p.relay, p.ctx
-	ctx.Async(func() {
-		sending, cancel := context.WithTimeout(ctx, sendTimeout)
-		defer cancel()
-		a, err := relay.send(sending, req)
-		ctx.Dispatch(func(ctx app.Context) {
-			x.clear()
-			x.busy = false
-			x.answers++
-			entry := historyEntry{Method: out.method, URL: out.url, Request: out.preview, At: time.Now().Format("15:04:05")}
-			keepFocus(ctx, out.control)
-			if errors.Is(err, dom.ErrUnreachable) {
-				x.err = "The playground's server cannot be reached, so this request may not have arrived. The page is trying to reach it again; send once it is back."
-				p.serverDown(time.Now())
-			} else if err != nil {
-				x.err = "The request could not be relayed: " + err.Error() + ". Try again in a moment."
-			}
-			if err != nil {
-				entry.Failure = "not relayed"
-				p.record(entry)
-				done(nil)
-				p.keep(out.title, started, req, nil, err.Error())
-				return
-			}
-			x.answer, x.explain = &a, out.explain(a)
-			if wait, ok := a.RetryAfter(time.Now()); ok {
-				x.waitEnd = time.Now().Add(wait)
-			}
-			entry.Status, entry.Duration = a.Status, a.Duration.Round(time.Millisecond).String()
-			p.record(entry)
-			// done first: a token it keeps is then one of the secrets the
-			// transcript removes by name.
-			done(&a)
-			p.keep(out.title, started, req, &a, "")
-		})
-	})
-	return true
-}
-
 // keepFocus gives the focus back to the control that sent a request when
 // the answer took it away (a fix button that went with the explanation):
 // a keyboard or a screen reader stays where the person was.
 func keepFocus(ctx app.Context, id string) {
 	ctx.Defer(func(app.Context) { dom.FocusUnlessTaken(id) })
-}
-
-// record adds a request to this visit's history, newest first, without
-// secrets: the URL has none (the playground never puts one there) and
-// nothing else is kept.
-func (p *playground) record(h historyEntry) {
-	p.history = append([]historyEntry{h}, p.history...)
-	if len(p.history) > 50 {
-		p.history = p.history[:50]
-	}
 }
 
 // waiting is how long the server asked this exchange to wait still.
@@ -141,7 +67,7 @@ func (x *exchange) waiting(now time.Time) time.Duration {
 func (p *playground) stepExchange(x *exchange, preview, unavailable string, onSend, onFix func(ctx app.Context)) StepExchange {
 	s := shownExchange{Busy: x.busy, Err: x.err, Explanation: x.explain, FixLabel: fixLabel(x.explain, p.step1.choices.Auth)}
 	if a := x.answer; a != nil {
-		token := p.token.token.AccessToken
+		token := p.sess.token.token.AccessToken
 		s.Answer = &shownAnswer{
 			Status: a.Status, Headers: a.HeaderText(), Body: a.PrettyBody(token), Raw: a.RawBody(token), JSON: a.IsJSON(), Size: len(a.Body),
 			Duration: a.Duration.Round(time.Millisecond).String(), Seq: x.answers,

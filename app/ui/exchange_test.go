@@ -27,7 +27,7 @@ type contextHolder struct {
 	p *playground
 }
 
-func (h *contextHolder) OnPreRender(ctx app.Context) { h.p.ctx = ctx }
+func (h *contextHolder) OnPreRender(ctx app.Context) { h.p.sess.ctx = ctx }
 func (h *contextHolder) Render() app.UI              { return app.Div() }
 
 // upstreamFunc answers an opened request; an error is a relay that could
@@ -124,10 +124,14 @@ func newSending(t *testing.T, up upstreamFunc) *sending {
 	s.keys = 0
 	env := quickstart.Environment{Name: "sandbox", TokenURL: "http://127.0.0.1:8080/sandbox/octotable-auth/api/v2/oauth2/token",
 		APIBases: []string{"http://127.0.0.1:8080/sandbox/api/v2/"}}
-	s.p = &playground{relay: &relayClient{client: client, fetchKeys: fetchKeys}, env: env, envs: []quickstart.Environment{env}, status: loadReady,
-		step1: tokenStep{choices: tokenChoices{ClientID: "id", Auth: quickstart.AuthInBody, Encoding: quickstart.EncodingForm}},
-		step2: apiStep{choices: apiChoices{Method: "GET", Path: "/api/v2/"}},
-		token: heldToken{state: tokenNone}, secret: "s3cret"}
+	s.p = &playground{
+		sess:   session{relay: &relayClient{client: client, fetchKeys: fetchKeys}, token: heldToken{state: tokenNone}, secret: "s3cret"},
+		env:    env,
+		envs:   []quickstart.Environment{env},
+		status: loadReady,
+		step1:  tokenStep{choices: tokenChoices{ClientID: "id", Auth: quickstart.AuthInBody, Encoding: quickstart.EncodingForm}},
+		step2:  apiStep{choices: apiChoices{Method: "GET", Path: "/api/v2/"}},
+	}
 	s.engine = app.NewTestEngine()
 	require.NoError(t, s.engine.Load(&contextHolder{p: s.p}))
 	s.engine.ConsumeAll()
@@ -173,8 +177,8 @@ func TestBothStepsSendTheSameWay(t *testing.T) {
 		return jsonAnswer(401, `{"success": false}`, "www-authenticate", `Bearer error="invalid_token"`), nil
 	})
 	p := s.p
-	p.requestToken(p.ctx)
-	p.requestToken(p.ctx) // on its way already: not sent twice
+	p.requestToken(p.sess.ctx)
+	p.requestToken(p.sess.ctx) // on its way already: not sent twice
 	assert.True(t, p.step1.busy)
 	s.engine.ConsumeAll()
 	assert.Equal(t, 1, s.requests())
@@ -182,14 +186,14 @@ func TestBothStepsSendTheSameWay(t *testing.T) {
 	require.NotNil(t, p.step1.answer)
 	assert.Equal(t, 200, p.step1.answer.Status)
 	assert.Nil(t, p.step1.explain)
-	assert.Equal(t, tokenValid, p.token.state)
-	assert.Equal(t, "tok", p.token.token.AccessToken)
+	assert.Equal(t, tokenValid, p.sess.token.state)
+	assert.Equal(t, "tok", p.sess.token.token.AccessToken)
 	assert.Equal(t, 2, p.focus, "Step 2 comes into focus")
-	require.Len(t, p.history, 1)
-	assert.Equal(t, historyEntry{Method: "POST", URL: p.env.TokenURL, Request: p.tokenRequest().Preview(), Status: 200, Duration: p.history[0].Duration, At: p.history[0].At}, p.history[0])
-	assert.Contains(t, p.history[0].Request, "grant_type=client_credentials", "the request as the preview showed it")
+	require.Len(t, p.sess.history, 1)
+	assert.Equal(t, historyEntry{Method: "POST", URL: p.env.TokenURL, Request: p.tokenRequest().Preview(), Status: 200, Duration: p.sess.history[0].Duration, At: p.sess.history[0].At}, p.sess.history[0])
+	assert.Contains(t, p.sess.history[0].Request, "grant_type=client_credentials", "the request as the preview showed it")
 
-	p.sendAPI(p.ctx)
+	p.sendAPI(p.sess.ctx)
 	s.engine.ConsumeAll()
 	assert.Equal(t, 2, s.requests())
 	assert.Equal(t, "Bearer tok", s.sent[1].Header.Get("authorization"))
@@ -197,11 +201,11 @@ func TestBothStepsSendTheSameWay(t *testing.T) {
 	assert.Equal(t, 401, p.step2.answer.Status)
 	require.NotNil(t, p.step2.explain, "explained as Step 2's answers are")
 	assert.Equal(t, quickstart.FixNewToken, p.step2.explain.Fix)
-	assert.Equal(t, tokenExpired, p.token.state, "the server has the last word on expiry")
-	require.Len(t, p.history, 2)
-	assert.Equal(t, "GET", p.history[0].Method, "newest first")
-	assert.Equal(t, "http://127.0.0.1:8080/sandbox/api/v2/", p.history[0].URL)
-	assert.Equal(t, 401, p.history[0].Status)
+	assert.Equal(t, tokenExpired, p.sess.token.state, "the server has the last word on expiry")
+	require.Len(t, p.sess.history, 2)
+	assert.Equal(t, "GET", p.sess.history[0].Method, "newest first")
+	assert.Equal(t, "http://127.0.0.1:8080/sandbox/api/v2/", p.sess.history[0].URL)
+	assert.Equal(t, 401, p.sess.history[0].Status)
 }
 
 // A relay that cannot be reached fails both steps alike, and the history
@@ -209,24 +213,24 @@ func TestBothStepsSendTheSameWay(t *testing.T) {
 func TestBothStepsSayWhenNothingWasRelayed(t *testing.T) {
 	s := newSending(t, func(*bhttp.Request) (*bhttp.Response, error) { return nil, errors.New("network down") })
 	p := s.p
-	p.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok"}}
+	p.sess.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok"}}
 	failedAlike := func(name string, x exchange) {
 		assert.False(t, x.busy, name)
 		assert.Nil(t, x.answer, name)
 		assert.Contains(t, x.err, "The request could not be relayed: ", name)
 		assert.Contains(t, x.err, "network down", name)
 	}
-	p.sendAPI(p.ctx)
+	p.sendAPI(p.sess.ctx)
 	s.engine.ConsumeAll()
 	failedAlike("step 2", p.step2.exchange)
-	assert.Equal(t, tokenValid, p.token.state, "the token stays")
-	p.requestToken(p.ctx)
+	assert.Equal(t, tokenValid, p.sess.token.state, "the token stays")
+	p.requestToken(p.sess.ctx)
 	s.engine.ConsumeAll()
 	failedAlike("step 1", p.step1.exchange)
-	assert.Equal(t, tokenError, p.token.state)
+	assert.Equal(t, tokenError, p.sess.token.state)
 	assert.Empty(t, p.step2.err, "a new token attempt clears Step 2's outcome")
-	require.Len(t, p.history, 2)
-	for _, h := range p.history {
+	require.Len(t, p.sess.history, 2)
+	for _, h := range p.sess.history {
 		assert.Equal(t, "not relayed", h.Failure)
 	}
 }
@@ -235,14 +239,14 @@ func TestBothStepsSayWhenNothingWasRelayed(t *testing.T) {
 func TestAStepThatCannotBeBuiltSaysWhy(t *testing.T) {
 	s := newSending(t, func(*bhttp.Request) (*bhttp.Response, error) { t.Fatal("sent"); return nil, nil })
 	p := s.p
-	p.sendAPI(p.ctx)
-	p.secret = ""
-	p.requestToken(p.ctx)
+	p.sendAPI(p.sess.ctx)
+	p.sess.secret = ""
+	p.requestToken(p.sess.ctx)
 	s.engine.ConsumeAll()
 	assert.Equal(t, "get a token in Step 1 first", p.step2.err)
 	assert.Equal(t, "enter your client secret", p.step1.err)
 	assert.Zero(t, s.requests())
-	assert.Empty(t, p.history)
+	assert.Empty(t, p.sess.history)
 }
 
 func tokenAnswer(req *bhttp.Request) (*bhttp.Response, error) {
@@ -259,19 +263,19 @@ func TestARestartedRelaysNewKeysAreFetchedAndTheRequestSentAgain(t *testing.T) {
 	s := newSending(t, tokenAnswer)
 	p := s.p
 	s.restart(t, 2)
-	p.requestToken(p.ctx)
+	p.requestToken(p.sess.ctx)
 	s.engine.ConsumeAll()
 	require.NotNil(t, p.step1.answer)
 	assert.Equal(t, 200, p.step1.answer.Status, string(p.step1.answer.Body))
-	assert.Equal(t, tokenValid, p.token.state)
+	assert.Equal(t, tokenValid, p.sess.token.state)
 	posts, keys := s.counts()
 	assert.Equal(t, 2, posts, "refused, then sent again")
 	assert.Equal(t, 1, keys, "the keys fetched once")
 	assert.Equal(t, 1, s.requests(), "the upstream got it once")
-	require.Len(t, p.history, 1, "one request in the person's eyes")
+	require.Len(t, p.sess.history, 1, "one request in the person's eyes")
 
 	// With the keys in, the next request goes at once.
-	p.sendAPI(p.ctx)
+	p.sendAPI(p.sess.ctx)
 	s.engine.ConsumeAll()
 	posts, keys = s.counts()
 	assert.Equal(t, 3, posts)
@@ -288,7 +292,7 @@ func TestKeysThatStayRefusedAreSentAgainOnceAndExplained(t *testing.T) {
 	old := s.gw
 	s.restart(t, 2)
 	s.published = old // another instance's keys
-	p.requestToken(p.ctx)
+	p.requestToken(p.sess.ctx)
 	s.engine.ConsumeAll()
 	require.NotNil(t, p.step1.answer)
 	assert.Equal(t, 400, p.step1.answer.Status)
@@ -302,11 +306,11 @@ func TestKeysThatStayRefusedAreSentAgainOnceAndExplained(t *testing.T) {
 	assert.Empty(t, p.unavailable(), "and its buttons still send")
 
 	s.published = s.gw // the cluster agrees again
-	p.onFix1(p.ctx)
+	p.onFix1(p.sess.ctx)
 	s.engine.ConsumeAll()
 	require.NotNil(t, p.step1.answer)
 	assert.Equal(t, 200, p.step1.answer.Status)
-	assert.Equal(t, tokenValid, p.token.state)
+	assert.Equal(t, tokenValid, p.sess.token.state)
 }
 
 // Step 2's fix for an expired token renews it where the person is and
@@ -324,16 +328,16 @@ func TestTheExpiredTokenFixRenewsAndSendsStep2Again(t *testing.T) {
 		return jsonAnswer(200, `{"success": true}`), nil
 	})
 	p := s.p
-	p.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "old"}}
-	p.sendAPI(p.ctx)
+	p.sess.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "old"}}
+	p.sendAPI(p.sess.ctx)
 	s.engine.ConsumeAll()
 	require.NotNil(t, p.step2.explain)
 	require.Equal(t, quickstart.FixNewToken, p.step2.explain.Fix)
 
-	p.onFix2(p.ctx)
+	p.onFix2(p.sess.ctx)
 	assert.NotNil(t, p.step2.answer, "Step 2's answer stays while the token is renewed")
 	s.engine.ConsumeAll()
-	assert.Equal(t, "new", p.token.token.AccessToken)
+	assert.Equal(t, "new", p.sess.token.token.AccessToken)
 	require.NotNil(t, p.step2.answer)
 	assert.Equal(t, 200, p.step2.answer.Status, "Step 2 sent again with the new token")
 	assert.Nil(t, p.step2.explain)
@@ -348,11 +352,11 @@ func TestANewAttemptClearsTheLastAnswer(t *testing.T) {
 		return jsonAnswer(429, `{"error": "slow_down"}`, "retry-after", "55"), nil
 	})
 	p := s.p
-	p.requestToken(p.ctx)
+	p.requestToken(p.sess.ctx)
 	s.engine.ConsumeAll()
 	require.NotNil(t, p.step1.answer)
 	p.step1.choices.ClientID = ""
-	p.requestToken(p.ctx)
+	p.requestToken(p.sess.ctx)
 	assert.Equal(t, "enter your client id", p.step1.err)
 	assert.Nil(t, p.step1.answer, "the 429 is not left beside the new error")
 	assert.Nil(t, p.step1.explain)
@@ -366,7 +370,7 @@ func TestARateLimitedAnswerCountsDownAndFreesTheButton(t *testing.T) {
 	})
 	p := s.p
 	p.mounted = true
-	p.requestToken(p.ctx)
+	p.requestToken(p.sess.ctx)
 	s.engine.ConsumeAll()
 	p.now = time.Now()
 	x := p.stepExchange(&p.step1.exchange, "", p.unavailable(), nil, nil)
@@ -393,9 +397,9 @@ func TestAnUnreachableServerIsSaidAndTriedAgain(t *testing.T) {
 		return &bhttp.Response{Status: 200, Body: []byte(`{"data":[]}`)}, nil
 	})
 	p := s.p
-	p.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok"}}
+	p.sess.token = heldToken{state: tokenValid, token: quickstart.Token{AccessToken: "tok"}}
 	s.setDown(true)
-	p.sendAPI(p.ctx)
+	p.sendAPI(p.sess.ctx)
 	s.engine.ConsumeAll()
 	assert.Contains(t, p.step2.err, "The playground's server cannot be reached")
 	assert.NotContains(t, p.step2.err, "Failed to fetch", "no browser jargon")
@@ -433,7 +437,7 @@ func TestAnUnreachableServerIsSaidAndTriedAgain(t *testing.T) {
 	assert.Empty(t, p.unavailable())
 	again, _ := s.counts()
 	assert.Equal(t, posts, again, "the request that may have arrived is not sent again by itself")
-	p.sendAPI(p.ctx)
+	p.sendAPI(p.sess.ctx)
 	s.engine.ConsumeAll()
 	assert.False(t, p.reconnect.back, "the next send ends the notice")
 	require.NotNil(t, p.step2.answer)
@@ -460,21 +464,21 @@ func TestStep0FillsStep1WithTheClientItMade(t *testing.T) {
 		return r, nil
 	})
 	p := s.p
-	p.step1.choices.ClientID, p.secret = "", ""
+	p.step1.choices.ClientID, p.sess.secret = "", ""
 	require.True(t, p.offersCreateClient())
-	p.createClient(p.ctx)
+	p.createClient(p.sess.ctx)
 	s.engine.ConsumeAll()
 	assert.Equal(t, "public_0001e848-6950a1c0-0a0b0c0d-0123456789abcdef", p.step1.choices.ClientID)
-	assert.Equal(t, "made-s3cret-9d2f0d38", p.secret)
-	assert.True(t, p.secretMade)
+	assert.Equal(t, "made-s3cret-9d2f0d38", p.sess.secret)
+	assert.True(t, p.sess.secretMade)
 	assert.Nil(t, p.step0.answer, "the answer that held the secret is not kept")
 	assert.Contains(t, p.made, "property 2000123")
 	assert.NotContains(t, p.made, "made-s3cret")
-	require.Len(t, p.transcript, 1)
-	assert.NotContains(t, fmt.Sprint(p.transcript), "made-s3cret-9d2f0d38", "the transcript removes the secret by name")
+	require.Len(t, p.sess.transcript, 1)
+	assert.NotContains(t, fmt.Sprint(p.sess.transcript), "made-s3cret-9d2f0d38", "the transcript removes the secret by name")
 
 	status = 429
-	p.createClient(p.ctx)
+	p.createClient(p.sess.ctx)
 	s.engine.ConsumeAll()
 	assert.Contains(t, p.step0.err, "No client was made")
 	assert.Contains(t, p.step0.err, "your network has made 5 clients lately")

@@ -96,7 +96,7 @@ func (p *playground) inboxError() string {
 // checkInbox reads the inbox the way Step 2 sends: sealed, through the
 // relay, with the token.
 func (p *playground) checkInbox(ctx app.Context) {
-	r := quickstart.APIRequest{Env: p.env, Method: "GET", Path: wire.InboxPath, Token: p.token.token.AccessToken}
+	r := quickstart.APIRequest{Env: p.env, Method: "GET", Path: wire.InboxPath, Token: p.sess.token.token.AccessToken}
 	p.send(&p.step2.inbox, apiOutgoing(r, "Webhook inbox", IDCheckInbox), func(a *quickstart.Answer) {
 		p.step2.deliveries = nil
 		if a == nil || a.Status != 200 {

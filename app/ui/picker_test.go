@@ -69,7 +69,7 @@ func TestStep2PathParamsAreFields(t *testing.T) {
 	assert.Empty(t, page.byID(t, IDStep2PathCheck).textContent(), "said once, beside its field")
 
 	p := &playground{env: pickerEnv}
-	p.token.token.AccessToken = "t"
+	p.sess.token.token.AccessToken = "t"
 	p.step2.choices = v.Choices
 	assert.ErrorContains(t, p.apiRequest().Check(), "enter reservation_id")
 	assert.Empty(t, p.apiRequest().Preview(), "the preview shows no request that cannot go")

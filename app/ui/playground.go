@@ -14,9 +14,6 @@ import (
 	"octoplay/app/transcript"
 )
 
-// idleWipe is how long the secret and the token stay in memory without use.
-const idleWipe = 15 * time.Minute
-
 // loadStatus is where loading the relay's keys and environments stands.
 type loadStatus int
 
@@ -36,18 +33,17 @@ const loadTimeout = 20 * time.Second
 // person ticks "remember". Never the secret, never the token.
 const rememberKey = "octoplay.client_id"
 
-// playground is the page. It holds the two steps' state and composes their
-// views, which get what they show and call back. The client secret and
-// the token live here alone, in unexported fields, in memory, until Forget
-// or idleWipe: no other component's fields ever hold them.
+// playground is the page. It holds the steps' state and composes their
+// views, which get what they show and call back; the client secret, the
+// token and the way requests go are its session's.
 type playground struct {
 	app.Compo
 
+	sess    session
 	mounted bool
-	asked   pageLink // what the URL the page was opened with asked for
-	notice  string   // what of it the page cannot do, and the choices it has
-	focus   int      // the step in focus: 1, or 2 once there is a token or a link says so
-	ctx     app.Context
+	asked   pageLink   // what the URL the page was opened with asked for
+	notice  string     // what of it the page cannot do, and the choices it has
+	focus   int        // the step in focus: 1, or 2 once there is a token or a link says so
 	early   earlyInput // the prerendered controls, until the mount takes what they hold
 	clicked string     // the button clicked before the wasm ran (earlyClick), until the page can send
 	below   belowFold  // what comes after Step 1, rendered after the first paint
@@ -55,26 +51,15 @@ type playground struct {
 	status    loadStatus
 	loadErr   string
 	reconnect reconnecting // the way back when the server cannot be reached
-	relay     *relayClient
 	envs      []quickstart.Environment
 	env       quickstart.Environment
 
-	secret     string    // Step 1's client secret, as typed or as Step 0 made it
-	secretMade bool      // the secret is the one Step 0's create-client made
-	token      heldToken // what Step 1 brought
-	step0      exchange  // Step 0, the sandbox's create-client
-	made       string    // what Step 0 made, in a line: never the secret
-	step1      tokenStep
-	step2      apiStep
+	step0 exchange // Step 0, the sandbox's create-client
+	made  string   // what Step 0 made, in a line: never the secret
+	step1 tokenStep
+	step2 apiStep
 
-	history []historyEntry
-	// transcript is the visit's requests with every credential removed
-	// (transcript.Record), for a support ticket; exported says what came
-	// of the last export.
-	transcript []transcript.Exchange
-	exported   string
-	lastUse    time.Time
-	now        time.Time
+	now time.Time
 }
 
 // OnInit keeps the prerendered form controls before go-app replaces them,
@@ -104,7 +89,7 @@ func (p *playground) follow(u *url.URL) {
 	if p.step1.choices.Auth == "" {
 		p.step1.choices = tokenChoices{Source: l.Profile, Auth: l.Auth, Encoding: l.Encoding}
 		p.step2.choices = apiChoices{Method: l.Method, Path: l.Path, Property: l.Property, ContentType: quickstart.ContentJSON}
-		p.token.state = tokenNone
+		p.sess.token.state = tokenNone
 	}
 }
 
@@ -115,7 +100,7 @@ func (p *playground) follow(u *url.URL) {
 // of the page is sent and answered on, as the playground stays mounted
 // whichever view asked.
 func (p *playground) OnMount(ctx app.Context) {
-	p.mounted, p.ctx = true, ctx
+	p.mounted, p.sess.ctx = true, ctx
 	p.now = time.Now()
 	p.follow(ctx.Page().URL()) // in a browser, OnNav comes after OnMount
 	p.syncURL()
@@ -159,7 +144,7 @@ func (p *playground) load() {
 		return
 	}
 	p.status, p.loadErr = loadLoading, ""
-	ctx := p.ctx
+	ctx := p.sess.ctx
 	ctx.Async(func() {
 		loading, cancel := context.WithTimeout(ctx, loadTimeout)
 		defer cancel()
@@ -173,7 +158,7 @@ func (p *playground) load() {
 				return
 			}
 			p.reconnected()
-			p.relay, p.envs, p.status = relay, envs, loadReady
+			p.sess.relay, p.envs, p.status = relay, envs, loadReady
 			p.selectEnv(p.asked.Env)
 			p.notice = linkNotice(p.asked, p.envs, p.env)
 			p.doEarlyClick(ctx)
@@ -217,39 +202,35 @@ func (p *playground) selectEnv(name string) {
 func (p *playground) tick(now time.Time) bool {
 	waited := p.step1.waiting(p.now) > 0 || p.step2.waiting(p.now) > 0
 	p.now = now
-	held := p.token.token.AccessToken != ""
+	held := p.sess.token.token.AccessToken != ""
 	changed := held || waited || p.reconnect.down // a countdown moves, or a wait ended
 	if p.reconnect.due(now) {
 		p.tryReconnect()
 	}
-	if p.token.state == tokenValid && p.token.token.Expired(now) {
-		p.token.state = tokenExpired
+	if p.sess.token.state == tokenValid && p.sess.token.token.Expired(now) {
+		p.sess.token.state = tokenExpired
 	}
-	if (p.secret != "" || held || len(p.transcript) > 0) && now.Sub(p.lastUse) > idleWipe {
+	if p.sess.idle(now) {
 		p.forget()
 		changed = true
 	}
 	return changed
 }
 
-func (p *playground) used() { p.lastUse = time.Now() }
-
-// forget wipes the secret, the token, every answer that held them, and the
-// transcript and the history: they hold none of them, but they are the
-// visit's, which Forget ends, and a history listed beside a transcript of
-// "no requests yet" would contradict it.
+// forget ends the visit: the session's secret, token, history and
+// transcript (session.wipe), and every answer that held a secret.
 func (p *playground) forget() {
-	p.secret, p.secretMade, p.made = "", false, ""
+	p.sess.wipe()
+	p.made = ""
 	p.step0.clear()
 	p.dropToken()
 	p.step1.clear()
-	p.transcript, p.exported, p.history = nil, "", nil
 	clearSecretInput()
 }
 
 // dropToken forgets the token and Step 2's answer, which it obtained.
 func (p *playground) dropToken() {
-	p.token = heldToken{state: tokenNone}
+	p.sess.token = heldToken{state: tokenNone}
 	p.step2.clear()
 }
 
@@ -274,14 +255,14 @@ func (p *playground) Render() app.UI {
 		p.renderStatus(),
 		&stepper{Step1: state1, Step2: state2, Current: p.focus, OnGo: p.onGoToStep},
 		&tokenStepView{
-			Env: p.env, Choices: p.step1.choices, SecretSpaced: quickstart.SpaceAround(p.secret), Compact: embed,
+			Env: p.env, Choices: p.step1.choices, SecretSpaced: quickstart.SpaceAround(p.sess.secret), Compact: embed,
 			OnChange: p.onTokenChoices, OnSecret: p.onSecret,
-			Step0:          step0Offer{Offered: p.offersCreateClient(), Busy: p.step0.busy, Made: p.made, Err: p.step0.err, SecretMade: p.secretMade && p.secret != ""},
+			Step0:          step0Offer{Offered: p.offersCreateClient(), Busy: p.step0.busy, Made: p.made, Err: p.step0.err, SecretMade: p.sess.secretMade && p.sess.secret != ""},
 			OnCreateClient: p.createClient,
 			Snippets:       p.snippetCodes(snippets.Step1),
 			StepExchange:   p.step1Exchange(),
 		},
-		p.renderToken(),
+		p.sess.renderToken(p.now, func(ctx app.Context, e app.Event) { p.requestToken(ctx) }),
 	}
 	if p.below.shown {
 		body = append(body, p.renderBelowFold(embed)...)
@@ -304,14 +285,17 @@ func (p *playground) renderBelowFold(embed bool) []app.UI {
 		&apiStepView{
 			Env: p.env, Choices: p.step2.choices, CreatedID: p.step2.createdID, CreatedIDs: p.step2.createdIDs, AutoRenew: p.step2.autoRenew,
 			OnChange: p.onAPIChoices, OnAutoRenew: p.onAutoRenew,
-			TokenProperty: p.tokenPropertyID(),
+			TokenProperty: p.sess.tokenPropertyID(),
 			Snippets:      p.snippetCodes(snippets.Step2),
 			StepExchange:  p.step2Exchange(),
 		},
 		p.inboxView(),
-		app.If(!embed, func() app.UI { return &historyList{Entries: p.history} }),
+		app.If(!embed, func() app.UI { return &historyList{Entries: p.sess.history} }),
 		app.If(!embed, func() app.UI {
-			return &transcriptView{Count: len(p.transcript), Feedback: p.exported, OnHAR: p.onExportHAR, OnMarkdown: p.onExportMarkdown}
+			return &transcriptView{Count: len(p.sess.transcript), Feedback: p.sess.exported,
+				OnHAR:      func(ctx app.Context, e app.Event) { p.sess.exportTranscript(ctx, transcript.ExtHAR) },
+				OnMarkdown: func(ctx app.Context, e app.Event) { p.sess.exportTranscript(ctx, transcript.ExtMarkdown) },
+			}
 		}),
 		app.P().Class("forget").Body(
 			app.Button().ID(IDForget).Type("button").Text("Forget secret and token").OnClick(p.onForget),
@@ -341,7 +325,7 @@ func (p *playground) unavailableWithoutToken() string {
 	if why := p.unavailable(); why != "" {
 		return why
 	}
-	if p.token.token.AccessToken == "" {
+	if p.sess.token.token.AccessToken == "" {
 		return "Get a token in Step 1 first."
 	}
 	return ""
@@ -379,11 +363,11 @@ func (p *playground) statusLine() app.UI {
 // stepStates are the stepper's states of Step 1 and Step 2.
 func (p *playground) stepStates() (step1, step2 string) {
 	switch {
-	case p.token.state == tokenValid:
+	case p.sess.token.state == tokenValid:
 		step1 = "done"
 	case p.step1.busy:
 		step1 = "busy"
-	case p.token.state == tokenError || p.token.state == tokenExpired:
+	case p.sess.token.state == tokenError || p.sess.token.state == tokenExpired:
 		step1 = "attention"
 	default:
 		step1 = "todo"
@@ -396,7 +380,7 @@ func (p *playground) stepStates() (step1, step2 string) {
 		step2 = "done"
 	case x.answer != nil || x.err != "":
 		step2 = "attention"
-	case p.token.state != tokenValid:
+	case p.sess.token.state != tokenValid:
 		step2 = "locked"
 	default:
 		step2 = "todo"
@@ -413,7 +397,7 @@ func (p *playground) onSelectEnv(ctx app.Context, name string) {
 // brought a token.
 func (p *playground) step1Exchange() StepExchange {
 	x := p.stepExchange(&p.step1.exchange, p.tokenRequest().Preview(), p.unavailable(), p.requestToken, p.onFix1)
-	if p.token.state == tokenValid {
+	if p.sess.token.state == tokenValid {
 		x.Next, x.OnNext = "Next: call the API", func(ctx app.Context) { p.onGoToStep(ctx, 2) }
 	}
 	return x

@@ -2,10 +2,14 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"octoplay/app/dom"
+	"octoplay/app/quickstart"
 )
 
 // The waits between two attempts to reach the server again: the first
@@ -27,6 +31,22 @@ type reconnecting struct {
 	next   time.Time     // when the next attempt is due
 	trying bool          // an attempt is on its way
 	back   bool          // it answered again after being down: said until the next send
+}
+
+// send sends through the session (session.send), and with a request that
+// found the server unreachable, starts the way back; done gets the answer,
+// nil when none came.
+func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Answer)) bool {
+	went := p.sess.send(x, out, func(a *quickstart.Answer, err error) {
+		if errors.Is(err, dom.ErrUnreachable) {
+			p.serverDown(time.Now())
+		}
+		done(a)
+	})
+	if went {
+		p.reconnect.back = false
+	}
+	return went
 }
 
 // serverDown notes that the server could not be reached at now.
@@ -69,13 +89,13 @@ func (p *playground) tryReconnect() {
 		return
 	}
 	r.wait = min(2*r.wait, maxReconnectWait) // the wait after this attempt, if it fails
-	if p.relay == nil {
+	if p.sess.relay == nil {
 		p.status = loadNever
 		p.load() // its failure calls serverDown, its success reconnected
 		return
 	}
 	r.trying = true
-	relay, ctx := p.relay, p.ctx
+	relay, ctx := p.sess.relay, p.sess.ctx
 	ctx.Async(func() {
 		asking, cancel := context.WithTimeout(ctx, reconnectTimeout)
 		defer cancel()

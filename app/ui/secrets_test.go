@@ -24,10 +24,12 @@ func holding() *playground {
 		return exchange{answer: &quickstart.Answer{Status: 200, Body: body}}
 	}
 	return &playground{
-		env: env, envs: []quickstart.Environment{env}, status: loadReady, secret: typedSecret,
-		token: heldToken{state: tokenValid, token: quickstart.Token{AccessToken: typedToken, TokenType: "Bearer", ExpiresIn: 60}},
-		step1: tokenStep{choices: tokenChoices{ClientID: "typed-id", Auth: quickstart.AuthBasic, Encoding: quickstart.EncodingForm}, exchange: answer()},
-		step2: apiStep{choices: apiChoices{Method: "GET", Path: "/api/v2/"}, exchange: answer()},
+		sess:   session{secret: typedSecret, token: heldToken{state: tokenValid, token: quickstart.Token{AccessToken: typedToken, TokenType: "Bearer", ExpiresIn: 60}}},
+		env:    env,
+		envs:   []quickstart.Environment{env},
+		status: loadReady,
+		step1:  tokenStep{choices: tokenChoices{ClientID: "typed-id", Auth: quickstart.AuthBasic, Encoding: quickstart.EncodingForm}, exchange: answer()},
+		step2:  apiStep{choices: apiChoices{Method: "GET", Path: "/api/v2/"}, exchange: answer()},
 	}
 }
 
@@ -86,7 +88,7 @@ func TestThePageHoldsNeitherSecretNorToken(t *testing.T) {
 	assert.True(t, holds(p, "typed-id"), "the search finds what the page does show")
 
 	// The person asks to see the token: only then is it in the page.
-	p.token.revealed = true
+	p.sess.token.revealed = true
 	assert.True(t, holds(p, typedToken), "the search reaches the token view")
 	assert.Equal(t, typedToken, render(t, p).byID(t, IDTokenValue).textContent())
 }

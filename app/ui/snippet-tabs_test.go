@@ -71,10 +71,12 @@ func TestSnippetTabsWaitForTheEnvironments(t *testing.T) {
 // holds, for every language of both steps.
 func TestPlaygroundSnippetsHoldNoCredential(t *testing.T) {
 	env := quickstart.Environment{Name: "sandbox", TokenURL: "http://127.0.0.1:8080/sandbox/octotable-auth/api/v2/oauth2/token"}
-	p := &playground{env: env, secret: "typed-s3cret",
+	p := &playground{
+		sess:  session{secret: "typed-s3cret", token: heldToken{token: quickstart.Token{AccessToken: "typed-access-token"}}},
+		env:   env,
 		step1: tokenStep{choices: tokenChoices{ClientID: "typed-id", Auth: quickstart.AuthBasic, Encoding: quickstart.EncodingJSON}},
 		step2: apiStep{choices: apiChoices{Method: "GET", Path: "/api/v2/"}},
-		token: heldToken{token: quickstart.Token{AccessToken: "typed-access-token"}}}
+	}
 	for _, step := range []snippets.Step{snippets.Step1, snippets.Step2} {
 		codes := p.snippetCodes(step)
 		require.Len(t, codes, 5)

@@ -22,20 +22,23 @@ var claimsToken = func() string {
 
 func holdingJWT() *playground {
 	p := holding()
-	p.token.token = quickstart.Token{AccessToken: claimsToken, TokenType: "Bearer", ExpiresIn: 1440, ExpiresAt: time.Now().Add(time.Hour)}
+	p.sess.token.token = quickstart.Token{AccessToken: claimsToken, TokenType: "Bearer", ExpiresIn: 1440, ExpiresAt: time.Now().Add(time.Hour)}
 	return p
 }
+
+// tokenCard is the token's card as the page renders it.
+func tokenCard(p *playground) app.UI { return p.sess.renderToken(p.now, nil) }
 
 // A JWT's claims are listed, iat and exp as dates, with what exp says
 // against expires_in; an opaque token gets none of it.
 func TestTheTokenViewShowsTheClaims(t *testing.T) {
-	view := render(t, holdingJWT().renderToken())
+	view := render(t, tokenCard(holdingJWT()))
 	assert.Equal(t, "sub octoplay-demo iss OCTOTABLE-SANDBOX groups api-client property_id 4242 "+
 		"iat 2026-03-01 10:00:00 UTC exp 2026-03-01 10:24:00 UTC", view.byID(t, IDTokenClaims).textContent())
 	assert.Equal(t, "exp says it expires at 2026-03-01 10:24:00 UTC, 24 min after iat; expires_in said 1440 s, the same.",
 		view.byID(t, IDTokenExpNote).textContent())
 
-	opaque := render(t, holding().renderToken())
+	opaque := render(t, tokenCard(holding()))
 	assert.False(t, opaque.hasID(IDTokenClaims))
 	assert.False(t, opaque.hasID(IDTokenExpNote))
 	assert.Contains(t, opaque.textContent(), "An opaque token")
@@ -46,8 +49,8 @@ func TestTheTokenViewShowsTheClaims(t *testing.T) {
 func TestTheClaimsHoldNoToken(t *testing.T) {
 	p := holdingJWT()
 	assert.False(t, holds(p, claimsToken), "what the playground renders holds the token")
-	assert.Equal(t, "4242", p.tokenPropertyID())
-	p.token.revealed = true
+	assert.Equal(t, "4242", p.sess.tokenPropertyID())
+	p.sess.token.revealed = true
 	assert.True(t, holds(p, claimsToken), "the positive control: the search reaches the token once shown")
 }
 

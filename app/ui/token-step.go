@@ -55,7 +55,7 @@ func (c tokenChoices) with(id, value string, checked bool) tokenChoices {
 func (p *playground) tokenRequest() quickstart.TokenRequest {
 	c := p.step1.choices
 	return quickstart.TokenRequest{
-		Env: p.env, Profile: c.Source, ClientID: c.ClientID, ClientSecret: p.secret,
+		Env: p.env, Profile: c.Source, ClientID: c.ClientID, ClientSecret: p.sess.secret,
 		Auth: c.Auth, Encoding: c.Encoding,
 	}
 }
@@ -67,7 +67,7 @@ func (p *playground) onTokenChoices(ctx app.Context, edit func(tokenChoices) tok
 	c := edit(was)
 	p.step1.choices = c
 	if c.ClientID != was.ClientID {
-		p.used()
+		p.sess.used()
 	}
 	switch {
 	case c.Remember && (!was.Remember || c.ClientID != was.ClientID):
@@ -81,8 +81,8 @@ func (p *playground) onTokenChoices(ctx app.Context, edit func(tokenChoices) tok
 // onSecret takes the secret as it is typed: the password field is read,
 // never filled from Go.
 func (p *playground) onSecret(ctx app.Context, secret string) {
-	p.secret, p.secretMade = secret, false
-	p.used()
+	p.sess.secret, p.sess.secretMade = secret, false
+	p.sess.used()
 }
 
 // requestToken sends Step 1 through the relay.
@@ -115,8 +115,8 @@ func (p *playground) sendTokenRequest(then func(ctx app.Context)) bool {
 		p.tokenAnswered(a, then == nil)
 		switch {
 		case then == nil:
-		case p.token.state == tokenValid:
-			then(p.ctx)
+		case p.sess.token.state == tokenValid:
+			then(p.sess.ctx)
 		default:
 			p.step2.err = "No new token came: see why in Step 1."
 		}
@@ -127,21 +127,21 @@ func (p *playground) sendTokenRequest(then func(ctx app.Context)) bool {
 // answer, the previous token goes, and Step 2's answer, which it obtained,
 // unless Step 2 is about to be sent again.
 func (p *playground) tokenAnswered(a *quickstart.Answer, dropStep2 bool) {
-	p.token = heldToken{state: tokenNone}
+	p.sess.token = heldToken{state: tokenNone}
 	if dropStep2 {
 		p.step2.clear()
 	}
 	if a == nil || p.step1.explain != nil {
-		p.token.state = tokenError
+		p.sess.token.state = tokenError
 		return
 	}
 	tok, err := quickstart.ParseToken(a.Body, time.Now())
 	if err != nil {
-		p.step1.err, p.token.state = "The answer is not a token: "+err.Error()+".", tokenError
+		p.step1.err, p.sess.token.state = "The answer is not a token: "+err.Error()+".", tokenError
 		return
 	}
-	p.token.token, p.token.state, p.focus = tok, tokenValid, 2
+	p.sess.token.token, p.sess.token.state, p.focus = tok, tokenValid, 2
 	p.now = time.Now() // the countdown starts from the arrival, not the last tick
-	p.used()
+	p.sess.used()
 	p.syncURL()
 }

@@ -36,24 +36,24 @@ func TestEveryExchangeIsKeptWithoutCredentials(t *testing.T) {
 		return jsonAnswer(200, `{"echo": "Bearer `+token+`"}`), nil
 	})
 	p := s.p
-	p.secret = secret
-	p.requestToken(p.ctx)
+	p.sess.secret = secret
+	p.requestToken(p.sess.ctx)
 	s.engine.ConsumeAll()
-	p.sendAPI(p.ctx)
+	p.sendAPI(p.sess.ctx)
 	s.engine.ConsumeAll()
 	p.step2.choices.Path = "/api/v2/limited"
-	p.sendAPI(p.ctx)
+	p.sendAPI(p.sess.ctx)
 	s.engine.ConsumeAll()
 	down = true
 	p.step2.choices.Path = "/api/v2/"
 	p.step2.waitEnd = time.Time{}
-	p.sendAPI(p.ctx)
+	p.sendAPI(p.sess.ctx)
 	s.engine.ConsumeAll()
-	require.Len(t, p.transcript, 4)
+	require.Len(t, p.sess.transcript, 4)
 
-	har, err := transcript.HAR(p.transcript, "test")
+	har, err := transcript.HAR(p.sess.transcript, "test")
 	require.NoError(t, err)
-	md := transcript.Markdown(p.transcript, time.Now())
+	md := transcript.Markdown(p.sess.transcript, time.Now())
 	for _, file := range []string{string(har), md} {
 		assert.NotContains(t, file, secret)
 		assert.NotContains(t, file, token)
@@ -66,14 +66,14 @@ func TestEveryExchangeIsKeptWithoutCredentials(t *testing.T) {
 	assert.Contains(t, md, "## 4. Step 2: call the API: `GET http://127.0.0.1:8080/sandbox/api/v2/` → not relayed")
 	assert.Contains(t, md, "network down")
 
-	require.NotEmpty(t, p.history)
+	require.NotEmpty(t, p.sess.history)
 	p.forget()
-	assert.Empty(t, p.transcript, "Forget ends the visit's transcript")
-	assert.Empty(t, p.history, "and the history, which the transcript would otherwise contradict")
-	p.transcript = append(p.transcript, transcript.Exchange{})
-	p.lastUse = time.Now().Add(-idleWipe - time.Second)
+	assert.Empty(t, p.sess.transcript, "Forget ends the visit's transcript")
+	assert.Empty(t, p.sess.history, "and the history, which the transcript would otherwise contradict")
+	p.sess.transcript = append(p.sess.transcript, transcript.Exchange{})
+	p.sess.lastUse = time.Now().Add(-idleWipe - time.Second)
 	assert.True(t, p.tick(time.Now()))
-	assert.Empty(t, p.transcript, "so does the idle wipe")
+	assert.Empty(t, p.sess.transcript, "so does the idle wipe")
 }
 
 // The transcript keeps the latest requests, at most maxTranscript.
@@ -82,10 +82,10 @@ func TestTheTranscriptIsBounded(t *testing.T) {
 	req := &bhttp.Request{Method: "GET", Scheme: "https", Authority: "api.octotable.com"}
 	for i := range maxTranscript + 5 {
 		req.Path = "/api/v2/" + strings.Repeat("x", i)
-		p.keep("", time.Now(), req, &quickstart.Answer{Status: 200}, "")
+		p.sess.keep(outgoing{}, time.Now(), req, &quickstart.Answer{Status: 200}, "")
 	}
-	require.Len(t, p.transcript, maxTranscript)
-	md := transcript.Markdown(p.transcript[:1], time.Now())
+	require.Len(t, p.sess.transcript, maxTranscript)
+	md := transcript.Markdown(p.sess.transcript[:1], time.Now())
 	assert.Contains(t, md, "/api/v2/"+strings.Repeat("x", 5)+"`", "the oldest went")
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -41,16 +42,16 @@ func (t heldToken) statusText() string {
 
 // renderToken shows the token Step 1 brought: its type, its lifetime, a
 // live countdown, the token masked (reveal, copy), and a decoded JWT when
-// it is one. The playground renders it itself: it owns the token, which
-// no other component's fields may hold.
-func (p *playground) renderToken() app.UI {
-	t := p.token.token
+// it is one, at now; onRenew asks for a new one. The session renders it
+// itself: it owns the token, which no component's fields may hold.
+func (s *session) renderToken(now time.Time, onRenew func(ctx app.Context, e app.Event)) app.UI {
+	t := s.token.token
 	return app.Section().ID(IDToken).Class("card").Aria("labelledby", IDTokenTitle).Body(
 		app.H2().ID(IDTokenTitle).Text("Your access token"),
-		app.P().ID(IDTokenStatus).DataSet("state", p.token.state).Aria("live", "polite").Text(p.token.statusText()),
+		app.P().ID(IDTokenStatus).DataSet("state", s.token.state).Aria("live", "polite").Text(s.token.statusText()),
 		app.If(t.AccessToken != "", func() app.UI {
 			value := quickstart.Masked
-			if p.token.revealed {
+			if s.token.revealed {
 				value = t.AccessToken
 			}
 			jwt, isJWT := quickstart.DecodeJWT(t.AccessToken)
@@ -68,15 +69,15 @@ func (p *playground) renderToken() app.UI {
 					app.If(t.ExpiresIn > 0, func() app.UI {
 						return app.Div().Body(
 							app.Dt().Text("Time left"),
-							app.Dd().ID(IDTokenCountdown).Text(quickstart.Countdown(t.ExpiresAt, p.now)),
+							app.Dd().ID(IDTokenCountdown).Text(quickstart.Countdown(t.ExpiresAt, now)),
 						)
 					}),
 				),
 				app.Div().Class("token-row").Body(
 					app.Code().ID(IDTokenValue).Class("token").Text(value),
-					app.Button().ID(IDRevealToken).Type("button").Aria("pressed", p.token.revealed).Text(showHide(p.token.revealed)).OnClick(p.onReveal),
-					app.Button().ID(IDCopyToken).Type("button").Text("Copy").OnClick(p.onCopy),
-					app.Span().ID(IDCopyTokenFeedback).Class("hint").Aria("live", "polite").Text(p.token.copied),
+					app.Button().ID(IDRevealToken).Type("button").Aria("pressed", s.token.revealed).Text(showHide(s.token.revealed)).OnClick(s.onReveal),
+					app.Button().ID(IDCopyToken).Type("button").Text("Copy").OnClick(s.onCopy),
+					app.Span().ID(IDCopyTokenFeedback).Class("hint").Aria("live", "polite").Text(s.token.copied),
 				),
 				app.If(isJWT, func() app.UI {
 					claims, _ := quickstart.DecodeClaims(t.AccessToken)
@@ -98,8 +99,8 @@ func (p *playground) renderToken() app.UI {
 				}),
 			)
 		}),
-		app.If(p.token.state == tokenExpired, func() app.UI {
-			return app.Button().ID(IDRenew).Type("button").Class("primary").Text("Request a new token").OnClick(p.onRenew)
+		app.If(s.token.state == tokenExpired, func() app.UI {
+			return app.Button().ID(IDRenew).Type("button").Class("primary").Text("Request a new token").OnClick(onRenew)
 		}),
 	)
 }
@@ -128,31 +129,27 @@ func claimRows(c quickstart.Claims) [][2]string {
 
 // tokenPropertyID is the property_id of the token held, "" when there is
 // none or it carries none: what Step 2 offers as the Property header.
-func (p *playground) tokenPropertyID() string {
-	claims, _ := quickstart.DecodeClaims(p.token.token.AccessToken)
+func (s *session) tokenPropertyID() string {
+	claims, _ := quickstart.DecodeClaims(s.token.token.AccessToken)
 	return claims.PropertyID
 }
 
-func (p *playground) onReveal(ctx app.Context, e app.Event) {
-	p.token.revealed = !p.token.revealed
-	p.used()
+func (s *session) onReveal(ctx app.Context, e app.Event) {
+	s.token.revealed = !s.token.revealed
+	s.used()
 }
 
 // onCopy puts the token on the clipboard: the person asked for it, and the
 // clipboard is not storage the page keeps.
-func (p *playground) onCopy(ctx app.Context, e app.Event) {
-	held := p.token.token.AccessToken
-	p.token.copied = ""
+func (s *session) onCopy(ctx app.Context, e app.Event) {
+	held := s.token.token.AccessToken
+	s.token.copied = ""
 	copyText(ctx, held, func(feedback string) {
-		if p.token.token.AccessToken == held {
-			p.token.copied = feedback
+		if s.token.token.AccessToken == held {
+			s.token.copied = feedback
 		}
 	})
-	p.used()
-}
-
-func (p *playground) onRenew(ctx app.Context, e app.Event) {
-	p.requestToken(ctx)
+	s.used()
 }
 
 // showHide is the label of a button that shows or hides a value.
