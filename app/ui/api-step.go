@@ -92,10 +92,11 @@ func (c apiChoices) same(o apiChoices) bool {
 		c.ContentType == o.ContentType && slices.Equal(c.Headers, o.Headers)
 }
 
-func (p *playground) apiRequest() quickstart.APIRequest {
-	c := p.step2.choices
+// request is Step 2's call to env with token.
+func (s *apiStep) request(env quickstart.Environment, token string) quickstart.APIRequest {
+	c := s.choices
 	return quickstart.APIRequest{
-		Env: p.env, Method: c.Method, Path: c.Path, Params: c.pathParams(), Property: c.Property, Token: p.sess.token.token.AccessToken,
+		Env: env, Method: c.Method, Path: c.Path, Params: c.pathParams(), Property: c.Property, Token: token,
 		Body: c.Body, ContentType: c.ContentType, Headers: c.Headers,
 	}
 }
@@ -118,7 +119,7 @@ func (c apiChoices) pathParams() map[string]string {
 // or what stops the path once there is an environment to go to, and the
 // extra headers that cannot go, apart.
 func (p *playground) step2Exchange() StepExchange {
-	r := p.apiRequest()
+	r := p.step2.request(p.env, p.sess.token.token.AccessToken)
 	preview := r.Preview()
 	if preview == "" && p.env.Origin() != "" {
 		if err := r.CheckPath(); err != nil {
@@ -176,7 +177,7 @@ func (p *playground) sendAPI(ctx app.Context) {
 
 // resendAPI sends Step 2 through the relay.
 func (p *playground) resendAPI(ctx app.Context) {
-	r := p.apiRequest()
+	r := p.step2.request(p.env, p.sess.token.token.AccessToken)
 	p.send(&p.step2.exchange, apiOutgoing(r, "Step 2: call the API", IDSend), func(a *quickstart.Answer) { p.apiAnswered(a, r) })
 }
 
@@ -198,28 +199,35 @@ func apiOutgoing(r quickstart.APIRequest, title, control string) outgoing {
 	}
 }
 
-// apiAnswered takes the server's word on expiry: a 401 invalid_token
-// expires the token, whatever its expires_in said, and with the switch on
-// renews it and sends again, once. A 201 gives the id the examples use,
-// and the parameter of the operations that name what r made.
-func (p *playground) apiAnswered(a *quickstart.Answer, r quickstart.APIRequest) {
+// answered takes what a, the answer to r in env, made: a 201 gives the id
+// the examples use, and the parameter of the operations that name what r
+// made. It says whether the server refused the token as expired (a 401
+// invalid_token), whatever its expires_in said.
+func (s *apiStep) answered(a *quickstart.Answer, r quickstart.APIRequest, env quickstart.Environment) (tokenRefused bool) {
 	if a == nil {
-		return
+		return false
 	}
 	if id, ok := a.CreatedID(); ok {
-		p.step2.createdID = id
-		if name := p.env.CreatedParam(r.Path); name != "" && r.Method == "POST" {
-			if p.step2.createdIDs == nil {
-				p.step2.createdIDs = map[string]string{}
+		s.createdID = id
+		if name := env.CreatedParam(r.Path); name != "" && r.Method == "POST" {
+			if s.createdIDs == nil {
+				s.createdIDs = map[string]string{}
 			}
-			p.step2.createdIDs[name] = id
+			s.createdIDs[name] = id
 		}
 	}
-	if a.Status == 401 && p.sess.token.state != tokenNone && strings.Contains(a.Header.Get("www-authenticate"), "invalid_token") {
-		p.sess.token.state = tokenExpired
-		if p.step2.autoRenew && !p.step2.renewed {
-			p.step2.renewed = true
-			p.renewToken(p.sess.ctx, p.resendAPI)
-		}
+	return a.Status == 401 && strings.Contains(a.Header.Get("www-authenticate"), "invalid_token")
+}
+
+// apiAnswered expires a token the server refused and, with the switch on,
+// renews it and sends again, once.
+func (p *playground) apiAnswered(a *quickstart.Answer, r quickstart.APIRequest) {
+	if !p.step2.answered(a, r, p.env) || p.sess.token.state == tokenNone {
+		return
+	}
+	p.sess.token.state = tokenExpired
+	if p.step2.autoRenew && !p.step2.renewed {
+		p.step2.renewed = true
+		p.renewToken(p.sess.ctx, p.resendAPI)
 	}
 }

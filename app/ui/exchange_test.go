@@ -190,7 +190,7 @@ func TestBothStepsSendTheSameWay(t *testing.T) {
 	assert.Equal(t, "tok", p.sess.token.token.AccessToken)
 	assert.Equal(t, 2, p.focus, "Step 2 comes into focus")
 	require.Len(t, p.sess.history, 1)
-	assert.Equal(t, historyEntry{Method: "POST", URL: p.env.TokenURL, Request: p.tokenRequest().Preview(), Status: 200, Duration: p.sess.history[0].Duration, At: p.sess.history[0].At}, p.sess.history[0])
+	assert.Equal(t, historyEntry{Method: "POST", URL: p.env.TokenURL, Request: p.step1.request(p.env, p.sess.secret).Preview(), Status: 200, Duration: p.sess.history[0].Duration, At: p.sess.history[0].At}, p.sess.history[0])
 	assert.Contains(t, p.sess.history[0].Request, "grant_type=client_credentials", "the request as the preview showed it")
 
 	p.sendAPI(p.sess.ctx)

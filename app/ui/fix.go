@@ -36,22 +36,12 @@ func (p *playground) applyFix(ctx app.Context, x *exchange, resend func(ctx app.
 	if x.explain == nil {
 		return
 	}
-	switch x.explain.Fix {
+	switch fix := x.explain.Fix; fix {
 	case quickstart.FixUseForm:
-		p.onTokenChoices(ctx, func(c tokenChoices) tokenChoices {
-			c.Encoding = quickstart.EncodingForm
-			return c
-		})
+		p.onTokenChoices(ctx, func(c tokenChoices) tokenChoices { return c.fixed(fix) })
 		p.requestToken(ctx)
 	case quickstart.FixOtherAuth:
-		p.onTokenChoices(ctx, func(c tokenChoices) tokenChoices {
-			if c.Auth == quickstart.AuthBasic {
-				c.Auth = quickstart.AuthInBody
-			} else {
-				c.Auth = quickstart.AuthBasic
-			}
-			return c
-		})
+		p.onTokenChoices(ctx, func(c tokenChoices) tokenChoices { return c.fixed(fix) })
 		p.step1.explain = nil
 	case quickstart.FixNewToken:
 		// Step 2's answer stays until the call sent again replaces it.

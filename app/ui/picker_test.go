@@ -71,8 +71,8 @@ func TestStep2PathParamsAreFields(t *testing.T) {
 	p := &playground{env: pickerEnv}
 	p.sess.token.token.AccessToken = "t"
 	p.step2.choices = v.Choices
-	assert.ErrorContains(t, p.apiRequest().Check(), "enter reservation_id")
-	assert.Empty(t, p.apiRequest().Preview(), "the preview shows no request that cannot go")
+	assert.ErrorContains(t, p.step2.request(p.env, p.sess.token.token.AccessToken).Check(), "enter reservation_id")
+	assert.Empty(t, p.step2.request(p.env, p.sess.token.token.AccessToken).Preview(), "the preview shows no request that cannot go")
 	p.step2.choices = read
-	assert.Contains(t, p.apiRequest().Preview(), "GET /sandbox/octotable-pms/api/v2/reservations/50000002 HTTP/1.1")
+	assert.Contains(t, p.step2.request(p.env, p.sess.token.token.AccessToken).Preview(), "GET /sandbox/octotable-pms/api/v2/reservations/50000002 HTTP/1.1")
 }

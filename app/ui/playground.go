@@ -396,7 +396,7 @@ func (p *playground) onSelectEnv(ctx app.Context, name string) {
 // step1Exchange is Step 1's exchange, with the way on to Step 2 once it
 // brought a token.
 func (p *playground) step1Exchange() StepExchange {
-	x := p.stepExchange(&p.step1.exchange, p.tokenRequest().Preview(), p.unavailable(), p.requestToken, p.onFix1)
+	x := p.stepExchange(&p.step1.exchange, p.step1.request(p.env, p.sess.secret).Preview(), p.unavailable(), p.requestToken, p.onFix1)
 	if p.sess.token.state == tokenValid {
 		x.Next, x.OnNext = "Next: call the API", func(ctx app.Context) { p.onGoToStep(ctx, 2) }
 	}

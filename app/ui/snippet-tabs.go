@@ -192,7 +192,7 @@ func (p *playground) snippetCodes(step snippets.Step) []snippetCode {
 	if p.env.Name == "" {
 		return nil
 	}
-	opts := snippets.NewOptions(p.tokenRequest(), p.apiRequest())
+	opts := snippets.NewOptions(p.step1.request(p.env, p.sess.secret), p.step2.request(p.env, p.sess.token.token.AccessToken))
 	var codes []snippetCode
 	for _, lang := range snippets.Languages() {
 		code, err := snippets.Generate(step, lang, opts)

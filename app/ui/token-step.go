@@ -52,12 +52,55 @@ func (c tokenChoices) with(id, value string, checked bool) tokenChoices {
 	return c
 }
 
-func (p *playground) tokenRequest() quickstart.TokenRequest {
-	c := p.step1.choices
+// request is Step 1's token request to env with secret.
+func (t *tokenStep) request(env quickstart.Environment, secret string) quickstart.TokenRequest {
+	c := t.choices
 	return quickstart.TokenRequest{
-		Env: p.env, Profile: c.Source, ClientID: c.ClientID, ClientSecret: p.sess.secret,
+		Env: env, Profile: c.Source, ClientID: c.ClientID, ClientSecret: secret,
 		Auth: c.Auth, Encoding: c.Encoding,
 	}
+}
+
+// outgoing is r as send takes it.
+func (t *tokenStep) outgoing(r quickstart.TokenRequest) outgoing {
+	return outgoing{
+		build:   func(now time.Time) (*bhttp.Request, error) { return r.Build(now) },
+		title:   "Step 1: request an access token",
+		method:  "POST",
+		url:     r.Env.TokenURL,
+		preview: r.Preview(),
+		explain: func(a quickstart.Answer) *quickstart.Explanation { return quickstart.ExplainToken(a, r) },
+		control: IDRequestToken,
+	}
+}
+
+// answered is the token a's answer brings, as the session holds it: none
+// when no answer came or it is an error, which the exchange explains, or
+// when it is not a token, which t says.
+func (t *tokenStep) answered(a *quickstart.Answer, now time.Time) heldToken {
+	if a == nil || t.explain != nil {
+		return heldToken{state: tokenError}
+	}
+	tok, err := quickstart.ParseToken(a.Body, now)
+	if err != nil {
+		t.err = "The answer is not a token: " + err.Error() + "."
+		return heldToken{state: tokenError}
+	}
+	return heldToken{token: tok, state: tokenValid}
+}
+
+// fixed is c with the fix an explanation offers for Step 1's request:
+// form encoding, or the other authentication style; other fixes leave it.
+func (c tokenChoices) fixed(f quickstart.Fix) tokenChoices {
+	switch {
+	case f == quickstart.FixUseForm:
+		c.Encoding = quickstart.EncodingForm
+	case f == quickstart.FixOtherAuth && c.Auth == quickstart.AuthBasic:
+		c.Auth = quickstart.AuthInBody
+	case f == quickstart.FixOtherAuth:
+		c.Auth = quickstart.AuthBasic
+	}
+	return c
 }
 
 // onTokenChoices takes Step 1's new choices, and keeps the client id on
@@ -100,19 +143,21 @@ func (p *playground) renewToken(ctx app.Context, resend func(ctx app.Context)) {
 }
 
 // sendTokenRequest sends Step 1, and then, with a token, calls then; it
-// says whether the request went.
+// says whether the request went. Whatever the answer, the previous token
+// goes, and Step 2's answer, which it obtained, unless Step 2 is about to
+// be sent again.
 func (p *playground) sendTokenRequest(then func(ctx app.Context)) bool {
-	r := p.tokenRequest()
-	return p.send(&p.step1.exchange, outgoing{
-		build:   func(now time.Time) (*bhttp.Request, error) { return r.Build(now) },
-		title:   "Step 1: request an access token",
-		method:  "POST",
-		url:     r.Env.TokenURL,
-		preview: r.Preview(),
-		explain: func(a quickstart.Answer) *quickstart.Explanation { return quickstart.ExplainToken(a, r) },
-		control: IDRequestToken,
-	}, func(a *quickstart.Answer) {
-		p.tokenAnswered(a, then == nil)
+	return p.send(&p.step1.exchange, p.step1.outgoing(p.step1.request(p.env, p.sess.secret)), func(a *quickstart.Answer) {
+		p.sess.token = p.step1.answered(a, time.Now())
+		if then == nil {
+			p.step2.clear()
+		}
+		if p.sess.token.state == tokenValid {
+			p.focus = 2
+			p.now = time.Now() // the countdown starts from the arrival, not the last tick
+			p.sess.used()
+			p.syncURL()
+		}
 		switch {
 		case then == nil:
 		case p.sess.token.state == tokenValid:
@@ -121,27 +166,4 @@ func (p *playground) sendTokenRequest(then func(ctx app.Context)) bool {
 			p.step2.err = "No new token came: see why in Step 1."
 		}
 	})
-}
-
-// tokenAnswered keeps the token a successful answer brings; whatever the
-// answer, the previous token goes, and Step 2's answer, which it obtained,
-// unless Step 2 is about to be sent again.
-func (p *playground) tokenAnswered(a *quickstart.Answer, dropStep2 bool) {
-	p.sess.token = heldToken{state: tokenNone}
-	if dropStep2 {
-		p.step2.clear()
-	}
-	if a == nil || p.step1.explain != nil {
-		p.sess.token.state = tokenError
-		return
-	}
-	tok, err := quickstart.ParseToken(a.Body, time.Now())
-	if err != nil {
-		p.step1.err, p.sess.token.state = "The answer is not a token: "+err.Error()+".", tokenError
-		return
-	}
-	p.sess.token.token, p.sess.token.state, p.focus = tok, tokenValid, 2
-	p.now = time.Now() // the countdown starts from the arrival, not the last tick
-	p.sess.used()
-	p.syncURL()
 }
