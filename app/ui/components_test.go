@@ -140,17 +140,17 @@ func TestExchangeViewShowsTheRequestThenItsAnswer(t *testing.T) {
 	assert.Equal(t, "true", send.attrs["aria-disabled"])
 	assert.Equal(t, "Connecting to the relay…", loading.byID(t, send.attrs["aria-describedby"]).textContent())
 
-	busy := view(StepExchange{Shown: shownExchange{Busy: true}})
+	busy := view(StepExchange{Busy: true})
 	assert.Equal(t, "Sending…", busy.byID(t, IDSend).textContent())
 	assert.Equal(t, "true", busy.byID(t, IDSend).attrs["aria-busy"])
 	assert.Equal(t, "true", busy.byID(t, IDSend).attrs["aria-disabled"])
 	assert.NotContains(t, busy.byID(t, IDSend).attrs, "disabled", "the focus stays on the button while it works")
 
-	failed := view(StepExchange{Shown: shownExchange{Err: "get a token in Step 1 first", Summary: "get a token in Step 1 first"}})
+	failed := view(StepExchange{Err: "get a token in Step 1 first", Summary: "get a token in Step 1 first"})
 	assert.Equal(t, "get a token in Step 1 first", failed.oneByRole(t, "status", "").textContent(), "announced")
 	assert.False(t, failed.hasID(Step2.Status()), "no answer")
 
-	answered := view(StepExchange{Shown: shownExchange{Answer: &shownAnswer{Status: 200, Body: `{"data": []}`}, Summary: "200 OK in 5ms."}})
+	answered := view(StepExchange{Answer: &shownAnswer{Status: 200, Body: `{"data": []}`}, Summary: "200 OK in 5ms."})
 	assert.Equal(t, "Send", answered.byID(t, IDSend).textContent())
 	assert.Equal(t, "false", answered.byID(t, IDSend).attrs["aria-disabled"])
 	assert.Equal(t, "200", answered.byID(t, Step2.Status()).attrs["data-status"])
@@ -161,12 +161,12 @@ func TestExchangeViewShowsTheRequestThenItsAnswer(t *testing.T) {
 // A screen reader hears how an exchange ended in a line: the status and
 // what went wrong, never the body.
 func TestExchangeSummary(t *testing.T) {
-	explained := shownExchange{Answer: &shownAnswer{Status: 401, Duration: "12ms", Body: `{"secret": "x"}`},
+	explained := StepExchange{Answer: &shownAnswer{Status: 401, Duration: "12ms", Body: `{"secret": "x"}`},
 		Explanation: &quickstart.Explanation{Title: "invalid_client: the secret does not match this client id"}}
 	assert.Equal(t, "401 Unauthorized in 12ms. invalid_client: the secret does not match this client id.", summary(explained))
-	assert.Equal(t, "200 OK in 3ms.", summary(shownExchange{Answer: &shownAnswer{Status: 200, Duration: "3ms"}}))
-	assert.Equal(t, "enter your client id", summary(shownExchange{Err: "enter your client id"}))
-	assert.Empty(t, summary(shownExchange{Busy: true, Answer: &shownAnswer{Status: 200}}), "nothing while it works")
+	assert.Equal(t, "200 OK in 3ms.", summary(StepExchange{Answer: &shownAnswer{Status: 200, Duration: "3ms"}}))
+	assert.Equal(t, "enter your client id", summary(StepExchange{Err: "enter your client id"}))
+	assert.Empty(t, summary(StepExchange{Busy: true, Answer: &shownAnswer{Status: 200}}), "nothing while it works")
 }
 
 func TestStepStates(t *testing.T) {

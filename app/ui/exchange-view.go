@@ -6,19 +6,16 @@ import (
 	"octoplay/app/quickstart"
 )
 
-// shownExchange is what a step shows of its exchange.
-type shownExchange struct {
+// StepExchange is what a step's view gets of its exchange, and hands on to
+// exchangeView: the same for both steps.
+type StepExchange struct {
 	Busy        bool
 	Err         string       // what stopped the request, before or on the way
 	Answer      *shownAnswer // nil until one came
 	Explanation *quickstart.Explanation
 	FixLabel    string
 	Summary     string // the outcome in a line, for a screen reader
-}
 
-// StepExchange is what a step's view gets for its exchange, and hands on
-// to exchangeView: the same for both steps.
-type StepExchange struct {
 	Preview string // the request as it goes, the secret and the token masked
 	// Refused are the extra headers that cannot go, shown apart from the
 	// request, struck out, with their reason.
@@ -27,7 +24,6 @@ type StepExchange struct {
 	// keys not in yet, no token, a wait the server asked for); "" when it
 	// can.
 	Unavailable string
-	Shown       shownExchange
 	OnSend      func(ctx app.Context)
 	OnFix       func(ctx app.Context)
 	// Next is where the walkthrough goes on once the request did what it
@@ -39,10 +35,10 @@ type StepExchange struct {
 
 // answerSeq counts the answers the step got, 0 before the first.
 func (x StepExchange) answerSeq() int {
-	if x.Shown.Answer == nil {
+	if x.Answer == nil {
 		return 0
 	}
-	return x.Shown.Answer.Seq
+	return x.Answer.Seq
 }
 
 // view is the exchange's view for a step, its ids prefixed with step.
@@ -69,7 +65,7 @@ type exchangeView struct {
 
 func (x *exchangeView) Render() app.UI {
 	text := x.Idle
-	if x.Shown.Busy {
+	if x.Busy {
 		text = x.Working
 	}
 	preview := x.Preview
@@ -78,7 +74,7 @@ func (x *exchangeView) Render() app.UI {
 	}
 	reasonID := x.Step.Unavailable()
 	button := app.Button().ID(x.ButtonID).Type("button").Class("primary").
-		Aria("busy", x.Shown.Busy).Aria("disabled", x.blocked()).Aria("describedby", reasonID).Text(text).OnClick(x.onSend)
+		Aria("busy", x.Busy).Aria("disabled", x.blocked()).Aria("describedby", reasonID).Text(text).OnClick(x.onSend)
 	return app.Div().Class("exchange").Body(
 		app.H3().Text("What goes to OctoTable"),
 		app.Pre().ID(x.Step.Preview()).Class("wire").Aria("label", x.PreviewLabel).Text(preview),
@@ -87,16 +83,16 @@ func (x *exchangeView) Render() app.UI {
 			button,
 			app.Span().ID(reasonID).Class("hint").Text(x.Unavailable),
 		),
-		app.P().ID(x.Step.Outcome()).Class("sr-only").Role("status").Text(x.Shown.Summary),
+		app.P().ID(x.Step.Outcome()).Class("sr-only").Role("status").Text(x.Summary),
 		// Always there, so that the answer after it keeps its place.
-		app.Div().Class("next-step").Body(app.If(x.Next != "" && !x.Shown.Busy, func() app.UI {
+		app.Div().Class("next-step").Body(app.If(x.Next != "" && !x.Busy, func() app.UI {
 			return app.Button().ID(x.Step.Next()).Type("button").Class("primary").Text(x.Next).OnClick(x.onNext)
 		})),
-		app.If(x.Shown.Err != "", func() app.UI { return app.P().ID(x.Step.Error()).Class("error").Text(x.Shown.Err) }),
-		app.If(x.Shown.Answer != nil, func() app.UI {
+		app.If(x.Err != "", func() app.UI { return app.P().ID(x.Step.Error()).Class("error").Text(x.Err) }),
+		app.If(x.Answer != nil, func() app.UI {
 			return &answerView{
-				Step: x.Step, Answer: *x.Shown.Answer,
-				Explanation: x.Shown.Explanation, FixLabel: x.Shown.FixLabel, OnFix: x.OnFix,
+				Step: x.Step, Answer: *x.Answer,
+				Explanation: x.Explanation, FixLabel: x.FixLabel, OnFix: x.OnFix,
 			}
 		}),
 	)
@@ -118,7 +114,7 @@ func (x *exchangeView) renderRefused() app.UI {
 }
 
 // blocked says whether a click would send nothing.
-func (x *exchangeView) blocked() bool { return x.Shown.Busy || x.Unavailable != "" }
+func (x *exchangeView) blocked() bool { return x.Busy || x.Unavailable != "" }
 
 func (x *exchangeView) onSend(ctx app.Context, e app.Event) {
 	if x.OnSend != nil && !x.blocked() {

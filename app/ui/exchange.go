@@ -65,7 +65,7 @@ func (x *exchange) waiting(now time.Time) time.Duration {
 // fix its explanation offers, what to announce, and the callbacks that
 // send and fix.
 func (p *playground) stepExchange(x *exchange, preview, unavailable string, onSend, onFix func(ctx app.Context)) StepExchange {
-	s := shownExchange{Busy: x.busy, Err: x.err, Explanation: x.explain, FixLabel: fixLabel(x.explain, p.step1.choices.Auth)}
+	s := StepExchange{Busy: x.busy, Err: x.err, Explanation: x.explain, FixLabel: fixLabel(x.explain, p.step1.choices.Auth)}
 	if a := x.answer; a != nil {
 		token := p.sess.token.token.AccessToken
 		s.Answer = &shownAnswer{
@@ -79,12 +79,13 @@ func (p *playground) stepExchange(x *exchange, preview, unavailable string, onSe
 	case x.waiting(p.now) > 0:
 		unavailable = "The server asked to wait: you can send again in " + quickstart.Countdown(x.waitEnd, p.now) + "."
 	}
-	return StepExchange{Preview: preview, Unavailable: unavailable, Shown: s, OnSend: onSend, OnFix: onFix}
+	s.Preview, s.Unavailable, s.OnSend, s.OnFix = preview, unavailable, onSend, onFix
+	return s
 }
 
 // summary is what a screen reader hears of an exchange once it ends: the
 // status, and what went wrong in a line; never the body.
-func summary(s shownExchange) string {
+func summary(s StepExchange) string {
 	switch {
 	case s.Busy:
 		return ""
