@@ -2,6 +2,8 @@ package ui
 
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"octoplay/app/dom"
 )
 
 // belowFold is what of the page comes after Step 1: Step 2's card, the
@@ -15,8 +17,8 @@ import (
 // blinks, and what is typed there until the swap is taken as the
 // controls typed into before the wasm ran are (earlyInput).
 type belowFold struct {
-	shown bool        // the rest is rendered: always on the server
-	kept  []app.Value // the prerendered elements from Step 2's card to the end
+	shown bool         // the rest is rendered: always on the server
+	kept  dom.Elements // the prerendered elements from Step 2's card to the end
 }
 
 // keepBelowFold finds the prerendered elements from Step 2's card to the
@@ -26,77 +28,27 @@ func keepBelowFold() belowFold {
 	if app.IsServer {
 		return belowFold{shown: true}
 	}
-	var b belowFold
-	for el := app.Window().GetElementByID(IDStep2); el.Truthy(); el = el.Get("nextElementSibling") {
-		b.kept = append(b.kept, el)
-	}
-	return b
+	return belowFold{kept: dom.KeepFrom(IDStep2)}
 }
 
 // standIn puts the prerendered elements into the element that stands for
 // the rest, which the first render built empty.
-func (b *belowFold) standIn() {
-	holder := app.Window().GetElementByID(IDBelowFold)
-	if !holder.Truthy() {
-		return
-	}
-	for _, el := range b.kept {
-		holder.Call("appendChild", el)
-	}
-}
-
-// afterPaint calls f on the UI goroutine in the first task after the
-// browser's next paint: a frame callback runs just before the paint, and a
-// task it posts runs after it.
-func afterPaint(ctx app.Context, f func(app.Context)) {
-	var frame, task app.Func
-	task = app.FuncOf(func(app.Value, []app.Value) any {
-		frame.Release()
-		task.Release()
-		ctx.Dispatch(f)
-		return nil
-	})
-	frame = app.FuncOf(func(app.Value, []app.Value) any {
-		app.Window().Call("setTimeout", task, 0)
-		return nil
-	})
-	app.Window().Call("requestAnimationFrame", frame)
-}
+func (b *belowFold) standIn() { b.kept.MoveInto(IDBelowFold) }
 
 // showBelowFold renders the rest of the page in place of its stand-in:
 // what was typed into the stand-in's controls becomes Step 2's choices,
 // and a control that had the focus hands it to its successor.
 func (p *playground) showBelowFold(ctx app.Context) {
-	focused := ""
-	if active := app.Window().Get("document").Get("activeElement"); active.Truthy() {
-		holder := app.Window().GetElementByID(IDBelowFold)
-		if holder.Truthy() && holder.Call("contains", active).Bool() {
-			focused = active.Get("id").String()
-		}
-	}
+	focused := dom.FocusedIn(IDBelowFold)
 	var late earlyInput
-	for _, el := range p.early {
-		if p.below.holds(el) {
-			late = append(late, el)
+	for _, c := range p.early {
+		if p.below.kept.Holds(c) {
+			late = append(late, c)
 		}
 	}
 	p.takeInput(ctx, late)
 	p.early, p.below = nil, belowFold{shown: true}
 	if focused != "" {
-		ctx.Defer(func(app.Context) {
-			if el := app.Window().GetElementByID(focused); el.Truthy() {
-				el.Call("focus")
-			}
-		})
+		ctx.Defer(func(app.Context) { dom.Focus(focused) })
 	}
-}
-
-// holds says whether el is one of the stand-in's elements or inside one.
-func (b *belowFold) holds(el app.Value) bool {
-	for _, kept := range b.kept {
-		if kept.Call("contains", el).Bool() {
-			return true
-		}
-	}
-	return false
 }

@@ -109,10 +109,10 @@ func (p *playground) OnMount(ctx app.Context) {
 		p.step1.choices.ClientID, p.step1.choices.Remember = remembered, true
 	}
 	p.takeEarlyInput(ctx)
-	p.clicked = earlyClick()
+	p.clicked = dom.TakeEarlyClick()
 	if !p.below.shown {
 		p.below.standIn()
-		afterPaint(ctx, p.showBelowFold)
+		dom.AfterPaint(ctx, p.showBelowFold)
 	}
 	if p.asked.Embed {
 		dom.ReportHeight()

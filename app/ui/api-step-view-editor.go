@@ -7,6 +7,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"octoplay/app/dom"
 	"octoplay/app/quickstart"
 	"octoplay/internal/wire"
 )
@@ -133,7 +134,7 @@ func (s *apiStepView) onRemoveHeader(ctx app.Context, e app.Event) {
 	}
 	// Now: the button clicked goes with its row, and what is deferred to
 	// one of its events goes with it.
-	focus(IDStep2HeaderAdd)
+	dom.Focus(IDStep2HeaderAdd)
 	s.edit(ctx, func(c apiChoices) apiChoices {
 		c = c.clone()
 		if row >= 0 && row < len(c.Headers) {
@@ -145,11 +146,5 @@ func (s *apiStepView) onRemoveHeader(ctx app.Context, e app.Event) {
 
 // focusSoon focuses the element id once the page has been updated.
 func focusSoon(ctx app.Context, id string) {
-	ctx.Defer(func(app.Context) { focus(id) })
-}
-
-func focus(id string) {
-	if el := app.Window().GetElementByID(id); el.Truthy() {
-		el.Call("focus")
-	}
+	ctx.Defer(func(app.Context) { dom.Focus(id) })
 }
