@@ -126,7 +126,8 @@ func (p *playground) step2Exchange() StepExchange {
 			preview = "Nothing can go yet: " + err.Error() + "."
 		}
 	}
-	x := p.stepExchange(&p.step2.exchange, preview, p.unavailableWithoutToken(), p.sendAPI, p.onFix2)
+	x := p.stepExchange(&p.step2.exchange, preview, p.unavailableWithoutToken(), p.sendAPI,
+		func(ctx app.Context) { p.applyFix(ctx, &p.step2.exchange, p.sendAPI) })
 	x.Refused = r.RefusedHeaders()
 	if p.canGetTokenFirst() {
 		// A link that lands here with saved credentials, or credentials

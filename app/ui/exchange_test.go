@@ -306,7 +306,7 @@ func TestKeysThatStayRefusedAreSentAgainOnceAndExplained(t *testing.T) {
 	assert.Empty(t, p.unavailable(), "and its buttons still send")
 
 	s.published = s.gw // the cluster agrees again
-	p.onFix1(p.sess.ctx)
+	p.applyFix(p.sess.ctx, &p.step1.exchange, p.requestToken)
 	s.engine.ConsumeAll()
 	require.NotNil(t, p.step1.answer)
 	assert.Equal(t, 200, p.step1.answer.Status)
@@ -334,7 +334,7 @@ func TestTheExpiredTokenFixRenewsAndSendsStep2Again(t *testing.T) {
 	require.NotNil(t, p.step2.explain)
 	require.Equal(t, quickstart.FixNewToken, p.step2.explain.Fix)
 
-	p.onFix2(p.sess.ctx)
+	p.applyFix(p.sess.ctx, &p.step2.exchange, p.sendAPI)
 	assert.NotNil(t, p.step2.answer, "Step 2's answer stays while the token is renewed")
 	s.engine.ConsumeAll()
 	assert.Equal(t, "new", p.sess.token.token.AccessToken)

@@ -73,13 +73,13 @@ func (p *playground) inboxView() *inboxView {
 	x := &p.step2.inbox
 	return &inboxView{
 		Offered: p.env.HasInbox(), Busy: x.busy, Checked: x.answer != nil && x.answer.Status == 200,
-		Deliveries: p.step2.deliveries, Err: p.inboxError(), OnCheck: p.checkInbox,
+		Deliveries: p.step2.deliveries, Err: p.step2.inboxError(), OnCheck: p.checkInbox,
 	}
 }
 
 // inboxError is what stopped the last check, in a line.
-func (p *playground) inboxError() string {
-	x := p.step2.inbox
+func (s *apiStep) inboxError() string {
+	x := s.inbox
 	switch {
 	case x.err != "":
 		return x.err

@@ -52,6 +52,3 @@ func (p *playground) applyFix(ctx app.Context, x *exchange, resend func(ctx app.
 		resend(ctx)
 	}
 }
-
-func (p *playground) onFix1(ctx app.Context) { p.applyFix(ctx, &p.step1.exchange, p.requestToken) }
-func (p *playground) onFix2(ctx app.Context) { p.applyFix(ctx, &p.step2.exchange, p.sendAPI) }

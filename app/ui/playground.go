@@ -153,11 +153,11 @@ func (p *playground) load() {
 			if err != nil {
 				p.status, p.loadErr = loadFailed, err.Error()
 				if errors.Is(err, dom.ErrUnreachable) || p.reconnect.down {
-					p.serverDown(time.Now())
+					p.reconnect.serverDown(time.Now())
 				}
 				return
 			}
-			p.reconnected()
+			p.reconnect.reconnected()
 			p.sess.relay, p.envs, p.status = relay, envs, loadReady
 			p.selectEnv(p.asked.Env)
 			p.notice = linkNotice(p.asked, p.envs, p.env)
@@ -396,7 +396,8 @@ func (p *playground) onSelectEnv(ctx app.Context, name string) {
 // step1Exchange is Step 1's exchange, with the way on to Step 2 once it
 // brought a token.
 func (p *playground) step1Exchange() StepExchange {
-	x := p.stepExchange(&p.step1.exchange, p.step1.request(p.env, p.sess.secret).Preview(), p.unavailable(), p.requestToken, p.onFix1)
+	x := p.stepExchange(&p.step1.exchange, p.step1.request(p.env, p.sess.secret).Preview(), p.unavailable(), p.requestToken,
+		func(ctx app.Context) { p.applyFix(ctx, &p.step1.exchange, p.requestToken) })
 	if p.sess.token.state == tokenValid {
 		x.Next, x.OnNext = "Next: call the API", func(ctx app.Context) { p.onGoToStep(ctx, 2) }
 	}

@@ -39,7 +39,7 @@ type reconnecting struct {
 func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Answer)) bool {
 	went := p.sess.send(x, out, func(a *quickstart.Answer, err error) {
 		if errors.Is(err, dom.ErrUnreachable) {
-			p.serverDown(time.Now())
+			p.reconnect.serverDown(time.Now())
 		}
 		done(a)
 	})
@@ -50,8 +50,7 @@ func (p *playground) send(x *exchange, out outgoing, done func(a *quickstart.Ans
 }
 
 // serverDown notes that the server could not be reached at now.
-func (p *playground) serverDown(now time.Time) {
-	r := &p.reconnect
+func (r *reconnecting) serverDown(now time.Time) {
 	if !r.down {
 		r.down, r.wait = true, firstReconnectWait
 	}
@@ -60,8 +59,7 @@ func (p *playground) serverDown(now time.Time) {
 }
 
 // reconnected notes that the server answered.
-func (p *playground) reconnected() {
-	r := &p.reconnect
+func (r *reconnecting) reconnected() {
 	r.back = r.down
 	r.down, r.trying, r.wait = false, false, 0
 }
@@ -103,10 +101,10 @@ func (p *playground) tryReconnect() {
 		ctx.Dispatch(func(app.Context) {
 			r.trying = false
 			if err != nil {
-				p.serverDown(time.Now())
+				p.reconnect.serverDown(time.Now())
 				return
 			}
-			p.reconnected()
+			p.reconnect.reconnected()
 		})
 	})
 }
