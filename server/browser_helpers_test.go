@@ -36,6 +36,15 @@ func waitReady() chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(waitMounted(), chromedp.WaitVisible(byID(ui.IDRequestToken)+`[aria-disabled="false"]`))
 }
 
+// clickNow clicks the element sel finds as the page has it when the click
+// runs, by script. chromedp.Click finds the element, then clicks where it
+// was: when the page moves in between (a line above it comes or goes as
+// the last edit renders, later on a loaded machine), the click lands on
+// something else, and what it was to do never happens.
+func clickNow(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(waitSel(sel), chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).click()`, sel)))
+}
+
 // typeInto types text into a field with key events, as a person would.
 func typeInto(sel, text string) chromedp.Action[chromedp.Void] {
 	return chromedp.SendKeys(sel, text)

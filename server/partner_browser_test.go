@@ -72,7 +72,7 @@ func TestPartnerWritesFromStep2AndExportsATranscript(t *testing.T) {
 	))
 	waitFocus(t, ctx, ui.IDStep2HeaderNameRow(0)) // the focus goes to the new row
 	require.NoError(t, chromedp.Do(ctx, fillIn(byID(ui.IDStep2HeaderNameRow(0)), "X-Partner-Trace"), fillIn(byID(ui.IDStep2HeaderValueRow(0)), "trace-7"),
-		chromedp.Click(byID(ui.IDStep2HeaderAdd)), waitSel(byID(ui.IDStep2HeaderNameRow(1))), fillIn(byID(ui.IDStep2HeaderNameRow(1)), "Cookie"), fillIn(byID(ui.IDStep2HeaderValueRow(1)), "a=b")))
+		clickNow(byID(ui.IDStep2HeaderAdd)), waitSel(byID(ui.IDStep2HeaderNameRow(1))), fillIn(byID(ui.IDStep2HeaderNameRow(1)), "Cookie"), fillIn(byID(ui.IDStep2HeaderValueRow(1)), "a=b")))
 	require.NoError(t, chromedp.Do(ctx, waitSel(byID(ui.IDStep2HeaderNameRow(1))+`[aria-invalid="true"]`)))
 	assert.NotEmpty(t, textOf(t, ctx, byID(ui.IDStep2HeaderErrorRow(1))), "the row says why")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDStep2HeaderRemoveRow(1)))))

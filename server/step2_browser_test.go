@@ -45,7 +45,7 @@ func TestPlaygroundStep2PreviewIsTheRequestThatGoes(t *testing.T) {
 	rows := [][2]string{{"X-Trace", "t-1"}, {"Authorization", "Bearer mine"}, {"Host", "elsewhere.example"}, {"X Space", "v"}}
 	for i, h := range rows {
 		n := string(rune('0' + i))
-		require.NoError(t, chromedp.Do(ctx, chromedp.Click(byID(ui.IDStep2HeaderAdd)), waitSel(byID(ui.IDStep2HeaderName)+n),
+		require.NoError(t, chromedp.Do(ctx, clickNow(byID(ui.IDStep2HeaderAdd)), waitSel(byID(ui.IDStep2HeaderName)+n),
 			fillIn(byID(ui.IDStep2HeaderName)+n, h[0]), fillIn(byID(ui.IDStep2HeaderValue)+n, h[1])))
 	}
 	runAction(t, ctx, waitJS[bool](fmt.Sprintf(`document.querySelectorAll(%q).length === 3`, byID(ui.Step2.Refused())+" li")))

@@ -22,6 +22,17 @@ func TestServiceWorkerLetsRelayAndPostsPass(t *testing.T) {
 	assert.Contains(t, body, `url.pathname.startsWith("/relay/")`)
 }
 
+// The browser waits for the worker's install, which caches the page, before
+// the worker may control it: a page under a worker has its offline stand-in.
+func TestServiceWorkerInstallsBeforeItControls(t *testing.T) {
+	s := servePage(t, "")
+	_, body := get(t, s.URL+"/app-worker.js", nil)
+	assert.Contains(t, body, `self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {`)
+	assert.NotContains(t, body, `self.addEventListener("install", async (event) => {`)
+	assert.Equal(t, 1, strings.Count(body, "await installWorker();"))
+}
+
 func TestAppJSIsCorrected(t *testing.T) {
 	s := servePage(t, "")
 	// The plain form: its length is the corrected script's.
@@ -62,4 +73,6 @@ func TestPatchServiceWorkerRefusesUnknownTemplate(t *testing.T) {
 	_, err := patchServiceWorker("self.addEventListener('fetch', e => e.respondWith(caches.match(e.request)))")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "patch service worker")
+	_, err = patchServiceWorker(swFetchListener + "\nself.addEventListener('install', e => e.waitUntil(cacheAll()))")
+	require.ErrorContains(t, err, "install listener")
 }

@@ -56,12 +56,44 @@ async function octoplayNavigate(request) {
   }
 }`
 
+// swInstallNow is go-app's install listener: an async function the event
+// does not wait for, so the browser may activate the worker, which then
+// controls the page, before the cache holds the page it stands in with.
+const swInstallNow = `self.addEventListener("install", async (event) => {
+  try {
+    console.log("installing app worker {{.Version}}");
+    await installWorker();
+    await self.skipWaiting();
+  } catch (error) {
+    console.error("error during installation:", error);
+  }
+});`
+
+// swInstallCached is the same install, which the event waits for: a worker
+// that controls the page holds it.
+const swInstallCached = `self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    try {
+      console.log("installing app worker {{.Version}}");
+      await installWorker();
+      await self.skipWaiting();
+    } catch (error) {
+      console.error("error during installation:", error);
+    }
+  })());
+});`
+
 // patchServiceWorker returns go-app's service worker with swFetchPassBy in
-// place of its fetch listener. It fails, rather than serve a worker that
-// caches secrets, if go-app's template no longer has the listener it knows.
+// place of its fetch listener, and an install the browser waits for. It
+// fails, rather than serve a worker that caches secrets, if go-app's
+// template no longer has the listeners it knows.
 func patchServiceWorker(template string) (string, error) {
 	if strings.Count(template, swFetchListener) != 1 {
 		return "", errors.New("patch service worker: go-app's fetch listener not found; review swFetchPassBy against the new template")
 	}
-	return strings.Replace(template, swFetchListener, swFetchPassBy, 1), nil
+	if strings.Count(template, swInstallNow) != 1 {
+		return "", errors.New("patch service worker: go-app's install listener not found; review swInstallCached against the new template")
+	}
+	worker := strings.Replace(template, swFetchListener, swFetchPassBy, 1)
+	return strings.Replace(worker, swInstallNow, swInstallCached, 1), nil
 }
