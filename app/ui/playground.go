@@ -45,7 +45,7 @@ type playground struct {
 	notice  string     // what of it the page cannot do, and the choices it has
 	focus   int        // the step in focus: 1, or 2 once there is a token or a link says so
 	early   earlyInput // the prerendered controls, until the mount takes what they hold
-	clicked string     // the button clicked before the wasm ran (earlyClick), until the page can send
+	clicked string     // the button clicked before the wasm ran (dom.TakeEarlyClick), until the page can send
 	below   belowFold  // what comes after Step 1, rendered after the first paint
 
 	status    loadStatus

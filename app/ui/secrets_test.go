@@ -77,7 +77,7 @@ func holds(p *playground, s string) bool {
 	return held
 }
 
-// The secret and the token stay in the playground's own fields: neither
+// The secret and the token stay in the session's own fields: neither
 // reaches an element, nor a child component, masked or shown.
 func TestThePageHoldsNeitherSecretNorToken(t *testing.T) {
 	p := holding()

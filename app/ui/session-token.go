@@ -18,7 +18,7 @@ const (
 )
 
 // heldToken is the token Step 1 brought and how the page shows it. Only the
-// playground holds one.
+// session holds one.
 type heldToken struct {
 	token    quickstart.Token
 	state    string // one of the token states

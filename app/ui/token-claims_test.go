@@ -45,7 +45,7 @@ func TestTheTokenViewShowsTheClaims(t *testing.T) {
 }
 
 // The claims are shown, never the token itself: it stays in the
-// playground's own fields until the person asks to see it.
+// session's own fields until the person asks to see it.
 func TestTheClaimsHoldNoToken(t *testing.T) {
 	p := holdingJWT()
 	assert.False(t, holds(p, claimsToken), "what the playground renders holds the token")

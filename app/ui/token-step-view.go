@@ -17,7 +17,7 @@ type tokenStepView struct {
 	Env     quickstart.Environment
 	Choices tokenChoices
 	// SecretSpaced says the secret typed starts or ends with white space
-	// (the playground holds the secret; this view never does).
+	// (the session holds the secret; this view never does).
 	SecretSpaced bool
 	Compact      bool // the explanation starts collapsed
 	// OnChange gets the edit a control made, to apply to the choices as

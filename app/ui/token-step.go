@@ -11,7 +11,7 @@ import (
 )
 
 // tokenStep is Step 1's state: the choices of the token request, all but
-// the secret, which the playground holds, and its exchange.
+// the secret, which the session holds, and its exchange.
 type tokenStep struct {
 	choices tokenChoices
 	exchange

@@ -8,7 +8,7 @@ import (
 
 // transcriptView offers the visit's requests as a file to attach to a
 // support ticket, HAR or Markdown. It gets how many there are and what
-// came of the last export; the playground holds the transcript itself.
+// came of the last export; the session holds the transcript itself.
 type transcriptView struct {
 	app.Compo
 
