@@ -132,11 +132,13 @@ type traffic struct {
 	records      []string
 	relayPosts   int
 	relayAnswers int
-	// open counts, by target and request id, the requests sent whose end
-	// (the body read, or a failure) is not recorded yet; the events come on
-	// separate streams, so an end may be counted before its start.
-	open map[string]int
-	urls map[string]string // by target and request id
+	// began and ended are the requests, by target and request id, whose
+	// start and whose end (the body read, or a failure) were recorded. The
+	// events come on separate streams, so an end may come before its start,
+	// a failure after a finish, or an end for a start never seen: a request
+	// is open while it began and has not ended.
+	began, ended map[string]bool
+	urls         map[string]string // by target and request id
 }
 
 func (w *traffic) add(s string) {
@@ -157,24 +159,35 @@ func (w *traffic) counts() (int, int) {
 	return w.relayPosts, w.relayAnswers
 }
 
-// track counts a request's start (+1) or end (-1).
-func (w *traffic) track(id string, delta int) {
+// track records a request's start (began) or its end.
+func (w *traffic) track(id string, began bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.open == nil {
-		w.open = map[string]int{}
+	if w.began == nil {
+		w.began, w.ended = map[string]bool{}, map[string]bool{}
 	}
-	if w.open[id] += delta; w.open[id] == 0 {
-		delete(w.open, id)
+	if began {
+		w.began[id] = true
+	} else {
+		w.ended[id] = true
 	}
 }
 
-// settled says whether every request sent has ended and had its body read.
-func (w *traffic) settled() bool {
+// stillOpen are the requests that began and have not ended.
+func (w *traffic) stillOpen() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return len(w.open) == 0
+	var open []string
+	for id := range w.began {
+		if !w.ended[id] {
+			open = append(open, id)
+		}
+	}
+	return open
 }
+
+// settled says whether every request sent has ended and had its body read.
+func (w *traffic) settled() bool { return len(w.stillOpen()) == 0 }
 
 // waitSettled waits until every request sent has ended and had its body
 // read: the worker's precache is megabytes, read again through DevTools,
@@ -185,12 +198,12 @@ func (w *traffic) waitSettled(t *testing.T) {
 	if testkit.Eventually(45*time.Second, w.settled) {
 		return
 	}
-	w.mu.Lock()
 	var open []string
-	for id := range w.open {
+	for _, id := range w.stillOpen() {
+		w.mu.Lock()
 		open = append(open, w.urls[id])
+		w.mu.Unlock()
 	}
-	w.mu.Unlock()
 	t.Fatalf("timed out waiting until every captured request ended and its body was read: still open %q", open)
 }
 
@@ -212,7 +225,7 @@ func (w *traffic) record(t *testing.T, ctx context.Context, who string) {
 				return
 			}
 			if ev.RedirectResponse == nil { // a redirect goes on under the same id
-				w.track(who+string(ev.RequestID), +1)
+				w.track(who+string(ev.RequestID), true)
 			}
 			w.mu.Lock()
 			if w.urls == nil {
@@ -261,7 +274,7 @@ func (w *traffic) record(t *testing.T, ctx context.Context, who string) {
 			if err == nil && res != nil {
 				w.add(fmt.Sprintf("%s body %s\n%s", who, ev.RequestID, res.Body))
 			}
-			w.track(who+string(ev.RequestID), -1)
+			w.track(who+string(ev.RequestID), false)
 		}
 	}()
 	go func() {
@@ -269,7 +282,7 @@ func (w *traffic) record(t *testing.T, ctx context.Context, who string) {
 			if err != nil {
 				return
 			}
-			w.track(who+string(ev.RequestID), -1)
+			w.track(who+string(ev.RequestID), false)
 		}
 	}()
 }
