@@ -86,6 +86,8 @@ test-deps:
 		npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION) har-validator@$(HARV_VERSION) @apidevtools/swagger-parser@$(OAS_VERSION) lighthouse@$(LIGHTHOUSE_VERSION) \
 		|| echo "npm could not install axe-core, har-validator, swagger-parser and lighthouse: the accessibility, HAR and OpenAPI tests and the bench's Lighthouse rows will say so"
 
+# -timeout: the server package alone takes most of ten minutes on two busy
+# cores, go test's default; each browser case keeps its own deadline.
 test: test-deps vet
 	OCTOPLAY_CHROMIUM=$(CHROMIUM) OCTOPLAY_AXE=$(CURDIR)/$(AXE) OCTOPLAY_HAR_VALIDATOR=$(CURDIR)/$(HARV) OCTOPLAY_OPENAPI_VALIDATOR=$(CURDIR)/$(OAS) OCTOPLAY_LIGHTHOUSE=$(CURDIR)/$(LIGHTHOUSE) $(GO) test -count=1 -timeout 30m ./...
 	# The bench's build of the relay (make bench): it dials 127.0.0.1, nothing else.
