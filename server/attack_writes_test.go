@@ -111,17 +111,18 @@ func TestAttackSandboxWritesFromManyAddresses(t *testing.T) {
 // and one error marked the store away: about 1 200 honest requests got 503
 // until the next probe. Now the pool is sized for the connection cap and a
 // failed operation fails its own request only: a user meanwhile is served.
-// Redis's read and write timeouts are raised here from their second: on
-// a starved machine (stress-ng on both cores) an operation's own second
-// can pass in the burst, which fails that request by design, and the
-// user's share would measure the machine. The pool's wait stays 500 ms.
+// Redis's dial, read and write timeouts are raised here from their second:
+// on a starved machine (stress-ng on both cores) the burst's new
+// connections and operations can take longer, which fails those requests
+// by design, and the user's share would measure the machine. The pool's
+// wait stays 500 ms.
 func TestAttackRedisBurstFromManyAddresses(t *testing.T) {
 	r := testkit.StartRedis(t)
 	// A Redis that has held the replay window for an hour: a new one
 	// refuses requests for its first 40 s (see Many instances).
 	_, err := r.Command("SET", redisstate.DefaultKeyPrefix+"epoch", strconv.FormatInt(time.Now().Add(-time.Hour).UnixMilli(), 10))
 	require.NoError(t, err)
-	srv := startChild(t, 0, "-redis-url", r.URL+"?read_timeout=10s&write_timeout=10s")
+	srv := startChild(t, 0, "-redis-url", r.URL+"?dial_timeout=10s&read_timeout=10s&write_timeout=10s")
 	const addresses, each = 200, 16 // each within its uploads at once and its burst, all within the connection cap
 	clients := make([]*ohttp.Client, addresses)
 	for i := range clients {
