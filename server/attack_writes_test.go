@@ -112,7 +112,7 @@ func TestAttackSandboxWritesFromManyAddresses(t *testing.T) {
 // until the next probe. Now the pool is sized for the connection cap and a
 // failed operation fails its own request only: a user meanwhile is served.
 // Redis's dial, read and write timeouts are raised here from their second:
-// on a starved machine (stress-ng on both cores) the burst's new
+// on a starved machine (both cores busy with other work) the burst's new
 // connections and operations can take longer, which fails those requests
 // by design, and the user's share would measure the machine. The pool's
 // wait stays 500 ms.

@@ -2,7 +2,6 @@ package assets
 
 import (
 	"bytes"
-	"compress/gzip"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,11 +12,11 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/andybalholm/brotli"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"octoplay/internal/precompress"
+	"octoplay/internal/testkit"
 )
 
 // standInWasm is large and repetitive enough that both codings shrink it.
@@ -73,21 +72,7 @@ func serve(s *Server, method, path string, header map[string]string) *httptest.R
 	return rec
 }
 
-func decode(t *testing.T, coding string, b []byte) []byte {
-	t.Helper()
-	var r io.Reader = bytes.NewReader(b)
-	switch coding {
-	case "br":
-		r = brotli.NewReader(r)
-	case "gzip":
-		gz, err := gzip.NewReader(r)
-		require.NoError(t, err)
-		r = gz
-	}
-	out, err := io.ReadAll(r)
-	require.NoError(t, err)
-	return out
-}
+func decode(t *testing.T, coding string, b []byte) []byte { return testkit.Decompress(t, coding, b) }
 
 func TestWasmIsNegotiated(t *testing.T) {
 	fsys := standIn(t)

@@ -1,7 +1,6 @@
 package page
 
 import (
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -51,18 +50,7 @@ func servePage(t *testing.T, publicURL string, frameAncestors ...string) *httpte
 
 // get fetches url with the headers, and reads its body.
 func get(t *testing.T, url string, headers map[string]string) (*http.Response, string) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	require.NoError(t, err)
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	return res, string(body)
+	return testkit.Get(t, url, headers)
 }
 
 func attr(n *html.Node, key string) (string, bool) {
